@@ -1,0 +1,14 @@
+/* digest.h: SHA-256 and HMAC-SHA-256 through OpenSSL's libcrypto. */
+#ifndef FD_DIGEST_H
+#define FD_DIGEST_H
+
+#include <stddef.h>
+
+#define DIGEST_LEN 32
+
+void digest_sha256(const void *data, size_t len, unsigned char out[DIGEST_LEN]);
+/* Writes 64 lower-case hex digits and a NUL. */
+void digest_sha256_hex(const void *data, size_t len, char out[65]);
+void digest_hex(const unsigned char in[DIGEST_LEN], char out[65]);
+
+#endif

@@ -1,0 +1,54 @@
+/* util.h: memory, strings and fatal errors shared by every module. */
+#ifndef FD_UTIL_H
+#define FD_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FD_ATTR_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define FD_NORETURN __attribute__((noreturn))
+#define FD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Called by fatal() before exiting, e.g. to restore the terminal. */
+void fd_set_fatal_hook(void (*hook)(void));
+FD_NORETURN void fatal(const char *fmt, ...) FD_ATTR_PRINTF(1, 2);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) FD_ATTR_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) FD_ATTR_PRINTF(1, 0);
+
+/* A growable byte buffer, always NUL-terminated. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_reserve(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) FD_ATTR_PRINTF(2, 3);
+/* Takes ownership of the contents; the buffer is left empty. */
+char *buf_steal(struct buf *b);
+
+/* Reads a whole file; returns 0, or -1 with *cause set. */
+int read_file(const char *path, size_t limit, char **out, size_t *outlen, char **cause);
+
+/* Formats a double the same way everywhere (shortest round-trip, C locale). */
+void format_number(char *out, size_t outsz, double v);
+/* Whether s is a number in JSON's grammar. */
+int number_syntax_ok(const char *s, size_t n);
+/* Parses a JSON-grammar number without regard to the locale; 0 on success. */
+int parse_number(const char *s, size_t n, double *out);
+
+#endif

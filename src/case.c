@@ -1,0 +1,287 @@
+/* case.c: reads one case's JSON into indicator bits and typed facts for the engine. */
+#include "engine.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+case_init(struct case_facts *cf, const struct ruleset *rs)
+{
+	memset(cf, 0, sizeof *cf);
+	cf->rs = rs;
+	cf->bits = xcalloc(rs->nwords, sizeof *cf->bits);
+	cf->facts = xcalloc(rs->nfacts ? rs->nfacts : 1, sizeof *cf->facts);
+	cf->counts = xcalloc(rs->nmasks ? rs->nmasks : 1, sizeof *cf->counts);
+	json_doc_init(&cf->doc);
+}
+
+void
+case_free(struct case_facts *cf)
+{
+	free(cf->bits);
+	free(cf->facts);
+	free(cf->counts);
+	free(cf->scratch);
+	json_doc_free(&cf->doc);
+	memset(cf, 0, sizeof *cf);
+}
+
+/* A string token's text, unescaped into scratch when it has escapes. */
+static const char *
+token_text(struct case_facts *cf, int i, size_t *len)
+{
+	char *out;
+
+	if (!json_has_escape(&cf->doc, i)) {
+		*len = JSON_TOK_LEN(&cf->doc, i);
+		return JSON_TOK_PTR(&cf->doc, i);
+	}
+	out = cf->scratch + cf->scratch_used;
+	*len = json_unescape(&cf->doc, i, out);
+	cf->scratch_used += *len;
+	return out;
+}
+
+static int
+printable_id(const char *s, size_t n)
+{
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '_' || s[i] == '.' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static int
+read_indicators(struct case_facts *cf, int arr, char **cause)
+{
+	const struct json_doc *d = &cf->doc;
+	int i = arr + 1;
+
+	if (d->tok[arr].type != JSMN_ARRAY) {
+		*cause = xstrdup("'indicators' must be a list of indicator ids");
+		return -1;
+	}
+	for (int k = 0; k < d->tok[arr].size; k++, i = json_skip(d, i)) {
+		const char *id;
+		size_t len;
+		int ind;
+
+		if (d->tok[i].type != JSMN_STRING) {
+			*cause = xasprintf("indicator %d is not a string", k + 1);
+			return -1;
+		}
+		id = token_text(cf, i, &len);
+		ind = rules_find_indicator(cf->rs, id, len);
+		if (ind < 0) {
+			*cause = printable_id(id, len)
+			    ? xasprintf("unknown indicator '%.*s'", (int)len, id)
+			    : xasprintf("indicator %d is not an id the rule set defines", k + 1);
+			return -1;
+		}
+		cf->bits[ind / 64] |= UINT64_C(1) << (ind % 64);
+	}
+	return 0;
+}
+
+static int
+read_string_fact(struct case_facts *cf, const struct fact_def *f, struct fact_value *v,
+    int i, char **cause)
+{
+	if (cf->doc.tok[i].type != JSMN_STRING) {
+		*cause = xasprintf("fact '%s' must be a string", f->path);
+		return -1;
+	}
+	v->str = token_text(cf, i, &v->len);
+	v->enum_index = -1;
+	if (f->nvalues == 0)
+		return 0;
+	for (size_t k = 0; k < f->nvalues; k++)
+		if (strncmp(f->values[k], v->str, v->len) == 0 && f->values[k][v->len] == '\0') {
+			v->enum_index = (int)k;
+			return 0;
+		}
+	*cause = xasprintf("fact '%s' is not one of the values the rule set allows", f->path);
+	return -1;
+}
+
+static int
+read_number_fact(struct case_facts *cf, const struct fact_def *f, struct fact_value *v,
+    int i, char **cause)
+{
+	const struct json_doc *d = &cf->doc;
+
+	if (d->tok[i].type != JSMN_PRIMITIVE ||
+	    parse_number(JSON_TOK_PTR(d, i), JSON_TOK_LEN(d, i), &v->num) < 0) {
+		*cause = xasprintf("fact '%s' must be a number", f->path);
+		return -1;
+	}
+	if (f->type == FACT_INTEGER && v->num != floor(v->num)) {
+		*cause = xasprintf("fact '%s' must be a whole number", f->path);
+		return -1;
+	}
+	if ((f->has_min && v->num < f->min) || (f->has_max && v->num > f->max)) {
+		*cause = xasprintf("fact '%s' is outside the range the rule set allows", f->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads the value at token i into fact fi; JSON null counts as absent. */
+static int
+read_fact(struct case_facts *cf, int fi, int i, char **cause)
+{
+	const struct fact_def *f = &cf->rs->facts[fi];
+	const struct json_doc *d = &cf->doc;
+	struct fact_value *v = &cf->facts[fi];
+
+	/* validated primitives starting with 'n' are null */
+	if (d->tok[i].type == JSMN_PRIMITIVE && JSON_TOK_PTR(d, i)[0] == 'n')
+		return 0;
+	switch (f->type) {
+	case FACT_STRING:
+		if (read_string_fact(cf, f, v, i, cause) < 0)
+			return -1;
+		break;
+	case FACT_INTEGER:
+	case FACT_NUMBER:
+		if (read_number_fact(cf, f, v, i, cause) < 0)
+			return -1;
+		break;
+	case FACT_BOOLEAN:
+		if (d->tok[i].type != JSMN_PRIMITIVE ||
+		    !(JSON_TOK_PTR(d, i)[0] == 't' || JSON_TOK_PTR(d, i)[0] == 'f')) {
+			*cause = xasprintf("fact '%s' must be true or false", f->path);
+			return -1;
+		}
+		v->boolean = JSON_TOK_PTR(d, i)[0] == 't';
+		break;
+	}
+	v->present = 1;
+	return 0;
+}
+
+/* Which fact a path names (exactly), and whether any fact lies below it. */
+static int
+match_path(const struct ruleset *rs, const char *path, size_t n, int *below)
+{
+	*below = 0;
+	for (size_t k = 0; k < rs->nfacts; k++) {
+		const struct fact_def *f = &rs->facts[k];
+
+		if (f->pathlen < n || memcmp(f->path, path, n) != 0)
+			continue;
+		if (f->pathlen == n)
+			return (int)k;
+		if (f->path[n] == '.')
+			*below = 1;
+	}
+	return -1;
+}
+
+/* Reads the facts in the object at token obj, whose path so far is path[0..plen). */
+static int
+walk_object(struct case_facts *cf, int obj, char *path, size_t plen, char **cause)
+{
+	const struct json_doc *d = &cf->doc;
+	int i = obj + 1;
+
+	for (int k = 0; k < d->tok[obj].size; k++) {
+		int val = i + 1, next = json_skip(d, val), fi, below;
+		const char *key;
+		size_t klen, n;
+
+		key = token_text(cf, i, &klen);
+		n = plen + (plen ? 1 : 0) + klen;
+		if (n < 256) {
+			if (plen)
+				path[plen] = '.';
+			memcpy(path + plen + (plen ? 1 : 0), key, klen);
+			fi = match_path(cf->rs, path, n, &below);
+			if (fi >= 0 && read_fact(cf, fi, val, cause) < 0)
+				return -1;
+			if (below && d->tok[val].type == JSMN_OBJECT &&
+			    walk_object(cf, val, path, n, cause) < 0)
+				return -1;
+		}
+		i = next;
+	}
+	return 0;
+}
+
+/* One pass over the top level: case_id, indicators, and the facts below. */
+static int
+read_top_level(struct case_facts *cf, char **cause)
+{
+	const struct json_doc *d = &cf->doc;
+	int i = 1, have_indicators = 0;
+	char path[256];
+
+	for (int k = 0; k < d->tok[0].size; k++) {
+		int val = i + 1, next = json_skip(d, val);
+
+		if (json_eq(d, i, "case_id", 7)) {
+			if (d->tok[val].type != JSMN_STRING || JSON_TOK_LEN(d, val) == 0) {
+				*cause = xstrdup("'case_id' must be a non-empty string");
+				return -1;
+			}
+			cf->case_id = token_text(cf, val, &cf->case_id_len);
+		} else if (json_eq(d, i, "indicators", 10)) {
+			if (read_indicators(cf, val, cause) < 0)
+				return -1;
+			have_indicators = 1;
+		}
+		i = next;
+	}
+	if (cf->case_id == NULL) {
+		*cause = xstrdup("missing 'case_id'");
+		return -1;
+	}
+	if (!have_indicators) {
+		*cause = xstrdup("missing 'indicators' (use [] for none)");
+		return -1;
+	}
+	return walk_object(cf, 0, path, 0, cause);
+}
+
+int
+case_parse(struct case_facts *cf, const char *text, size_t len, char **cause)
+{
+	const struct ruleset *rs = cf->rs;
+
+	memset(cf->bits, 0, rs->nwords * sizeof *cf->bits);
+	memset(cf->facts, 0, (rs->nfacts ? rs->nfacts : 1) * sizeof *cf->facts);
+	cf->case_id = NULL;
+	cf->case_id_len = 0;
+	if (cf->scratch_cap < len + 1) {
+		free(cf->scratch);
+		cf->scratch_cap = len + 1 > 4096 ? len + 1 : 4096;
+		cf->scratch = xmalloc(cf->scratch_cap);
+	}
+	cf->scratch_used = 0;
+	if (json_parse(&cf->doc, text, len, cause) < 0)
+		return -1;
+	if (cf->doc.tok[0].type != JSMN_OBJECT) {
+		*cause = xstrdup("a case must be a JSON object");
+		return -1;
+	}
+	if (read_top_level(cf, cause) < 0)
+		return -1;
+	for (size_t k = 0; k < rs->nfacts; k++)
+		if (rs->facts[k].required && !cf->facts[k].present) {
+			*cause = xasprintf("missing required fact '%s'", rs->facts[k].path);
+			return -1;
+		}
+	for (size_t m = 0; m < rs->nmasks; m++) {
+		const uint64_t *mask = rs->masks + m * rs->nwords;
+		uint32_t c = 0;
+
+		for (size_t w = 0; w < rs->nwords; w++)
+			c += (uint32_t)__builtin_popcountll(cf->bits[w] & mask[w]);
+		cf->counts[m] = c;
+	}
+	return 0;
+}

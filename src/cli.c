@@ -1,0 +1,87 @@
+/* cli.c: the subcommand table's dispatch, usage text and shared rule loading. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+
+const struct cli_command *
+cli_find(const struct cli_command *table, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+void
+cli_usage(const struct cli_command *table, size_t n, const char *prefix, FILE *fp)
+{
+	fprintf(fp, "usage:\n");
+	for (size_t i = 0; i < n; i++)
+		fprintf(fp, "  %s %s %s\n", prefix, table[i].name, table[i].usage);
+}
+
+int
+cli_dispatch(const struct cli_command *table, size_t n, const char *prefix, int argc, char **argv)
+{
+	const struct cli_command *cmd;
+
+	if (argc < 1) {
+		cli_usage(table, n, prefix, stderr);
+		return EXIT_USAGE;
+	}
+	cmd = cli_find(table, n, argv[0]);
+	if (cmd == NULL) {
+		fprintf(stderr, "%s: unknown command '", prefix);
+		fput_sanitised(argv[0], strlen(argv[0]), stderr);
+		fprintf(stderr, "'\n");
+		cli_usage(table, n, prefix, stderr);
+		return EXIT_USAGE;
+	}
+	return cmd->exec(argc, argv);
+}
+
+int
+cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "frontdoor %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: frontdoor %s %s\n", cmd->name, cmd->usage);
+	return EXIT_USAGE;
+}
+
+const char *
+cli_default_rules(void)
+{
+	if (access(FD_INSTALLED_RULES, R_OK) == 0)
+		return FD_INSTALLED_RULES;
+	return FD_SOURCE_RULES;
+}
+
+struct ruleset *
+cli_load_rules(const char *path, int print_warnings)
+{
+	struct ruleset *rs;
+	struct diag d;
+	char *text = NULL;
+	size_t len = 0;
+
+	diag_init(&d, path, NULL, 0);
+	rs = rules_load_file(path, &d, &text, &len);
+	if (rs == NULL || print_warnings)
+		diag_print(&d, stderr);
+	if (rs == NULL)
+		fprintf(stderr, "%s: rule file rejected: %d error%s\n", path, d.nerrors,
+		    d.nerrors == 1 ? "" : "s");
+	diag_free(&d);
+	free(text);
+	return rs;
+}

@@ -1,0 +1,37 @@
+/* digest.c: SHA-256 through OpenSSL's EVP interface. */
+#include "digest.h"
+
+#include <openssl/evp.h>
+
+#include "util.h"
+
+void
+digest_sha256(const void *data, size_t len, unsigned char out[DIGEST_LEN])
+{
+	unsigned int outlen = 0;
+
+	if (EVP_Digest(data, len, out, &outlen, EVP_sha256(), NULL) != 1 ||
+	    outlen != DIGEST_LEN)
+		fatal("SHA-256 failed");
+}
+
+void
+digest_hex(const unsigned char in[DIGEST_LEN], char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (int i = 0; i < DIGEST_LEN; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+void
+digest_sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[DIGEST_LEN];
+
+	digest_sha256(data, len, md);
+	digest_hex(md, out);
+}
