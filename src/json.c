@@ -232,10 +232,23 @@ is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* An open object or array while validating: how many tokens it still holds. */
+struct frame {
+	int is_obj;
+	int remaining;		/* child tokens (keys and values) still to come */
+	int seen;
+	size_t close;		/* position of its closing bracket */
+	size_t first_key;	/* its keys' start in the key list */
+};
+
 struct validator {
 	struct json_doc *d;
 	size_t pos;
 	char **cause;
+	struct frame stack[JSON_MAX_DEPTH + 1];
+	int depth;
+	int *keys;		/* key tokens of the open objects */
+	size_t nkeys, keycap;
 };
 
 static int
@@ -245,121 +258,194 @@ fail_at(struct validator *v, size_t pos, const char *what)
 	return -1;
 }
 
-/* Skips white space and expects the character c; returns -1 with a cause otherwise. */
+/* Checks that the gap before position `to` is white space around an optional separator. */
 static int
-expect_char(struct validator *v, char c, const char *what)
+check_gap(struct validator *v, size_t to, char sep)
 {
-	while (v->pos < v->d->len && is_ws(v->d->text[v->pos]))
-		v->pos++;
-	if (v->pos >= v->d->len || v->d->text[v->pos] != c)
-		return fail_at(v, v->pos, what);
-	v->pos++;
+	const char *t = v->d->text;
+	size_t p = v->pos;
+
+	while (p < to && is_ws(t[p]))
+		p++;
+	if (sep != '\0') {
+		if (p >= to || t[p] != sep)
+			return fail_at(v, p, sep == ',' ? "expected ','" : "expected ':'");
+		p++;
+		while (p < to && is_ws(t[p]))
+			p++;
+	}
+	if (p != to)
+		return fail_at(v, p, "unexpected character");
 	return 0;
 }
 
-static int validate_value(struct validator *v, int *i, int depth);
-
 static int
-keys_unique(const struct json_doc *d, const int *keys, int nkeys, int k)
+key_cmp(const struct json_doc *d, int a, int b)
 {
-	for (int j = 0; j < nkeys; j++)
-		if (JSON_TOK_LEN(d, keys[j]) == JSON_TOK_LEN(d, k) &&
-		    memcmp(JSON_TOK_PTR(d, keys[j]), JSON_TOK_PTR(d, k), JSON_TOK_LEN(d, k)) == 0)
-			return 0;
-	return 1;
+	size_t la = JSON_TOK_LEN(d, a), lb = JSON_TOK_LEN(d, b);
+	int r = memcmp(JSON_TOK_PTR(d, a), JSON_TOK_PTR(d, b), la < lb ? la : lb);
+
+	return r != 0 ? r : (la > lb) - (la < lb);
 }
 
+static const struct json_doc *sort_doc;	/* qsort has no context argument */
+
 static int
-validate_container(struct validator *v, int *i, int depth)
+key_sort_cmp(const void *a, const void *b)
+{
+	int r = key_cmp(sort_doc, *(const int *)a, *(const int *)b);
+	return r != 0 ? r : (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* Reports the later of two equal keys in the keys[from..] of one object. */
+static int
+check_duplicate_keys(struct validator *v, size_t from)
 {
 	const struct json_doc *d = v->d;
-	const jsmntok_t *t = &d->tok[*i];
-	int is_obj = t->type == JSMN_OBJECT, n = t->size, keys_small[32];
-	int *keys = n <= 32 ? keys_small : xcalloc((size_t)n, sizeof *keys);
-	int rc = -1;
+	int *k = v->keys + from, n = (int)(v->nkeys - from), dup = -1;
 
-	if (depth > JSON_MAX_DEPTH) {
-		fail_at(v, v->pos, "nested too deeply");
-		goto out;
+	if (n <= 16) {
+		for (int i = 1; i < n && dup < 0; i++)
+			for (int j = 0; j < i && dup < 0; j++)
+				if (JSON_TOK_LEN(d, k[i]) == JSON_TOK_LEN(d, k[j]) &&
+				    key_cmp(d, k[i], k[j]) == 0)
+					dup = k[i];
+	} else {
+		sort_doc = d;
+		qsort(k, (size_t)n, sizeof *k, key_sort_cmp);
+		for (int i = 1; i < n; i++)
+			if (key_cmp(d, k[i], k[i - 1]) == 0 && (dup < 0 || k[i] < dup))
+				dup = k[i];
 	}
-	v->pos = (size_t)t->start + 1;
-	(*i)++;
-	for (int k = 0; k < n; k++) {
-		if (k > 0 && expect_char(v, ',', "expected ','") < 0)
-			goto out;
-		if (is_obj) {
-			if (d->tok[*i].type != JSMN_STRING) {
-				fail_at(v, (size_t)d->tok[*i].start, "object keys must be strings");
-				goto out;
-			}
-			if (!keys_unique(d, keys, k, *i)) {
-				fail_at(v, (size_t)d->tok[*i].start, "duplicate key");
-				goto out;
-			}
-			keys[k] = *i;
-			if (validate_value(v, i, depth + 1) < 0 ||
-			    expect_char(v, ':', "expected ':'") < 0)
-				goto out;
-		}
-		if (validate_value(v, i, depth + 1) < 0)
-			goto out;
+	if (dup >= 0)
+		return fail_at(v, (size_t)d->tok[dup].start, "duplicate key");
+	return 0;
+}
+
+/* Closes every frame whose children are all seen, checking its closing bracket. */
+static int
+close_frames(struct validator *v)
+{
+	while (v->depth > 0) {
+		struct frame *f = &v->stack[v->depth - 1];
+
+		if (f->seen < f->remaining)
+			return 0;
+		if (check_gap(v, f->close, '\0') < 0)
+			return -1;
+		if (f->is_obj && check_duplicate_keys(v, f->first_key) < 0)
+			return -1;
+		v->nkeys = f->first_key;
+		v->pos = f->close + 1;
+		v->depth--;
 	}
-	rc = expect_char(v, is_obj ? '}' : ']', is_obj ? "expected '}'" : "expected ']'");
-out:
-	if (keys != keys_small)
-		free(keys);
-	return rc;
+	return 0;
 }
 
 static int
-validate_value(struct validator *v, int *i, int depth)
+check_scalar(struct validator *v, int i)
 {
 	struct json_doc *d = v->d;
-	const jsmntok_t *t = &d->tok[*i];
-	size_t start = t->type == JSMN_STRING ? (size_t)t->start - 1 : (size_t)t->start;
+	const jsmntok_t *t = &d->tok[i];
+	const char *p = JSON_TOK_PTR(d, i);
+	size_t n = JSON_TOK_LEN(d, i);
 	long bad;
 
-	while (v->pos < start && is_ws(d->text[v->pos]))
-		v->pos++;
-	if (v->pos != start)
-		return fail_at(v, v->pos, "unexpected character");
-	switch (t->type) {
-	case JSMN_OBJECT:
-	case JSMN_ARRAY:
-		return validate_container(v, i, depth);
-	case JSMN_STRING:
-		bad = validate_string(JSON_TOK_PTR(d, *i), JSON_TOK_LEN(d, *i),
-		    &d->escaped[*i]);
+	if (t->type == JSMN_STRING) {
+		bad = validate_string(p, n, &d->escaped[i]);
 		if (bad >= 0)
 			return fail_at(v, (size_t)t->start + (size_t)bad,
 			    "bad escape, control character or UTF-8 in a string");
 		v->pos = (size_t)t->end + 1;
-		break;
-	case JSMN_PRIMITIVE: {
-		const char *p = JSON_TOK_PTR(d, *i);
-		size_t n = JSON_TOK_LEN(d, *i);
-
-		if (!((n == 4 && memcmp(p, "true", 4) == 0) ||
-		    (n == 5 && memcmp(p, "false", 5) == 0) ||
-		    (n == 4 && memcmp(p, "null", 4) == 0) || number_syntax_ok(p, n)))
-			return fail_at(v, (size_t)t->start, "not a valid literal or number");
-		v->pos = (size_t)t->end;
-		break;
+		return 0;
 	}
-	default:
-		return fail_at(v, v->pos, "unexpected token");
-	}
-	(*i)++;
+	if (!((n == 4 && memcmp(p, "true", 4) == 0) || (n == 5 && memcmp(p, "false", 5) == 0) ||
+	    (n == 4 && memcmp(p, "null", 4) == 0) || number_syntax_ok(p, n)))
+		return fail_at(v, (size_t)t->start, "not a valid literal or number");
+	v->pos = (size_t)t->end;
 	return 0;
+}
+
+static void
+push_key(struct validator *v, int i)
+{
+	if (v->nkeys == v->keycap) {
+		v->keycap = v->keycap ? v->keycap * 2 : 64;
+		v->keys = xreallocarray(v->keys, v->keycap, sizeof *v->keys);
+	}
+	v->keys[v->nkeys++] = i;
+}
+
+/* Checks one token against where it stands: separator before it, key or value, content. */
+static int
+check_token(struct validator *v, int i)
+{
+	struct json_doc *d = v->d;
+	const jsmntok_t *t = &d->tok[i];
+	size_t begin = t->type == JSMN_STRING ? (size_t)t->start - 1 : (size_t)t->start;
+	struct frame *top = v->depth > 0 ? &v->stack[v->depth - 1] : NULL;
+	char sep = '\0';
+
+	if (top == NULL && i > 0)
+		return fail_at(v, begin, "text after the JSON value");
+	if (top != NULL && top->seen > 0)
+		sep = top->is_obj && top->seen % 2 == 1 ? ':' : ',';
+	if (check_gap(v, begin, sep) < 0)
+		return -1;
+	if (top != NULL && top->is_obj && top->seen % 2 == 0) {
+		if (t->type != JSMN_STRING)
+			return fail_at(v, begin, "object keys must be strings");
+		push_key(v, i);
+	}
+	if (top != NULL)
+		top->seen++;
+	if (t->type != JSMN_OBJECT && t->type != JSMN_ARRAY)
+		return check_scalar(v, i);
+	if (v->depth >= JSON_MAX_DEPTH)
+		return fail_at(v, begin, "nested too deeply");
+	top = &v->stack[v->depth++];
+	top->is_obj = t->type == JSMN_OBJECT;
+	top->remaining = t->size * (top->is_obj ? 2 : 1);
+	top->seen = 0;
+	top->close = (size_t)t->end - 1;
+	top->first_key = v->nkeys;
+	v->pos = (size_t)t->start + 1;
+	return 0;
+}
+
+/* Validates the token stream jsmn produced, which checks little beyond brackets. */
+static int
+validate_tokens(struct validator *v)
+{
+	int rc = 0;
+
+	for (int i = 0; i < v->d->ntok && rc == 0; i++)
+		rc = check_token(v, i) < 0 || close_frames(v) < 0 ? -1 : 0;
+	if (rc == 0 && v->depth > 0)
+		rc = fail_at(v, v->d->len, "unexpected end of line");
+	if (rc == 0) {
+		while (v->pos < v->d->len && is_ws(v->d->text[v->pos]))
+			v->pos++;
+		if (v->pos != v->d->len)
+			rc = fail_at(v, v->pos, "text after the JSON value");
+	}
+	free(v->keys);
+	return rc;
 }
 
 int
 json_parse(struct json_doc *d, const char *text, size_t len, char **cause)
 {
-	struct validator v = { d, 0, cause };
+	struct validator v;
 	jsmn_parser p;
-	int n, i = 0;
+	int n;
 
+	v.d = d;
+	v.pos = 0;
+	v.cause = cause;
+	v.depth = 0;
+	v.keys = NULL;
+	v.nkeys = v.keycap = 0;
 	d->text = text;
 	d->len = len;
 	if (d->cap == 0) {
@@ -385,13 +471,7 @@ json_parse(struct json_doc *d, const char *text, size_t len, char **cause)
 	if (n == JSMN_ERROR_PART || n == 0)
 		return fail_at(&v, len, "unexpected end of line");
 	d->ntok = n;
-	if (validate_value(&v, &i, 1) < 0)
-		return -1;
-	while (v.pos < len && is_ws(text[v.pos]))
-		v.pos++;
-	if (v.pos != len || i != n)
-		return fail_at(&v, v.pos, "text after the JSON value");
-	return 0;
+	return validate_tokens(&v);
 }
 
 int

@@ -135,7 +135,8 @@ pos_of(const struct ynode *n)
 /*
  * Matches a mapping's keys against a table: unknown keys, wrong node types
  * and missing required keys are reported. out[i] receives the node for
- * fields[i], or NULL. Returns the number of problems found.
+ * fields[i], or NULL. Returns the number of required keys that are missing
+ * or of the wrong type: the caller can go on (to report more) only if 0.
  */
 static int
 map_fields(struct loader *L, const struct ynode *map, const char *what,
@@ -158,13 +159,12 @@ map_fields(struct loader *L, const struct ynode *map, const char *what,
 		if (f == nfields) {
 			error_at(L, k, "E010", "unknown key '%s' in %s", k->str, what);
 			suggest(L, k->str, names, nfields);
-			problems++;
 			continue;
 		}
 		if (fields[f].type != Y_ANY && v->type != fields[f].type) {
 			error_at(L, v, "E011", "'%s' in %s must be %s, not %s", k->str,
 			    what, ynode_type_name(fields[f].type), ynode_type_name(v->type));
-			problems++;
+			problems += fields[f].required;
 			continue;
 		}
 		out[f] = v;
