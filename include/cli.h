@@ -12,16 +12,28 @@ enum {
 	EXIT_SOFTWARE = 70
 };
 
+/* What every command may be told before or after its name: --db DIR, --as USER. */
+struct cli_ctx {
+	const char *db;		/* NULL: $FRONTDOOR_DB or $XDG_DATA_HOME/frontdoor */
+	const char *as_user;	/* root only */
+};
+
 struct cli_command {
 	const char *name;
 	const char *usage;
 	const char *summary;
-	int (*exec)(int argc, char **argv);
+	int (*exec)(struct cli_ctx *ctx, int argc, char **argv);
 };
 
+/* getopt_long entries for --db and --as, to end each command's option table. */
+#define CLI_DB_OPTIONS \
+	{ "db", required_argument, NULL, 'D' }, { "as", required_argument, NULL, 'A' }
+/* Handles 'D' and 'A' from CLI_DB_OPTIONS; 0 if ch was one of them. */
+int cli_db_option(struct cli_ctx *ctx, int ch, const char *arg);
+
 /* Runs argv[0] from a table; prints usage on an unknown name. */
-int cli_dispatch(const struct cli_command *table, size_t n, const char *prefix,
-    int argc, char **argv);
+int cli_dispatch(struct cli_ctx *ctx, const struct cli_command *table, size_t n,
+    const char *prefix, int argc, char **argv);
 void cli_usage(const struct cli_command *table, size_t n, const char *prefix, FILE *fp);
 /* Reports a usage error for one command and returns EXIT_USAGE. */
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...) FD_ATTR_PRINTF(2, 3);
@@ -32,7 +44,22 @@ const char *cli_default_rules(void);
 /* Loads a rule file for a command, printing its diagnostics; NULL if unusable. */
 struct ruleset *cli_load_rules(const char *path, int print_warnings);
 
-int cmd_rules(int argc, char **argv);
-int cmd_route(int argc, char **argv);
+struct store;
+/*
+ * Opens the database for a command and finds who is asking; prints why not
+ * and returns -1 if it cannot. The caller closes the store and frees *user.
+ */
+int cli_open_db(struct cli_ctx *ctx, struct store **s, char **user);
+/* Prints a command's failure: "frontdoor CMD: cause", and frees cause. */
+int cli_fail(const char *cmd, char *cause, int code);
+
+int cmd_rules(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_route(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_users(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_log(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_checkpoint(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_whatif(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

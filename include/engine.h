@@ -80,6 +80,9 @@ int engine_eval_cond(const struct ruleset *rs, const struct case_facts *cf,
 /* The decision as one JSON line (DESIGN.md contract); with t, adds reason and trace. */
 void engine_write_json(struct buf *out, const struct ruleset *rs,
     const struct case_facts *cf, const struct decision *d, const struct trace *t);
+/* What a log record keeps of a decision: urgency, consent, and the winning rule's checks. */
+void engine_write_detail_json(struct buf *out, const struct ruleset *rs,
+    const struct case_facts *cf, const struct decision *d, const struct trace *t);
 /* The trace as indented text for people. */
 void engine_write_trace_text(struct buf *out, const struct ruleset *rs,
     const struct case_facts *cf, const struct trace *t);

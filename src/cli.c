@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "roles.h"
+#include "store.h"
 
 const struct cli_command *
 cli_find(const struct cli_command *table, size_t n, const char *name)
@@ -26,7 +28,53 @@ cli_usage(const struct cli_command *table, size_t n, const char *prefix, FILE *f
 }
 
 int
-cli_dispatch(const struct cli_command *table, size_t n, const char *prefix, int argc, char **argv)
+cli_db_option(struct cli_ctx *ctx, int ch, const char *arg)
+{
+	if (ch == 'D')
+		ctx->db = arg;
+	else if (ch == 'A')
+		ctx->as_user = arg;
+	else
+		return -1;
+	return 0;
+}
+
+int
+cli_fail(const char *cmd, char *cause, int code)
+{
+	fprintf(stderr, "frontdoor %s: ", cmd);
+	fput_sanitised(cause, strlen(cause), stderr);
+	fputc('\n', stderr);
+	free(cause);
+	return code;
+}
+
+int
+cli_open_db(struct cli_ctx *ctx, struct store **s, char **user)
+{
+	struct store_opts opts = { 0, 0, 0 };
+	char *dir = ctx->db != NULL ? xstrdup(ctx->db) : store_default_dir(), *cause = NULL;
+
+	*s = NULL;
+	*user = NULL;
+	if (identity_current(ctx->as_user, user, &cause) < 0 ||
+	    store_open(s, dir, &opts, &cause) < 0) {
+		fprintf(stderr, "frontdoor: ");
+		fput_sanitised(cause, strlen(cause), stderr);
+		fputc('\n', stderr);
+		free(cause);
+		free(dir);
+		free(*user);
+		*user = NULL;
+		return -1;
+	}
+	free(dir);
+	return 0;
+}
+
+int
+cli_dispatch(struct cli_ctx *ctx, const struct cli_command *table, size_t n, const char *prefix,
+    int argc, char **argv)
 {
 	const struct cli_command *cmd;
 
@@ -42,7 +90,7 @@ cli_dispatch(const struct cli_command *table, size_t n, const char *prefix, int 
 		cli_usage(table, n, prefix, stderr);
 		return EXIT_USAGE;
 	}
-	return cmd->exec(argc, argv);
+	return cmd->exec(ctx, argc, argv);
 }
 
 int

@@ -7,21 +7,26 @@
 #include "cli.h"
 #include "ruletest.h"
 
-static int rules_check(int argc, char **argv);
-static int rules_test(int argc, char **argv);
-static int rules_show(int argc, char **argv);
+static int rules_check(struct cli_ctx *ctx, int argc, char **argv);
+static int rules_test(struct cli_ctx *ctx, int argc, char **argv);
+static int rules_show(struct cli_ctx *ctx, int argc, char **argv);
+int rules_publish(struct cli_ctx *ctx, int argc, char **argv);
+int rules_history(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_command rules_commands[] = {
 	{ "check", "FILE", "report every problem in a rule file", rules_check },
 	{ "test", "[--verbose] [--require-coverage] FILE",
 	  "run the rule file's tests and report rule coverage", rules_test },
 	{ "show", "FILE", "print the rule set: hash, levels, indicators, rules", rules_show },
+	{ "publish", "[--db DIR] FILE", "check a rule file and put it in force (admin)",
+	  rules_publish },
+	{ "history", "[--db DIR]", "list the rule sets published, oldest first", rules_history },
 };
 
 int
-cmd_rules(int argc, char **argv)
+cmd_rules(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cli_dispatch(rules_commands, FD_ARRAY_LEN(rules_commands), "frontdoor rules",
+	return cli_dispatch(ctx, rules_commands, FD_ARRAY_LEN(rules_commands), "frontdoor rules",
 	    argc - 1, argv + 1);
 }
 
@@ -55,8 +60,9 @@ one_file(const struct cli_command *cmd, int argc, char **argv, int *verbose, int
 }
 
 static int
-rules_check(int argc, char **argv)
+rules_check(struct cli_ctx *ctx, int argc, char **argv)
 {
+	(void)ctx;
 	const char *path = one_file(&rules_commands[0], argc, argv, NULL, NULL);
 	struct ruleset *rs;
 
@@ -89,8 +95,9 @@ print_failure(const struct ruleset *rs, const struct test_def *t, const struct t
 }
 
 static int
-rules_test(int argc, char **argv)
+rules_test(struct cli_ctx *ctx, int argc, char **argv)
 {
+	(void)ctx;
 	int verbose = 0, coverage = 0, permille;
 	const char *path = one_file(&rules_commands[1], argc, argv, &verbose, &coverage);
 	struct test_report rep;
@@ -155,8 +162,9 @@ show_indicators(const struct ruleset *rs)
 }
 
 static int
-rules_show(int argc, char **argv)
+rules_show(struct cli_ctx *ctx, int argc, char **argv)
 {
+	(void)ctx;
 	const char *path = one_file(&rules_commands[2], argc, argv, NULL, NULL);
 	struct ruleset *rs;
 	struct buf b;

@@ -2,6 +2,7 @@
 #include "digest.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "util.h"
 
@@ -34,4 +35,33 @@ digest_sha256_hex(const void *data, size_t len, char out[65])
 
 	digest_sha256(data, len, md);
 	digest_hex(md, out);
+}
+
+int
+digest_hex_decode(const char *hex, unsigned char out[DIGEST_LEN])
+{
+	for (int i = 0; i < 2 * DIGEST_LEN; i++) {
+		char c = hex[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (v < 0)
+			return -1;
+		if (i % 2 == 0)
+			out[i / 2] = (unsigned char)(v << 4);
+		else
+			out[i / 2] |= (unsigned char)v;
+	}
+	return 0;
+}
+
+void
+digest_hmac_sha256(const void *key, size_t klen, const void *data, size_t len,
+    unsigned char out[DIGEST_LEN])
+{
+	unsigned int outlen = 0;
+
+	if (HMAC(EVP_sha256(), key, (int)klen, data, len, out, &outlen) == NULL ||
+	    outlen != DIGEST_LEN)
+		fatal("HMAC-SHA-256 failed");
 }

@@ -220,6 +220,26 @@ write_atom_value_json(struct buf *out, const struct ruleset *rs, const struct ca
 	}
 }
 
+/* The checks one rule made, as a JSON array of {test, read, held}. */
+static void
+write_checks_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
+    const struct trace *t, const struct trace_rule *tr, struct buf *desc)
+{
+	buf_addc(out, '[');
+	for (size_t k = 0; k < tr->n; k++) {
+		const struct trace_atom *a = &t->atoms[tr->first + k];
+
+		buf_reset(desc);
+		cond_describe(rs, a->cond, desc);
+		buf_adds(out, k ? ",{\"test\":" : "{\"test\":");
+		json_write_string(out, desc->data, desc->len);
+		buf_adds(out, ",\"read\":");
+		write_atom_value_json(out, rs, cf, a);
+		buf_printf(out, ",\"held\":%s}", a->held ? "true" : "false");
+	}
+	buf_addc(out, ']');
+}
+
 static void
 write_trace_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
     const struct trace *t)
@@ -233,22 +253,32 @@ write_trace_json(struct buf *out, const struct ruleset *rs, const struct case_fa
 
 		buf_adds(out, r ? ",{\"rule\":" : "{\"rule\":");
 		json_write_string(out, rs->rules[tr->rule].id, strlen(rs->rules[tr->rule].id));
-		buf_printf(out, ",\"held\":%s,\"checks\":[", tr->held ? "true" : "false");
-		for (size_t k = 0; k < tr->n; k++) {
-			const struct trace_atom *a = &t->atoms[tr->first + k];
-
-			buf_reset(&desc);
-			cond_describe(rs, a->cond, &desc);
-			buf_adds(out, k ? ",{\"test\":" : "{\"test\":");
-			json_write_string(out, desc.data, desc.len);
-			buf_adds(out, ",\"read\":");
-			write_atom_value_json(out, rs, cf, a);
-			buf_printf(out, ",\"held\":%s}", a->held ? "true" : "false");
-		}
-		buf_adds(out, "]}");
+		buf_printf(out, ",\"held\":%s,\"checks\":", tr->held ? "true" : "false");
+		write_checks_json(out, rs, cf, t, tr, &desc);
+		buf_addc(out, '}');
 	}
 	buf_addc(out, ']');
 	buf_free(&desc);
+}
+
+void
+engine_write_detail_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
+    const struct decision *d, const struct trace *t)
+{
+	const struct rule_def *r = &rs->rules[d->rule];
+	struct buf desc;
+
+	buf_addc(out, '{');
+	if (r->urgency != URGENCY_NONE)
+		buf_printf(out, "\"urgency\":\"%s\",", urgency_name(r->urgency));
+	buf_printf(out, "\"needs_consent\":%s,\"why\":", r->needs_consent ? "true" : "false");
+	buf_init(&desc);
+	if (t->nrules > 0)
+		write_checks_json(out, rs, cf, t, &t->rules[t->nrules - 1], &desc);
+	else
+		buf_adds(out, "[]");
+	buf_free(&desc);
+	buf_addc(out, '}');
 }
 
 void

@@ -1,24 +1,34 @@
-/* main.c: frontdoor's entry point: global options, then a subcommand or the screens. */
+/* main.c: frontdoor's entry point: global options, then a subcommand. */
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-static int cmd_version(int argc, char **argv);
-static int cmd_help(int argc, char **argv);
+static int cmd_version(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_command commands[] = {
-	{ "rules", "check|test|show|... FILE", "check, test and show rule files", cmd_rules },
-	{ "route", "[--rules FILE] [--explain] [--strict] [FILE|-]",
-	  "route case JSON Lines to decisions", cmd_route },
+	{ "init", "[--db DIR] [--rules FILE]",
+	  "create a database, publish the rules, make you its admin", cmd_init },
+	{ "rules", "check|test|show|publish|history ...", "work with rule files", cmd_rules },
+	{ "route", "[--rules FILE] [--explain] [--strict] [--record [--batch N]] [FILE|-]",
+	  "route case JSON Lines to decisions (and log them)", cmd_route },
+	{ "log", "[--case ID] [--since DATE] [--until DATE] [--kind K] [--format jsonl|csv] "
+	  "[--pseudonymise KEY]", "export decision records", cmd_log },
+	{ "verify", "[--checkpoint SEQ:HASH] [--quiet]",
+	  "check the hash chain and replay every decision", cmd_verify },
+	{ "whatif", "--rules NEW.yaml", "replay the log under a candidate rule set", cmd_whatif },
+	{ "checkpoint", "", "print and store the log's head: SEQ:HASH", cmd_checkpoint },
+	{ "users", "add NAME ROLE | remove NAME | list", "manage who may do what", cmd_users },
 	{ "version", "", "print the version", cmd_version },
 	{ "help", "", "list the commands", cmd_help },
 };
 
 static int
-cmd_version(int argc, char **argv)
+cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 {
+	(void)ctx;
 	(void)argc;
 	(void)argv;
 	printf("frontdoor %s\n", FD_VERSION);
@@ -26,14 +36,15 @@ cmd_version(int argc, char **argv)
 }
 
 static int
-cmd_help(int argc, char **argv)
+cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 {
+	(void)ctx;
 	(void)argc;
 	(void)argv;
 	printf("frontdoor: triage contacts about children and log every decision\n\n");
+	printf("usage: frontdoor [--db DIR] [--as USER] COMMAND [ARGS]\n\n");
 	for (size_t i = 0; i < FD_ARRAY_LEN(commands); i++)
-		printf("  frontdoor %-8s %-50s %s\n", commands[i].name, commands[i].usage,
-		    commands[i].summary);
+		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
 	printf("\nSee frontdoor(1) and frontdoor-rules(5).\n");
 	return EXIT_OK;
 }
@@ -41,13 +52,25 @@ cmd_help(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	/* the locale only affects the screens' text; numbers never depend on it */
+	struct cli_ctx ctx = { NULL, NULL };
+	int i = 1;
+
+	/* the locale only affects how text is shown; numbers never depend on it */
 	setlocale(LC_CTYPE, "");
-	if (argc < 2)
-		return cmd_help(0, NULL);
-	if (strcmp(argv[1], "--version") == 0)
-		return cmd_version(0, NULL);
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		return cmd_help(0, NULL);
-	return cli_dispatch(commands, FD_ARRAY_LEN(commands), "frontdoor", argc - 1, argv + 1);
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--as") == 0) && i + 1 < argc) {
+			cli_db_option(&ctx, argv[i][2] == 'd' ? 'D' : 'A', argv[i + 1]);
+			i++;
+		} else if (strcmp(argv[i], "--version") == 0)
+			return cmd_version(&ctx, 0, NULL);
+		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return cmd_help(&ctx, 0, NULL);
+		else {
+			fprintf(stderr, "frontdoor: unknown option '%s'\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc)
+		return cmd_help(&ctx, 0, NULL);
+	return cli_dispatch(&ctx, commands, FD_ARRAY_LEN(commands), "frontdoor", argc - i, argv + i);
 }

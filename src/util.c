@@ -257,8 +257,14 @@ format_number(char *out, size_t outsz, double v)
 
 	if (v == floor(v) && fabs(v) < 1e15)
 		snprintf(out, outsz, "%.0f", v);
-	else
-		snprintf(out, outsz, "%.17g", v);
+	else {
+		/* the fewest significant digits that read back as the same double */
+		for (int prec = 1; prec <= 17; prec++) {
+			snprintf(out, outsz, "%.*g", prec, v);
+			if (strtod_l(out, NULL, c_locale()) == v)
+				break;
+		}
+	}
 	uselocale(old);
 }
 

@@ -1,0 +1,52 @@
+/* dlog.h: the append-only, hash-chained decision log and the case state it keeps. */
+#ifndef FD_DLOG_H
+#define FD_DLOG_H
+
+#include "record.h"
+#include "store.h"
+
+/* The newest record: its sequence number (0 when the log is empty) and hash. */
+struct dlog_head {
+	uint64_t seq;
+	unsigned char hash[DIGEST_LEN];
+};
+
+enum case_status { CASE_OPEN, CASE_CLOSED };
+
+/* What the log knows of one case (child) without reading its records. */
+struct case_state {
+	enum case_status status;
+	int route, level;		/* latest final route, or RECORD_NONE */
+	uint32_t contacts;		/* route and override records */
+	uint64_t first_seq, last_seq;
+	uint64_t awaiting_signoff;	/* an override or step-down not yet signed off, or 0 */
+};
+
+/* The genesis: the "prev" of record 1 is 32 zero bytes. */
+int dlog_head(struct store_txn *t, struct dlog_head *h);
+/*
+ * Appends r after head (which the caller read in this transaction, or kept
+ * from the previous append in it): sets r->seq, r->prev and r->hash, writes
+ * the record, the case index, the case state and the queue, and advances head.
+ * scratch is reused for the encoding.
+ */
+int dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struct buf *scratch);
+/* Reads record seq; 1 if there is none; -1 if damaged (cause set). */
+int dlog_get(struct store_txn *t, uint64_t seq, struct record *r, char **cause);
+/* 0 with the state, 1 if the case is unknown. */
+int dlog_case_state(struct store_txn *t, const char *case_id, size_t len, struct case_state *cs);
+/* Calls fn for each record of one case, oldest first; stops when fn returns non-zero. */
+int dlog_case_records(struct store_txn *t, const char *case_id, size_t len,
+    int (*fn)(const struct record *r, void *arg), void *arg, char **cause);
+
+/*
+ * Calls fn for every stored log entry from sequence `from` on, in order, in
+ * read transactions of a bounded size (so a long scan never pins one old
+ * snapshot). fn gets the raw key and value; a non-zero result stops the scan
+ * and is returned.
+ */
+typedef int (*dlog_scan_fn)(struct store_txn *t, uint64_t key_seq, const struct store_val *raw,
+    void *arg);
+int dlog_scan(struct store *s, uint64_t from, dlog_scan_fn fn, void *arg, char **cause);
+
+#endif

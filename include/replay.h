@@ -1,0 +1,27 @@
+/* replay.h: re-deciding logged cases with the rule set each one recorded (or another). */
+#ifndef FD_REPLAY_H
+#define FD_REPLAY_H
+
+#include "engine.h"
+#include "record.h"
+#include "rulestore.h"
+
+struct replayer {
+	struct ruleset_cache *cache;
+	struct case_facts cf;
+	const struct ruleset *cf_rs;	/* the rule set cf was set up for */
+};
+
+void replayer_init(struct replayer *rp);
+void replayer_free(struct replayer *rp);
+/* Whether a record carries an engine recommendation that replay can check. */
+int replay_applies(const struct record *r);
+/*
+ * Decides r's facts again with rs (or, when rs is NULL, with the rule set r
+ * recorded, loaded from the store through t). -1 with cause if the facts no
+ * longer parse or the rule set is missing.
+ */
+int replay_decide(struct replayer *rp, struct store_txn *t, const struct ruleset *rs,
+    const struct record *r, struct decision *out, const struct ruleset **used, char **cause);
+
+#endif

@@ -1,0 +1,40 @@
+/* rulestore.h: rule sets kept in the database, content-addressed by SHA-256, never deleted. */
+#ifndef FD_RULESTORE_H
+#define FD_RULESTORE_H
+
+#include "digest.h"
+#include "rules.h"
+#include "store.h"
+
+struct publication {
+	uint64_t n;		/* 1, 2, ...: the last is in force */
+	unsigned char hash[DIGEST_LEN];
+	int64_t time;
+	char actor[65];
+};
+
+/* Stores the exact bytes under their hash (once) and records a publication. */
+int rulestore_publish(struct store_txn *t, const char *text, size_t len, const char *actor,
+    int64_t now, struct publication *out);
+/* Stores the bytes without publishing them (for rule sets named in imported decisions). */
+int rulestore_put(struct store_txn *t, const char *text, size_t len, unsigned char hash[DIGEST_LEN]);
+/* The rule set in force; 1 if none was ever published. */
+int rulestore_active(struct store_txn *t, struct publication *out);
+/* The exact bytes of a stored rule set (valid until the transaction ends); 1 if absent. */
+int rulestore_get(struct store_txn *t, const unsigned char hash[DIGEST_LEN], struct store_val *out);
+/* Calls fn for every publication, oldest first. */
+int rulestore_history(struct store_txn *t, int (*fn)(const struct publication *p, void *arg),
+    void *arg);
+
+/* Compiled rule sets by hash, so that replaying a long log compiles each once. */
+struct ruleset_cache;
+struct ruleset_cache *ruleset_cache_new(void);
+void ruleset_cache_free(struct ruleset_cache *c);
+/* The compiled rule set for hash, loading it from the store if needed; NULL with cause. */
+const struct ruleset *ruleset_cache_get(struct ruleset_cache *c, struct store_txn *t,
+    const unsigned char hash[DIGEST_LEN], char **cause);
+/* Adds a rule set loaded some other way (it then belongs to the cache). */
+void ruleset_cache_add(struct ruleset_cache *c, const unsigned char hash[DIGEST_LEN],
+    struct ruleset *rs);
+
+#endif

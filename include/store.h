@@ -1,0 +1,97 @@
+/* store.h: the LMDB environment: the one module that makes mdb_* calls. */
+#ifndef FD_STORE_H
+#define FD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_DEFAULT_MAP (64UL * 1024 * 1024)
+
+/* The named databases inside one environment. */
+enum store_table {
+	TABLE_META,		/* schema version and other settings */
+	TABLE_LOG,		/* decision log: 8-byte big-endian sequence -> record */
+	TABLE_CASE_INDEX,	/* case id, NUL, 8-byte sequence -> nothing */
+	TABLE_CASES,		/* case id -> latest state of the case */
+	TABLE_RULESETS,		/* SHA-256 (32 bytes) -> exact rule file bytes */
+	TABLE_PUBLISHED,	/* 8-byte publication number -> publication record */
+	TABLE_USERS,		/* OS user name -> role */
+	TABLE_CHECKPOINTS,	/* 8-byte sequence -> head hash at that sequence */
+	TABLE_DRAFTS,		/* user, NUL, draft id -> unfinished intake form */
+	TABLE_QUEUE,		/* open cases: 8-byte sequence of their latest record -> case id */
+	TABLE_COUNT
+};
+
+struct store;
+struct store_txn;
+
+struct store_opts {
+	int create;		/* create the environment (frontdoor init only) */
+	int readonly;
+	size_t map_size;	/* initial map size when creating; 0 = default */
+};
+
+/* A key or value: bytes owned by LMDB until the transaction ends. */
+struct store_val {
+	const void *data;
+	size_t len;
+};
+
+/*
+ * Opens (or with opts->create, creates) the database in dir. The directory is
+ * 2770 and its files 0660 whatever the umask; a database readable or writable
+ * by every user is refused, as is a newer schema. Stale readers left by
+ * killed processes are cleared.
+ */
+int store_open(struct store **out, const char *dir, const struct store_opts *opts, char **cause);
+void store_close(struct store *s);
+const char *store_path(const struct store *s);
+size_t store_map_size(const struct store *s);
+
+/*
+ * Runs fn inside one write transaction and commits it. If the map is full the
+ * transaction is aborted, the map doubled and fn run again from the start,
+ * so fn must only read its argument and write through the transaction.
+ * Returns 0 when committed; fn's own negative result aborts and is returned.
+ */
+int store_write(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg,
+    char **cause);
+/* Runs fn inside one read-only transaction. */
+int store_read(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg,
+    char **cause);
+
+/* 0 found, 1 not found, -1 error (cause set on the transaction). */
+int store_get(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
+    struct store_val *val);
+/* flags: STORE_APPEND (key sorts last), STORE_NOOVERWRITE (1 if present). */
+#define STORE_APPEND 1
+#define STORE_NOOVERWRITE 2
+int store_put(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
+    const void *val, size_t vlen, int flags);
+int store_del(struct store_txn *t, enum store_table tab, const void *key, size_t klen);
+/* Records an error on the transaction so that store_write aborts and reports it. */
+int store_fail(struct store_txn *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Cursors: positioned by first/last/seek (first key >= the given one), then next/prev. */
+struct store_cursor;
+int store_cursor_open(struct store_txn *t, enum store_table tab, struct store_cursor **out);
+void store_cursor_close(struct store_cursor *c);
+enum store_move { MOVE_FIRST, MOVE_LAST, MOVE_NEXT, MOVE_PREV, MOVE_CURRENT };
+/* 0 positioned, 1 nothing there, -1 error. */
+int store_cursor_move(struct store_cursor *c, enum store_move m, struct store_val *key,
+    struct store_val *val);
+int store_cursor_seek(struct store_cursor *c, const void *key, size_t klen,
+    struct store_val *keyout, struct store_val *val);
+
+/* Entries in a table (from LMDB's own statistics). */
+int store_count(struct store_txn *t, enum store_table tab, size_t *out);
+
+/* Big-endian 8-byte keys, so that LMDB's byte order is numeric order. */
+void store_put_u64(unsigned char out[8], uint64_t v);
+uint64_t store_get_u64(const unsigned char in[8]);
+
+/* The default database directory: $FRONTDOOR_DB, else $XDG_DATA_HOME/frontdoor. */
+char *store_default_dir(void);
+
+#endif

@@ -1,0 +1,275 @@
+/* dlog.c: appends hash-chained records and keeps the per-case index, state and queue. */
+#include "dlog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CASE_STATE_LEN 36
+#define CASE_ID_MAX 256
+
+int
+dlog_head(struct store_txn *t, struct dlog_head *h)
+{
+	struct store_cursor *c;
+	struct store_val k, v;
+	int rc;
+
+	memset(h, 0, sizeof *h);
+	if (store_cursor_open(t, TABLE_LOG, &c) < 0)
+		return -1;
+	rc = store_cursor_move(c, MOVE_LAST, &k, &v);
+	store_cursor_close(c);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return 0;
+	if (k.len != 8 || v.len < DIGEST_LEN)
+		return store_fail(t, "damaged log: the newest record is malformed");
+	h->seq = store_get_u64(k.data);
+	memcpy(h->hash, (const char *)v.data + v.len - DIGEST_LEN, DIGEST_LEN);
+	return 0;
+}
+
+static void
+encode_state(const struct case_state *cs, unsigned char out[CASE_STATE_LEN])
+{
+	out[0] = 1;	/* version */
+	out[1] = (unsigned char)cs->status;
+	out[2] = (unsigned char)cs->route;
+	out[3] = (unsigned char)cs->level;
+	out[4] = (unsigned char)(cs->contacts >> 24);
+	out[5] = (unsigned char)(cs->contacts >> 16);
+	out[6] = (unsigned char)(cs->contacts >> 8);
+	out[7] = (unsigned char)cs->contacts;
+	store_put_u64(out + 8, cs->first_seq);
+	store_put_u64(out + 16, cs->last_seq);
+	store_put_u64(out + 24, cs->awaiting_signoff);
+	memset(out + 32, 0, 4);
+}
+
+static int
+decode_state(const struct store_val *v, struct case_state *cs)
+{
+	const unsigned char *p = v->data;
+
+	if (v->len != CASE_STATE_LEN || p[0] != 1)
+		return -1;
+	cs->status = p[1] ? CASE_CLOSED : CASE_OPEN;
+	cs->route = p[2];
+	cs->level = p[3];
+	cs->contacts = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
+	cs->first_seq = store_get_u64(p + 8);
+	cs->last_seq = store_get_u64(p + 16);
+	cs->awaiting_signoff = store_get_u64(p + 24);
+	return 0;
+}
+
+int
+dlog_case_state(struct store_txn *t, const char *case_id, size_t len, struct case_state *cs)
+{
+	struct store_val v;
+	int rc = store_get(t, TABLE_CASES, case_id, len, &v);
+
+	if (rc != 0)
+		return rc;
+	if (decode_state(&v, cs) < 0)
+		return store_fail(t, "damaged case state");
+	return 0;
+}
+
+/* How one record changes its case's state. */
+static void
+apply_record(struct case_state *cs, const struct record *r)
+{
+	if (cs->first_seq == 0)
+		cs->first_seq = r->seq;
+	cs->last_seq = r->seq;
+	switch (r->kind) {
+	case KIND_ROUTE:
+	case KIND_OVERRIDE:
+		cs->contacts++;
+		/* fall through */
+	case KIND_STEP_UP:
+	case KIND_STEP_DOWN:
+	case KIND_CORRECTION:
+		if (r->route != RECORD_NONE) {
+			cs->route = r->route;
+			cs->level = r->level;
+		}
+		cs->status = CASE_OPEN;
+		if (r->kind == KIND_OVERRIDE || r->kind == KIND_STEP_DOWN)
+			cs->awaiting_signoff = r->seq;
+		break;
+	case KIND_OUTCOME:
+		cs->status = CASE_CLOSED;
+		break;
+	case KIND_SIGN_OFF:
+		if (cs->awaiting_signoff == r->ref)
+			cs->awaiting_signoff = 0;
+		break;
+	case KIND_COUNT:
+		break;
+	}
+}
+
+/* Keeps the case state and the queue of open cases in step with a new record. */
+static int
+update_case(struct store_txn *t, const struct record *r)
+{
+	struct case_state cs = { CASE_OPEN, RECORD_NONE, RECORD_NONE, 0, 0, 0, 0 };
+	unsigned char state[CASE_STATE_LEN], key[8];
+	int rc = dlog_case_state(t, r->case_id.p, r->case_id.n, &cs);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && cs.status == CASE_OPEN) {
+		store_put_u64(key, cs.last_seq);
+		if (store_del(t, TABLE_QUEUE, key, 8) < 0)
+			return -1;
+	}
+	apply_record(&cs, r);
+	encode_state(&cs, state);
+	if (store_put(t, TABLE_CASES, r->case_id.p, r->case_id.n, state, sizeof state, 0) < 0)
+		return -1;
+	if (cs.status == CASE_OPEN) {
+		store_put_u64(key, cs.last_seq);
+		if (store_put(t, TABLE_QUEUE, key, 8, r->case_id.p, r->case_id.n, STORE_APPEND) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struct buf *scratch)
+{
+	unsigned char key[8], ikey[CASE_ID_MAX + 9];
+
+	if (r->case_id.n == 0 || r->case_id.n > CASE_ID_MAX ||
+	    memchr(r->case_id.p, '\0', r->case_id.n) != NULL)
+		return store_fail(t, "a case id must be 1 to %d bytes with no NUL", CASE_ID_MAX);
+	r->seq = head->seq + 1;
+	memcpy(r->prev, head->hash, DIGEST_LEN);
+	buf_reset(scratch);
+	record_encode(r, scratch);
+	store_put_u64(key, r->seq);
+	if (store_put(t, TABLE_LOG, key, 8, scratch->data, scratch->len, STORE_APPEND) < 0)
+		return -1;
+	memcpy(ikey, r->case_id.p, r->case_id.n);
+	ikey[r->case_id.n] = '\0';
+	store_put_u64(ikey + r->case_id.n + 1, r->seq);
+	if (store_put(t, TABLE_CASE_INDEX, ikey, r->case_id.n + 9, "", 0, 0) < 0)
+		return -1;
+	if (update_case(t, r) < 0)
+		return -1;
+	head->seq = r->seq;
+	memcpy(head->hash, r->hash, DIGEST_LEN);
+	return 0;
+}
+
+int
+dlog_get(struct store_txn *t, uint64_t seq, struct record *r, char **cause)
+{
+	unsigned char key[8];
+	struct store_val v;
+	int rc;
+
+	store_put_u64(key, seq);
+	rc = store_get(t, TABLE_LOG, key, 8, &v);
+	if (rc != 0)
+		return rc;
+	return record_decode(v.data, v.len, r, cause);
+}
+
+int
+dlog_case_records(struct store_txn *t, const char *case_id, size_t len,
+    int (*fn)(const struct record *r, void *arg), void *arg, char **cause)
+{
+	unsigned char prefix[CASE_ID_MAX + 1];
+	struct store_cursor *c;
+	struct store_val k, v;
+	int rc;
+
+	if (len == 0 || len > CASE_ID_MAX)
+		return 0;
+	memcpy(prefix, case_id, len);
+	prefix[len] = '\0';
+	if (store_cursor_open(t, TABLE_CASE_INDEX, &c) < 0)
+		return -1;
+	for (rc = store_cursor_seek(c, prefix, len + 1, &k, &v); rc == 0;
+	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v)) {
+		struct record r;
+		int got;
+
+		if (k.len != len + 9 || memcmp(k.data, prefix, len + 1) != 0)
+			break;
+		got = dlog_get(t, store_get_u64((const unsigned char *)k.data + len + 1), &r, cause);
+		if (got != 0) {
+			if (got == 1)
+				*cause = xstrdup("the case index names a record that is not in the log");
+			rc = -1;
+			break;
+		}
+		if ((got = fn(&r, arg)) != 0) {
+			rc = got;
+			break;
+		}
+	}
+	store_cursor_close(c);
+	return rc < 0 ? -1 : 0;
+}
+
+#define SCAN_CHUNK 65536
+
+struct scan_arg {
+	uint64_t next;		/* where the next chunk starts */
+	dlog_scan_fn fn;
+	void *arg;
+	int done;
+	int result;
+};
+
+static int
+scan_chunk(struct store_txn *t, void *argp)
+{
+	struct scan_arg *a = argp;
+	struct store_cursor *c;
+	struct store_val k, v;
+	unsigned char key[8];
+	int rc, n = 0;
+
+	store_put_u64(key, a->next);
+	if (store_cursor_open(t, TABLE_LOG, &c) < 0)
+		return -1;
+	for (rc = store_cursor_seek(c, key, 8, &k, &v); rc == 0 && n < SCAN_CHUNK;
+	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v), n++) {
+		uint64_t seq = k.len == 8 ? store_get_u64(k.data) : 0;
+
+		a->result = a->fn(t, seq, &v, a->arg);
+		if (a->result != 0) {
+			a->done = 1;
+			break;
+		}
+		a->next = seq + 1;
+		if (k.len != 8 || seq == UINT64_MAX) {
+			a->done = 1;	/* a malformed key ends the scan; fn has seen it */
+			break;
+		}
+	}
+	store_cursor_close(c);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		a->done = 1;
+	return 0;
+}
+
+int
+dlog_scan(struct store *s, uint64_t from, dlog_scan_fn fn, void *arg, char **cause)
+{
+	struct scan_arg a = { from, fn, arg, 0, 0 };
+
+	while (!a.done)
+		if (store_read(s, scan_chunk, &a, cause) < 0)
+			return -1;
+	return a.result;
+}
