@@ -126,6 +126,8 @@ struct cond {
 	size_t nlits;
 	int list;		/* compare: named list index, or -1 */
 	uint64_t enum_set;	/* compare on an enumerated fact: allowed value bits */
+	char *desc_json;	/* cond_describe's text as a JSON string, built once */
+	size_t desc_json_len;
 };
 
 struct named_cond {

@@ -38,6 +38,8 @@ void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) FD_ATTR_PRINTF(2, 3);
+/* Appends a number in decimal, without printf's cost. */
+void buf_add_u64(struct buf *b, uint64_t v);
 /* Takes ownership of the contents; the buffer is left empty. */
 char *buf_steal(struct buf *b);
 

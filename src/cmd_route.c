@@ -209,7 +209,9 @@ flush_batch(struct recorder *rec, struct buf *out, const char *input)
 
 		/* the decision line ends "}\n": add the sequence number before it */
 		buf_add(out, b->arena.data + p->line, p->line_len - 2);
-		buf_printf(out, ",\"seq\":%llu}\n", (unsigned long long)(b->first_seq + i));
+		buf_add(out, ",\"seq\":", 7);
+		buf_add_u64(out, b->first_seq + i);
+		buf_add(out, "}\n", 2);
 	}
 	b->n = 0;
 	buf_reset(&b->arena);

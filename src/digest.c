@@ -6,12 +6,31 @@
 
 #include "util.h"
 
+/* SHA-256 fetched once: an implicit fetch on every call would cost more than the hash. */
+static EVP_MD_CTX *
+sha256_ctx(void)
+{
+	static EVP_MD *md;
+	static EVP_MD_CTX *ctx;
+
+	if (ctx == NULL) {
+		md = EVP_MD_fetch(NULL, "SHA256", NULL);
+		ctx = EVP_MD_CTX_new();
+		if (md == NULL || ctx == NULL)
+			fatal("SHA-256 is not available");
+	}
+	if (EVP_DigestInit_ex(ctx, md, NULL) != 1)
+		fatal("SHA-256 failed");
+	return ctx;
+}
+
 void
 digest_sha256(const void *data, size_t len, unsigned char out[DIGEST_LEN])
 {
+	EVP_MD_CTX *ctx = sha256_ctx();
 	unsigned int outlen = 0;
 
-	if (EVP_Digest(data, len, out, &outlen, EVP_sha256(), NULL) != 1 ||
+	if (EVP_DigestUpdate(ctx, data, len) != 1 || EVP_DigestFinal_ex(ctx, out, &outlen) != 1 ||
 	    outlen != DIGEST_LEN)
 		fatal("SHA-256 failed");
 }

@@ -190,7 +190,7 @@ write_atom_value_json(struct buf *out, const struct ruleset *rs, const struct ca
 
 	switch (c->kind) {
 	case COND_COUNT:
-		buf_printf(out, "%ld", a->count);
+		buf_add_u64(out, (uint64_t)a->count);
 		return;
 	case COND_INDICATOR:
 		buf_adds(out, a->held ? "true" : "false");
@@ -223,19 +223,20 @@ write_atom_value_json(struct buf *out, const struct ruleset *rs, const struct ca
 /* The checks one rule made, as a JSON array of {test, read, held}. */
 static void
 write_checks_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
-    const struct trace *t, const struct trace_rule *tr, struct buf *desc)
+    const struct trace *t, const struct trace_rule *tr)
 {
 	buf_addc(out, '[');
 	for (size_t k = 0; k < tr->n; k++) {
 		const struct trace_atom *a = &t->atoms[tr->first + k];
 
-		buf_reset(desc);
-		cond_describe(rs, a->cond, desc);
 		buf_adds(out, k ? ",{\"test\":" : "{\"test\":");
-		json_write_string(out, desc->data, desc->len);
-		buf_adds(out, ",\"read\":");
+		buf_add(out, a->cond->desc_json, a->cond->desc_json_len);
+		buf_add(out, ",\"read\":", 8);
 		write_atom_value_json(out, rs, cf, a);
-		buf_printf(out, ",\"held\":%s}", a->held ? "true" : "false");
+		if (a->held)
+			buf_add(out, ",\"held\":true}", 13);
+		else
+			buf_add(out, ",\"held\":false}", 14);
 	}
 	buf_addc(out, ']');
 }
@@ -244,9 +245,6 @@ static void
 write_trace_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
     const struct trace *t)
 {
-	struct buf desc;
-
-	buf_init(&desc);
 	buf_adds(out, ",\"trace\":[");
 	for (size_t r = 0; r < t->nrules; r++) {
 		const struct trace_rule *tr = &t->rules[r];
@@ -254,11 +252,10 @@ write_trace_json(struct buf *out, const struct ruleset *rs, const struct case_fa
 		buf_adds(out, r ? ",{\"rule\":" : "{\"rule\":");
 		json_write_string(out, rs->rules[tr->rule].id, strlen(rs->rules[tr->rule].id));
 		buf_printf(out, ",\"held\":%s,\"checks\":", tr->held ? "true" : "false");
-		write_checks_json(out, rs, cf, t, tr, &desc);
+		write_checks_json(out, rs, cf, t, tr);
 		buf_addc(out, '}');
 	}
 	buf_addc(out, ']');
-	buf_free(&desc);
 }
 
 void
@@ -266,18 +263,19 @@ engine_write_detail_json(struct buf *out, const struct ruleset *rs, const struct
     const struct decision *d, const struct trace *t)
 {
 	const struct rule_def *r = &rs->rules[d->rule];
-	struct buf desc;
 
 	buf_addc(out, '{');
-	if (r->urgency != URGENCY_NONE)
-		buf_printf(out, "\"urgency\":\"%s\",", urgency_name(r->urgency));
-	buf_printf(out, "\"needs_consent\":%s,\"why\":", r->needs_consent ? "true" : "false");
-	buf_init(&desc);
+	if (r->urgency != URGENCY_NONE) {
+		buf_adds(out, "\"urgency\":\"");
+		buf_adds(out, urgency_name(r->urgency));
+		buf_adds(out, "\",");
+	}
+	buf_adds(out, r->needs_consent ? "\"needs_consent\":true,\"why\":" :
+	    "\"needs_consent\":false,\"why\":");
 	if (t->nrules > 0)
-		write_checks_json(out, rs, cf, t, &t->rules[t->nrules - 1], &desc);
+		write_checks_json(out, rs, cf, t, &t->rules[t->nrules - 1]);
 	else
 		buf_adds(out, "[]");
-	buf_free(&desc);
 	buf_addc(out, '}');
 }
 

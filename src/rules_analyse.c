@@ -147,6 +147,28 @@ in_range(const struct fact_def *f, double v)
 	return (!f->has_min || v >= f->min) && (!f->has_max || v <= f->max);
 }
 
+/*
+ * Adds x as the representative of the open region (lo, hi) (NULL: unbounded),
+ * first moved inside the fact's min..max if it lies outside them, so that a
+ * region is never left without a value while part of it is allowed.
+ */
+static void
+add_region_rep(struct fact_domain *fd, const struct fact_def *f, double x,
+    const double *lo, const double *hi)
+{
+	struct fact_value fv = { .present = 1 };
+	int integer = f->type == FACT_INTEGER;
+
+	if (f->has_min && x < f->min)
+		x = integer ? ceil(f->min) : f->min;
+	if (f->has_max && x > f->max)
+		x = integer ? floor(f->max) : f->max;
+	if ((lo != NULL && !(x > *lo)) || (hi != NULL && !(x < *hi)) || !in_range(f, x))
+		return;
+	fv.num = x;
+	add_rep(fd, &fv);
+}
+
 /* One value from every region the literals cut the number line into. */
 static void
 number_reps(struct fact_domain *fd, const struct fact_def *f, const struct literal **lits,
@@ -154,36 +176,35 @@ number_reps(struct fact_domain *fd, const struct fact_def *f, const struct liter
 {
 	double *v = xcalloc(n + 1, sizeof *v);
 	struct fact_value fv = { .present = 1 };
-	size_t k = 0;
+	size_t k = 0, u = 0;
 	int integer = f->type == FACT_INTEGER;
 
 	for (size_t i = 0; i < n; i++)
 		v[k++] = lits[i]->num;
 	qsort(v, k, sizeof *v, dbl_cmp);
+	/* distinct values only: a region lies between two different literals */
+	for (size_t i = 0; i < k; i++)
+		if (u == 0 || v[i] != v[u - 1])
+			v[u++] = v[i];
+	k = u;
 	if (k == 0) {
 		fv.num = f->has_min ? f->min : f->has_max ? f->max : 0;
 		add_rep(fd, &fv);
 		free(v);
 		return;
 	}
-	fv.num = f->has_min ? (integer ? ceil(f->min) : f->min) : v[0] - 1;
-	if (fv.num < v[0] && in_range(f, fv.num))
-		add_rep(fd, &fv);
+	add_region_rep(fd, f, f->has_min ? (integer ? ceil(f->min) : f->min) : v[0] - 1,
+	    NULL, &v[0]);
 	for (size_t i = 0; i < k; i++) {
-		if (i > 0 && v[i] == v[i - 1])
-			continue;
 		fv.num = v[i];
 		if (in_range(f, fv.num))
 			add_rep(fd, &fv);
-		if (i + 1 < k) {
-			fv.num = integer ? v[i] + 1 : (v[i] + v[i + 1]) / 2;
-			if (fv.num > v[i] && fv.num < v[i + 1] && in_range(f, fv.num))
-				add_rep(fd, &fv);
-		}
+		if (i + 1 < k)
+			add_region_rep(fd, f, integer ? v[i] + 1 : (v[i] + v[i + 1]) / 2,
+			    &v[i], &v[i + 1]);
 	}
-	fv.num = f->has_max ? (integer ? floor(f->max) : f->max) : v[k - 1] + 1;
-	if (fv.num > v[k - 1] && in_range(f, fv.num))
-		add_rep(fd, &fv);
+	add_region_rep(fd, f, f->has_max ? (integer ? floor(f->max) : f->max) : v[k - 1] + 1,
+	    &v[k - 1], NULL);
 	free(v);
 }
 

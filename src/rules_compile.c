@@ -50,11 +50,28 @@ intern_mask(struct ruleset *rs, const uint64_t *mask)
 	return (int)rs->nmasks++;
 }
 
+/* Keeps each leaf's description as a ready JSON string, for traces and log records. */
+static void
+compile_description(const struct ruleset *rs, struct cond *c)
+{
+	struct buf text, json;
+
+	buf_init(&text);
+	buf_init(&json);
+	cond_describe(rs, c, &text);
+	json_write_string(&json, text.data, text.len);
+	c->desc_json_len = json.len;
+	c->desc_json = buf_steal(&json);
+	buf_free(&text);
+}
+
 static void
 compile_cond(struct ruleset *rs, struct cond *c, uint64_t *scratch)
 {
 	if (c == NULL)
 		return;
+	if (c->desc_json == NULL && c->nkids == 0)
+		compile_description(rs, c);
 	if (c->kind == COND_COUNT) {
 		memset(scratch, 0, rs->nwords * sizeof *scratch);
 		for (size_t i = 0; i < rs->nindicators; i++)

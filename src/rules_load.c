@@ -752,6 +752,7 @@ cond_free(struct cond *c)
 		cond_free(c->kids[i]);
 	free(c->kids);
 	free(c->sel.ids);
+	free(c->desc_json);
 	for (size_t i = 0; i < c->nlits && c->list < 0; i++)
 		free(c->lits[i].str);
 	if (c->list < 0)

@@ -188,6 +188,19 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+void
+buf_add_u64(struct buf *b, uint64_t v)
+{
+	char tmp[24];
+	int i = (int)sizeof tmp;
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	buf_add(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
 char *
 buf_steal(struct buf *b)
 {
