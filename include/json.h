@@ -26,7 +26,7 @@ struct json_doc {
 void json_doc_init(struct json_doc *d);
 void json_doc_free(struct json_doc *d);
 /*
- * Parses and fully validates one JSON value (separators, literals, numbers,
+ * Parses and fully validates one JSON object or array (separators, literals, numbers,
  * escapes, UTF-8, duplicate keys, depth). On error returns -1 with *cause
  * naming the column; the text is never quoted back.
  */

@@ -44,18 +44,6 @@ token_text(struct case_facts *cf, int i, size_t *len)
 }
 
 static int
-printable_id(const char *s, size_t n)
-{
-	if (n == 0 || n > 64)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '_' || s[i] == '.' || s[i] == '-'))
-			return 0;
-	return 1;
-}
-
-static int
 read_indicators(struct case_facts *cf, int arr, char **cause)
 {
 	const struct json_doc *d = &cf->doc;
@@ -77,9 +65,9 @@ read_indicators(struct case_facts *cf, int arr, char **cause)
 		id = token_text(cf, i, &len);
 		ind = rules_find_indicator(cf->rs, id, len);
 		if (ind < 0) {
-			*cause = printable_id(id, len)
-			    ? xasprintf("unknown indicator '%.*s'", (int)len, id)
-			    : xasprintf("indicator %d is not an id the rule set defines", k + 1);
+			/* the id is not quoted back: input is case data, whatever it looks like */
+			*cause = xasprintf("indicator %d of the list is not one the rule set defines",
+			    k + 1);
 			return -1;
 		}
 		cf->bits[ind / 64] |= UINT64_C(1) << (ind % 64);
@@ -100,7 +88,7 @@ read_string_fact(struct case_facts *cf, const struct fact_def *f, struct fact_va
 	if (f->nvalues == 0)
 		return 0;
 	for (size_t k = 0; k < f->nvalues; k++)
-		if (strncmp(f->values[k], v->str, v->len) == 0 && f->values[k][v->len] == '\0') {
+		if (strlen(f->values[k]) == v->len && memcmp(f->values[k], v->str, v->len) == 0) {
 			v->enum_index = (int)k;
 			return 0;
 		}

@@ -10,12 +10,16 @@
 #include "roles.h"
 #include "store.h"
 
+/* Finds a command by its last word: "check" finds "rules check". */
 const struct cli_command *
 cli_find(const struct cli_command *table, size_t n, const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(table[i].name, name) == 0)
+	for (size_t i = 0; i < n; i++) {
+		const char *word = strrchr(table[i].name, ' ');
+
+		if (strcmp(word != NULL ? word + 1 : table[i].name, name) == 0)
 			return &table[i];
+	}
 	return NULL;
 }
 
@@ -24,7 +28,8 @@ cli_usage(const struct cli_command *table, size_t n, const char *prefix, FILE *f
 {
 	fprintf(fp, "usage:\n");
 	for (size_t i = 0; i < n; i++)
-		fprintf(fp, "  %s %s %s\n", prefix, table[i].name, table[i].usage);
+		fprintf(fp, "  %s %s%s%s\n", prefix, table[i].name, *table[i].usage ? " " : "",
+		    table[i].usage);
 }
 
 int
@@ -84,7 +89,10 @@ cli_dispatch(struct cli_ctx *ctx, const struct cli_command *table, size_t n, con
 	}
 	cmd = cli_find(table, n, argv[0]);
 	if (cmd == NULL) {
-		fprintf(stderr, "%s: unknown command '", prefix);
+		/* "rules check" in the table: the message names "frontdoor rules" */
+		const char *sp = strrchr(table[0].name, ' ');
+		fprintf(stderr, "%s%s%.*s: unknown command '", prefix, sp ? " " : "",
+		    sp ? (int)(sp - table[0].name) : 0, table[0].name);
 		fput_sanitised(argv[0], strlen(argv[0]), stderr);
 		fprintf(stderr, "'\n");
 		cli_usage(table, n, prefix, stderr);
@@ -102,7 +110,8 @@ cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: frontdoor %s %s\n", cmd->name, cmd->usage);
+	fprintf(stderr, "\nusage: frontdoor %s%s%s\n", cmd->name, *cmd->usage ? " " : "",
+	    cmd->usage);
 	return EXIT_USAGE;
 }
 

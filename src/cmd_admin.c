@@ -23,7 +23,7 @@ db_options_only(struct cli_ctx *ctx, const char *cmd, const char *usage, int arg
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		if (cli_db_option(ctx, ch, optarg) < 0) {
 			fprintf(stderr, "usage: frontdoor %s %s\n", cmd, usage);
 			return -1;
@@ -85,7 +85,7 @@ cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	int ch, rc = EXIT_USAGE;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+r:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
 		if (ch == 'r')
 			rules = optarg;
 		else if (cli_db_option(ctx, ch, optarg) < 0) {

@@ -321,7 +321,7 @@ parse_log_opts(struct cli_ctx *ctx, int argc, char **argv, struct log_query *q)
 	int ch, bad = 0;
 
 	optind = 1;
-	while (!bad && (ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while (!bad && (ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': q->case_id = optarg; break;
 		case 's': bad = parse_date_opt(optarg, 0, &q->since); break;

@@ -299,7 +299,7 @@ parse_route_opts(struct cli_ctx *ctx, int argc, char **argv, struct route_opts *
 	memset(o, 0, sizeof *o);
 	o->batch = DEFAULT_BATCH;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+r:es", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "r:es", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'r': o->rules = optarg; break;
 		case 'e': o->explain = 1; break;
@@ -312,7 +312,7 @@ parse_route_opts(struct cli_ctx *ctx, int argc, char **argv, struct route_opts *
 			break;
 		default:
 			if (cli_db_option(ctx, ch, optarg) < 0)
-				return cli_usage_error(&route_cmd, "unknown option");
+				return cli_usage_error(&route_cmd, "unknown option or missing argument");
 		}
 	}
 	if (argc - optind > 1)

@@ -14,19 +14,20 @@ int rules_publish(struct cli_ctx *ctx, int argc, char **argv);
 int rules_history(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_command rules_commands[] = {
-	{ "check", "FILE", "report every problem in a rule file", rules_check },
-	{ "test", "[--verbose] [--require-coverage] FILE",
+	{ "rules check", "FILE", "report every problem in a rule file", rules_check },
+	{ "rules test", "[--verbose] [--require-coverage] FILE",
 	  "run the rule file's tests and report rule coverage", rules_test },
-	{ "show", "FILE", "print the rule set: hash, levels, indicators, rules", rules_show },
-	{ "publish", "[--db DIR] FILE", "check a rule file and put it in force (admin)",
+	{ "rules show", "FILE", "print the rule set: hash, levels, indicators, rules", rules_show },
+	{ "rules publish", "[--db DIR] FILE", "check a rule file and put it in force (admin)",
 	  rules_publish },
-	{ "history", "[--db DIR]", "list the rule sets published, oldest first", rules_history },
+	{ "rules history", "[--db DIR]", "list the rule sets published, oldest first",
+	  rules_history },
 };
 
 int
 cmd_rules(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cli_dispatch(ctx, rules_commands, FD_ARRAY_LEN(rules_commands), "frontdoor rules",
+	return cli_dispatch(ctx, rules_commands, FD_ARRAY_LEN(rules_commands), "frontdoor",
 	    argc - 1, argv + 1);
 }
 
@@ -42,13 +43,13 @@ one_file(const struct cli_command *cmd, int argc, char **argv, int *verbose, int
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+v", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
 		if (ch == 'v' && verbose != NULL)
 			*verbose = 1;
 		else if (ch == 'c' && coverage != NULL)
 			*coverage = 1;
 		else {
-			cli_usage_error(cmd, "unknown option");
+			cli_usage_error(cmd, "unknown option or missing argument");
 			return NULL;
 		}
 	}
@@ -71,8 +72,9 @@ rules_check(struct cli_ctx *ctx, int argc, char **argv)
 	rs = cli_load_rules(path, 1);
 	if (rs == NULL)
 		return EXIT_PROBLEM;
-	printf("%s: ok: %zu indicators, %zu rules, %zu tests, sha256:%s\n", path,
-	    rs->nindicators, rs->nrules, rs->ntests, rs->hash);
+	printf("%s: ok: %zu indicator%s, %zu rule%s, %zu test%s, sha256:%s\n", path,
+	    rs->nindicators, rs->nindicators == 1 ? "" : "s", rs->nrules,
+	    rs->nrules == 1 ? "" : "s", rs->ntests, rs->ntests == 1 ? "" : "s", rs->hash);
 	rules_free(rs);
 	return EXIT_OK;
 }
@@ -80,14 +82,19 @@ rules_check(struct cli_ctx *ctx, int argc, char **argv)
 static void
 print_failure(const struct ruleset *rs, const struct test_def *t, const struct test_result *r)
 {
-	printf("FAIL %s (line %d)\n", t->name, t->pos.line);
+	printf("FAIL ");
+	fput_sanitised(t->name, strlen(t->name), stdout);
+	printf(" (line %d)\n", t->pos.line);
 	if (t->expect_error)
 		printf("  expected the case to be rejected");
 	else
 		printf("  expected %s%s%s", route_name(t->route), t->rule >= 0 ? " by rule " : "",
 		    t->rule >= 0 ? rs->rules[t->rule].id : "");
-	if (r->got_error)
-		printf(", but it was rejected: %s\n", r->cause);
+	if (r->got_error) {
+		printf(", but it was rejected: ");
+		fput_sanitised(r->cause, strlen(r->cause), stdout);
+		printf("\n");
+	}
 	else
 		printf(", got %s by rule %s\n", route_name(r->route), rs->rules[r->rule].id);
 	if (r->trace != NULL)
@@ -113,8 +120,11 @@ rules_test(struct cli_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < rs->ntests; i++) {
 		if (!rep.results[i].passed)
 			print_failure(rs, &rs->tests[i], &rep.results[i]);
-		else if (verbose)
-			printf("ok   %s\n", rs->tests[i].name);
+		else if (verbose) {
+			printf("ok   ");
+			fput_sanitised(rs->tests[i].name, strlen(rs->tests[i].name), stdout);
+			printf("\n");
+		}
 	}
 	permille = ruletest_coverage_permille(&rep, rs->nrules);
 	printf("rules covered: %zu of %zu (%d.%d%%)\n", rep.covered, rs->nrules,

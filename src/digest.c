@@ -2,36 +2,30 @@
 #include "digest.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <openssl/hmac.h>
 
 #include "util.h"
 
-/* SHA-256 fetched once: an implicit fetch on every call would cost more than the hash. */
-static EVP_MD_CTX *
-sha256_ctx(void)
-{
-	static EVP_MD *md;
-	static EVP_MD_CTX *ctx;
+/* SHA-256 fetched once for all threads: an implicit fetch per call costs more than the hash. */
+static EVP_MD *sha256_md;
 
-	if (ctx == NULL) {
-		md = EVP_MD_fetch(NULL, "SHA256", NULL);
-		ctx = EVP_MD_CTX_new();
-		if (md == NULL || ctx == NULL)
-			fatal("SHA-256 is not available");
-	}
-	if (EVP_DigestInit_ex(ctx, md, NULL) != 1)
-		fatal("SHA-256 failed");
-	return ctx;
+static void
+fetch_sha256(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
 }
 
 void
 digest_sha256(const void *data, size_t len, unsigned char out[DIGEST_LEN])
 {
-	EVP_MD_CTX *ctx = sha256_ctx();
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	unsigned int outlen = 0;
 
-	if (EVP_DigestUpdate(ctx, data, len) != 1 || EVP_DigestFinal_ex(ctx, out, &outlen) != 1 ||
-	    outlen != DIGEST_LEN)
+	pthread_once(&once, fetch_sha256);
+	if (sha256_md == NULL)
+		fatal("SHA-256 is not available");
+	if (EVP_Digest(data, len, out, &outlen, sha256_md, NULL) != 1 || outlen != DIGEST_LEN)
 		fatal("SHA-256 failed");
 }
 

@@ -116,7 +116,9 @@ eval_cond(const struct ruleset *rs, const struct case_facts *cf, const struct co
 				return 1;
 		return 0;
 	case COND_NOT:
-		return !eval_cond(rs, cf, c->kids[0], t);
+		/* the trace shows the inner test, then the negation that decided */
+		held = !eval_cond(rs, cf, c->kids[0], t);
+		break;
 	case COND_REF:
 		return eval_cond(rs, cf, rs->conds[c->index].cond, t);
 	case COND_ALWAYS:

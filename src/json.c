@@ -318,7 +318,7 @@ check_duplicate_keys(struct validator *v, size_t from)
 				dup = k[i];
 	}
 	if (dup >= 0)
-		return fail_at(v, (size_t)d->tok[dup].start, "duplicate key");
+		return fail_at(v, (size_t)d->tok[dup].start - 1, "duplicate key");
 	return 0;
 }
 
@@ -468,6 +468,15 @@ json_parse(struct json_doc *d, const char *text, size_t len, char **cause)
 	}
 	if (n == JSMN_ERROR_INVAL)
 		return fail_at(&v, p.pos, "unexpected character");
+	if (n == JSMN_ERROR_PART && len > 0) {
+		/* jsmn's strict mode cannot end a bare top-level value: say what it is */
+		size_t i = 0;
+
+		while (i < len && is_ws(text[i]))
+			i++;
+		if (i < len && text[i] != '{' && text[i] != '[')
+			return fail_at(&v, i, "expected an object");
+	}
 	if (n == JSMN_ERROR_PART || n == 0)
 		return fail_at(&v, len, "unexpected end of line");
 	d->ntok = n;

@@ -1,4 +1,5 @@
 /* main.c: frontdoor's entry point: global options, then a subcommand. */
+#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +58,7 @@ main(int argc, char **argv)
 
 	/* the locale only affects how text is shown; numbers never depend on it */
 	setlocale(LC_CTYPE, "");
+	opterr = 0;	/* each command reports bad options in its own words */
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--as") == 0) && i + 1 < argc) {
 			cli_db_option(&ctx, argv[i][2] == 'd' ? 'D' : 'A', argv[i + 1]);

@@ -485,9 +485,10 @@ describe_example(struct analyser *A)
 	for (size_t f = 0; f < rs->nfacts; f++) {
 		const struct fact_value *v;
 
-		if (A->fact_pick[f] < 0)
-			continue;	/* no rule here depends on it */
-		v = &A->domains[f].reps[A->fact_pick[f]];
+		if (A->fact_pick[f] < 0 && !rs->facts[f].required)
+			continue;	/* no rule here depends on it, and it may be left out */
+		/* a required fact nothing here depends on still needs a value for a valid case */
+		v = &A->domains[f].reps[A->fact_pick[f] < 0 ? 0 : A->fact_pick[f]];
 		buf_printf(&b, ", %s ", rs->facts[f].path);
 		if (!v->present)
 			buf_adds(&b, "missing");

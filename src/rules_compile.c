@@ -70,7 +70,7 @@ compile_cond(struct ruleset *rs, struct cond *c, uint64_t *scratch)
 {
 	if (c == NULL)
 		return;
-	if (c->desc_json == NULL && c->nkids == 0)
+	if (c->desc_json == NULL && (c->nkids == 0 || c->kind == COND_NOT))
 		compile_description(rs, c);
 	if (c->kind == COND_COUNT) {
 		memset(scratch, 0, rs->nwords * sizeof *scratch);

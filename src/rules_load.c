@@ -390,10 +390,11 @@ load_levels(struct loader *L, const struct ynode *seq)
 		long level;
 		int route;
 
-		if (expect_type(L, m, Y_MAP, "a level") < 0 ||
-		    map_fields(L, m, "a level", fields, FD_ARRAY_LEN(fields), v) > 0)
+		if (expect_type(L, m, Y_MAP, "a level") < 0)
 			continue;
-		if (get_int(L, v[0], 1, 4, "level", &level) < 0)
+		/* a level with a missing key is still counted, so it is not reported twice */
+		map_fields(L, m, "a level", fields, FD_ARRAY_LEN(fields), v);
+		if (v[0] == NULL || get_int(L, v[0], 1, 4, "level", &level) < 0)
 			continue;
 		lv = &L->rs->levels[level - 1];
 		if (lv->level != 0) {
@@ -401,14 +402,15 @@ load_levels(struct loader *L, const struct ynode *seq)
 			    level, lv->pos.line);
 			continue;
 		}
-		route = get_enum(L, v[2], route_names, ROUTE_COUNT, "route");
+		route = v[2] != NULL ? get_enum(L, v[2], route_names, ROUTE_COUNT, "route") : -1;
 		if (route >= 0 && seen_route[route]++) {
 			error_at(L, v[2], "E013", "route '%s' belongs to two levels", v[2]->str);
 			route = -1;
 		}
 		lv->level = (int)level;
 		lv->pos = pos_of(m);
-		lv->name = get_text(L, v[1], "level name", 0);
+		if (v[1] != NULL)
+			lv->name = get_text(L, v[1], "level name", 0);
 		lv->route = route < 0 ? ROUTE_UNIVERSAL : (enum route_id)route;
 		if (v[3] != NULL)
 			lv->front_door = get_text(L, v[3], "front_door", 1);
@@ -448,7 +450,8 @@ static int
 valid_path(const char *s)
 {
 	char *copy = xstrdup(s), *save = NULL;
-	int ok = s[0] != '\0' && s[strlen(s) - 1] != '.' && strstr(s, "..") == NULL;
+	int ok = s[0] != '\0' && s[0] != '.' && s[strlen(s) - 1] != '.' &&
+	    strstr(s, "..") == NULL;
 
 	for (char *p = strtok_r(copy, ".", &save); ok && p != NULL; p = strtok_r(NULL, ".", &save))
 		for (const char *c = p; *c != '\0'; c++)
@@ -614,30 +617,34 @@ load_indicators(struct loader *L, const struct ynode *seq)
 		long level = 1;
 		int dom, dup;
 
-		if (expect_type(L, m, Y_MAP, "an indicator") < 0 ||
-		    map_fields(L, m, "an indicator", fields, FD_ARRAY_LEN(fields), v) > 0)
+		if (expect_type(L, m, Y_MAP, "an indicator") < 0)
 			continue;
-		ind->id = get_id(L, v[0], "indicator id");
-		if (ind->id == NULL)
-			continue;
-		dup = FIND(rs->indicators, rs->nindicators, id, ind->id);
-		if (dup >= 0) {
+		/* every key present is checked, even when another is missing */
+		map_fields(L, m, "an indicator", fields, FD_ARRAY_LEN(fields), v);
+		ind->id = v[0] != NULL ? get_id(L, v[0], "indicator id") : NULL;
+		dup = ind->id != NULL ? FIND(rs->indicators, rs->nindicators, id, ind->id) : -1;
+		if (dup >= 0)
 			error_at(L, v[0], "E013", "indicator '%s' is defined twice (first at "
 			    "line %d)", ind->id, rs->indicators[dup].pos.line);
-			free(ind->id);
-			ind->id = NULL;
-			continue;
-		}
 		ind->pos = pos_of(m);
-		dom = get_enum(L, v[1], domain_names, DOMAIN_COUNT, "domain");
+		dom = v[1] != NULL ? get_enum(L, v[1], domain_names, DOMAIN_COUNT, "domain") : -1;
 		ind->domain = dom < 0 ? DOMAIN_DEVELOPMENT : (enum domain_id)dom;
-		get_int(L, v[2], 1, 4, "indicator level", &level);
+		if (v[2] != NULL)
+			get_int(L, v[2], 1, 4, "indicator level", &level);
 		ind->level = (int)level;
-		ind->text = get_text(L, v[3], "indicator text", 0);
+		if (v[3] != NULL)
+			ind->text = get_text(L, v[3], "indicator text", 0);
 		if (v[4] != NULL)
 			ind->guidance = get_text(L, v[4], "guidance", 1);
 		if (v[5] != NULL)
 			ind->flags = load_indicator_flags(L, v[5]);
+		if (ind->id == NULL || dup >= 0) {
+			free(ind->id);
+			free(ind->text);
+			free(ind->guidance);
+			memset(ind, 0, sizeof *ind);
+			continue;
+		}
 		rs->nindicators++;
 	}
 }
@@ -1188,31 +1195,35 @@ load_rule(struct loader *L, const struct ynode *m)
 	struct rule_def *r = &rs->rules[rs->nrules];
 	int route, dup;
 
-	if (expect_type(L, m, Y_MAP, "a rule") < 0 ||
-	    map_fields(L, m, "a rule", fields, FD_ARRAY_LEN(fields), v) > 0)
+	if (expect_type(L, m, Y_MAP, "a rule") < 0)
 		return;
-	r->id = get_id(L, v[0], "rule id");
-	if (r->id == NULL)
-		return;
-	dup = FIND(rs->rules, rs->nrules, id, r->id);
-	if (dup >= 0) {
+	/* every key present is checked, even when another is missing */
+	map_fields(L, m, "a rule", fields, FD_ARRAY_LEN(fields), v);
+	r->id = v[0] != NULL ? get_id(L, v[0], "rule id") : NULL;
+	dup = r->id != NULL ? FIND(rs->rules, rs->nrules, id, r->id) : -1;
+	if (dup >= 0)
 		error_at(L, v[0], "E013", "rule '%s' is defined twice (first at line %d)",
 		    r->id, rs->rules[dup].pos.line);
-		free(r->id);
-		r->id = NULL;
-		return;
-	}
 	r->pos = pos_of(m);
-	r->when = load_cond(L, v[1], 1);
-	route = get_enum(L, v[2], route_names, ROUTE_COUNT, "route");
+	if (v[1] != NULL)
+		r->when = load_cond(L, v[1], 1);
+	route = v[2] != NULL ? get_enum(L, v[2], route_names, ROUTE_COUNT, "route") : -1;
 	r->route = route < 0 ? ROUTE_UNIVERSAL : (enum route_id)route;
-	r->reason = get_text(L, v[3], "reason", 0);
+	if (v[3] != NULL)
+		r->reason = get_text(L, v[3], "reason", 0);
 	if (v[4] != NULL) {
 		int u = get_enum(L, v[4], urgency_names + 1, 3, "urgency");
 		r->urgency = u < 0 ? URGENCY_NONE : (enum urgency)(u + 1);
 	}
 	if (v[5] != NULL)
 		get_bool(L, v[5], "needs_consent", &r->needs_consent);
+	if (r->id == NULL || dup >= 0) {
+		free(r->id);
+		free(r->reason);
+		cond_free(r->when);
+		memset(r, 0, sizeof *r);
+		return;
+	}
 	rs->nrules++;
 }
 

@@ -58,7 +58,8 @@ ruletest_run(const struct ruleset *rs, struct test_report *rep)
 			rep->passed++;
 		else
 			rep->failed++;
-		if (!res->got_error && rep->fired[res->rule]++ == 0)
+		/* only a passing test covers the rule it reached */
+		if (res->passed && !res->got_error && rep->fired[res->rule]++ == 0)
 			rep->covered++;
 	}
 	trace_free(&tr);

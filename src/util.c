@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,17 +251,23 @@ fail:
 }
 
 /* The C locale, so that number conversion never depends on the environment. */
+static locale_t c_locale_obj;
+
+static void
+make_c_locale(void)
+{
+	c_locale_obj = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
 static locale_t
 c_locale(void)
 {
-	static locale_t loc;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	if (loc == (locale_t)0) {
-		loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-		if (loc == (locale_t)0)
-			fatal("cannot create the C locale");
-	}
-	return loc;
+	pthread_once(&once, make_c_locale);
+	if (c_locale_obj == (locale_t)0)
+		fatal("cannot create the C locale");
+	return c_locale_obj;
 }
 
 void

@@ -269,11 +269,11 @@ test_rejects_invalid_utf8(void)
 static void
 test_rejects_duplicate_keys(void)
 {
-	/* the column is the later key's first character */
-	REJECTS("{\"a\":1,\"a\":2}", 9, "duplicate key");
-	REJECTS("{\"a\":1,\"b\":2,\"a\":3}", 15, "duplicate key");
-	REJECTS("{\"o\":{\"x\":1,\"x\":1}}", 14, "duplicate key");
-	REJECTS("[{\"a\":1},{\"b\":1,\"b\":1}]", 18, "duplicate key");
+	/* the column is the later key's opening quote */
+	REJECTS("{\"a\":1,\"a\":2}", 8, "duplicate key");
+	REJECTS("{\"a\":1,\"b\":2,\"a\":3}", 14, "duplicate key");
+	REJECTS("{\"o\":{\"x\":1,\"x\":1}}", 13, "duplicate key");
+	REJECTS("[{\"a\":1},{\"b\":1,\"b\":1}]", 17, "duplicate key");
 }
 
 /* More than sixteen keys take the sorting path; the later duplicate is still named. */
@@ -288,7 +288,7 @@ test_rejects_duplicate_keys_in_large_objects(void)
 	for (int i = 0; i < 20; i++)
 		buf_printf(&b, "%s\"k%02d\":%d", i ? "," : "", i, i);
 	buf_adds(&b, ",");
-	col = (int)b.len + 2;		/* after the quote, 1-based */
+	col = (int)b.len + 1;		/* the quote, 1-based */
 	buf_adds(&b, "\"k07\":1,\"k99\":2}");
 	rejects_at(__LINE__, b.data, b.len, col, "duplicate key");
 	/* two duplicates: the earlier of the later occurrences is reported */
@@ -297,7 +297,7 @@ test_rejects_duplicate_keys_in_large_objects(void)
 	for (int i = 0; i < 20; i++)
 		buf_printf(&b, "%s\"k%02d\":%d", i ? "," : "", i, i);
 	buf_adds(&b, ",");
-	col = (int)b.len + 2;
+	col = (int)b.len + 1;
 	buf_adds(&b, "\"k15\":1,\"k03\":2}");
 	rejects_at(__LINE__, b.data, b.len, col, "duplicate key");
 	/* and twenty distinct keys are fine */

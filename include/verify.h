@@ -1,0 +1,43 @@
+/* verify.h: checks the whole decision log: sequence, hash chain, checkpoints, and replay. */
+#ifndef FD_VERIFY_H
+#define FD_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "digest.h"
+#include "store.h"
+
+struct verify_problem {
+	uint64_t seq;
+	char *text;		/* "seq N case ID: what is wrong", sanitised */
+};
+
+struct verify_result {
+	unsigned long records, replayed;
+	struct verify_problem *problems;
+	size_t nproblems;
+};
+
+struct verify_opts {
+	int have_check;		/* a checkpoint kept outside the host */
+	uint64_t check_seq;
+	unsigned char check_hash[DIGEST_LEN];
+	int threads;		/* 0: one per processor, at most 8 */
+	/* called now and then from the calling thread */
+	void (*progress)(size_t done, size_t total, void *arg);
+	void *progress_arg;
+};
+
+/*
+ * Verifies every record: sequence numbers without gaps, each record's hash
+ * over its bytes, each record chained to the one before, the checkpoint
+ * given and every checkpoint stored, and every engine decision replayed with
+ * the rule set it recorded. Problems are listed in sequence order. Returns
+ * -1 only when the database cannot be read at all.
+ */
+int verify_run(struct store *s, const struct verify_opts *o, struct verify_result *res,
+    char **cause);
+void verify_result_free(struct verify_result *res);
+
+#endif

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check ../../../bench/policy.yaml && $FRONTDOOR rules test --require-coverage ../../../bench/policy.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR route --explain --rules good.yaml explain.jsonl

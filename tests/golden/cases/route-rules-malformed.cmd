@@ -1,0 +1,1 @@
+$FRONTDOOR route --rules syntax.yaml cases.jsonl

@@ -1,0 +1,1 @@
+$FRONTDOOR route --rules nosuch.yaml cases.jsonl

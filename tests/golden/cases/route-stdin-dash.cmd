@@ -1,0 +1,1 @@
+cat cases.jsonl | $FRONTDOOR route --rules good.yaml -

@@ -1,0 +1,1 @@
+$FRONTDOOR route --strict --rules good.yaml bad.jsonl

@@ -1,0 +1,1 @@
+$FRONTDOOR route --rules good.yaml cases.jsonl bad.jsonl

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check errors.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules test --verbose --require-coverage good.yaml
