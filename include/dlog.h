@@ -38,6 +38,13 @@ int dlog_case_state(struct store_txn *t, const char *case_id, size_t len, struct
 /* Calls fn for each record of one case, oldest first; stops when fn returns non-zero. */
 int dlog_case_records(struct store_txn *t, const char *case_id, size_t len,
     int (*fn)(const struct record *r, void *arg), void *arg, char **cause);
+/*
+ * Reads the case's newest route or override record at or before sequence
+ * `at` (the record that holds its facts): 0 with it, 1 if there is none,
+ * -1 if damaged (cause set).
+ */
+int dlog_case_last_decision(struct store_txn *t, const char *case_id, size_t len, uint64_t at,
+    struct record *r, char **cause);
 
 /*
  * Calls fn for every stored log entry from sequence `from` on, in order, in

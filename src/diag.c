@@ -111,10 +111,11 @@ fput_sanitised(const char *s, size_t n, FILE *fp)
 static const char *
 find_line(const struct diag *d, int line, size_t *len)
 {
-	const char *p = d->text, *end = d->text + d->len, *nl;
+	const char *p = d->text, *end, *nl;
 
 	if (p == NULL || line < 1)
 		return NULL;
+	end = d->text + d->len;
 	for (int i = 1; i < line; i++) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)

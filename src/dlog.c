@@ -218,6 +218,47 @@ dlog_case_records(struct store_txn *t, const char *case_id, size_t len,
 	return rc < 0 ? -1 : 0;
 }
 
+int
+dlog_case_last_decision(struct store_txn *t, const char *case_id, size_t len, uint64_t at,
+    struct record *r, char **cause)
+{
+	unsigned char key[CASE_ID_MAX + 9];
+	struct store_cursor *c;
+	struct store_val k, v;
+	int rc;
+
+	if (len == 0 || len > CASE_ID_MAX)
+		return 1;
+	memcpy(key, case_id, len);
+	key[len] = '\0';
+	store_put_u64(key + len + 1, at == UINT64_MAX ? at : at + 1);
+	if (store_cursor_open(t, TABLE_CASE_INDEX, &c) < 0)
+		return -1;
+	/* the first key after the case's records at or before `at`, then back */
+	rc = store_cursor_seek(c, key, len + 9, &k, &v);
+	if (rc >= 0)
+		rc = store_cursor_move(c, rc == 0 ? MOVE_PREV : MOVE_LAST, &k, &v);
+	for (; rc == 0; rc = store_cursor_move(c, MOVE_PREV, &k, &v)) {
+		int got;
+
+		if (k.len != len + 9 || memcmp(k.data, key, len + 1) != 0) {
+			rc = 1;
+			break;
+		}
+		got = dlog_get(t, store_get_u64((const unsigned char *)k.data + len + 1), r, cause);
+		if (got != 0) {
+			if (got == 1)
+				*cause = xstrdup("the case index names a record that is not in the log");
+			rc = -1;
+			break;
+		}
+		if (r->kind == KIND_ROUTE || r->kind == KIND_OVERRIDE)
+			break;
+	}
+	store_cursor_close(c);
+	return rc;
+}
+
 #define SCAN_CHUNK 65536
 
 struct scan_arg {
