@@ -3,6 +3,8 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "cli.h"
 
@@ -50,6 +52,16 @@ cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Case data must never end up in a core file or be read by a debugger attached later. */
+static void
+no_core_dumps(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -57,6 +69,7 @@ main(int argc, char **argv)
 	int i = 1;
 
 	/* the locale only affects how text is shown; numbers never depend on it */
+	no_core_dumps();
 	setlocale(LC_CTYPE, "");
 	opterr = 0;	/* each command reports bad options in its own words */
 	for (; i < argc && argv[i][0] == '-'; i++) {
