@@ -44,5 +44,12 @@ int queue_counts(struct store *s, unsigned long counts[ROUTE_COUNT + 1], char **
 /* Whether a MASH decision on a contact received at `received` is overdue at `now`:
  * due within one working day (weekends skipped; bank holidays are not known). */
 int queue_overdue(int64_t received, int64_t now);
+/*
+ * When a decision on a contact received at `received` is due: the end
+ * (23:59:59 UTC) of the first working day after the day of receipt, whatever
+ * the hour. Saturday and Sunday are not working days, so a contact received
+ * on a Friday, Saturday or Sunday is due at the end of Monday.
+ */
+int64_t queue_due(int64_t received);
 
 #endif

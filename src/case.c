@@ -184,7 +184,8 @@ walk_object(struct case_facts *cf, int obj, char *path, size_t plen, char **caus
 
 		key = token_text(cf, i, &klen);
 		n = plen + (plen ? 1 : 0) + klen;
-		if (n < 256) {
+		/* a key holding a dot is not a path: {"child.age":3} is not child.age */
+		if (n < 256 && memchr(key, '.', klen) == NULL) {
 			if (plen)
 				path[plen] = '.';
 			memcpy(path + plen + (plen ? 1 : 0), key, klen);

@@ -158,11 +158,10 @@ format_utc(int64_t t, char out[32])
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (gmtime_r(&tt, &tm) == NULL)
+	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0)
 		snprintf(out, 32, "invalid");
 	else
-		snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 int
