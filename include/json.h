@@ -4,7 +4,6 @@
 
 #include <stddef.h>
 
-#define JSMN_STRICT
 #define JSMN_HEADER
 #include <jsmn.h>
 

@@ -151,21 +151,21 @@ test_rejects_separators(void)
 	REJECTS("{\"a\":1 \"b\":2}", 8, "unexpected character");	/* jsmn's own check */
 	REJECTS("[1 2]", 4, "expected ','");
 	REJECTS("[\"a\" \"b\"]", 6, "expected ','");
-	REJECTS("{\"a\" 1}", 6, "unexpected character");		/* missing ':' */
-	REJECTS("{\"a\",1}", 6, "unexpected character");
+	REJECTS("{\"a\" 1}", 6, "expected ':'");		/* missing ':' */
+	REJECTS("{\"a\",1}", 5, "expected ':'");
 	REJECTS("{\"a\"::1}", 6, "unexpected character");
 	REJECTS("{\"a\":1,}", 7, "unexpected character");		/* trailing comma */
 	REJECTS("[1,]", 3, "unexpected character");
 	REJECTS("[,1]", 2, "unexpected character");
 	REJECTS("[1,,2]", 4, "unexpected character");
-	REJECTS("{1:2}", 2, "unexpected character");		/* key not a string */
-	REJECTS("{[1]:2}", 2, "unexpected character");
+	REJECTS("{1:2}", 2, "object keys must be strings");	/* key not a string */
+	REJECTS("{[1]:2}", 2, "object keys must be strings");
 }
 
 static void
 test_rejects_trailing_text(void)
 {
-	REJECTS("{\"a\":1}x", 8, "unexpected character");
+	REJECTS("{\"a\":1}x", 8, "text after the JSON value");
 	REJECTS("{\"a\":1} {\"b\":2}", 9, "text after the JSON value");
 	REJECTS("{\"a\":1}}", 8, "unexpected character");
 	REJECTS("[]]", 3, "unexpected character");
@@ -206,8 +206,8 @@ test_rejects_bad_numbers(void)
 	REJECTS("[--1]", 2, "not a valid literal or number");
 	REJECTS("[1.2.3]", 2, "not a valid literal or number");
 	REJECTS("[0x10]", 2, "not a valid literal or number");
-	REJECTS("[+1]", 2, "unexpected character");
-	REJECTS("[.5]", 2, "unexpected character");
+	REJECTS("[+1]", 2, "not a valid literal or number");
+	REJECTS("[.5]", 2, "not a valid literal or number");
 	REJECTS("{\"age\":12,\"n\":00}", 15, "not a valid literal or number");
 }
 
