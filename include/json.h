@@ -20,6 +20,8 @@ struct json_doc {
 	unsigned char *escaped;	/* per token: a string holding backslash escapes */
 	int ntok;
 	int cap;
+	int *keys;		/* scratch for the duplicate-key check, reused */
+	size_t keycap;
 };
 
 void json_doc_init(struct json_doc *d);

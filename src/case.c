@@ -170,18 +170,49 @@ match_path(const struct ruleset *rs, const char *path, size_t n, int *below)
 	return -1;
 }
 
-/* Reads the facts in the object at token obj, whose path so far is path[0..plen). */
+/* case_id and indicators, the two built-in fields of a case's top level. */
 static int
-walk_object(struct case_facts *cf, int obj, char *path, size_t plen, char **cause)
+read_builtin(struct case_facts *cf, int key, int val, int *have_indicators, char **cause)
+{
+	const struct json_doc *d = &cf->doc;
+
+	if (json_eq(d, key, "case_id", 7)) {
+		if (d->tok[val].type != JSMN_STRING || JSON_TOK_LEN(d, val) == 0) {
+			*cause = xstrdup("'case_id' must be a non-empty string");
+			return -1;
+		}
+		cf->case_id = token_text(cf, val, &cf->case_id_len);
+		return 1;
+	}
+	if (json_eq(d, key, "indicators", 10)) {
+		*have_indicators = 1;
+		return read_indicators(cf, val, cause) < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+/*
+ * Reads the facts in the object at token obj, whose path so far is
+ * path[0..plen); at the top level also case_id and indicators.
+ */
+static int
+walk_object(struct case_facts *cf, int obj, char *path, size_t plen, int *have_indicators,
+    char **cause)
 {
 	const struct json_doc *d = &cf->doc;
 	int i = obj + 1;
 
 	for (int k = 0; k < d->tok[obj].size; k++) {
-		int val = i + 1, next = json_skip(d, val), fi, below;
+		int val = i + 1, next = json_skip(d, val), fi, below, rc;
 		const char *key;
 		size_t klen, n;
 
+		if (plen == 0 && (rc = read_builtin(cf, i, val, have_indicators, cause)) != 0) {
+			if (rc < 0)
+				return -1;
+			i = next;
+			continue;
+		}
 		key = token_text(cf, i, &klen);
 		n = plen + (plen ? 1 : 0) + klen;
 		/* a key holding a dot is not a path: {"child.age":3} is not child.age */
@@ -193,7 +224,7 @@ walk_object(struct case_facts *cf, int obj, char *path, size_t plen, char **caus
 			if (fi >= 0 && read_fact(cf, fi, val, cause) < 0)
 				return -1;
 			if (below && d->tok[val].type == JSMN_OBJECT &&
-			    walk_object(cf, val, path, n, cause) < 0)
+			    walk_object(cf, val, path, n, have_indicators, cause) < 0)
 				return -1;
 		}
 		i = next;
@@ -201,30 +232,15 @@ walk_object(struct case_facts *cf, int obj, char *path, size_t plen, char **caus
 	return 0;
 }
 
-/* One pass over the top level: case_id, indicators, and the facts below. */
+/* One pass over the case: case_id, indicators, and the facts below. */
 static int
 read_top_level(struct case_facts *cf, char **cause)
 {
-	const struct json_doc *d = &cf->doc;
-	int i = 1, have_indicators = 0;
+	int have_indicators = 0;
 	char path[256];
 
-	for (int k = 0; k < d->tok[0].size; k++) {
-		int val = i + 1, next = json_skip(d, val);
-
-		if (json_eq(d, i, "case_id", 7)) {
-			if (d->tok[val].type != JSMN_STRING || JSON_TOK_LEN(d, val) == 0) {
-				*cause = xstrdup("'case_id' must be a non-empty string");
-				return -1;
-			}
-			cf->case_id = token_text(cf, val, &cf->case_id_len);
-		} else if (json_eq(d, i, "indicators", 10)) {
-			if (read_indicators(cf, val, cause) < 0)
-				return -1;
-			have_indicators = 1;
-		}
-		i = next;
-	}
+	if (walk_object(cf, 0, path, 0, &have_indicators, cause) < 0)
+		return -1;
 	if (cf->case_id == NULL) {
 		*cause = xstrdup("missing 'case_id'");
 		return -1;
@@ -233,7 +249,7 @@ read_top_level(struct case_facts *cf, char **cause)
 		*cause = xstrdup("missing 'indicators' (use [] for none)");
 		return -1;
 	}
-	return walk_object(cf, 0, path, 0, cause);
+	return 0;
 }
 
 int

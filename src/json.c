@@ -22,6 +22,7 @@ json_doc_free(struct json_doc *d)
 {
 	free(d->tok);
 	free(d->escaped);
+	free(d->keys);
 	json_doc_init(d);
 }
 
@@ -249,8 +250,7 @@ struct validator {
 	char **cause;
 	struct frame stack[JSON_MAX_DEPTH + 1];
 	int depth;
-	int *keys;		/* key tokens of the open objects */
-	size_t nkeys, keycap;
+	size_t nkeys;		/* key tokens of the open objects, in d->keys */
 };
 
 static int
@@ -304,7 +304,7 @@ static int
 check_duplicate_keys(struct validator *v, size_t from)
 {
 	const struct json_doc *d = v->d;
-	int *k = v->keys + from, n = (int)(v->nkeys - from), dup = -1;
+	int *k = v->d->keys + from, n = (int)(v->nkeys - from), dup = -1;
 
 	if (n <= 16) {
 		for (int i = 1; i < n && dup < 0; i++)
@@ -371,11 +371,13 @@ check_scalar(struct validator *v, int i)
 static void
 push_key(struct validator *v, int i)
 {
-	if (v->nkeys == v->keycap) {
-		v->keycap = v->keycap ? v->keycap * 2 : 64;
-		v->keys = xreallocarray(v->keys, v->keycap, sizeof *v->keys);
+	struct json_doc *d = v->d;
+
+	if (v->nkeys == d->keycap) {
+		d->keycap = d->keycap ? d->keycap * 2 : 64;
+		d->keys = xreallocarray(d->keys, d->keycap, sizeof *d->keys);
 	}
-	v->keys[v->nkeys++] = i;
+	d->keys[v->nkeys++] = i;
 }
 
 /* Checks one token against where it stands: separator before it, key or value, content. */
@@ -431,7 +433,6 @@ validate_tokens(struct validator *v)
 		if (v->pos != v->d->len)
 			rc = fail_at(v, v->pos, "text after the JSON value");
 	}
-	free(v->keys);
 	return rc;
 }
 
@@ -446,8 +447,7 @@ json_parse(struct json_doc *d, const char *text, size_t len, char **cause)
 	v.pos = 0;
 	v.cause = cause;
 	v.depth = 0;
-	v.keys = NULL;
-	v.nkeys = v.keycap = 0;
+	v.nkeys = 0;
 	d->text = text;
 	d->len = len;
 	if (d->cap == 0) {
