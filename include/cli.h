@@ -61,5 +61,13 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_checkpoint(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_whatif(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_stats(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_decide(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_outcome(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_step_up(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_step_down(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_sign_off(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_correct(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

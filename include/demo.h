@@ -3,10 +3,12 @@
 #define FD_DEMO_H
 
 /*
- * Creates (or reuses, if it already holds a demo) a database in dir with the
- * default rule set in force, the invoking user as admin and manager-level
- * access (see demo.c for the users it adds), and `contacts` synthetic,
- * deterministic contacts routed, some overridden, outcomes and sign-offs.
+ * Creates (or reuses, if it already holds a finished demo) a database in dir
+ * with the rule file at rules_path in force, the invoking user as a manager
+ * (see demo.c for the synthetic staff it adds, and demo-admin as admin), and
+ * `contacts` synthetic, deterministic contacts routed, some overridden, with
+ * outcomes, steps and sign-offs. A directory holding any other database is
+ * refused.
  */
 int demo_create(const char *dir, const char *rules_path, const char *user, int contacts,
     char **cause);

@@ -10,6 +10,8 @@
 
 #define RECORD_VERSION 1
 #define RECORD_NONE 0xff	/* no route or level */
+/* The engine named in every record (and so hashed into it). */
+#define RECORD_ENGINE "frontdoor " FD_VERSION
 
 enum record_kind {
 	KIND_ROUTE,		/* the engine's recommendation accepted */

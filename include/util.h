@@ -46,6 +46,9 @@ char *buf_steal(struct buf *b);
 /* Reads a whole file; returns 0, or -1 with *cause set. */
 int read_file(const char *path, size_t limit, char **out, size_t *outlen, char **cause);
 
+/* Decodes the UTF-8 sequence at p (n bytes left): its length, or 0 if invalid. */
+size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
+
 /* Formats a double the same way everywhere (shortest round-trip, C locale). */
 void format_number(char *out, size_t outsz, double v);
 /* Whether s is a number in JSON's grammar. */

@@ -11,7 +11,6 @@
 #include "roles.h"
 #include "rulestore.h"
 
-#define ENGINE_NAME "frontdoor " FD_VERSION
 
 static const char *const outcome_names[OUTCOME_COUNT] = {
 	"needs_met", "single_agency", "stepped_up", "consent_withdrawn", "moved_away"
@@ -74,6 +73,7 @@ struct append_job {
 	uint64_t target;			/* a record this one refers to */
 	int target_awaiting;			/* the target must await sign-off */
 	int case_must_exist, case_must_be_open;
+	int step;			/* 1 up: not already at the MASH; -1 down: from the MASH */
 	struct buf scratch;
 	char role[16];
 };
@@ -119,6 +119,10 @@ check_case(struct store_txn *t, struct append_job *j)
 		return store_fail(t, "there is no such case");
 	if (j->case_must_be_open && cs.status != CASE_OPEN)
 		return store_fail(t, "the case is closed");
+	if (j->step > 0 && cs.route == ROUTE_MASH)
+		return store_fail(t, "the case is already with the MASH");
+	if (j->step < 0 && cs.route != ROUTE_MASH)
+		return store_fail(t, "only a case with the MASH (social care) can be stepped down");
 	return 0;
 }
 
@@ -156,7 +160,7 @@ run_job(struct store *s, struct append_job *j, uint64_t *seq, char **cause)
 
 	j->r.time = (int64_t)time(NULL);
 	j->r.actor = rb(j->user);
-	j->r.engine = rb(ENGINE_NAME);
+	j->r.engine = rb(RECORD_ENGINE);
 	buf_init(&j->scratch);
 	rc = store_write(s, append_job_txn, j, cause);
 	buf_free(&j->scratch);
@@ -240,6 +244,10 @@ action_decide(struct store *s, const char *user, const struct ruleset *rs,
 		*cause = xstrdup("no rule matched");
 		goto out;
 	}
+	if (d->final_route >= ROUTE_COUNT) {
+		*cause = xstrdup("unknown route");
+		goto out;
+	}
 	override = d->final_route >= 0 && d->final_route != (int)dec.route;
 	if (override && action_check_rationale(d->rationale, cause) < 0)
 		goto out;
@@ -301,6 +309,7 @@ action_step(struct store *s, const char *user, const char *case_id, int up,
 	j.r.level = up ? 4 : 3;
 	j.r.rationale = rb(rationale);
 	j.case_must_exist = 1;
+	j.step = up ? 1 : -1;
 	return run_job(s, &j, seq, cause);
 }
 
@@ -312,6 +321,10 @@ action_sign_off(struct store *s, const char *user, uint64_t decision, int approv
 
 	if (!approve && action_check_rationale(comment, cause) < 0)
 		return -1;
+	if (decision == 0) {
+		*cause = xstrdup("there is no record 0");
+		return -1;
+	}
 	job_init(&j, user, ACT_SIGN_OFF, KIND_SIGN_OFF);
 	j.target = decision;
 	j.target_awaiting = 1;
@@ -330,8 +343,8 @@ action_correct(struct store *s, const char *user, uint64_t target, int new_route
 
 	if (action_check_rationale(rationale, cause) < 0)
 		return -1;
-	if (new_route >= ROUTE_COUNT) {
-		*cause = xstrdup("unknown route");
+	if (new_route >= ROUTE_COUNT || target == 0) {
+		*cause = xstrdup(target == 0 ? "there is no record 0" : "unknown route");
 		return -1;
 	}
 	job_init(&j, user, ACT_CORRECT, KIND_CORRECTION);

@@ -17,7 +17,6 @@
 
 #define OUT_FLUSH (1024 * 1024)
 #define DEFAULT_BATCH 1000
-#define ENGINE_NAME "frontdoor " FD_VERSION
 
 static const struct cli_command route_cmd = {
 	"route", "[--rules FILE] [--explain] [--strict] [--record [--batch N]] [--db DIR] [FILE|-]",
@@ -176,7 +175,7 @@ append_batch(struct store_txn *t, void *argp)
 		r.actor = (struct rbytes){ rec->user, strlen(rec->user) };
 		r.role = (struct rbytes){ role, strlen(role) };
 		r.case_id = arena_bytes(b, p->id, p->id_len);
-		r.engine = (struct rbytes){ ENGINE_NAME, strlen(ENGINE_NAME) };
+		r.engine = (struct rbytes){ RECORD_ENGINE, strlen(RECORD_ENGINE) };
 		r.rule = (struct rbytes){ rule->id, strlen(rule->id) };
 		r.facts = arena_bytes(b, p->facts, p->facts_len);
 		r.detail = arena_bytes(b, p->detail, p->detail_len);

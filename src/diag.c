@@ -1,6 +1,8 @@
 /* diag.c: collects positioned errors and warnings and prints them with a caret. */
 #include "diag.h"
 
+#include "sanitise.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,13 +99,20 @@ diag_note(struct diag *d, const char *fmt, ...)
 void
 fput_sanitised(const char *s, size_t n, FILE *fp)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	char out[1024];
 
-		if (c == '\t' || (c >= 0x20 && c != 0x7f))
-			fputc(c, fp);
-		else
-			fputc('?', fp);
+	/* in pieces, so a long text is never cut: sanitise_text works on whole characters */
+	while (n > 0) {
+		size_t take = n > 256 ? 256 : n;
+
+		while (take < n && take > 0 && ((unsigned char)s[take] & 0xc0) == 0x80)
+			take--;
+		if (take == 0)
+			take = n > 256 ? 256 : n;
+		sanitise_text(s, take, out, sizeof out);
+		fputs(out, fp);
+		s += take;
+		n -= take;
 	}
 }
 
@@ -150,7 +159,7 @@ print_excerpt(const struct diag *d, const struct diag_item *it, FILE *fp)
 
 		if ((c & 0xc0) == 0x80)
 			continue;	/* continuation byte: same character */
-		fputc(c == '\t' ? '\t' : ' ', fp);
+		fputc(' ', fp);	/* the quoted line shows a tab as one '?' */
 		chars++;
 	}
 	fputs("^\n", fp);

@@ -274,7 +274,7 @@ engine_write_detail_json(struct buf *out, const struct ruleset *rs, const struct
 	}
 	buf_adds(out, r->needs_consent ? "\"needs_consent\":true,\"why\":" :
 	    "\"needs_consent\":false,\"why\":");
-	if (t->nrules > 0)
+	if (t != NULL && t->nrules > 0)
 		write_checks_json(out, rs, cf, t, &t->rules[t->nrules - 1]);
 	else
 		buf_adds(out, "[]");

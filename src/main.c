@@ -24,6 +24,23 @@ static const struct cli_command commands[] = {
 	{ "whatif", "--rules NEW.yaml", "replay the log under a candidate rule set", cmd_whatif },
 	{ "checkpoint", "", "print and store the log's head: SEQ:HASH", cmd_checkpoint },
 	{ "users", "add NAME ROLE | remove NAME | list", "manage who may do what", cmd_users },
+	{ "decide", "[--override ROUTE --rationale TEXT] [--urgency red|amber|green] "
+	  "[--strategy yes|no] [--feedback TEXT] [FILE|-]",
+	  "route one case with the rules in force and record the decision", cmd_decide },
+	{ "outcome", "CASE_ID CODE [--note TEXT]", "close an early help case with a coded reason",
+	  cmd_outcome },
+	{ "step-up", "CASE_ID --rationale TEXT", "step a case up to the MASH", cmd_step_up },
+	{ "step-down", "CASE_ID --rationale TEXT", "step a case down to targeted early help",
+	  cmd_step_down },
+	{ "sign-off", "SEQ (--approve | --return --comment TEXT)",
+	  "approve or return a decision awaiting sign-off", cmd_sign_off },
+	{ "correct", "SEQ --rationale TEXT [--route ROUTE]", "record a correction to a record",
+	  cmd_correct },
+	{ "stats", "[--by month|district|agency|officer] [--since DATE] [--until DATE] "
+	  "[--format table|csv]", "contacts, routes, overrides, re-referrals and delays",
+	  cmd_stats },
+	{ "demo", "[--db DIR] [--contacts N]", "build a demo database of synthetic contacts",
+	  cmd_demo },
 	{ "version", "", "print the version", cmd_version },
 	{ "help", "", "list the commands", cmd_help },
 };

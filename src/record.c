@@ -183,9 +183,20 @@ parse_utc(const char *s, int64_t *out)
 	if (s[n] != '\0' || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
 	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
 		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = (int64_t)timegm(&tm);
+	{
+		struct tm check;
+		time_t t;
+		int year = tm.tm_year, mon = tm.tm_mon, day = tm.tm_mday;
+
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		t = timegm(&tm);
+		/* 2026-02-31 would quietly become 3 March: refuse a day the month lacks */
+		if (gmtime_r(&t, &check) == NULL || check.tm_year + 1900 != year ||
+		    check.tm_mon + 1 != mon || check.tm_mday != day)
+			return -1;
+		*out = (int64_t)t;
+	}
 	return 0;
 }
 

@@ -1,0 +1,221 @@
+/* test_queue.c: due times over weekends, and pages of the open-case queue from a real log. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../unit/check.h"
+#include "actions.h"
+#include "queue.h"
+#include "record.h"
+#include "rulestore.h"
+#include "tmpdir.h"
+#include "util.h"
+
+static int64_t
+utc(const char *s)
+{
+	int64_t t = 0;
+
+	if (parse_utc(s, &t) < 0)
+		fatal("bad time %s", s);
+	return t;
+}
+
+static void
+test_due(void)
+{
+	/* 2026-11-20 is a Friday */
+	CHECK_EQ(queue_due(utc("2026-11-20T10:00:00Z")), utc("2026-11-23T23:59:59Z"));
+	CHECK_EQ(queue_due(utc("2026-11-20T00:00:00Z")), utc("2026-11-23T23:59:59Z"));
+	CHECK_EQ(queue_due(utc("2026-11-20T23:59:59Z")), utc("2026-11-23T23:59:59Z"));
+	CHECK_EQ(queue_due(utc("2026-11-21T09:00:00Z")), utc("2026-11-23T23:59:59Z"));
+	CHECK_EQ(queue_due(utc("2026-11-22T22:00:00Z")), utc("2026-11-23T23:59:59Z"));
+	CHECK_EQ(queue_due(utc("2026-11-23T09:00:00Z")), utc("2026-11-24T23:59:59Z"));
+	CHECK_EQ(queue_due(utc("2026-11-19T16:30:00Z")), utc("2026-11-20T23:59:59Z"));
+	CHECK_EQ(queue_due(utc("2026-12-31T12:00:00Z")), utc("2027-01-01T23:59:59Z"));
+	/* before 1970: Wednesday 1969-12-31 is due on Thursday 1970-01-01 */
+	CHECK_EQ(queue_due(-43200), 86399);
+}
+
+static void
+test_overdue(void)
+{
+	int64_t fri = utc("2026-11-20T10:00:00Z");
+
+	CHECK(!queue_overdue(fri, fri + 3600));
+	CHECK(!queue_overdue(fri, utc("2026-11-22T12:00:00Z")));
+	CHECK(!queue_overdue(fri, utc("2026-11-23T23:59:59Z")));
+	CHECK(queue_overdue(fri, utc("2026-11-24T00:00:00Z")));
+	CHECK(queue_overdue(utc("2026-11-21T10:00:00Z"), utc("2026-11-24T00:00:00Z")));
+	CHECK(!queue_overdue(utc("2026-11-23T10:00:00Z"), utc("2026-11-24T20:00:00Z")));
+	CHECK(queue_overdue(utc("2026-11-23T10:00:00Z"), utc("2026-11-25T00:00:01Z")));
+	CHECK(!queue_overdue(0, utc("2026-11-25T00:00:00Z")));	/* receipt unknown */
+}
+
+/* ---- the queue over a small log written through the actions ---- */
+
+struct setup {
+	const char *text;
+	size_t len;
+};
+
+static int
+setup_txn(struct store_txn *t, void *argp)
+{
+	struct setup *a = argp;
+	struct publication pub;
+
+	if (rulestore_publish(t, a->text, a->len, "admin", 1, &pub) < 0)
+		return -1;
+	if (store_put(t, TABLE_USERS, "off", 3, "officer", 7, 0) < 0)
+		return -1;
+	return store_put(t, TABLE_USERS, "mgr", 3, "manager", 7, 0) < 0 ? -1 : 0;
+}
+
+static struct store *
+make_store(const char *dir, struct ruleset **rs)
+{
+	struct store_opts opts = { 1, 0, 0 };
+	struct setup a;
+	struct store *s;
+	char *text, *cause = NULL;
+
+	if (read_file(FD_SOURCE_RULES, RULES_MAX_FILE, &text, &a.len, &cause) < 0 ||
+	    store_open(&s, dir, &opts, &cause) < 0)
+		fatal("%s", cause);
+	a.text = text;
+	if (store_write(s, setup_txn, &a, &cause) < 0 || action_rules_in_force(s, rs, &cause) < 0)
+		fatal("%s", cause);
+	free(text);
+	return s;
+}
+
+static uint64_t
+decide(struct store *s, const struct ruleset *rs, const char *facts, int override)
+{
+	struct route_decision d = { facts, strlen(facts), override, NULL, -1, -1, NULL };
+	char *cause = NULL;
+	uint64_t seq = 0;
+
+	if (override >= 0)
+		d.rationale = "A rationale long enough to say why this route fits better.";
+	if (action_decide(s, "off", rs, &d, &seq, &cause) < 0) {
+		fprintf(stderr, "decide: %s\n", cause);
+		free(cause);
+	}
+	return seq;
+}
+
+static void
+fill_log(struct store *s, const struct ruleset *rs)
+{
+	char *cause = NULL;
+	uint64_t seq;
+
+	decide(s, rs, "{\"case_id\":\"Q-1\",\"received\":\"2026-11-20T10:00:00Z\","
+	    "\"child\":{\"name\":\"Zo\\u00eb \\u001b[31mBront\\u00eb\",\"age\":9,"
+	    "\"district\":\"Gedling\"},\"consent\":\"given\",\"indicators\":[\"dev.l2_01\"]}", -1);
+	decide(s, rs, "{\"case_id\":\"Q-2\",\"received\":\"2026-11-21T10:00:00Z\","
+	    "\"child\":{\"name\":\"Jack \\u202eSmith\",\"district\":\"Ashfield\"},"
+	    "\"consent\":\"not_required\",\"indicators\":[\"dev.l4_01\"]}", -1);
+	seq = decide(s, rs, "{\"case_id\":\"Q-3\",\"received\":\"2026-11-22T10:00:00Z\","
+	    "\"child\":{\"name\":\"Mia Brown\",\"district\":\"Gedling\"},"
+	    "\"consent\":\"given\",\"indicators\":[\"dev.l1_01\"]}", ROUTE_EARLY_HELP_UNIT);
+	decide(s, rs, "{\"case_id\":\"Q-4\",\"received\":\"2026-11-23T10:00:00Z\","
+	    "\"child\":{\"name\":\"Closed Case\"},\"consent\":\"given\","
+	    "\"indicators\":[\"dev.l2_01\"]}", -1);
+	if (action_outcome(s, "mgr", "Q-4", OUTCOME_NEEDS_MET, NULL, NULL, &cause) < 0 ||
+	    action_step(s, "mgr", "Q-1", 1, "Concerns grew after a new disclosure at school.",
+	    NULL, &cause) < 0)
+		fatal("%s", cause);
+	CHECK(seq != 0);
+}
+
+static void
+test_page(struct store *s)
+{
+	struct queue_filter f = { -1, NULL, NULL, 0 };
+	struct queue_row rows[8];
+	char *cause = NULL;
+	int more = -1, n;
+
+	n = queue_page(s, &f, 0, rows, 8, &more, &cause);
+	CHECK_EQ(n, 3);
+	CHECK_EQ(more, 0);
+	/* newest first: Q-1 was stepped up last */
+	CHECK_STR(rows[0].case_id, "Q-1");
+	CHECK_STR(rows[0].name, "Zoë ?[31mBrontë");
+	CHECK_EQ(rows[0].route, ROUTE_MASH);
+	CHECK_EQ(rows[0].last_kind, KIND_STEP_UP);
+	CHECK_EQ(rows[0].urgency, URGENCY_GREEN);
+	CHECK_STR(rows[0].received, "2026-11-20T10:00:00Z");
+	CHECK_EQ(rows[0].received_at, utc("2026-11-20T10:00:00Z"));
+	CHECK_STR(rows[1].case_id, "Q-3");
+	CHECK(rows[1].awaiting_signoff);
+	CHECK_EQ(rows[1].route, ROUTE_EARLY_HELP_UNIT);
+	CHECK_EQ(rows[1].last_kind, KIND_OVERRIDE);
+	CHECK_STR(rows[2].name, "Jack ?Smith");
+	CHECK_STR(rows[2].district, "Ashfield");
+	CHECK_EQ(rows[2].urgency, URGENCY_RED);
+	CHECK_EQ(rows[2].contacts, 1);
+
+	/* paging: one row at a time */
+	n = queue_page(s, &f, 0, rows, 1, &more, &cause);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(more, 1);
+	n = queue_page(s, &f, rows[0].seq, rows, 2, &more, &cause);
+	CHECK_EQ(n, 2);
+	CHECK_STR(rows[0].case_id, "Q-3");
+	CHECK_EQ(more, 0);
+}
+
+static void
+test_filters(struct store *s)
+{
+	struct queue_filter f = { -1, "gedling", NULL, 0 };
+	struct queue_row rows[8];
+	unsigned long counts[ROUTE_COUNT + 1];
+	char *cause = NULL;
+	int more;
+
+	CHECK_EQ(queue_page(s, &f, 0, rows, 8, &more, &cause), 2);
+	f.district = NULL;
+	f.search = "bront";
+	CHECK_EQ(queue_page(s, &f, 0, rows, 8, &more, &cause), 1);
+	CHECK_STR(rows[0].case_id, "Q-1");
+	f.search = "q-2";
+	CHECK_EQ(queue_page(s, &f, 0, rows, 8, &more, &cause), 1);
+	f.search = NULL;
+	f.awaiting_signoff = 1;
+	CHECK_EQ(queue_page(s, &f, 0, rows, 8, &more, &cause), 1);
+	CHECK_STR(rows[0].case_id, "Q-3");
+	f.awaiting_signoff = 0;
+	f.route = ROUTE_MASH;
+	CHECK_EQ(queue_page(s, &f, 0, rows, 1, &more, &cause), 1);
+	CHECK_EQ(more, 1);
+	CHECK_EQ(queue_counts(s, counts, &cause), 0);
+	CHECK_EQ(counts[ROUTE_MASH], 2);
+	CHECK_EQ(counts[ROUTE_EARLY_HELP_UNIT], 1);
+	CHECK_EQ(counts[ROUTE_UNIVERSAL], 0);
+	CHECK_EQ(counts[ROUTE_COUNT], 3);
+}
+
+int
+main(void)
+{
+	char *dir = tmpdir_make(), *db = xasprintf("%s/db", dir);
+	struct ruleset *rs;
+	struct store *s;
+
+	test_due();
+	test_overdue();
+	s = make_store(db, &rs);
+	fill_log(s, rs);
+	test_page(s);
+	test_filters(s);
+	rules_free(rs);
+	store_close(s);
+	tmpdir_remove(dir);
+	free(db);
+	free(dir);
+	return check_done();
+}
