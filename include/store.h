@@ -12,8 +12,7 @@
 enum store_table {
 	TABLE_META,		/* schema version and other settings */
 	TABLE_LOG,		/* decision log: 8-byte big-endian sequence -> record */
-	TABLE_CASE_INDEX,	/* case id, NUL, 8-byte sequence -> nothing */
-	TABLE_CASES,		/* case id -> latest state of the case */
+	TABLE_CASES,		/* case id -> its state; case id, NUL, sequence -> nothing */
 	TABLE_RULESETS,		/* SHA-256 (32 bytes) -> exact rule file bytes */
 	TABLE_PUBLISHED,	/* 8-byte publication number -> publication record */
 	TABLE_USERS,		/* OS user name -> role */

@@ -185,7 +185,11 @@ append_batch(struct store_txn *t, void *argp)
 	return 0;
 }
 
-/* Logs the batch in one transaction, then (only then) writes its decisions with their seq. */
+/*
+ * Logs the batch in one transaction, then (only then) writes its decisions
+ * with their seq, at once, so that every seq printed is durable and every
+ * durable decision is acknowledged without waiting for the end of the input.
+ */
 static int
 flush_batch(struct recorder *rec, struct buf *out, const char *input)
 {
@@ -214,7 +218,8 @@ flush_batch(struct recorder *rec, struct buf *out, const char *input)
 	}
 	b->n = 0;
 	buf_reset(&b->arena);
-	return out->len >= OUT_FLUSH ? flush_out(out) : 0;
+	/* acknowledge the batch now: a caller streaming cases waits for each seq */
+	return flush_out(out);
 }
 
 /* Routes every line; returns -1 on an output, input or logging failure, 0 otherwise. */

@@ -4,6 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * A case's state ("ID") and its index entries ("ID", NUL, 8-byte sequence)
+ * share one table: adjacent keys, so a decision touches one leaf page for both.
+ */
 #define CASE_STATE_LEN 36
 #define CASE_ID_MAX 256
 
@@ -157,7 +161,7 @@ dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struc
 	memcpy(ikey, r->case_id.p, r->case_id.n);
 	ikey[r->case_id.n] = '\0';
 	store_put_u64(ikey + r->case_id.n + 1, r->seq);
-	if (store_put(t, TABLE_CASE_INDEX, ikey, r->case_id.n + 9, "", 0, 0) < 0)
+	if (store_put(t, TABLE_CASES, ikey, r->case_id.n + 9, "", 0, 0) < 0)
 		return -1;
 	if (update_case(t, r) < 0)
 		return -1;
@@ -193,7 +197,7 @@ dlog_case_records(struct store_txn *t, const char *case_id, size_t len,
 		return 0;
 	memcpy(prefix, case_id, len);
 	prefix[len] = '\0';
-	if (store_cursor_open(t, TABLE_CASE_INDEX, &c) < 0)
+	if (store_cursor_open(t, TABLE_CASES, &c) < 0)
 		return -1;
 	for (rc = store_cursor_seek(c, prefix, len + 1, &k, &v); rc == 0;
 	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v)) {
@@ -232,7 +236,7 @@ dlog_case_last_decision(struct store_txn *t, const char *case_id, size_t len, ui
 	memcpy(key, case_id, len);
 	key[len] = '\0';
 	store_put_u64(key + len + 1, at == UINT64_MAX ? at : at + 1);
-	if (store_cursor_open(t, TABLE_CASE_INDEX, &c) < 0)
+	if (store_cursor_open(t, TABLE_CASES, &c) < 0)
 		return -1;
 	/* the first key after the case's records at or before `at`, then back */
 	rc = store_cursor_seek(c, key, len + 9, &k, &v);

@@ -16,7 +16,7 @@
 #define STORE_MAX_ATTEMPTS 16
 
 static const char *const table_names[TABLE_COUNT] = {
-	"meta", "log", "case_index", "cases", "rulesets", "published", "users",
+	"meta", "log", "cases", "rulesets", "published", "users",
 	"checkpoints", "drafts", "queue",
 };
 

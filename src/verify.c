@@ -204,7 +204,7 @@ check_seam(const struct part *a, const struct part *b, struct verify_result *res
 	if (a->last_seq != 0 && b->first_seq != a->last_seq + 1)
 		problem(&tmp, a->last_seq + 1, NULL, "missing: the log jumps from %llu to %llu",
 		    (unsigned long long)a->last_seq, (unsigned long long)b->first_seq);
-	else if (a->last_seq != 0 && memcmp(a->last_hash, b->first_prev, DIGEST_LEN) != 0)
+	if (a->last_seq != 0 && memcmp(a->last_hash, b->first_prev, DIGEST_LEN) != 0)
 		problem(&tmp, b->first_seq, NULL, "the chain is broken: it does not follow the "
 		    "record before it");
 	for (size_t i = 0; i < tmp.nproblems; i++)
