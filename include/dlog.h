@@ -56,4 +56,24 @@ typedef int (*dlog_scan_fn)(struct store_txn *t, uint64_t key_seq, const struct 
     void *arg);
 int dlog_scan(struct store *s, uint64_t from, dlog_scan_fn fn, void *arg, char **cause);
 
+/* One of the contiguous ranges a log is split into for scanning on several cores. */
+struct dlog_part {
+	uint64_t from, to;	/* keys, inclusive; the last part runs to the end */
+	dlog_scan_fn fn;
+	void *arg;
+	int rc;
+	char *cause;
+};
+
+/* How many parts to scan `records` records in: one per core (at most max), none tiny. */
+int dlog_part_count(uint64_t records, int wanted, int max);
+/* Sets parts[i].from/to to split records 1..records into n ranges. */
+void dlog_split(struct dlog_part *parts, int n, uint64_t records);
+/*
+ * Scans every part, part 0 on the calling thread and the others on their own
+ * threads, each in its own read transactions; fn sees only its part's keys.
+ * Returns -1 if any part failed (its cause is in the part).
+ */
+int dlog_scan_parts(struct store *s, struct dlog_part *parts, int n);
+
 #endif

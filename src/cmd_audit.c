@@ -11,7 +11,6 @@
 #include "roles.h"
 #include "verify.h"
 
-#define PROGRESS_EVERY 65536
 
 /* Checks the caller's role in a short read transaction before a long scan. */
 static int
@@ -35,28 +34,6 @@ struct progress {
 	size_t total, done;
 	const char *what;
 };
-
-static void
-progress_tick(struct progress *p)
-{
-	if (!p->on || ++p->done % PROGRESS_EVERY != 0 || p->total == 0)
-		return;
-	fprintf(stderr, "\r%s: %3zu%% (%zu of %zu)", p->what, p->done * 100 / p->total, p->done,
-	    p->total);
-}
-
-static void
-progress_end(struct progress *p)
-{
-	if (p->on && p->total >= PROGRESS_EVERY)
-		fprintf(stderr, "\r%*s\r", 60, "");
-}
-
-static int
-count_txn(struct store_txn *t, void *argp)
-{
-	return store_count(t, TABLE_LOG, argp);
-}
 
 /* ---- verify ---- */
 
@@ -163,7 +140,6 @@ struct whatif {
 	unsigned long matrix[ROUTE_COUNT][ROUTE_COUNT];
 	unsigned long replayed, failed;
 	struct buf moves;	/* one line per case that would move */
-	struct progress prog;
 };
 
 static int
@@ -174,7 +150,6 @@ whatif_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 	struct decision d;
 	char *cause = NULL;
 
-	progress_tick(&w->prog);
 	if (record_decode(raw->data, raw->len, &r, &cause) < 0 || !replay_applies(&r)) {
 		free(cause);
 		return 0;
@@ -226,18 +201,74 @@ whatif_report(const struct whatif *w)
 		fputs(w->moves.data, stdout);
 }
 
+#define WHATIF_MAX_PARTS 8
+
+/* Adds one part's findings to the first: matrices summed, moves kept in log order. */
+static void
+whatif_merge(struct whatif *into, struct whatif *part)
+{
+	for (int r = 0; r < ROUTE_COUNT; r++)
+		for (int c = 0; c < ROUTE_COUNT; c++)
+			into->matrix[r][c] += part->matrix[r][c];
+	into->replayed += part->replayed;
+	into->failed += part->failed;
+	buf_add(&into->moves, part->moves.data, part->moves.len);
+}
+
+static int
+head_seq_txn(struct store_txn *t, void *arg)
+{
+	return dlog_head(t, arg);
+}
+
+/* Replays the log in parallel parts; w[0] ends up holding the whole answer. */
+static int
+whatif_run(struct store *s, struct whatif *w, int *nparts, char **cause)
+{
+	struct dlog_part scan[WHATIF_MAX_PARTS];
+	struct dlog_head head;
+	int n, rc;
+
+	if (store_read(s, head_seq_txn, &head, cause) < 0)
+		return -1;
+	n = dlog_part_count(head.seq, 0, WHATIF_MAX_PARTS);
+	memset(scan, 0, sizeof scan);
+	dlog_split(scan, n, head.seq);
+	for (int i = 0; i < n; i++) {
+		if (i > 0) {
+			memset(&w[i], 0, sizeof w[i]);
+			replayer_init(&w[i].rp);
+			buf_init(&w[i].moves);
+			w[i].candidate = w[0].candidate;
+		}
+		scan[i].fn = whatif_one;
+		scan[i].arg = &w[i];
+	}
+	rc = dlog_scan_parts(s, scan, n);
+	for (int i = 0; i < n; i++) {
+		if (rc < 0 && scan[i].rc < 0 && *cause == NULL)
+			*cause = scan[i].cause;
+		else
+			free(scan[i].cause);
+		if (i > 0)
+			whatif_merge(&w[0], &w[i]);
+	}
+	*nparts = n;
+	return rc;
+}
+
 int
 cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "rules", required_argument, NULL, 'r' }, CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
 	};
+	struct whatif w[WHATIF_MAX_PARTS];
 	const char *rules = NULL;
 	struct ruleset *rs;
-	struct whatif w;
 	struct store *s;
 	char *user, *cause = NULL;
-	int ch, rc;
+	int ch, rc, nparts = 1;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "r:", opts, NULL)) != -1)
@@ -256,23 +287,20 @@ cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
 		rules_free(rs);
 		return EXIT_PROBLEM;
 	}
-	memset(&w, 0, sizeof w);
-	replayer_init(&w.rp);
-	buf_init(&w.moves);
-	buf_adds(&w.moves, "");
-	w.candidate = rs;
-	w.prog.on = isatty(STDERR_FILENO);
-	w.prog.what = "replaying";
+	memset(&w[0], 0, sizeof w[0]);
+	replayer_init(&w[0].rp);
+	buf_init(&w[0].moves);
+	buf_adds(&w[0].moves, "");
+	w[0].candidate = rs;
 	rc = require_role(s, user, ACT_AUDIT, &cause);
 	if (rc == 0)
-		rc = store_read(s, count_txn, &w.prog.total, &cause);
+		rc = whatif_run(s, w, &nparts, &cause);
 	if (rc == 0)
-		rc = dlog_scan(s, 1, whatif_one, &w, &cause);
-	progress_end(&w.prog);
-	if (rc == 0)
-		whatif_report(&w);
-	buf_free(&w.moves);
-	replayer_free(&w.rp);
+		whatif_report(&w[0]);
+	for (int i = 0; i < nparts; i++) {
+		buf_free(&w[i].moves);
+		replayer_free(&w[i].rp);
+	}
 	rules_free(rs);
 	store_close(s);
 	free(user);

@@ -1,8 +1,10 @@
 /* dlog.c: appends hash-chained records and keeps the per-case index, state and queue. */
 #include "dlog.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /*
  * A case's state ("ID") and its index entries ("ID", NUL, 8-byte sequence)
@@ -317,4 +319,75 @@ dlog_scan(struct store *s, uint64_t from, dlog_scan_fn fn, void *arg, char **cau
 		if (store_read(s, scan_chunk, &a, cause) < 0)
 			return -1;
 	return a.result;
+}
+
+#define MIN_PART 50000		/* fewer records than this are not worth a thread */
+
+int
+dlog_part_count(uint64_t records, int wanted, int max)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = wanted > 0 ? wanted : (int)(cpus > 0 ? cpus : 1);
+
+	if (n > max)
+		n = max;
+	while (n > 1 && records / (uint64_t)n < MIN_PART)
+		n--;
+	return n;
+}
+
+void
+dlog_split(struct dlog_part *parts, int n, uint64_t records)
+{
+	for (int i = 0; i < n; i++) {
+		parts[i].from = i == 0 ? 1 : records / (uint64_t)n * (uint64_t)i + 1;
+		parts[i].to = i == n - 1 ? UINT64_MAX : records / (uint64_t)n * (uint64_t)(i + 1);
+	}
+}
+
+/* Stops a part's scan at the end of its range. */
+static int
+part_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *arg)
+{
+	struct dlog_part *p = arg;
+
+	return seq > p->to ? 1 : p->fn(t, seq, raw, p->arg);
+}
+
+struct part_thread {
+	struct store *s;
+	struct dlog_part *p;
+};
+
+static void *
+run_part(void *argp)
+{
+	struct part_thread *pt = argp;
+
+	pt->p->rc = dlog_scan(pt->s, pt->p->from, part_one, pt->p, &pt->p->cause) < 0 ? -1 : 0;
+	return NULL;
+}
+
+int
+dlog_scan_parts(struct store *s, struct dlog_part *parts, int n)
+{
+	pthread_t *threads = xcalloc((size_t)n, sizeof *threads);
+	struct part_thread *pts = xcalloc((size_t)n, sizeof *pts);
+	int rc = 0;
+
+	for (int i = 0; i < n; i++) {
+		pts[i].s = s;
+		pts[i].p = &parts[i];
+	}
+	for (int i = 1; i < n; i++)
+		if (pthread_create(&threads[i], NULL, run_part, &pts[i]) != 0)
+			fatal("cannot start a thread to scan the log");
+	run_part(&pts[0]);
+	for (int i = 1; i < n; i++)
+		pthread_join(threads[i], NULL);
+	for (int i = 0; i < n; i++)
+		rc |= parts[i].rc;
+	free(threads);
+	free(pts);
+	return rc < 0 ? -1 : 0;
 }

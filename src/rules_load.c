@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "digest.h"
 #include "json.h"
@@ -1480,9 +1481,15 @@ struct ruleset *
 rules_load_file(const char *path, struct diag *d, char **text_out, size_t *len_out)
 {
 	struct ruleset *rs;
+	struct stat st;
 	char *text, *cause;
 	size_t len;
 
+	/* a file over the limit is refused before it is read, at its first line */
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > RULES_MAX_FILE) {
+		diag_error(d, 1, 1, "E006", "the file is larger than %d bytes", RULES_MAX_FILE);
+		return NULL;
+	}
 	if (read_file(path, RULES_MAX_FILE, &text, &len, &cause) < 0) {
 		diag_error(d, 0, 0, "E000", "%s", cause);
 		free(cause);

@@ -116,7 +116,6 @@ help_section(unsigned mask, int skip_broad, struct buf *b, char ***lines, size_t
 	for (size_t i = 0; i < tui_nkeys; i++) {
 		const struct tui_key *k = &tui_keys[i];
 		char line[160];
-		int col;
 
 		if (done[i] || (k->screens & mask) == 0 || k->help[0] == '\0' ||
 		    (skip_broad && __builtin_popcount(k->screens) >= SCR_COUNT - 2))

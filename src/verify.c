@@ -1,18 +1,15 @@
 /* verify.c: verifies the log in parallel parts whose seams are checked after, then replays. */
 #include "verify.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dlog.h"
 #include "replay.h"
 
 #define PROGRESS_EVERY 65536
-#define MIN_PART 50000		/* fewer records than this are not worth a thread */
 #define MAX_THREADS 8
 
 /* One contiguous range of the log, verified on its own. */
@@ -33,8 +30,6 @@ struct part {
 	atomic_size_t *done;
 	size_t total;
 	int reports_progress;
-	int rc;
-	char *cause;
 };
 
 static void
@@ -141,8 +136,6 @@ verify_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 	struct record r;
 	char *cause = NULL;
 
-	if (seq > p->to)
-		return 1;
 	tick(p);
 	p->records++;
 	check_sequence(p, seq);
@@ -175,15 +168,6 @@ verify_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 	p->have_prev = 1;
 	check_replay(p, t, seq, &r);
 	return 0;
-}
-
-static void *
-run_part(void *arg)
-{
-	struct part *p = arg;
-
-	p->rc = dlog_scan(p->s, p->from, verify_one, p, &p->cause) < 0 ? -1 : 0;
-	return NULL;
 }
 
 static int
@@ -254,19 +238,6 @@ check_stored_checkpoints(struct store_txn *t, void *argp)
 	return rc < 0 ? -1 : 0;
 }
 
-static int
-count_parts(const struct verify_opts *o, uint64_t records)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int n = o->threads > 0 ? o->threads : (int)(cpus > 0 ? cpus : 1);
-
-	if (n > MAX_THREADS)
-		n = MAX_THREADS;
-	while (n > 1 && records / (uint64_t)n < MIN_PART)
-		n--;
-	return n;
-}
-
 /* Joins the parts' findings in sequence order, with the seams between them. */
 static void
 merge_parts(struct part *parts, int n, struct verify_result *res, size_t *cap)
@@ -314,51 +285,53 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 {
 	struct dlog_head head;
 	struct part parts[MAX_THREADS];
-	pthread_t threads[MAX_THREADS];
+	struct dlog_part scan[MAX_THREADS];
 	struct stored_checks sc;
 	atomic_size_t done = 0;
+	char *first = NULL;
 	size_t cap = 0;
 	int n, rc = 0;
 
 	memset(res, 0, sizeof *res);
 	if (store_read(s, head_txn, &head, cause) < 0)
 		return -1;
-	n = count_parts(o, head.seq);
+	n = dlog_part_count(head.seq, o->threads, MAX_THREADS);
 	memset(parts, 0, sizeof parts);
+	memset(scan, 0, sizeof scan);
+	dlog_split(scan, n, head.seq);
 	for (int i = 0; i < n; i++) {
 		struct part *p = &parts[i];
 
 		p->s = s;
 		p->o = o;
-		p->from = i == 0 ? 1 : head.seq / (uint64_t)n * (uint64_t)i + 1;
-		p->to = i == n - 1 ? UINT64_MAX : head.seq / (uint64_t)n * (uint64_t)(i + 1);
+		p->from = scan[i].from;
+		p->to = scan[i].to;
 		p->expect = i == 0 ? 1 : 0;
 		p->have_prev = i == 0;	/* prev starts as the genesis: zeros */
 		p->done = &done;
 		p->total = head.seq;
 		p->reports_progress = i == 0;
 		replayer_init(&p->rp);
+		scan[i].fn = verify_one;
+		scan[i].arg = p;
 	}
-	for (int i = 1; i < n; i++)
-		if (pthread_create(&threads[i], NULL, run_part, &parts[i]) != 0)
-			fatal("cannot start a verification thread");
-	run_part(&parts[0]);
-	for (int i = 1; i < n; i++)
-		pthread_join(threads[i], NULL);
+	if (dlog_scan_parts(s, scan, n) < 0)
+		rc = -1;	/* the first failing part's cause is reported */
 	for (int i = 0; i < n; i++) {
-		if (parts[i].rc < 0 && rc == 0) {
-			rc = -1;
-			*cause = parts[i].cause;
-		} else
-			free(parts[i].cause);
+		if (scan[i].rc < 0 && first == NULL)
+			first = scan[i].cause;
+		else
+			free(scan[i].cause);
 		replayer_free(&parts[i].rp);
 	}
 	merge_parts(parts, n, res, &cap);
+	if (rc < 0) {
+		*cause = first != NULL ? first : xstrdup("cannot read the log");
+		return -1;
+	}
 	sc.res = res;
 	sc.cap = &cap;
-	if (rc == 0 && store_read(s, check_stored_checkpoints, &sc, cause) < 0)
-		rc = -1;
-	return rc;
+	return store_read(s, check_stored_checkpoints, &sc, cause) < 0 ? -1 : 0;
 }
 
 void

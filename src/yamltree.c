@@ -9,6 +9,8 @@ struct ybuilder {
 	yaml_parser_t parser;
 	struct diag *d;
 	size_t nodes;
+	const char *text;
+	size_t len;
 };
 
 const char *
@@ -49,14 +51,41 @@ ynode_new(struct ybuilder *b, enum ynode_type t, const yaml_mark_t *m)
 	return n;
 }
 
+/*
+ * libyaml's reader (bad UTF-8, control characters such as NUL) gives only a
+ * byte offset: turns it into the line and column (in characters) it names.
+ */
+static void
+offset_mark(const struct ybuilder *b, size_t offset, yaml_mark_t *m)
+{
+	memset(m, 0, sizeof *m);
+	if (offset > b->len)
+		offset = b->len;
+	for (size_t i = 0; i < offset; i++) {
+		unsigned char c = (unsigned char)b->text[i];
+
+		if (c == '\n') {
+			m->line++;
+			m->column = 0;
+		} else if ((c & 0xc0) != 0x80)
+			m->column++;
+	}
+	m->index = offset;
+}
+
 static void
 report_parser_error(struct ybuilder *b)
 {
 	yaml_parser_t *p = &b->parser;
 	const yaml_mark_t *m = p->problem ? &p->problem_mark : &p->mark;
+	yaml_mark_t at;
 
 	if (p->error == YAML_MEMORY_ERROR)
 		fatal("out of memory");
+	if (p->error == YAML_READER_ERROR) {
+		offset_mark(b, p->problem_offset, &at);
+		m = &at;
+	}
 	if (p->context != NULL)
 		diag_error(b->d, (int)m->line + 1, (int)m->column + 1, "E001",
 		    "YAML syntax: %s %s", p->problem ? p->problem : "error", p->context);
@@ -260,6 +289,8 @@ ytree_load(const char *text, size_t len, struct diag *d)
 
 	memset(&b, 0, sizeof b);
 	b.d = d;
+	b.text = text;
+	b.len = len;
 	if (!yaml_parser_initialize(&b.parser))
 		fatal("out of memory");
 	yaml_parser_set_input_string(&b.parser, (const unsigned char *)text, len);
