@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+/* parent links keep jsmn linear: without them each ',' scans back over every token */
+#define JSMN_PARENT_LINKS
 #define JSMN_HEADER
 #include <jsmn.h>
 

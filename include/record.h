@@ -10,6 +10,7 @@
 
 #define RECORD_VERSION 1
 #define RECORD_NONE 0xff	/* no route or level */
+#define RECORD_CASE_ID_MAX 256	/* bytes in a case id, which holds no NUL */
 /* The engine named in every record (and so hashed into it). */
 #define RECORD_ENGINE "frontdoor " FD_VERSION
 

@@ -37,6 +37,8 @@ int roles_get(struct store_txn *t, const char *user, enum role *out);
  */
 int roles_require(struct store_txn *t, const char *user, enum action a, enum role *out);
 
+/* Whether s is a user name the database accepts: 1-32 of [A-Za-z0-9_.-]. */
+int roles_valid_user(const char *s);
 /* The OS user running this process; with as_user (root only), that user instead. */
 int identity_current(const char *as_user, char **name, char **cause);
 

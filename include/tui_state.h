@@ -352,9 +352,13 @@ struct tui_case_entry {
 	char *summary;		/* facts in brief: received, child, referrer, consent, indicators */
 	char *detail;		/* urgency, strategy discussion, feedback */
 	int64_t received;	/* from the facts, or 0 */
+	char child[81];		/* facts child.name, sanitised, or "" */
+	char district[41];	/* facts child.district, sanitised, or "" */
 };
 
 void tui_case_entries_free(struct tui_case_entry *e, size_t n);
+/* Frees what one entry holds (not the entry). */
+void tui_case_entry_clear(struct tui_case_entry *e);
 /* Fills an entry from a record (text sanitised). */
 void tui_case_entry_from(struct tui_case_entry *e, const struct record *r);
 /* The history as wrapped lines for width columns; starts[i] = first line of entry i. */

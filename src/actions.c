@@ -91,10 +91,6 @@ check_target(struct store_txn *t, struct append_job *j)
 		return store_fail(t, "there is no record %llu", (unsigned long long)j->target);
 	}
 	j->r.case_id = target.case_id;	/* valid until the transaction ends */
-	if (j->r.route == RECORD_NONE && j->r.kind == KIND_CORRECTION) {
-		j->r.route = target.route;
-		j->r.level = target.level;
-	}
 	if (!j->target_awaiting)
 		return 0;
 	if (target.actor.n == strlen(j->user) && memcmp(target.actor.p, j->user, target.actor.n) == 0)
@@ -308,7 +304,7 @@ action_step(struct store *s, const char *user, const char *case_id, int up,
 	j.r.route = up ? ROUTE_MASH : ROUTE_TARGETED_EARLY_HELP;
 	j.r.level = up ? 4 : 3;
 	j.r.rationale = rb(rationale);
-	j.case_must_exist = 1;
+	j.case_must_exist = j.case_must_be_open = 1;
 	j.step = up ? 1 : -1;
 	return run_job(s, &j, seq, cause);
 }

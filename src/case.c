@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "record.h"
+
 void
 case_init(struct case_facts *cf, const struct ruleset *rs)
 {
@@ -182,6 +184,13 @@ read_builtin(struct case_facts *cf, int key, int val, int *have_indicators, char
 			return -1;
 		}
 		cf->case_id = token_text(cf, val, &cf->case_id_len);
+		/* the log refuses any other: reject the line, not the whole batch with it */
+		if (cf->case_id_len > RECORD_CASE_ID_MAX ||
+		    memchr(cf->case_id, '\0', cf->case_id_len) != NULL) {
+			*cause = xasprintf("'case_id' must be at most %d bytes, with no NUL",
+			    RECORD_CASE_ID_MAX);
+			return -1;
+		}
 		return 1;
 	}
 	if (json_eq(d, key, "indicators", 10)) {

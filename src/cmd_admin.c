@@ -196,20 +196,6 @@ users_list(struct store_txn *t, void *argp)
 	return rc < 0 ? -1 : 0;
 }
 
-static int
-valid_user_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 32)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-' || s[i] == '.'))
-			return 0;
-	return 1;
-}
-
 int
 cmd_users(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -237,7 +223,7 @@ cmd_users(struct cli_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "usage: frontdoor users %s\n", usage);
 		return EXIT_USAGE;
 	}
-	if (a.name != NULL && !valid_user_name(a.name)) {
+	if (a.name != NULL && !roles_valid_user(a.name)) {
 		fprintf(stderr, "frontdoor users: not a valid user name\n");
 		return EXIT_USAGE;
 	}

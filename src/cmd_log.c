@@ -24,6 +24,7 @@ struct log_query {
 	struct replayer rp;
 	struct buf out;
 	unsigned long written;
+	unsigned long damaged;	/* records skipped because they do not decode */
 };
 
 static const char log_usage[] =
@@ -210,10 +211,17 @@ emit_raw(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *a
 	struct record r;
 	char *cause = NULL;
 
+	if (seq == 0) {
+		fprintf(stderr, "frontdoor log: a malformed key in the log was skipped (run "
+		    "frontdoor verify)\n");
+		q->damaged++;
+		return 0;
+	}
 	if (record_decode(raw->data, raw->len, &r, &cause) < 0) {
 		fprintf(stderr, "frontdoor log: seq %llu: %s (run frontdoor verify)\n",
 		    (unsigned long long)seq, cause);
 		free(cause);
+		q->damaged++;
 		return 0;
 	}
 	return emit(q, t, &r);
@@ -377,7 +385,7 @@ cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 	else if (rc == 0 && q.last > 0)
 		rc = store_read(s, log_last_txn, &q, &cause);
 	else if (rc == 0)
-		rc = dlog_scan(s, 1, emit_raw, &q, &cause);
+		rc = dlog_scan(s, 0, emit_raw, &q, &cause);
 	if (flush_log(&q) < 0 && rc == 0) {
 		rc = -1;
 		cause = xstrdup("cannot write the export");
@@ -392,5 +400,5 @@ cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (rc < 0)
 		return cli_fail("log", cause, EXIT_PROBLEM);
-	return EXIT_OK;
+	return q.damaged > 0 ? EXIT_PROBLEM : EXIT_OK;
 }

@@ -267,13 +267,14 @@ route_stream(const struct ruleset *rs, const struct route_opts *o, int fd,
 		if (out.len >= OUT_FLUSH && (rc = flush_out(&out)) < 0)
 			break;
 	}
-	if (got < 0) {
+	if (got < 0)
 		fprintf(stderr, "%s:%lu: cannot read: %s\n", o->input, lr.lineno + 1,
 		    errno == EFBIG ? "line longer than 16 MiB" : strerror(errno));
-		rc = -1;
-	}
+	/* what was decided before a read error is still logged; after a write error, not */
 	if (rc == 0 && rec != NULL)
 		rc = flush_batch(rec, &out, o->input);
+	if (got < 0)
+		rc = -1;
 	if (rc < 0 && rec != NULL)
 		counts->routed -= rec->b.n;	/* decided but not logged: not acknowledged */
 	if (flush_out(&out) < 0)

@@ -11,7 +11,7 @@
  * share one table: adjacent keys, so a decision touches one leaf page for both.
  */
 #define CASE_STATE_LEN 36
-#define CASE_ID_MAX 256
+#define CASE_ID_MAX RECORD_CASE_ID_MAX
 
 int
 dlog_head(struct store_txn *t, struct dlog_head *h)
@@ -97,7 +97,6 @@ apply_record(struct case_state *cs, const struct record *r)
 		/* fall through */
 	case KIND_STEP_UP:
 	case KIND_STEP_DOWN:
-	case KIND_CORRECTION:
 		if (r->route != RECORD_NONE) {
 			cs->route = r->route;
 			cs->level = r->level;
@@ -105,6 +104,13 @@ apply_record(struct case_state *cs, const struct record *r)
 		cs->status = CASE_OPEN;
 		if (r->kind == KIND_OVERRIDE || r->kind == KIND_STEP_DOWN)
 			cs->awaiting_signoff = r->seq;
+		break;
+	case KIND_CORRECTION:
+		/* a correction names a new route only when it changes one; it never reopens */
+		if (r->route != RECORD_NONE) {
+			cs->route = r->route;
+			cs->level = r->level;
+		}
 		break;
 	case KIND_OUTCOME:
 		cs->status = CASE_CLOSED;
@@ -158,8 +164,9 @@ dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struc
 	buf_reset(scratch);
 	record_encode(r, scratch);
 	store_put_u64(key, r->seq);
-	if (store_put(t, TABLE_LOG, key, 8, scratch->data, scratch->len, STORE_APPEND) < 0)
-		return -1;
+	/* with an out-of-date head LMDB refuses the append: never write around that */
+	if (store_put(t, TABLE_LOG, key, 8, scratch->data, scratch->len, STORE_APPEND) != 0)
+		return store_fail(t, "the log changed during this transaction: nothing was saved");
 	memcpy(ikey, r->case_id.p, r->case_id.n);
 	ikey[r->case_id.n] = '\0';
 	store_put_u64(ikey + r->case_id.n + 1, r->seq);
@@ -215,6 +222,12 @@ dlog_case_records(struct store_txn *t, const char *case_id, size_t len,
 			rc = -1;
 			break;
 		}
+		if (r.case_id.n != len || memcmp(r.case_id.p, case_id, len) != 0) {
+			*cause = xasprintf("the case index is damaged: record %llu belongs to "
+			    "another case (run frontdoor verify)", (unsigned long long)r.seq);
+			rc = -1;
+			break;
+		}
 		if ((got = fn(&r, arg)) != 0) {
 			rc = got;
 			break;
@@ -267,27 +280,46 @@ dlog_case_last_decision(struct store_txn *t, const char *case_id, size_t len, ui
 
 #define SCAN_CHUNK 65536
 
+#define KEY_MAX 511		/* LMDB's longest key */
+
 struct scan_arg {
-	uint64_t next;		/* where the next chunk starts */
+	unsigned char key[KEY_MAX];	/* where the next chunk resumes */
+	size_t keylen;
+	int resume_after;		/* the key was seen: start after it */
 	dlog_scan_fn fn;
 	void *arg;
 	int done;
 	int result;
 };
 
+/* Positions the cursor where the previous chunk stopped. */
+static int
+scan_resume(struct store_cursor *c, struct scan_arg *a, struct store_val *k, struct store_val *v)
+{
+	int rc = store_cursor_seek(c, a->key, a->keylen, k, v);
+
+	if (rc == 0 && a->resume_after && k->len == a->keylen &&
+	    memcmp(k->data, a->key, a->keylen) == 0)
+		rc = store_cursor_move(c, MOVE_NEXT, k, v);
+	return rc;
+}
+
+/*
+ * One bounded read transaction of the scan. A malformed key (not 8 bytes) is
+ * passed to fn as sequence 0 and the scan goes on past it, so damage never
+ * hides the records after it.
+ */
 static int
 scan_chunk(struct store_txn *t, void *argp)
 {
 	struct scan_arg *a = argp;
 	struct store_cursor *c;
 	struct store_val k, v;
-	unsigned char key[8];
 	int rc, n = 0;
 
-	store_put_u64(key, a->next);
 	if (store_cursor_open(t, TABLE_LOG, &c) < 0)
 		return -1;
-	for (rc = store_cursor_seek(c, key, 8, &k, &v); rc == 0 && n < SCAN_CHUNK;
+	for (rc = scan_resume(c, a, &k, &v); rc == 0 && n < SCAN_CHUNK;
 	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v), n++) {
 		uint64_t seq = k.len == 8 ? store_get_u64(k.data) : 0;
 
@@ -296,11 +328,9 @@ scan_chunk(struct store_txn *t, void *argp)
 			a->done = 1;
 			break;
 		}
-		a->next = seq + 1;
-		if (k.len != 8 || seq == UINT64_MAX) {
-			a->done = 1;	/* a malformed key ends the scan; fn has seen it */
-			break;
-		}
+		a->keylen = k.len < KEY_MAX ? k.len : KEY_MAX;
+		memcpy(a->key, k.data, a->keylen);
+		a->resume_after = 1;
 	}
 	store_cursor_close(c);
 	if (rc < 0)
@@ -313,8 +343,13 @@ scan_chunk(struct store_txn *t, void *argp)
 int
 dlog_scan(struct store *s, uint64_t from, dlog_scan_fn fn, void *arg, char **cause)
 {
-	struct scan_arg a = { from, fn, arg, 0, 0 };
+	struct scan_arg a;
 
+	memset(&a, 0, sizeof a);
+	store_put_u64(a.key, from);
+	a.keylen = 8;
+	a.fn = fn;
+	a.arg = arg;
 	while (!a.done)
 		if (store_read(s, scan_chunk, &a, cause) < 0)
 			return -1;
@@ -340,7 +375,7 @@ void
 dlog_split(struct dlog_part *parts, int n, uint64_t records)
 {
 	for (int i = 0; i < n; i++) {
-		parts[i].from = i == 0 ? 1 : records / (uint64_t)n * (uint64_t)i + 1;
+		parts[i].from = i == 0 ? 0 : records / (uint64_t)n * (uint64_t)i + 1;
 		parts[i].to = i == n - 1 ? UINT64_MAX : records / (uint64_t)n * (uint64_t)(i + 1);
 	}
 }
@@ -351,7 +386,8 @@ part_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *a
 {
 	struct dlog_part *p = arg;
 
-	return seq > p->to ? 1 : p->fn(t, seq, raw, p->arg);
+	/* seq 0 is a malformed or zero key: the part that meets it reports it */
+	return seq > p->to && seq != 0 ? 1 : p->fn(t, seq, raw, p->arg);
 }
 
 struct part_thread {

@@ -2,7 +2,9 @@
 /*
  * The one translation unit that compiles jsmn's functions. Its non-strict mode
  * is enough: every separator, literal and string is validated below anyway.
+ * Parent links (also defined in json.h) make it linear in the number of tokens.
  */
+#define JSMN_PARENT_LINKS
 #include <jsmn.h>
 
 #include "json.h"

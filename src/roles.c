@@ -130,6 +130,20 @@ roles_require(struct store_txn *t, const char *user, enum action a, enum role *o
 }
 
 int
+roles_valid_user(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-' || s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+int
 identity_current(const char *as_user, char **name, char **cause)
 {
 	struct passwd *pw;
@@ -139,8 +153,9 @@ identity_current(const char *as_user, char **name, char **cause)
 			*cause = xstrdup("--as is only for root (who can act as any user anyway)");
 			return -1;
 		}
-		if (*as_user == '\0' || strlen(as_user) > 64 || strpbrk(as_user, " \t\n/") != NULL) {
-			*cause = xstrdup("--as needs a plain user name");
+		if (!roles_valid_user(as_user)) {
+			*cause = xstrdup("--as needs a user name of 1 to 32 letters, digits, '_', "
+			    "'-' or '.'");
 			return -1;
 		}
 		*name = xstrdup(as_user);

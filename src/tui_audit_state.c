@@ -13,13 +13,19 @@
 /* ---- case history ---- */
 
 void
+tui_case_entry_clear(struct tui_case_entry *e)
+{
+	free(e->rationale);
+	free(e->summary);
+	free(e->detail);
+	e->rationale = e->summary = e->detail = NULL;
+}
+
+void
 tui_case_entries_free(struct tui_case_entry *e, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(e[i].rationale);
-		free(e[i].summary);
-		free(e[i].detail);
-	}
+	for (size_t i = 0; i < n; i++)
+		tui_case_entry_clear(&e[i]);
 	free(e);
 }
 
@@ -78,7 +84,8 @@ get_path(const struct json_doc *d, const char *outer, const char *inner)
 
 /* The facts in brief, for people: when, who, from whom, consent, needs. */
 static char *
-facts_summary(const struct rbytes *facts, int64_t *received)
+facts_summary(const struct rbytes *facts, int64_t *received, char *child, size_t csz,
+    char *district, size_t dsz)
 {
 	struct json_doc d;
 	struct buf b, tmp;
@@ -107,16 +114,24 @@ facts_summary(const struct rbytes *facts, int64_t *received)
 			b.data[b.len - 6] = ' ';
 		buf_adds(&b, "; ");
 	}
-	if ((i = get_path(&d, "child", "name")) >= 0)
+	if ((i = get_path(&d, "child", "name")) >= 0) {
+		size_t at = b.len;
+
 		add_json_text(&b, &d, i);
+		snprintf(child, csz, "%s", b.data + at);
+	}
 	if ((i = get_path(&d, "child", "age")) >= 0) {
 		buf_adds(&b, " (age ");
 		add_json_text(&b, &d, i);
 		buf_adds(&b, ")");
 	}
 	if ((i = get_path(&d, "child", "district")) >= 0) {
+		size_t at;
+
 		buf_adds(&b, ", ");
+		at = b.len;
 		add_json_text(&b, &d, i);
+		snprintf(district, dsz, "%s", b.data + at);
 	}
 	if ((i = get_path(&d, "referrer", "agency")) >= 0) {
 		buf_adds(&b, "; from ");
@@ -212,7 +227,8 @@ tui_case_entry_from(struct tui_case_entry *e, const struct record *r)
 	e->rec_level = r->rec_level;
 	if (r->rationale.n > 0)
 		e->rationale = dup_clean(r->rationale.p, r->rationale.n);
-	e->summary = facts_summary(&r->facts, &e->received);
+	e->summary = facts_summary(&r->facts, &e->received, e->child, sizeof e->child,
+	    e->district, sizeof e->district);
 	e->detail = detail_summary(&r->detail);
 }
 

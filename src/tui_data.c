@@ -134,9 +134,7 @@ earlier_add(const struct record *r, void *argp)
 		a->times = xreallocarray(a->times, a->tcap, sizeof *a->times);
 	}
 	a->times[a->ntimes++] = e.received > 0 ? e.received : e.time;
-	free(e.rationale);
-	free(e.summary);
-	free(e.detail);
+	tui_case_entry_clear(&e);
 	return 0;
 }
 

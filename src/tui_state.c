@@ -53,7 +53,7 @@ const struct tui_key tui_keys[] = {
 	{ TK_F5, LISTS & ~S(HELP), 0, TA_REFRESH, "F5", "refresh from the database" },
 	{ 'f', S(QUEUE), TKF_NAV, TA_FILTER_ROUTE, "f", "filter by route (cycles)" },
 	{ 'd', S(QUEUE), TKF_NAV, TA_FILTER_DISTRICT, "d", "filter by district (cycles)" },
-	{ 'w', S(QUEUE), TKF_NAV, TA_SIGNOFF, "w", "only contacts waiting for sign-off (toggle)" },
+	{ 'w', S(QUEUE), TKF_NAV, TA_TOGGLE, "w", "only contacts waiting for sign-off (toggle)" },
 	{ 'x', S(QUEUE), TKF_NAV, TA_CLEAR_FILTERS, "x", "clear filters and search" },
 	{ 'c', S(QUEUE), TKF_NAV, TA_CASE, "c", "open a case by its id" },
 	{ 'm', S(QUEUE), TKF_NAV, TA_SIGNOFF, "m", "manager sign-off screen" },

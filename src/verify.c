@@ -138,6 +138,11 @@ verify_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 
 	tick(p);
 	p->records++;
+	if (seq == 0) {
+		/* not part of the chain: report it and keep checking the records around it */
+		problem(p, 0, NULL, "a malformed key in the log (not a sequence number)");
+		return 0;
+	}
 	check_sequence(p, seq);
 	if (record_decode(raw->data, raw->len, &r, &cause) < 0) {
 		problem(p, seq, NULL, "%s", cause);

@@ -1,0 +1,235 @@
+#!/bin/sh
+# cli.sh: the database commands as people use them: refusals that name the role needed and
+# change nothing, log filters and formats, pseudonymised exports, checkpoints, rule changes.
+
+. "$(dirname "$0")/lib.sh"
+need_root
+
+DB=$T/db
+make_db "$DB" || { fail "cannot build the database"; finish; }
+fd "$DB" - users add off2 officer || fail "users add off2"
+head -n 100 "$CASES" >"$T/a.jsonl"
+tail -n 100 "$CASES" >"$T/b.jsonl"
+
+# ---- a log with every kind of record, in two different seconds ----
+fd "$DB" off1 route --record "$T/a.jsonl" >"$T/a.out" 2>"$T/err" || { fail "route --record a"; cat "$T/err"; }
+TA=$(date -u +%s)
+while [ "$(date -u +%s)" -le "$TA" ]; do sleep 0.05; done
+fd "$DB" off2 route --record "$T/b.jsonl" >"$T/b.out" 2>"$T/err" || { fail "route --record b"; cat "$T/err"; }
+Z=Z-SECRET-CASE-0001
+cat >"$T/z.json" <<EOF
+{"case_id":"$Z","received":"2026-02-02T09:01:00Z","child":{"age":13,"district":"Broxtowe"},"referrer":{"agency":"health"},"consent":"given","indicators":["dev.l2_09"],"notes":"SECRET-NOTES about the family at 12 Acacia Road"}
+EOF
+fd "$DB" off1 decide --override mash --rationale "SECRET-RATIONALE, the school reported more" \
+    --feedback "SECRET-FEEDBACK to the referrer" "$T/z.json" >"$T/out" 2>&1 || { fail "decide --override"; cat "$T/out"; }
+fd "$DB" mgr1 sign-off 201 --approve >"$T/out" 2>&1 || { fail "sign-off"; cat "$T/out"; }
+fd "$DB" eh1 step-down "$Z" --rationale "SECRET-STEPDOWN agreed with the family" >"$T/out" 2>&1 ||
+	{ fail "step-down"; cat "$T/out"; }
+fd "$DB" eh1 outcome "$Z" needs_met --note "SECRET-OUTCOME-NOTE all resolved" >"$T/out" 2>&1 ||
+	{ fail "outcome"; cat "$T/out"; }
+fd "$DB" off1 correct 150 --rationale '=HYPERLINK("x") SECRET-CORRECTION, wrong district' >"$T/out" 2>&1 ||
+	{ fail "correct"; cat "$T/out"; }
+TOTAL=205
+check_eq "records after the setup" "$(log_count "$DB")" $TOTAL
+
+# rows COMMAND...: data rows of a CSV export (header dropped), into $T/rows
+rows() { "$@" --format csv >"$T/rows.all" 2>"$T/rows.err"; _rc=$?; tail -n +2 "$T/rows.all" >"$T/rows"; return $_rc; }
+nrows() { wc -l <"$T/rows" | tr -d ' '; }
+seqs() { cut -d, -f1 "$T/rows" | tr '\n' ' ' | sed 's/ $//'; }
+
+# ---- refusals: exit 1, the role needed is named, nothing changes ----
+fd "$DB" - users list >"$T/users.before"
+fd "$DB" aud1 rules history >"$T/rules.before"
+# refused WHO 'ROLES NEEDED' COMMAND...: exit 1 and a message naming the roles
+refused() {
+	_who=$1 _need=$2; shift 2
+	fd "$DB" "$_who" "$@" >"$T/refused.out" 2>"$T/refused.err" </dev/null
+	_rc=$?
+	check_eq "$_who $1: refused with exit 1" "$_rc" 1
+	check_grep "$_who $1: says it needs $_need" "refused: to .* you need the $_need role" "$T/refused.err"
+	check_nogrep "$_who $1: prints no decision" '"seq"' "$T/refused.out"
+}
+refused aud1 'officer or manager' route --record "$T/a.jsonl"
+check_grep "the refusal names the user's own role" 'user aud1 is auditor' "$T/refused.err"
+refused eh1 'officer or manager' route --record --batch 1 "$T/a.jsonl"
+refused stranger 'officer or manager' route --record "$T/a.jsonl"
+check_grep "a user with no role is told so" 'user stranger has no role in this database' "$T/refused.err"
+refused aud1 'officer or manager' decide --override mash --rationale "an auditor should not decide" "$T/z.json"
+refused off1 'early_help or manager' outcome C-00000001 needs_met
+refused off1 'manager' sign-off 201 --approve
+refused off1 'admin' users add mallory admin
+refused off1 'admin' users remove aud1
+refused mgr1 'admin' users add mallory officer
+refused off1 'admin' rules publish "$POLICY"
+refused off1 'manager or auditor' verify
+refused off1 'manager or auditor' whatif --rules "$POLICY"
+refused off1 'manager, auditor or admin' checkpoint
+refused - 'officer, early_help, manager or auditor' log
+refused eh1 'manager, auditor or admin' rules history
+check_eq "no refused command changed the log" "$(log_count "$DB")" $TOTAL
+fd "$DB" - users list >"$T/users.after"
+check "no refused command changed the users" cmp -s "$T/users.before" "$T/users.after"
+fd "$DB" aud1 rules history >"$T/rules.after"
+check "no refused command published rules" cmp -s "$T/rules.before" "$T/rules.after"
+fd "$DB" - users remove root >"$T/out" 2>&1
+check_eq "the last admin cannot be removed" $? 1
+check_grep "removing the last admin says why" 'last admin' "$T/out"
+fd "$DB" mgr1 sign-off 203 --approve >"$T/out" 2>&1
+check_eq "a manager signs off the step-down (203)" $? 0
+fd "$DB" eh1 sign-off 204 --approve >"$T/out" 2>&1
+check_eq "an early help worker cannot sign off" $? 1
+TOTAL=206
+check_eq "records after the sign-off" "$(log_count "$DB")" $TOTAL
+
+# ---- log filters ----
+rows fd "$DB" aud1 log
+check_grep "csv header" '^seq,time,kind,actor,role,case_id,ruleset,recommended_route,recommended_level,recommended_rule,route,level,rationale,outcome,ref,hash$' "$T/rows.all"
+check_eq "csv: every record" "$(nrows)" $TOTAL
+check_eq "csv rows in seq order" "$(cut -d, -f1 "$T/rows" | tr '\n' ' ')" "$(seq 1 $TOTAL | tr '\n' ' ')"
+fd "$DB" aud1 log >"$T/all.jsonl"
+check_eq "jsonl: one line per record" "$(wc -l <"$T/all.jsonl" | tr -d ' ')" $TOTAL
+check_grep "csv quotes a rationale with a comma" '^201,.*,"SECRET-RATIONALE, the school reported more",' "$T/rows"
+check_grep "csv defuses a formula and doubles quotes" "^205,.*,\"'=HYPERLINK\(\"\"x\"\"\) SECRET-CORRECTION, wrong district\"," "$T/rows"
+
+rows fd "$DB" aud1 log --kind route
+check_eq "--kind route" "$(nrows)" 200
+check_eq "--kind route: only routes" "$(cut -d, -f3 "$T/rows" | sort -u)" route
+rows fd "$DB" aud1 log --kind override
+check_eq "--kind override" "$(seqs)" 201
+rows fd "$DB" aud1 log --kind sign_off
+check_eq "--kind sign_off" "$(seqs)" "202 206"
+check_eq "--kind sign_off: refs" "$(cut -d, -f15 "$T/rows" | tr '\n' ' ' | sed 's/ $//')" "201 203"
+rows fd "$DB" aud1 log --kind step_down
+check_eq "--kind step_down" "$(seqs)" 203
+rows fd "$DB" aud1 log --kind outcome
+check_eq "--kind outcome" "$(seqs)" 204
+rows fd "$DB" aud1 log --kind correction
+check_eq "--kind correction" "$(seqs)" 205
+rows fd "$DB" aud1 log --kind step_up
+check_eq "--kind step_up: none" "$(nrows)" 0
+fd "$DB" aud1 log --kind edit >/dev/null 2>&1
+check_eq "--kind with an unknown kind is a usage error" $? 2
+
+rows fd "$DB" aud1 log --case "$Z"
+check_eq "--case: every record of the case" "$(seqs)" "201 202 203 204 206"
+check_eq "--case: only that case" "$(cut -d, -f6 "$T/rows" | sort -u)" "$Z"
+rows fd "$DB" aud1 log --case C-00000149
+check_eq "--case: a route and its correction" "$(seqs)" "150 205"
+rows fd "$DB" aud1 log --case C-0000014
+check_eq "--case: a prefix of ids matches nothing" "$(nrows)" 0
+rows fd "$DB" aud1 log --case NO-SUCH-CASE
+check_eq "--case: an unknown case is empty, not an error" "$?:$(nrows)" 0:0
+rows fd "$DB" aud1 log --case "$Z" --kind outcome
+check_eq "--case with --kind" "$(seqs)" 204
+fd "$DB" off1 log --case "$Z" >"$T/out" 2>&1
+check_eq "an officer may read a case history" $? 0
+
+UNTIL=$(date -u -d "@$TA" +%Y-%m-%dT%H:%M:%SZ)
+SINCE=$(date -u -d "@$((TA + 1))" +%Y-%m-%dT%H:%M:%SZ)
+TODAY=$(date -u +%Y-%m-%d)
+DAY=$(date -u -d "@$TA" +%Y-%m-%d)
+rows fd "$DB" aud1 log --until "$UNTIL"
+check_eq "--until the first second: the first 100" "$(nrows):$(head -n 1 "$T/rows" | cut -d, -f1):$(tail -n 1 "$T/rows" | cut -d, -f1)" "100:1:100"
+rows fd "$DB" aud1 log --since "$SINCE"
+check_eq "--since the next second: the rest" "$(nrows):$(head -n 1 "$T/rows" | cut -d, -f1)" "$((TOTAL - 100)):101"
+rows fd "$DB" aud1 log --since "$SINCE" --until "$SINCE"
+check "--since and --until the same second: within it" [ "$(nrows)" -le $((TOTAL - 100)) ]
+rows fd "$DB" aud1 log --since "$SINCE" --kind route
+check_eq "--since with --kind" "$(nrows)" 100
+rows fd "$DB" aud1 log
+on_day=$(cut -d, -f2 "$T/rows" | grep -c "^$DAY")	# all of them, unless midnight passed
+rows fd "$DB" aud1 log --since "$DAY" --until "$DAY"
+check_eq "--since/--until a date: the whole day" "$(nrows)" "$on_day"
+rows fd "$DB" aud1 log --since "$(date -u -d tomorrow +%Y-%m-%d)"
+check_eq "--since tomorrow: nothing" "$(nrows)" 0
+rows fd "$DB" aud1 log --until "$(date -u -d yesterday +%Y-%m-%d)"
+check_eq "--until yesterday: nothing" "$(nrows)" 0
+fd "$DB" aud1 log --since 2026-02-31 >/dev/null 2>&1
+check_eq "--since an impossible date is a usage error" $? 2
+fd "$DB" aud1 log --until "$TODAY"T25:00:00Z >/dev/null 2>&1
+check_eq "--until an impossible time is a usage error" $? 2
+rows fd "$DB" aud1 log --last 3
+check_eq "--last 3" "$(seqs)" "204 205 206"
+fd "$DB" aud1 log --last 0 >/dev/null 2>&1
+check_eq "--last 0 is a usage error" $? 2
+fd "$DB" aud1 log --format xml >/dev/null 2>&1
+check_eq "--format xml is a usage error" $? 2
+
+# ---- pseudonymised exports: keyed ids, no free text, facts reduced to what rules read ----
+KEY=0123456789abcdef-test-key
+fd "$DB" aud1 log --pseudonymise "$KEY" >"$T/p.jsonl" 2>"$T/p.err"
+check_eq "--pseudonymise succeeds" $? 0
+check_eq "--pseudonymise: every record" "$(wc -l <"$T/p.jsonl" | tr -d ' ')" $TOTAL
+check_nogrep "--pseudonymise: no original case id" 'C-[0-9]{8}|Z-SECRET' "$T/p.jsonl"
+check_nogrep "--pseudonymise: no free text (rationale, notes, feedback, comments)" 'SECRET|Acacia' "$T/p.jsonl"
+check_nogrep "--pseudonymise: no facts the rules do not read" '"district"|"received"|"age"|"agency"' "$T/p.jsonl"
+check_eq "--pseudonymise: every id is keyed" \
+    "$(grep -c '"case_id":"p:[0-9a-f]\{64\}"' "$T/p.jsonl")" $TOTAL
+sed -n 's/.*"case_id":"\(p:[0-9a-f]*\)".*/\1/p' "$T/p.jsonl" >"$T/p.ids"
+check_eq "--pseudonymise: one pseudonym per case" "$(sort -u "$T/p.ids" | wc -l | tr -d ' ')" 201
+check_eq "--pseudonymise: a case keeps its pseudonym" "$(sed -n '201p;202p;203p;204p;206p' "$T/p.ids" | sort -u | wc -l | tr -d ' ')" 1
+check_grep "--pseudonymise: the indicators stay" '"facts":\{"indicators":\["' "$T/p.jsonl"
+printf '%s\n' "$KEY" >"$T/keyfile"
+fd "$DB" aud1 log --pseudonymise "@$T/keyfile" >"$T/p2.jsonl" 2>&1
+check "--pseudonymise @FILE gives the same export" cmp -s "$T/p.jsonl" "$T/p2.jsonl"
+fd "$DB" aud1 log --pseudonymise "another-key-0123456789" >"$T/p3.jsonl" 2>&1
+sed -n 's/.*"case_id":"\(p:[0-9a-f]*\)".*/\1/p' "$T/p3.jsonl" | sort -u >"$T/p3.ids"
+sort -u "$T/p.ids" | comm -12 - "$T/p3.ids" >"$T/common"
+check_eq "--pseudonymise: another key, other pseudonyms" "$(wc -l <"$T/common" | tr -d ' ')" 0
+fd "$DB" aud1 log --pseudonymise short >/dev/null 2>"$T/out"
+check_eq "--pseudonymise: a short key is refused" $? 2
+rows fd "$DB" aud1 log --pseudonymise "$KEY"
+check_eq "--pseudonymise csv: every record" "$(nrows)" $TOTAL
+check_nogrep "--pseudonymise csv: no original case id" 'C-[0-9]{8}|Z-SECRET' "$T/rows"
+check_nogrep "--pseudonymise csv: no free text" 'SECRET|Acacia' "$T/rows"
+fd "$DB" aud1 log --case "$Z" --pseudonymise "$KEY" >"$T/pz.jsonl" 2>&1
+check_eq "--pseudonymise with --case: that case's records" "$(wc -l <"$T/pz.jsonl" | tr -d ' ')" 5
+check_nogrep "--pseudonymise with --case: no id, no text" 'Z-SECRET|SECRET' "$T/pz.jsonl"
+
+# ---- checkpoints ----
+CP=$(fd "$DB" aud1 checkpoint 2>"$T/err")
+check_eq "checkpoint as an auditor" $? 0
+check_eq "checkpoint prints SEQ:HASH of the head" "$(echo "$CP" | grep -c "^$TOTAL:[0-9a-f]\{64\}\$")" 1
+fd "$DB" aud1 verify --checkpoint "$CP" >"$T/out" 2>&1
+check_eq "verify --checkpoint just taken" $? 0
+check_grep "verify reports success" "^$TOTAL records checked, .*chain intact" "$T/out"
+fd "$DB" off1 route --record --batch 1 "$T/a.jsonl" >/dev/null 2>&1 || fail "route --record after the checkpoint"
+fd "$DB" aud1 verify --checkpoint "$CP" --quiet >"$T/out" 2>&1
+check_eq "an older checkpoint still verifies after more records" $? 0
+CP2=$(fd "$DB" - checkpoint 2>&1)
+check_eq "checkpoint as the admin" $? 0
+fd "$DB" mgr1 verify --checkpoint "$CP2" >"$T/out" 2>&1
+check_eq "verify --checkpoint as a manager" $? 0
+BAD="$TOTAL:$(printf '%064d' 0)"
+fd "$DB" aud1 verify --checkpoint "$BAD" >"$T/out" 2>&1
+check_eq "a wrong checkpoint hash fails" $? 1
+check_grep "a wrong checkpoint names its seq" "^seq $TOTAL .*differs from the checkpoint" "$T/out"
+fd "$DB" aud1 verify --checkpoint "99999:${CP#*:}" >"$T/out" 2>&1
+check_eq "a checkpoint beyond the log fails" $? 1
+check_grep "a checkpoint beyond the log: truncated" '^seq 99999: truncated' "$T/out"
+
+# ---- rule changes: a new rule set is published, older decisions still replay ----
+sed 's/^version: "bench.1"/version: "bench.2"/' "$POLICY" >"$T/policy2.yaml"
+fd "$DB" - rules publish "$T/policy2.yaml" >"$T/out" 2>&1
+check_eq "the admin publishes a new rule set" $? 0
+fd "$DB" aud1 rules history >"$T/out"
+check_eq "rules history lists both" "$(wc -l <"$T/out" | tr -d ' ')" 2
+check_grep "rules history shows the new hash" "sha256:$(sha256sum "$T/policy2.yaml" | cut -c1-64)" "$T/out"
+fd "$DB" off1 route --record "$T/b.jsonl" >/dev/null 2>&1
+check_eq "routing with the new rules in force" $? 0
+rows fd "$DB" aud1 log --last 1
+check_eq "the newest record names the new rule set" "$(cut -d, -f7 "$T/rows")" "$(sha256sum "$T/policy2.yaml" | cut -c1-64)"
+fd "$DB" aud1 verify >"$T/out" 2>&1
+check_eq "verify replays decisions under both rule sets" $? 0
+fd "$DB" aud1 whatif --rules "$POLICY" >"$T/out" 2>&1
+check_eq "whatif with the same policy" $? 0
+check_grep "whatif: nothing would change" '^0 decisions would change route' "$T/out"
+fd "$DB" off1 route --record --rules "$T/policy2.yaml" "$T/b.jsonl" >/dev/null 2>&1
+check_eq "route --record --rules with a published rule set" $? 0
+sed 's/^version: "bench.1"/version: "bench.3"/' "$POLICY" >"$T/policy3.yaml"
+n=$(log_count "$DB")
+fd "$DB" off1 route --record --rules "$T/policy3.yaml" "$T/b.jsonl" >/dev/null 2>"$T/out"
+check_eq "route --record --rules with an unpublished rule set is refused" $? 1
+check_grep "the refusal says how to publish it" 'rules publish' "$T/out"
+check_eq "nothing was recorded with unpublished rules" "$(log_count "$DB")" "$n"
+finish

@@ -1,0 +1,394 @@
+/* tamper.c: edits a frontdoor database behind its back with liblmdb, as an intruder would. */
+#include <errno.h>
+#include <lmdb.h>
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Knows the record layout (record.c, version 1): a 66-byte header (seq at 4,
+ * time at 12), nine length-prefixed strings (facts is the eighth), then prev
+ * and hash, 32 bytes each; the hash is SHA-256 of every byte before it.
+ */
+#define HEADER_LEN 66
+#define NSTRINGS 9
+#define FACTS 7
+#define HLEN 32
+
+static const char usage[] =
+    "usage: tamper DIR COMMAND ...\n"
+    "  list                 print every log key and value length\n"
+    "  head                 print SEQ:HASH of the last record\n"
+    "  flip SEQ [facts|magic|hash|len]  flip one byte of record SEQ\n"
+    "  del SEQ              delete record SEQ\n"
+    "  swap N M             swap the values of records N and M\n"
+    "  copy FROM TO         store record FROM's bytes again under key TO\n"
+    "  forge SEQ            store under SEQ a well-formed record (its own seq and hash)\n"
+    "                       that does not follow the one before it\n"
+    "  truncate K           delete the last K records\n"
+    "  rehash SEQ           change record SEQ's time and recompute its own hash\n"
+    "  rechain SEQ          the same, then rewrite every later record to follow it\n"
+    "  rawkey HEX FROM      store record FROM's bytes under an arbitrary key\n"
+    "  clear TABLE          delete every entry of a named table\n"
+    "  index CASE SEQ       add record SEQ to the case index of CASE\n";
+
+static MDB_env *env;
+static MDB_txn *txn;
+static MDB_dbi logdbi;
+
+static void
+die(const char *what, int rc)
+{
+	fprintf(stderr, "tamper: %s: %s\n", what, rc ? mdb_strerror(rc) : "failed");
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	if (env != NULL)
+		mdb_env_close(env);
+	exit(1);
+}
+
+static void
+put_u64(unsigned char *out, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		out[i] = (unsigned char)(v & 0xff);
+}
+
+static uint64_t
+get_u64(const unsigned char *in)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | in[i];
+	return v;
+}
+
+static uint64_t
+arg_u64(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0) {
+		fprintf(stderr, "tamper: not a number: %s\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+static void
+sha256(const void *p, size_t n, unsigned char out[HLEN])
+{
+	unsigned int len = HLEN;
+
+	if (EVP_Digest(p, n, out, &len, EVP_sha256(), NULL) != 1)
+		die("sha256", 0);
+}
+
+/* A copy of record seq's bytes (the caller frees it). */
+static unsigned char *
+get_record(uint64_t seq, size_t *len)
+{
+	unsigned char k[8], *copy;
+	MDB_val key = { 8, k }, val;
+	int rc;
+
+	put_u64(k, seq);
+	if ((rc = mdb_get(txn, logdbi, &key, &val)) != 0) {
+		fprintf(stderr, "tamper: record %llu: %s\n", (unsigned long long)seq,
+		    mdb_strerror(rc));
+		die("get", 0);
+	}
+	copy = malloc(val.mv_size);
+	if (copy == NULL)
+		die("out of memory", 0);
+	memcpy(copy, val.mv_data, val.mv_size);
+	*len = val.mv_size;
+	return copy;
+}
+
+static void
+put_key(const void *k, size_t klen, const void *v, size_t vlen)
+{
+	MDB_val key = { klen, (void *)k }, val = { vlen, (void *)v };
+	int rc = mdb_put(txn, logdbi, &key, &val, 0);
+
+	if (rc != 0)
+		die("put", rc);
+}
+
+static void
+put_record(uint64_t seq, const unsigned char *v, size_t len)
+{
+	unsigned char k[8];
+
+	put_u64(k, seq);
+	put_key(k, 8, v, len);
+}
+
+static void
+del_record(uint64_t seq)
+{
+	unsigned char k[8];
+	MDB_val key = { 8, k };
+	int rc;
+
+	put_u64(k, seq);
+	if ((rc = mdb_del(txn, logdbi, &key, NULL)) != 0)
+		die("del", rc);
+}
+
+static uint64_t
+last_seq(void)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, logdbi, &c)) != 0)
+		die("cursor", rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	mdb_cursor_close(c);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0 || k.mv_size != 8)
+		die("last", rc);
+	return get_u64(k.mv_data);
+}
+
+/* Where the facts string's bytes start in an encoded record. */
+static size_t
+facts_offset(const unsigned char *p, size_t len)
+{
+	size_t off = HEADER_LEN;
+
+	for (int i = 0; i < NSTRINGS; i++) {
+		size_t n;
+
+		if (off + 4 > len)
+			die("record too short", 0);
+		n = (size_t)p[off] << 24 | (size_t)p[off + 1] << 16 | (size_t)p[off + 2] << 8 |
+		    p[off + 3];
+		if (i == FACTS)
+			return off + 4;
+		off += 4 + n;
+	}
+	return off;
+}
+
+/* Recomputes the record's own hash over its bytes. */
+static void
+rehash(unsigned char *p, size_t len)
+{
+	sha256(p, len - HLEN, p + len - HLEN);
+}
+
+static void
+hex(const unsigned char *h, char out[2 * HLEN + 1])
+{
+	for (int i = 0; i < HLEN; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+static void
+cmd_list(void)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = mdb_cursor_open(txn, logdbi, &c)) != 0)
+		die("cursor", rc);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
+		if (k.mv_size == 8)
+			printf("%llu %zu\n", (unsigned long long)get_u64(k.mv_data), v.mv_size);
+		else
+			printf("key of %zu bytes, %zu\n", k.mv_size, v.mv_size);
+	mdb_cursor_close(c);
+}
+
+static void
+cmd_clear(const char *table)
+{
+	MDB_dbi dbi;
+	int rc = mdb_dbi_open(txn, table, 0, &dbi);
+
+	if (rc != 0)
+		die(table, rc);
+	if ((rc = mdb_drop(txn, dbi, 0)) != 0)
+		die("drop", rc);
+}
+
+static int
+hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd;
+	unsigned char *p, *q;
+	size_t len, qlen;
+	uint64_t a = 0, b = 0;
+	int rc, readonly;
+
+	if (argc < 3) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	cmd = argv[2];
+	readonly = strcmp(cmd, "list") == 0 || strcmp(cmd, "head") == 0;
+	if ((rc = mdb_env_create(&env)) != 0 || (rc = mdb_env_set_maxdbs(env, 32)) != 0)
+		die("env", rc);
+	if ((rc = mdb_env_open(env, argv[1], readonly ? MDB_RDONLY : 0, 0660)) != 0)
+		die(argv[1], rc);
+	if ((rc = mdb_txn_begin(env, NULL, readonly ? MDB_RDONLY : 0, &txn)) != 0)
+		die("begin", rc);
+	if ((rc = mdb_dbi_open(txn, "log", 0, &logdbi)) != 0)
+		die("log", rc);
+	if (argc >= 4 && strcmp(cmd, "rawkey") != 0 && strcmp(cmd, "clear") != 0 &&
+	    strcmp(cmd, "index") != 0)
+		a = arg_u64(argv[3]);
+	if (argc >= 5 && strcmp(cmd, "flip") != 0)
+		b = arg_u64(argv[4]);
+
+	if (strcmp(cmd, "list") == 0 && argc == 3)
+		cmd_list();
+	else if (strcmp(cmd, "head") == 0 && argc == 3) {
+		char h[2 * HLEN + 1];
+
+		a = last_seq();
+		p = get_record(a, &len);
+		hex(p + len - HLEN, h);
+		printf("%llu:%s\n", (unsigned long long)a, h);
+		free(p);
+	} else if (strcmp(cmd, "flip") == 0 && (argc == 4 || argc == 5)) {
+		const char *where = argc == 5 ? argv[4] : "facts";
+		size_t off;
+
+		p = get_record(a, &len);
+		if (strcmp(where, "facts") == 0)
+			off = facts_offset(p, len) + 5;	/* inside the case JSON */
+		else if (strcmp(where, "magic") == 0)
+			off = 0;
+		else if (strcmp(where, "hash") == 0)
+			off = len - 1;
+		else if (strcmp(where, "len") == 0)
+			off = HEADER_LEN + 3;	/* the actor's length */
+		else {
+			fputs(usage, stderr);
+			return 2;
+		}
+		p[off] ^= 0x01;
+		put_record(a, p, len);
+		free(p);
+	} else if (strcmp(cmd, "del") == 0 && argc == 4)
+		del_record(a);
+	else if (strcmp(cmd, "swap") == 0 && argc == 5) {
+		p = get_record(a, &len);
+		q = get_record(b, &qlen);
+		put_record(a, q, qlen);
+		put_record(b, p, len);
+		free(p);
+		free(q);
+	} else if (strcmp(cmd, "copy") == 0 && argc == 5) {
+		p = get_record(a, &len);
+		put_record(b, p, len);
+		free(p);
+	} else if (strcmp(cmd, "forge") == 0 && argc == 4) {
+		/* the newest record again, renumbered, chained to nothing, hash recomputed */
+		p = get_record(last_seq(), &len);
+		put_u64(p + 4, a);
+		memset(p + len - 2 * HLEN, 0x5a, HLEN);
+		rehash(p, len);
+		put_record(a, p, len);
+		free(p);
+	} else if (strcmp(cmd, "truncate") == 0 && argc == 4) {
+		uint64_t last = last_seq();
+
+		for (uint64_t i = 0; i < a && last - i >= 1; i++)
+			del_record(last - i);
+	} else if ((strcmp(cmd, "rehash") == 0 || strcmp(cmd, "rechain") == 0) && argc == 4) {
+		uint64_t last = strcmp(cmd, "rechain") == 0 ? last_seq() : a;
+		unsigned char prev[HLEN];
+
+		p = get_record(a, &len);
+		put_u64(p + 12, get_u64(p + 12) - 3600);	/* an hour earlier */
+		rehash(p, len);
+		memcpy(prev, p + len - HLEN, HLEN);
+		put_record(a, p, len);
+		free(p);
+		for (uint64_t seq = a + 1; seq <= last; seq++) {
+			p = get_record(seq, &len);
+			memcpy(p + len - 2 * HLEN, prev, HLEN);
+			rehash(p, len);
+			memcpy(prev, p + len - HLEN, HLEN);
+			put_record(seq, p, len);
+			free(p);
+		}
+	} else if (strcmp(cmd, "rawkey") == 0 && argc == 5) {
+		size_t n = strlen(argv[3]) / 2;
+		unsigned char k[64];
+
+		if (n == 0 || n > sizeof k || strlen(argv[3]) % 2 != 0) {
+			fputs(usage, stderr);
+			return 2;
+		}
+		for (size_t i = 0; i < n; i++) {
+			int hi = hexval(argv[3][2 * i]), lo = hexval(argv[3][2 * i + 1]);
+
+			if (hi < 0 || lo < 0) {
+				fputs(usage, stderr);
+				return 2;
+			}
+			k[i] = (unsigned char)(hi << 4 | lo);
+		}
+		p = get_record(b, &len);
+		put_key(k, n, p, len);
+		free(p);
+	} else if (strcmp(cmd, "index") == 0 && argc == 5) {
+		size_t n = strlen(argv[3]);
+		unsigned char k[300];
+		MDB_dbi dbi;
+		MDB_val key = { n + 9, k }, val = { 0, "" };
+
+		if (n == 0 || n > 256) {
+			fputs(usage, stderr);
+			return 2;
+		}
+		memcpy(k, argv[3], n);
+		k[n] = 0;
+		put_u64(k + n + 1, b);
+		/* the index has its own table in older layouts, else it shares "cases" */
+		rc = mdb_dbi_open(txn, "case_index", 0, &dbi);
+		if (rc == MDB_NOTFOUND)
+			rc = mdb_dbi_open(txn, "cases", 0, &dbi);
+		if (rc != 0 || (rc = mdb_put(txn, dbi, &key, &val, 0)) != 0)
+			die("index", rc);
+	} else if (strcmp(cmd, "clear") == 0 && argc == 4)
+		cmd_clear(argv[3]);
+	else {
+		fputs(usage, stderr);
+		mdb_txn_abort(txn);
+		mdb_env_close(env);
+		return 2;
+	}
+	if (readonly)
+		mdb_txn_abort(txn);
+	else if ((rc = mdb_txn_commit(txn)) != 0) {
+		txn = NULL;
+		die("commit", rc);
+	}
+	txn = NULL;
+	mdb_env_close(env);
+	return 0;
+}
