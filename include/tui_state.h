@@ -343,7 +343,8 @@ int64_t tui_display_now(void);
 struct tui_case_entry {
 	uint64_t seq, ref;
 	int64_t time;
-	enum record_kind kind;
+	enum record_kind kind;		/* KIND_COUNT: a damaged record (summary says why) */
+	char case_id[65];
 	char actor[65], role[17];
 	int route, level, rec_route, rec_level;
 	char rule[65];

@@ -49,6 +49,7 @@ struct tui_journey {
 	int64_t *earlier;		/* receipt times of the child's earlier contacts */
 	size_t nearlier;
 	int dirty;			/* changed since the draft was last saved */
+	int save_failed;		/* the last save failed: idle ticks do not retry */
 	int confirm;			/* the decision's confirm step is showing */
 	char **preview;
 	size_t npreview, preview_top;
@@ -150,7 +151,8 @@ struct tui_app {
 	struct tui_prompt prompt;
 	struct tui_queue queue;
 	unsigned long counts[ROUTE_COUNT + 1];
-	int counts_ok;
+	int counts_ok, counts_stale;
+	int idle_now;			/* run the screen's idle work once the screen is drawn */
 	struct tui_journey j;
 	struct tui_caseview cv;
 	struct tui_outcomeview ov;
@@ -167,6 +169,8 @@ struct tui_screen_ops {
 	int (*typing)(const struct tui_app *a);
 	void (*idle)(struct tui_app *a);
 	const char *hints;
+	/* hints for a mode of the screen (a confirm step), or NULL for `hints` */
+	const char *(*mode_hints)(const struct tui_app *a);
 };
 
 extern const struct tui_screen_ops tui_queue_ops, tui_intake_ops, tui_pathway_ops,
@@ -210,6 +214,8 @@ void tui_draw_lines(const struct tui_app *a, char **lines, size_t n, size_t top,
     attr_t attr);
 attr_t tui_route_attr(const struct tui_app *a, int route);
 attr_t tui_urgency_attr(const struct tui_app *a, int urgency);
+/* A horizontal rule of width columns. */
+void tui_rule(const struct tui_app *a, int y, int x, int width);
 /* A section heading across the screen. */
 void tui_heading(const struct tui_app *a, int y, const char *title);
 

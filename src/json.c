@@ -276,8 +276,11 @@ static int
 check_duplicate_keys(struct validator *v, size_t from)
 {
 	const struct json_doc *d = v->d;
-	int *k = v->d->keys + from, n = (int)(v->nkeys - from), dup = -1;
+	int *k, n = (int)(v->nkeys - from), dup = -1;
 
+	if (n < 2)
+		return 0;	/* and keys may still be NULL: no pointer arithmetic on it */
+	k = v->d->keys + from;
 	if (n <= 16) {
 		for (int i = 1; i < n && dup < 0; i++)
 			for (int j = 0; j < i && dup < 0; j++)

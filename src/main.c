@@ -5,8 +5,10 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "tui.h"
 
 static int cmd_version(struct cli_ctx *ctx, int argc, char **argv);
 static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
@@ -83,7 +85,7 @@ int
 main(int argc, char **argv)
 {
 	struct cli_ctx ctx = { NULL, NULL };
-	int i = 1;
+	int i = 1, demo = 0;
 
 	/* the locale only affects how text is shown; numbers never depend on it */
 	no_core_dumps();
@@ -97,12 +99,23 @@ main(int argc, char **argv)
 			return cmd_version(&ctx, 0, NULL);
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return cmd_help(&ctx, 0, NULL);
+		else if (strcmp(argv[i], "--demo") == 0)
+			demo = 1;
 		else {
 			fprintf(stderr, "frontdoor: unknown option '%s'\n", argv[i]);
 			return EXIT_USAGE;
 		}
 	}
-	if (i >= argc)
+	if (demo && i < argc) {
+		fprintf(stderr, "frontdoor: --demo takes no command (it opens the terminal "
+		    "application on the demo database)\n");
+		return EXIT_USAGE;
+	}
+	/* no command: the terminal application, when there is a terminal to run it on */
+	if (i >= argc) {
+		if (demo || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))
+			return tui_main(&ctx, demo);
 		return cmd_help(&ctx, 0, NULL);
+	}
 	return cli_dispatch(&ctx, commands, FD_ARRAY_LEN(commands), "frontdoor", argc - i, argv + i);
 }

@@ -70,13 +70,17 @@ tui_colours_init(struct tui_app *a)
 		[C_ROUTE0] = -1, [C_ROUTE1] = -1, [C_ROUTE2] = -1, [C_ROUTE3] = -1,
 	};
 
+	int defaults;
+
 	a->colour = has_colors() && !no_color();
 	if (!a->colour)
 		return;
 	start_color();
-	use_default_colors();
+	/* without the terminal's own default colours, white on black stands in for them */
+	defaults = use_default_colors() == OK;
 	for (int c = 1; c < C_COUNT; c++)
-		init_pair((short)c, fg[c], bg[c]);
+		init_pair((short)c, fg[c] >= 0 || defaults ? fg[c] : COLOR_WHITE,
+		    bg[c] >= 0 || defaults ? bg[c] : COLOR_BLACK);
 }
 
 static void
@@ -138,8 +142,16 @@ tui_term_end(struct tui_app *a)
 		endwin();
 	}
 	fd_set_fatal_hook(NULL);
-	if (a->sigfd >= 0)
+	if (a->sigfd >= 0) {
+		sigset_t set;
+
 		close(a->sigfd);
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGHUP);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+	}
 	a->sigfd = -1;
 }
 
@@ -384,7 +396,7 @@ draw_hints(struct tui_app *a, const char *hints)
 			snprintf(key, sizeof key, "%.*s", (int)(k < 31 ? k : 31), item);
 			w = tui_text(a, y, x, a->cols - x, key, tui_attr(a, C_STATUS) | A_BOLD, 0);
 			x += w;
-			x += tui_text(a, y, x, a->cols - x, colon + 1, tui_attr(a, C_STATUS), 0);
+			x += tui_text(a, y, x, a->cols - x, colon, tui_attr(a, C_STATUS), 0);
 		} else
 			x += tui_text(a, y, x, a->cols - x, item, tui_attr(a, C_STATUS), 0);
 		x += 2;
@@ -399,11 +411,16 @@ draw_title(struct tui_app *a)
 	int rw;
 
 	tui_fill(a, 0, 0, a->cols, tui_attr(a, C_TITLE));
-	tui_textf(a, 0, 0, a->cols, tui_attr(a, C_TITLE) | A_BOLD, " frontdoor \u2502 %s",
+	const char *bar = a->utf8 ? "\u2502" : "|", *dot = a->utf8 ? "\u00b7" : "-";
+
+	tui_textf(a, 0, 0, a->cols, tui_attr(a, C_TITLE) | A_BOLD, " frontdoor %s %s", bar,
 	    tui_screen_title(a->screen));
-	snprintf(right, sizeof right, "%s \u00b7 %s%s%s ", a->user,
-	    a->has_role ? role_name(a->role) : "no role",
-	    a->rs != NULL ? " \u00b7 rules " : "", a->rs != NULL ? a->rs->version : "");
+	snprintf(right, sizeof right, "%s %s %s%s%s%s ", a->user, dot,
+	    a->has_role ? role_name(a->role) : "no role", a->rs != NULL ? " " : "",
+	    a->rs != NULL ? dot : "", a->rs != NULL ? " rules " : "");
+	if (a->rs != NULL)
+		snprintf(right + strlen(right) - 1, sizeof right - strlen(right) + 1, "%s ",
+		    a->rs->version);
 	rw = tui_text_width(right, strlen(right));
 	if (rw < a->cols - 30)
 		tui_untrusted(a, 0, a->cols - rw, rw, right, strlen(right), tui_attr(a, C_TITLE), 0);
@@ -432,15 +449,25 @@ draw_message(struct tui_app *a)
 			a->cur_on = 0;
 		return;
 	}
-	if (a->msg[0] != '\0')
-		tui_text(a, y, 0, a->cols, a->msg, tui_attr(a, a->msg_kind == MSG_ERROR ? C_ERROR :
-		    a->msg_kind == MSG_OK ? C_OK : C_NORMAL), 0);
+	if (a->msg[0] != '\0') {
+		attr_t at = tui_attr(a, a->msg_kind == MSG_ERROR ? C_ERROR :
+		    a->msg_kind == MSG_OK ? C_OK : C_NORMAL);
+		size_t starts[2];
+
+		/* a long message takes the row above too, rather than being cut */
+		if (tui_wrap(a->msg, strlen(a->msg), a->cols, starts, 2) > 1) {
+			tui_fill(a, y - 1, 0, a->cols, tui_attr(a, C_NORMAL));
+			tui_wrapped(a, y - 1, 0, a->cols, 2, a->msg, at);
+		} else
+			tui_text(a, y, 0, a->cols, a->msg, at, 0);
+	}
 }
 
 static void
 tui_draw(struct tui_app *a)
 {
 	const struct tui_screen_ops *ops = screen_ops[a->screen];
+	const char *hints;
 
 	if (a->too_small) {
 		draw_too_small(a);
@@ -451,8 +478,9 @@ tui_draw(struct tui_app *a)
 	draw_title(a);
 	ops->draw(a);
 	draw_message(a);
+	hints = ops->mode_hints != NULL ? ops->mode_hints(a) : NULL;
 	draw_hints(a, a->prompt.active ? (a->prompt.text ? "Enter:accept  Esc:cancel" :
-	    "answer with one of the keys shown  Esc:cancel") : ops->hints);
+	    "answer with one of the keys shown  Esc:cancel") : hints != NULL ? hints : ops->hints);
 	if (a->cur_on) {
 		move(a->cur_y, a->cur_x);
 		curs_set(1);
@@ -523,10 +551,13 @@ tui_loop(struct tui_app *a)
 		int rc, key;
 
 		tui_draw(a);
+		/* deferred work (counts over the whole queue) waits until the screen is up */
+		timeout(a->idle_now ? 0 : TUI_TICK_MS);
 		rc = get_wch(&ch);
 		if ((sig = tui_signals(a)) != 0)
 			break;
 		if (rc == ERR) {
+			a->idle_now = 0;
 			if (screen_ops[a->screen]->idle != NULL)
 				screen_ops[a->screen]->idle(a);
 			continue;
@@ -606,6 +637,8 @@ tui_main(struct cli_ctx *ctx, int demo)
 
 	memset(&a, 0, sizeof a);
 	a.sigfd = -1;
+	/* wide characters need the locale's encoding; numbers never depend on it */
+	setlocale(LC_CTYPE, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "frontdoor: the terminal application needs a terminal; "
 		    "see frontdoor help for the commands\n");
@@ -615,6 +648,9 @@ tui_main(struct cli_ctx *ctx, int demo)
 		fprintf(stderr, "frontdoor: ");
 		fput_sanitised(cause, strlen(cause), stderr);
 		fputc('\n', stderr);
+		if (!demo && a.s == NULL && a.user != NULL)
+			fprintf(stderr, "frontdoor: frontdoor init creates a database; "
+			    "frontdoor --demo opens one with synthetic contacts\n");
 		free(cause);
 		tui_free(&a);
 		return EXIT_PROBLEM;
@@ -641,9 +677,14 @@ tui_main(struct cli_ctx *ctx, int demo)
 	else if (demo)
 		tui_message(&a, MSG_INFO, "Demo database (synthetic contacts). Press ? for help.");
 	sig = tui_loop(&a);
-	if (a.j.active)
+	if (a.j.active) {
+		a.j.save_failed = 0;
 		tui_journey_save(&a);
+	}
 	tui_term_end(&a);
+	if (a.j.active && a.j.save_failed)
+		fprintf(stderr, "frontdoor: the contact in progress could not be kept as a draft: "
+		    "%s\n", a.msg);
 	tui_free(&a);
 	if (sig != 0) {
 		rc = 128 + sig;

@@ -217,6 +217,7 @@ tui_case_entry_from(struct tui_case_entry *e, const struct record *r)
 	e->ref = r->ref;
 	e->time = r->time;
 	e->kind = r->kind;
+	copy_clean(e->case_id, sizeof e->case_id, &r->case_id);
 	copy_clean(e->actor, sizeof e->actor, &r->actor);
 	copy_clean(e->role, sizeof e->role, &r->role);
 	copy_clean(e->rule, sizeof e->rule, &r->rule);

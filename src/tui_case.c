@@ -59,6 +59,16 @@ case_scroll(struct tui_app *a)
 		cv->top = cv->nlines - rows;
 }
 
+/* Scrolls to the end of the history. */
+static void
+case_bottom(struct tui_app *a)
+{
+	struct tui_caseview *cv = &a->cv;
+	size_t rows = (size_t)case_rows(a);
+
+	cv->top = cv->nlines > rows ? cv->nlines - rows : 0;
+}
+
 void
 tui_case_reload(struct tui_app *a)
 {
@@ -79,7 +89,7 @@ tui_case_reload(struct tui_app *a)
 		cv->cursor = cv->n > 0 ? cv->n - 1 : 0;
 	case_layout(a);
 	if (cv->n != old)
-		cv->top = cv->nlines;
+		case_bottom(a);
 	case_scroll(a);
 }
 
@@ -155,7 +165,7 @@ case_draw(struct tui_app *a)
 	    cv->cs.contacts, cv->cs.contacts == 1 ? "" : "s");
 	x += tui_text(a, 1, x, a->cols - x, line, tui_attr(a, C_NORMAL), 0);
 	if (cv->cs.awaiting_signoff)
-		tui_textf(a, 1, x, a->cols - x, tui_attr(a, C_AMBER), "  awaiting sign-off #%llu",
+		tui_textf(a, 1, x, a->cols - x, tui_attr(a, C_AMBER), "  sign-off due #%llu",
 		    (unsigned long long)cv->cs.awaiting_signoff);
 	tui_heading(a, 2, "History, oldest first ");
 	for (int r = 0; r < rows && cv->top + (size_t)r < cv->nlines; r++) {
@@ -229,7 +239,7 @@ case_key(struct tui_app *a, int key, enum tui_act act)
 		break;
 	case TA_BOTTOM:
 		cv->cursor = cv->n > 0 ? cv->n - 1 : 0;
-		cv->top = cv->nlines;
+		case_bottom(a);
 		break;
 	case TA_REFRESH:
 		tui_case_reload(a);
@@ -256,6 +266,10 @@ case_key(struct tui_app *a, int key, enum tui_act act)
 }
 
 const struct tui_screen_ops tui_case_ops = {
-	case_enter, case_draw, case_key, NULL, NULL,
-	"j/k:move  n:new contact  o:outcome  u:step up  D:step down  r:refresh  ?:help  q:back",
+	.enter = case_enter,
+	.draw = case_draw,
+	.key = case_key,
+	.typing = NULL,
+	.idle = NULL,
+	.hints = "j/k:move  n:new  o:outcome  u:step up  D:step down  r:refresh  ?:help  q:back",
 };

@@ -153,13 +153,29 @@ tui_wrapped(const struct tui_app *a, int y, int x, int width, int rows, const ch
 	return used;
 }
 
+/* A horizontal rule: box drawing in UTF-8, dashes otherwise (never the ACS charset). */
+void
+tui_rule(const struct tui_app *a, int y, int x, int width)
+{
+	char line[TEXT_MAX * 3 + 1];
+	const char *piece = a->utf8 ? "\u2500" : "-";
+	size_t pl = strlen(piece), o = 0;
+
+	for (int i = 0; i < width && o + pl < sizeof line; i++) {
+		memcpy(line + o, piece, pl);
+		o += pl;
+	}
+	line[o] = '\0';
+	tui_text(a, y, x, width, line, tui_attr(a, C_DIM), 0);
+}
+
 void
 tui_heading(const struct tui_app *a, int y, const char *title)
 {
 	int w = tui_text(a, y, 0, a->cols, title, tui_attr(a, C_HEADER), 0);
 
 	if (w + 1 < a->cols)
-		mvhline(y, w + 1, ACS_HLINE | tui_attr(a, C_DIM), a->cols - w - 1);
+		tui_rule(a, y, w + 1, a->cols - w - 1);
 }
 
 void

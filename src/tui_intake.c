@@ -53,10 +53,11 @@ tui_journey_save(struct tui_app *a)
 	buf_init(&b);
 	tui_draft_write(&j->intake, a->rs, j->have_path ? j->path.selected : NULL, &j->decision,
 	    &b);
-	if (draft_save(a->s, a->user, j->draft_id, b.data, b.len, &cause) < 0)
+	if (draft_save(a->s, a->user, j->draft_id, b.data, b.len, &cause) < 0) {
 		tui_error(a, "the draft was not saved", cause);
-	else
-		j->dirty = 0;
+		j->save_failed = 1;
+	} else
+		j->dirty = j->save_failed = 0;
 	j->intake.changed = j->decision.changed = 0;
 	buf_free(&b);
 }
@@ -197,8 +198,8 @@ draw_chooser(struct tui_app *a)
 		tui_text(a, 3 + r, 2, 12, i == 0 ? "+" : "draft", at, 0);
 		tui_untrusted(a, 3 + r, 10, a->cols - 12, d, strlen(d), at, 0);
 	}
-	tui_text(a, a->rows - 3, 0, a->cols, "Drafts are saved as you type and kept until the "
-	    "decision is logged or you discard them.", tui_attr(a, C_DIM), 0);
+	tui_text(a, a->rows - 3, 0, a->cols, "Drafts are saved as you type and kept until "
+	    "the decision is logged.", tui_attr(a, C_DIM), 0);
 }
 
 static void
@@ -226,10 +227,11 @@ intake_draw(struct tui_app *a)
 		tui_text(a, 1 + used, 2, a->cols - 4, "Received: YYYY-MM-DD HH:MM in UTC, or type "
 		    "now", tui_attr(a, C_DIM), 0);
 	else if (focus == IF_CASE_ID)
-		tui_text(a, 1 + used, 2, a->cols - 4, "Case id: blank for a child not known "
-		    "before; a known child's id for a re-referral", tui_attr(a, C_DIM), 0);
-	tui_textf(a, a->rows - 3, 0, a->cols, tui_attr(a, C_DIM), "* required  \u00b7  draft %s"
-	    "  \u00b7  F2: on to the pathway", j->dirty ? "unsaved" : "saved");
+		tui_text(a, 1 + used, 2, a->cols - 4, "Case id: blank for a new child; a known "
+		    "child's id for a re-referral", tui_attr(a, C_DIM), 0);
+	tui_textf(a, a->rows - 3, 0, a->cols, tui_attr(a, C_DIM), "* required  -  draft %s"
+	    "  -  F2: on to the pathway", j->dirty ? "being saved" :
+	    j->intake.touched ? "saved" : "saved once you type");
 }
 
 static int
@@ -243,7 +245,17 @@ leave_done(struct tui_app *a, int key, const char *text)
 {
 	(void)text;
 	if (key == 'k') {
+		a->j.save_failed = 0;
 		tui_journey_save(a);
+		if (a->j.save_failed) {
+			/* the message says why; staying keeps what was typed */
+			char *why = xstrdup(a->msg);
+
+			tui_message(a, MSG_ERROR, "Not left: %s. Stay, or Esc then d to discard.",
+			    why);
+			free(why);
+			return;
+		}
 		tui_journey_end(a, 0);
 		tui_message(a, MSG_OK, "The contact is kept as a draft: n resumes it.");
 		tui_back(a);
@@ -425,13 +437,27 @@ intake_key(struct tui_app *a, int key, enum tui_act act)
 	}
 }
 
+/* Saves a changed draft once the person pauses (a failed save waits for the next field). */
 static void
 journey_idle(struct tui_app *a)
 {
-	tui_journey_save(a);
+	if (!a->j.save_failed)
+		tui_journey_save(a);
+}
+
+static const char *
+intake_hints(const struct tui_app *a)
+{
+	return a->j.choosing ? "Enter:choose  j/k:move  n:new contact  X:discard draft  Esc:back" :
+	    NULL;
 }
 
 const struct tui_screen_ops tui_intake_ops = {
-	intake_enter, intake_draw, intake_key, intake_typing, journey_idle,
-	"Tab:next  S-Tab:prev  Left/Right:choice  F2:pathway  Esc:leave  F1:help",
+	.enter = intake_enter,
+	.draw = intake_draw,
+	.key = intake_key,
+	.typing = intake_typing,
+	.idle = journey_idle,
+	.hints = "Tab:next  S-Tab:prev  Left/Right:choice  F2:pathway  Esc:leave  F1:help",
+	.mode_hints = intake_hints,
 };

@@ -556,7 +556,7 @@ void
 tui_draft_describe(const char *text, size_t len, char *out, size_t outsz)
 {
 	struct tui_form f;
-	const char *name, *when;
+	const char *name, *when, *ref;
 
 	tui_intake_init(&f);
 	if (tui_draft_read(text, len, &f, NULL, NULL, NULL) < 0) {
@@ -566,8 +566,9 @@ tui_draft_describe(const char *text, size_t len, char *out, size_t outsz)
 	}
 	name = f.f[IF_CHILD_NAME].edit.text;
 	when = f.f[IF_RECEIVED].edit.text;
-	snprintf(out, outsz, "%s%s%s", *name ? name : "(no name yet)", *when ? ", received " : "",
-	    when);
+	ref = f.f[IF_REF_NAME].edit.text;
+	snprintf(out, outsz, "%s%s%s%s%s", *name ? name : "(no child's name yet)",
+	    *when ? ", received " : "", when, *ref ? ", from " : "", ref);
 	tui_form_free(&f);
 }
 
@@ -922,18 +923,18 @@ tui_consent_note(const struct tui_pathway *p, const char *consent)
 	r = &p->rs->rules[p->dec.rule];
 	if (r->needs_consent) {
 		if (strcmp(consent, "given") == 0)
-			return "Consent given: early help can go ahead.";
+			return "given, so early help can go ahead.";
 		if (strcmp(consent, "refused") == 0)
-			return "Early help is voluntary and consent was refused: consider whether "
-			    "the MASH should see it.";
-		return "Early help is voluntary: the family's consent is needed before it starts.";
+			return "refused, and early help is voluntary: does the MASH need to see it?";
+		return "needed before early help starts (it is voluntary).";
 	}
 	if (p->dec.route == ROUTE_MASH && (strcmp(consent, "not_sought") == 0 ||
 	    strcmp(consent, "not_required") == 0))
-		return "Safeguarding referral without consent: the reason is recorded.";
+		return "not needed for a safeguarding referral; the reason is recorded.";
 	if (p->dec.route == ROUTE_MASH)
-		return "Safeguarding: the MASH may act without consent if seeking it would add risk.";
-	return "No consent is needed for this route.";
+		return strcmp(consent, "given") == 0 ? "given (a safeguarding referral does not "
+		    "need it)." : "refused; the MASH may act without it where asking adds risk.";
+	return "not needed for this route.";
 }
 
 /* ---- re-referrals ---- */
@@ -1073,10 +1074,10 @@ void
 tui_decision_update(struct tui_form *f, int recommended)
 {
 	f->ctx = recommended;
-	/* an override defaults to a route other than the recommendation */
-	if (f->f[DF_CHOICE].choice == 0 && f->f[DF_ROUTE].choice == recommended)
-		f->f[DF_ROUTE].choice = recommended == ROUTE_MASH ? ROUTE_TARGETED_EARLY_HELP
-		    : recommended + 1;
+	/* until the person overrides, an override would go one level down (up from universal) */
+	if (f->f[DF_CHOICE].choice == 0)
+		f->f[DF_ROUTE].choice = recommended == ROUTE_UNIVERSAL ? ROUTE_EARLY_HELP_UNIT :
+		    recommended - 1;
 	decision_relayout(f);
 }
 

@@ -5,7 +5,7 @@
 #include "tui_ui.h"
 
 #define PATH_LIST_TOP 2
-#define PATH_BELOW 10		/* rows under the list: guidance and recommendation */
+#define PATH_BELOW 11		/* rows under the list: guidance and recommendation */
 
 static int
 list_rows(const struct tui_app *a)
@@ -125,8 +125,7 @@ draw_recommendation(struct tui_app *a, int y)
 	    strncmp(line, "RE-", 3) == 0 ? tui_attr(a, C_AMBER) | A_BOLD : tui_attr(a, C_NORMAL), 0);
 	note = tui_consent_note(p, consent);
 	if (note != NULL)
-		tui_textf(a, y + 7, 2, a->cols - 3, tui_attr(a, C_NORMAL), "Consent (%s): %s",
-		    consent, note);
+		tui_textf(a, y + 7, 2, a->cols - 3, tui_attr(a, C_NORMAL), "Consent: %s", note);
 	buf_free(&b);
 }
 
@@ -160,11 +159,13 @@ pathway_draw(struct tui_app *a)
 		struct buf b;
 
 		buf_init(&b);
-		buf_printf(&b, "%s: %s", ind->id, ind->guidance != NULL ? ind->guidance : ind->text);
-		tui_wrapped(a, y, 1, a->cols - 2, 2, b.data, tui_attr(a, C_DIM));
+		buf_printf(&b, "%s: %s", ind->id, ind->text);
+		if (ind->guidance != NULL)
+			buf_printf(&b, " Guidance: %s", ind->guidance);
+		tui_wrapped(a, y, 1, a->cols - 2, 3, b.data, tui_attr(a, C_DIM));
 		buf_free(&b);
 	}
-	draw_recommendation(a, y + 2);
+	draw_recommendation(a, y + 3);
 }
 
 static int
@@ -259,10 +260,15 @@ pathway_key(struct tui_app *a, int key, enum tui_act act)
 static void
 pathway_idle(struct tui_app *a)
 {
-	tui_journey_save(a);
+	if (!a->j.save_failed)
+		tui_journey_save(a);
 }
 
 const struct tui_screen_ops tui_pathway_ops = {
-	pathway_enter, pathway_draw, pathway_key, pathway_typing, pathway_idle,
-	"Space:tick  type:filter  Up/Down:move  Enter/F2:decide  Esc:back  F1:help",
+	.enter = pathway_enter,
+	.draw = pathway_draw,
+	.key = pathway_key,
+	.typing = pathway_typing,
+	.idle = pathway_idle,
+	.hints = "Space:tick  type:filter  Up/Down:move  Enter/F2:decide  Esc:back  F1:help",
 };

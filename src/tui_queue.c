@@ -35,6 +35,19 @@ queue_load(struct tui_app *a, int restart)
 		tui_error(a, "cannot read the queue", cause);
 		return;
 	}
+	/* counting reads every open case: done once the page is on screen */
+	a->counts_stale = 1;
+	a->idle_now = 1;
+}
+
+static void
+queue_idle(struct tui_app *a)
+{
+	char *cause = NULL;
+
+	if (!a->counts_stale || !queue_visible(a))
+		return;
+	a->counts_stale = 0;
 	a->counts_ok = queue_counts(a->s, a->counts, &cause) == 0;
 	if (!a->counts_ok)
 		tui_error(a, "cannot count the queue", cause);
@@ -118,6 +131,8 @@ draw_counts(struct tui_app *a)
 	char pos[64];
 
 	tui_fill(a, y, 0, a->cols, tui_attr(a, C_DIM));
+	if (a->counts_stale && !a->counts_ok)
+		tui_text(a, y, 0, a->cols - 20, "counting...", tui_attr(a, C_DIM), 0);
 	if (a->counts_ok) {
 		x += tui_textf(a, y, x, a->cols, tui_attr(a, C_HEADER), "Open %lu",
 		    a->counts[ROUTE_COUNT]);
@@ -306,6 +321,10 @@ queue_key(struct tui_app *a, int key, enum tui_act act)
 }
 
 const struct tui_screen_ops tui_queue_ops = {
-	queue_enter, queue_draw, queue_key, NULL, NULL,
-	"Enter:open  n:new  /:search  f/d:filter  m:sign-off  a:audit  ?:help  q:quit",
+	.enter = queue_enter,
+	.draw = queue_draw,
+	.key = queue_key,
+	.typing = NULL,
+	.idle = queue_idle,
+	.hints = "Enter:open  n:new  /:search  f/d:filter  m:sign-off  a:audit  ?:help  q:quit",
 };

@@ -67,7 +67,8 @@ const struct tui_key tui_keys[] = {
 	{ 'v', S(AUDIT), TKF_NAV, TA_VERIFY, "v", "verify the chain and replay every decision" },
 	{ 'w', S(AUDIT), TKF_NAV, TA_WHATIF, "w", "what-if: replay under a candidate rule file" },
 	{ 'c', S(AUDIT), TKF_NAV, TA_CHARTS, "c", "charts: contacts per route per month, rates" },
-	{ 'X', S(INTAKE), TKF_NAV, TA_DISCARD, "X", "discard the selected draft (asks first)" },
+	{ 'n', S(INTAKE), TKF_NAV, TA_NEW, "n", "in the list of drafts: start a new contact" },
+	{ 'X', S(INTAKE), TKF_NAV, TA_DISCARD, "X", "in the list of drafts: discard one (asks first)" },
 
 	{ TK_ESC, SCR_ALL, 0, TA_BACK, "Esc", "back (asks before dropping anything typed)" },
 	{ 'q', SCR_ALL & ~S(PATHWAY), TKF_NAV, TA_BACK, "q", "back; on the queue: quit" },
@@ -167,6 +168,12 @@ tui_help_lines(enum tui_screen scr, char ***lines, size_t *n)
 	if (scr == SCR_PATHWAY)
 		help_add(lines, n, &cap, "  (letters)        type to filter the indicators; "
 		    "Backspace deletes");
+	if (scr == SCR_QUEUE) {
+		help_add(lines, n, &cap, "  Marks: ! a MASH contact past its timescale (end of the "
+		    "next working day);");
+		help_add(lines, n, &cap, "  S a decision awaiting sign-off; R the child was "
+		    "referred before. Age: since receipt.");
+	}
 	if (scr == SCR_INTAKE || scr == SCR_DECISION || scr == SCR_OUTCOME)
 		help_add(lines, n, &cap, "  (letters)        type into the field; Space or "
 		    "letters change a choice");
