@@ -31,6 +31,7 @@ struct route_decision {
 	int urgency;		/* enum urgency, or -1 for the rule's own */
 	int strategy_discussion; /* MASH only: 1 needed, 0 not, -1 not said */
 	const char *feedback;	/* what the referrer was told, or NULL */
+	int new_case;		/* the case id was chosen for a new child: it must not exist */
 };
 
 /* What a decision would be, shown to the person before anything is written. */

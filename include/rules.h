@@ -196,7 +196,9 @@ const char *urgency_name(enum urgency u);
 
 /*
  * Loads, checks and compiles a rule file. Every problem goes to d (which
- * names the file); on any error the result is NULL and nothing is kept.
+ * names the file and quotes its lines from *text_out, so both out parameters
+ * are required and the caller frees the text after printing d); on any error
+ * the result is NULL and nothing is kept.
  */
 struct ruleset *rules_load_file(const char *path, struct diag *d, char **text_out, size_t *len_out);
 struct ruleset *rules_load_buffer(const char *text, size_t len, struct diag *d);

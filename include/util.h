@@ -48,6 +48,8 @@ int read_file(const char *path, size_t limit, char **out, size_t *outlen, char *
 
 /* Decodes the UTF-8 sequence at p (n bytes left): its length, or 0 if invalid. */
 size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
+/* Encodes a code point as UTF-8 into out; returns its length (1-4). */
+size_t utf8_encode(uint32_t cp, char out[4]);
 
 /* Formats a double the same way everywhere (shortest round-trip, C locale). */
 void format_number(char *out, size_t outsz, double v);

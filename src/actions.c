@@ -72,7 +72,7 @@ struct append_job {
 	const unsigned char *require_rules;	/* the rule set that must still be in force */
 	uint64_t target;			/* a record this one refers to */
 	int target_awaiting;			/* the target must await sign-off */
-	int case_must_exist, case_must_be_open;
+	int case_must_exist, case_must_be_open, case_must_be_new;
 	int step;			/* 1 up: not already at the MASH; -1 down: from the MASH */
 	struct buf scratch;
 	char role[16];
@@ -144,6 +144,14 @@ append_job_txn(struct store_txn *t, void *argp)
 		return -1;
 	if (j->case_must_exist && check_case(t, j) < 0)
 		return -1;
+	if (j->case_must_be_new) {
+		struct case_state cs;
+		int rc = dlog_case_state(t, j->r.case_id.p, j->r.case_id.n, &cs);
+
+		if (rc <= 0)
+			return rc < 0 ? -1 : store_fail(t, "another contact has just taken this "
+			    "case id: nothing was saved");
+	}
 	if (dlog_head(t, &head) < 0)
 		return -1;
 	return dlog_append(t, &head, &j->r, &j->scratch);
@@ -263,6 +271,7 @@ action_decide(struct store *s, const char *user, const struct ruleset *rs,
 	j.r.case_id = (struct rbytes){ cf.case_id, cf.case_id_len };
 	j.r.facts = (struct rbytes){ d->facts, d->facts_len };
 	j.r.rationale = rb(d->rationale);
+	j.case_must_be_new = d->new_case;
 	decision_detail(&detail, rs, &cf, &dec, &tr, d);
 	j.r.detail = (struct rbytes){ detail.data, detail.len };
 	rc = run_job(s, &j, seq, cause);

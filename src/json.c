@@ -74,31 +74,6 @@ hex4(const char *p)
 	return v;
 }
 
-static size_t
-put_utf8(char *out, unsigned long cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* Whether eight bytes are all printable ASCII other than a backslash (bit tricks). */
 static int
 plain8(const char *p)
@@ -192,7 +167,7 @@ json_unescape(const struct json_doc *d, int i, char *out)
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 				k += 6;
 			}
-			o += put_utf8(out + o, cp);
+			o += utf8_encode((uint32_t)cp, out + o);
 			break;
 		}
 		default: out[o++] = e; k += 2; break;

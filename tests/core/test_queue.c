@@ -92,7 +92,7 @@ make_store(const char *dir, struct ruleset **rs)
 static uint64_t
 decide(struct store *s, const struct ruleset *rs, const char *facts, int override)
 {
-	struct route_decision d = { facts, strlen(facts), override, NULL, -1, -1, NULL };
+	struct route_decision d = { facts, strlen(facts), override, NULL, -1, -1, NULL, 0 };
 	char *cause = NULL;
 	uint64_t seq = 0;
 
