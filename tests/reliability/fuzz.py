@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""fuzz.py: the four fuzz harnesses under ASan+UBSan: the rule loader (tests/fuzz/fuzz_rules),
+the case parser (tests/fuzz/fuzz_case), the log record decoder (fuzz_record) and the
+verifier on a damaged log (fuzz_verify). With libFuzzer (-Dfuzz=true) each runs from its
+committed seed corpus, new inputs going to a scratch directory; otherwise the replay driver
+(tests/fuzz/driver.c) runs the corpus and fixed mutations. CI: a short run of the two
+harnesses of this directory (tests/fuzz runs the other two itself); --long: all four, 10
+million executions each (--runs, --max-time and --only change that). A crash, leak, hang
+(-timeout=10 s per input) or memory blow-up (-rss_limit_mb=2048) is a failure."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rel  # noqa: E402
+
+HARNESSES = {
+    "rules": ("tests/fuzz/fuzz_rules", "tests/fuzz/corpus/rules"),
+    "case": ("tests/fuzz/fuzz_case", "tests/fuzz/corpus/case"),
+    "record": ("tests/reliability/fuzz_record", "tests/reliability/corpus/record"),
+    "verify": ("tests/reliability/fuzz_verify", "tests/reliability/corpus/verify"),
+}
+CI_RUNS = {"record": 20000, "verify": 1000}
+
+
+def main():
+    s = rel.Suite("fuzz", __doc__)
+    s.add_argument("--runs", type=int, default=None)
+    s.add_argument("--max-time", type=int, default=0, help="seconds per harness (0: none)")
+    s.add_argument("--only", default=None, help="comma-separated: rules,case,record,verify")
+    s.add_argument("--keep-corpus", default=None,
+                   help="directory to keep the inputs each run found (one subdirectory each)")
+    s.parse()
+    libfuzzer = os.environ.get("FD_LIBFUZZER")
+    names = s.args.only.split(",") if s.args.only else (
+        ["rules", "case", "record", "verify"] if s.long else ["record", "verify"])
+    for name in names:
+        exe_rel, corpus_rel = HARNESSES[name]
+        exe = os.path.join(s.build, exe_rel)
+        seeds = os.path.join(rel.SOURCE_ROOT, corpus_rel)
+        if not os.path.exists(exe):
+            s.check(False, "%s: no harness at %s" % (name, exe))
+            continue
+        with open(exe, "rb") as f:
+            is_libfuzzer = b"LLVMFuzzerRunDriver" in f.read() if libfuzzer is None \
+                else libfuzzer == "1"
+        runs = s.args.runs or (10000000 if s.long else CI_RUNS.get(name, 20000))
+        nseeds = len(os.listdir(seeds))
+        work = os.path.join(s.args.keep_corpus or s.tmp, "corpus-" + name)
+        os.makedirs(work, exist_ok=True)
+        env = s.env({"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=1:symbolize=1",
+                     "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"})
+        if is_libfuzzer:
+            cmd = [exe, "-runs=%d" % runs, "-seed=%d" % (s.seed & 0x7fffffff),
+                   "-max_len=65536", "-rss_limit_mb=2048", "-timeout=10",
+                   "-print_final_stats=1", "-artifact_prefix=%s/%s-" % (s.tmp, name)]
+            if s.args.max_time:
+                cmd.append("-max_total_time=%d" % s.args.max_time)
+            cmd += [work, seeds]
+        else:
+            cmd = [exe, seeds, str(runs)]
+        t0 = time.monotonic()
+        log_path = os.path.join(s.tmp, name + ".log")
+        with open(log_path, "wb") as logf:
+            r = subprocess.run(cmd, stdout=logf, stderr=subprocess.STDOUT, env=env,
+                               cwd=s.tmp)
+        secs = time.monotonic() - t0
+        with open(log_path, "rb") as f:
+            out = f.read().decode("utf-8", "replace")
+        execs = runs
+        m = re.findall(r"stat::number_of_executed_units:\s*(\d+)", out)
+        if m:
+            execs = int(m[-1])
+        elif is_libfuzzer:
+            m = re.findall(r"^#(\d+)\s", out, re.M)
+            execs = int(m[-1]) if m else 0
+        cov = re.findall(r"cov: (\d+) ft: (\d+) corp: (\d+)", out)
+        finding = re.findall(r"(ERROR: (?:AddressSanitizer|LeakSanitizer|libFuzzer)[^\n]*|"
+                             r"runtime error:[^\n]*|==\d+== ?ERROR[^\n]*)", out)
+        ok = r.returncode == 0 and not finding
+        s.log("%s: %s, %d executions in %.0f s (%.0f/s) from %d seeds%s%s" % (
+            name, "libFuzzer" if is_libfuzzer else "replay driver", execs, secs,
+            execs / secs if secs else 0, nseeds,
+            ", coverage %s edges, %s features, corpus %s" % cov[-1] if cov else "",
+            "" if ok else "; FINDING: " + "; ".join(finding[:3])))
+        if not ok:
+            keep = os.path.join(s.build, "fuzz-findings")
+            os.makedirs(keep, exist_ok=True)
+            for f in os.listdir(s.tmp):
+                if f.startswith(name + "-"):
+                    shutil.copy(os.path.join(s.tmp, f), keep)
+            shutil.copy(log_path, keep)
+            s.log(out[-3000:])
+        s.check(ok, "%s: no crash, leak, hang or memory blow-up" % name)
+    s.finish()
+
+
+if __name__ == "__main__":
+    main()
