@@ -46,6 +46,9 @@ char *buf_steal(struct buf *b);
 /* Reads a whole file; returns 0, or -1 with *cause set. */
 int read_file(const char *path, size_t limit, char **out, size_t *outlen, char **cause);
 
+/* FNV-1a, 64 bits: a simple, deterministic hash for ids and names in memory. */
+uint64_t hash_fnv1a(const char *s, size_t n);
+
 /* Decodes the UTF-8 sequence at p (n bytes left): its length, or 0 if invalid. */
 size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 /* Encodes a code point as UTF-8 into out; returns its length (1-4). */

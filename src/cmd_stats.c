@@ -53,22 +53,11 @@ struct stats {
 	struct buf tmp;
 };
 
-/* FNV-1a: simple, and good enough for ids and names. */
-static uint64_t
-strmap_hash(const char *s, size_t n)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * UINT64_C(1099511628211);
-	return h;
-}
-
 /* The slot holding key, or the empty slot where it would go. */
 static struct strmap_slot *
 strmap_slot(const struct strmap *m, const char *key, size_t len)
 {
-	size_t i = (size_t)strmap_hash(key, len) & (m->cap - 1);
+	size_t i = (size_t)hash_fnv1a(key, len) & (m->cap - 1);
 
 	while (m->v[i].key != NULL &&
 	    (m->v[i].len != len || memcmp(m->v[i].key, key, len) != 0))

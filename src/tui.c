@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -541,6 +542,15 @@ tui_signals(struct tui_app *a)
 	return 0;
 }
 
+/* Whether the terminal has gone away (its pty closed): input then fails at once, forever. */
+static int
+tui_terminal_gone(void)
+{
+	struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 static int
 tui_loop(struct tui_app *a)
 {
@@ -556,6 +566,10 @@ tui_loop(struct tui_app *a)
 		rc = get_wch(&ch);
 		if ((sig = tui_signals(a)) != 0)
 			break;
+		if (rc == ERR && tui_terminal_gone()) {
+			sig = SIGHUP;	/* as if hung up: the draft is kept, nothing spins */
+			break;
+		}
 		if (rc == ERR) {
 			a->idle_now = 0;
 			if (screen_ops[a->screen]->idle != NULL)

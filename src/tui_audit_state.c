@@ -370,20 +370,10 @@ tui_charts_free(struct tui_charts *c)
 	memset(c, 0, sizeof *c);
 }
 
-static uint64_t
-fnv(const char *s, size_t n)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * UINT64_C(1099511628211);
-	return h;
-}
-
 static struct tui_seen *
 seen_slot(struct tui_seen *v, size_t cap, const char *id, size_t n)
 {
-	size_t i = (size_t)fnv(id, n) & (cap - 1);
+	size_t i = (size_t)hash_fnv1a(id, n) & (cap - 1);
 
 	while (v[i].id != NULL && (strlen(v[i].id) != n || memcmp(v[i].id, id, n) != 0))
 		i = (i + 1) & (cap - 1);

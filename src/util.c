@@ -284,6 +284,16 @@ utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 	return len;
 }
 
+uint64_t
+hash_fnv1a(const char *s, size_t n)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * UINT64_C(1099511628211);
+	return h;
+}
+
 size_t
 utf8_encode(uint32_t cp, char out[4])
 {
