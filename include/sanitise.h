@@ -3,6 +3,7 @@
 #define FD_SANITISE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Copies len bytes of in to out (outsz bytes, always NUL-terminated when
@@ -15,6 +16,8 @@
  * never ends inside a UTF-8 sequence. Returns the bytes written (without
  * the NUL).
  */
+/* Whether a code point acts on a terminal or reorders text: controls, C1, bidi marks. */
+int sanitise_unsafe(uint32_t cp);
 size_t sanitise_text(const char *in, size_t len, char *out, size_t outsz);
 /* Whether sanitise_text would change nothing (valid UTF-8, nothing replaced). */
 int sanitise_is_clean(const char *in, size_t len);

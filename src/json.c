@@ -455,28 +455,41 @@ void
 json_write_string(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-
 	size_t plain = 0;
 
-	while (plain < n && (unsigned char)s[plain] >= 0x20 && s[plain] != '"' &&
-	    s[plain] != '\\' && s[plain] != 0x7f)
+	/* the common case: printable ASCII, copied at once */
+	while (plain < n && (unsigned char)s[plain] >= 0x20 && (unsigned char)s[plain] < 0x7f &&
+	    s[plain] != '"' && s[plain] != '\\')
 		plain++;
 	buf_reserve(b, n + 2);
 	b->data[b->len++] = '"';
 	memcpy(b->data + b->len, s, plain);
 	b->len += plain;
 	b->data[b->len] = '\0';
-	for (size_t i = plain; i < n; i++) {
+	for (size_t i = plain; i < n;) {
 		unsigned char c = (unsigned char)s[i];
+		uint32_t cp;
+		size_t len;
 
 		if (c == '"' || c == '\\') {
 			buf_addc(b, '\\');
 			buf_addc(b, (char)c);
-		} else if (c < 0x20 || c == 0x7f) {
-			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			i++;
+			continue;
+		}
+		len = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (len == 0) {
+			buf_adds(b, "\\ufffd");	/* not UTF-8: the output always is */
+			i++;
+		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+			/* control characters, C1 included, only ever as escapes */
+			char esc[6] = { '\\', 'u', '0', '0', hex[cp >> 4], hex[cp & 15] };
 			buf_add(b, esc, 6);
-		} else
-			buf_addc(b, (char)c);
+			i += len;
+		} else {
+			buf_add(b, s + i, len);
+			i += len;
+		}
 	}
 	buf_addc(b, '"');
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* Characters a terminal would act on or that reorder the text around them. */
-static int
+int
 sanitise_unsafe(uint32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c ||

@@ -1,6 +1,8 @@
 /* tui_state.c: the key table, help, role checks, text widths, the line editor, forms, lists and the queue. */
 #include "tui_state.h"
 
+#include "sanitise.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -89,7 +91,8 @@ tui_screen_title(enum tui_screen scr)
 int
 tui_key_is_text(int key)
 {
-	return key >= 0x20 && key < TK_BASE && key != 0x7f && !(key >= 0x80 && key < 0xa0);
+	/* controls, C1 and bidi marks are never text: they would act on the terminal */
+	return key >= 0x20 && key < TK_BASE && !sanitise_unsafe((uint32_t)key);
 }
 
 enum tui_act

@@ -6,7 +6,7 @@ usage: injection.py [--keep] [--verbose] FRONTDOOR_BINARY SCREEN_DIR
 
 What it does
   1. Makes a fresh demo database and records, through the CLI, one case per payload (about
-     240 payloads: C0 and C1 controls, 8-bit C1 bytes, CSI sequences, OSC 0/2 titles, OSC 52
+     250 payloads: C0 and C1 controls, 8-bit C1 bytes, CSI sequences, OSC 0/2 titles, OSC 52
      clipboard writes and queries, OSC 8 hyperlinks, DCS/APC/PM/SOS strings, tmux
      passthrough, bidi controls, overlong and invalid UTF-8, backspace and CR tricks).
      A payload that is valid UTF-8 goes, JSON-escaped, into the case's child's name,
