@@ -479,7 +479,7 @@ json_write_string(struct buf *b, const char *s, size_t n)
 		}
 		len = utf8_decode((const unsigned char *)s + i, n - i, &cp);
 		if (len == 0) {
-			buf_adds(b, "\\ufffd");	/* not UTF-8: the output always is */
+			buf_addc(b, '?');	/* not UTF-8, shown as the sanitiser shows it */
 			i++;
 		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
 			/* control characters, C1 included, only ever as escapes */
