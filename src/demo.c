@@ -323,10 +323,13 @@ demo_child_for(struct demo *d, int64_t received)
 	if (k % 9 == 4)
 		snprintf(c->name, sizeof c->name, "%s",
 		    demo_special[(k / 9) % FD_ARRAY_LEN(demo_special)]);
-	else
-		snprintf(c->name, sizeof c->name, "%s %s",
-		    demo_given[demo_below(&d->rng, FD_ARRAY_LEN(demo_given))],
-		    demo_family[demo_below(&d->rng, FD_ARRAY_LEN(demo_family))]);
+	else {
+		/* one draw per statement: C leaves the order of arguments unspecified */
+		size_t family = demo_below(&d->rng, FD_ARRAY_LEN(demo_family));
+		size_t given = demo_below(&d->rng, FD_ARRAY_LEN(demo_given));
+
+		snprintf(c->name, sizeof c->name, "%s %s", demo_given[given], demo_family[family]);
+	}
 	c->age0 = demo_chance(&d->rng, 3) ? -1 : (int)demo_below(&d->rng, 18);
 	c->first = received;
 	c->district = (int)demo_below(&d->rng, FD_ARRAY_LEN(demo_districts));
