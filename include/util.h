@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define FD_ATTR_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define FD_NORETURN __attribute__((noreturn))
@@ -45,6 +46,43 @@ char *buf_steal(struct buf *b);
 
 /* Reads a whole file; returns 0, or -1 with *cause set. */
 int read_file(const char *path, size_t limit, char **out, size_t *outlen, char **cause);
+
+/*
+ * Whether n bytes at a and b are equal: memcmp for the short ids and keys of
+ * the hot paths (case keys, indicator ids), without a call per comparison.
+ */
+static inline int
+bytes_eq(const void *a, const void *b, size_t n)
+{
+	const unsigned char *p = a, *q = b;
+	uint64_t x, y;
+	uint32_t u, w;
+
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, p + i, 8);
+			memcpy(&y, q + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, p + n - 8, 8);	/* the last eight, overlapping */
+		memcpy(&y, q + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, p, 4);
+		memcpy(&w, q, 4);
+		if (u != w)
+			return 0;
+		memcpy(&u, p + n - 4, 4);
+		memcpy(&w, q + n - 4, 4);
+		return u == w;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != q[i])
+			return 0;
+	return 1;
+}
 
 /* FNV-1a, 64 bits: a simple, deterministic hash for ids and names in memory. */
 uint64_t hash_fnv1a(const char *s, size_t n);

@@ -90,7 +90,7 @@ read_string_fact(struct case_facts *cf, const struct fact_def *f, struct fact_va
 	if (f->nvalues == 0)
 		return 0;
 	for (size_t k = 0; k < f->nvalues; k++)
-		if (strlen(f->values[k]) == v->len && memcmp(f->values[k], v->str, v->len) == 0) {
+		if (strlen(f->values[k]) == v->len && bytes_eq(f->values[k], v->str, v->len)) {
 			v->enum_index = (int)k;
 			return 0;
 		}
@@ -154,6 +154,16 @@ read_fact(struct case_facts *cf, int fi, int i, char **cause)
 	return 0;
 }
 
+/* Whether a key holds a dot (keys are short: no call to memchr). */
+static int
+has_dot(const char *key, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (key[i] == '.')
+			return 1;
+	return 0;
+}
+
 /* Which fact a path names (exactly), and whether any fact lies below it. */
 static int
 match_path(const struct ruleset *rs, const char *path, size_t n, int *below)
@@ -162,7 +172,7 @@ match_path(const struct ruleset *rs, const char *path, size_t n, int *below)
 	for (size_t k = 0; k < rs->nfacts; k++) {
 		const struct fact_def *f = &rs->facts[k];
 
-		if (f->pathlen < n || memcmp(f->path, path, n) != 0)
+		if (f->pathlen < n || !bytes_eq(f->path, path, n))
 			continue;
 		if (f->pathlen == n)
 			return (int)k;
@@ -225,7 +235,7 @@ walk_object(struct case_facts *cf, int obj, char *path, size_t plen, int *have_i
 		key = token_text(cf, i, &klen);
 		n = plen + (plen ? 1 : 0) + klen;
 		/* a key holding a dot is not a path: {"child.age":3} is not child.age */
-		if (n < 256 && memchr(key, '.', klen) == NULL) {
+		if (n < 256 && !has_dot(key, klen)) {
 			if (plen)
 				path[plen] = '.';
 			memcpy(path + plen + (plen ? 1 : 0), key, klen);

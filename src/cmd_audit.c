@@ -232,6 +232,8 @@ whatif_run(struct store *s, struct whatif *w, int *nparts, char **cause)
 	if (store_read(s, head_seq_txn, &head, cause) < 0)
 		return -1;
 	n = dlog_part_count(head.seq, 0, WHATIF_MAX_PARTS);
+	if (n < 1 || n > WHATIF_MAX_PARTS)	/* never, but the bounds are this function's */
+		n = 1;
 	memset(scan, 0, sizeof scan);
 	dlog_split(scan, n, head.seq);
 	for (int i = 0; i < n; i++) {

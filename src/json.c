@@ -45,7 +45,7 @@ int
 json_eq(const struct json_doc *d, int i, const char *s, size_t n)
 {
 	return d->tok[i].type == JSMN_STRING && JSON_TOK_LEN(d, i) == n &&
-	    memcmp(JSON_TOK_PTR(d, i), s, n) == 0;
+	    bytes_eq(JSON_TOK_PTR(d, i), s, n);
 }
 
 static int
@@ -214,6 +214,9 @@ check_gap(struct validator *v, size_t to, char sep)
 	const char *t = v->d->text;
 	size_t p = v->pos;
 
+	/* the common case, compact JSON: just the separator, or nothing */
+	if (sep != '\0' ? p + 1 == to && t[p] == sep : p == to)
+		return 0;
 	while (p < to && is_ws(t[p]))
 		p++;
 	if (sep != '\0') {
@@ -246,6 +249,28 @@ key_sort_cmp(const void *a, const void *b)
 	return r != 0 ? r : (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
 }
 
+/*
+ * Whether the n keys at k are surely all different, told from a 64-bit mask of
+ * each key's length and end bytes: no two equal keys can have different marks.
+ */
+static int
+keys_surely_distinct(const struct json_doc *d, const int *k, int n)
+{
+	uint64_t seen = 0;
+
+	for (int i = 0; i < n; i++) {
+		const unsigned char *p = (const unsigned char *)JSON_TOK_PTR(d, k[i]);
+		size_t len = JSON_TOK_LEN(d, k[i]);
+		unsigned mark = (unsigned)len * 7u + (len ? p[0] * 3u + p[len - 1] : 0u);
+		uint64_t bit = UINT64_C(1) << (mark % 64);
+
+		if (seen & bit)
+			return 0;
+		seen |= bit;
+	}
+	return 1;
+}
+
 /* Reports the later of two equal keys in the keys[from..] of one object. */
 static int
 check_duplicate_keys(struct validator *v, size_t from)
@@ -256,11 +281,14 @@ check_duplicate_keys(struct validator *v, size_t from)
 	if (n < 2)
 		return 0;	/* and keys may still be NULL: no pointer arithmetic on it */
 	k = v->d->keys + from;
+	if (n <= 16 && keys_surely_distinct(d, k, n))
+		return 0;
 	if (n <= 16) {
 		for (int i = 1; i < n && dup < 0; i++)
 			for (int j = 0; j < i && dup < 0; j++)
 				if (JSON_TOK_LEN(d, k[i]) == JSON_TOK_LEN(d, k[j]) &&
-				    key_cmp(d, k[i], k[j]) == 0)
+				    bytes_eq(JSON_TOK_PTR(d, k[i]), JSON_TOK_PTR(d, k[j]),
+				    JSON_TOK_LEN(d, k[i])))
 					dup = k[i];
 	} else {
 		sort_doc = d;
@@ -367,14 +395,77 @@ check_token(struct validator *v, int i)
 	return 0;
 }
 
+/* Bytes a string may hold as they are: printable ASCII other than '"' and '\'. */
+static const unsigned char plain_byte[256] = {
+	[0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7f] = 1,
+};
+
+/*
+ * The common case of one token, decided without a call: a key or a value of
+ * plain ASCII (or a primitive jsmn ended at a separator), preceded by exactly
+ * the separator it needs and no white space, in an object or array that is
+ * not about to close. Returns 1 when that held and the token is checked,
+ * 0 when check_token must look at it.
+ */
+static int
+token_is_simple(struct validator *v, int i)
+{
+	const struct json_doc *d = v->d;
+	const jsmntok_t *t = &d->tok[i];
+	struct frame *top;
+	const unsigned char *p;
+	size_t begin, n;
+	char sep;
+
+	if (v->depth == 0 || (t->type != JSMN_STRING && t->type != JSMN_PRIMITIVE))
+		return 0;
+	top = &v->stack[v->depth - 1];
+	begin = t->type == JSMN_STRING ? (size_t)t->start - 1 : (size_t)t->start;
+	sep = top->seen == 0 ? '\0' : top->is_obj && (top->seen & 1) ? ':' : ',';
+	if (sep != '\0' ? v->pos + 1 != begin || d->text[v->pos] != sep : v->pos != begin)
+		return 0;
+	p = (const unsigned char *)d->text + t->start;
+	n = (size_t)(t->end - t->start);
+	if (t->type == JSMN_PRIMITIVE) {
+		/* only what JSON's grammar allows, and the first byte says which */
+		if (p[0] == '-' || (p[0] >= '0' && p[0] <= '9')) {
+			if (!number_syntax_ok((const char *)p, n))
+				return 0;
+		} else if (!((n == 4 && bytes_eq(p, "true", 4)) ||
+		    (n == 5 && bytes_eq(p, "false", 5)) || (n == 4 && bytes_eq(p, "null", 4))))
+			return 0;
+		if (top->is_obj && top->seen % 2 == 0)
+			return 0;	/* a primitive key: check_token says so */
+		v->pos = (size_t)t->end;
+	} else {
+		size_t k = 0;
+
+		while (k + 8 <= n && plain8((const char *)p + k))
+			k += 8;
+		for (; k < n; k++)
+			if (!plain_byte[p[k]])
+				return 0;
+		d->escaped[i] = 0;
+		if (top->is_obj && top->seen % 2 == 0)
+			push_key(v, i);
+		v->pos = (size_t)t->end + 1;
+	}
+	top->seen++;
+	return 1;
+}
+
 /* Validates the token stream jsmn produced, which checks little beyond brackets. */
 static int
 validate_tokens(struct validator *v)
 {
 	int rc = 0;
 
-	for (int i = 0; i < v->d->ntok && rc == 0; i++)
-		rc = check_token(v, i) < 0 || close_frames(v) < 0 ? -1 : 0;
+	for (int i = 0; i < v->d->ntok && rc == 0; i++) {
+		if (!token_is_simple(v, i) && check_token(v, i) < 0)
+			rc = -1;
+		else if (v->depth > 0 && v->stack[v->depth - 1].seen == v->stack[v->depth - 1].remaining)
+			rc = close_frames(v);
+	}
 	if (rc == 0 && v->depth > 0)
 		rc = fail_at(v, v->d->len, "unexpected end of line");
 	if (rc == 0) {

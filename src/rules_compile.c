@@ -141,7 +141,7 @@ rules_find_indicator(const struct ruleset *rs, const char *id, size_t len)
 	while (rs->ind_table[slot] != 0) {
 		const struct indicator_def *cand = &rs->indicators[rs->ind_table[slot] - 1];
 
-		if (cand->idlen == len && memcmp(cand->id, id, len) == 0)
+		if (cand->idlen == len && bytes_eq(cand->id, id, len))
 			return (int)rs->ind_table[slot] - 1;
 		slot = (slot + 1) & (rs->ind_table_size - 1);
 	}
