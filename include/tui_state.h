@@ -42,7 +42,7 @@ enum tui_act {
 	TA_NEXT_FIELD, TA_PREV_FIELD, TA_NEXT_STEP, TA_TOGGLE, TA_CLEAR,
 	TA_FILTER_ROUTE, TA_FILTER_DISTRICT, TA_CLEAR_FILTERS,
 	TA_SIGNOFF, TA_AUDIT, TA_CASE, TA_OUTCOME, TA_STEP_UP, TA_STEP_DOWN,
-	TA_APPROVE, TA_RETURN, TA_VERIFY, TA_WHATIF, TA_CHARTS, TA_LOG, TA_DISCARD,
+	TA_APPROVE, TA_RETURN, TA_VERIFY, TA_WHATIF, TA_CHARTS, TA_TEAMS, TA_LOG, TA_DISCARD,
 	TA_COUNT
 };
 
@@ -376,9 +376,24 @@ struct tui_month {
 	unsigned long contacts, overrides, rereferrals;
 };
 
+/* Contacts and overrides of one team (a district) or one officer. */
+struct tui_group {
+	char name[41];
+	unsigned long contacts, overrides;
+};
+
+#define TUI_CHART_GROUPS 32	/* kept by name; the rest are counted under "other" */
+
+struct tui_groups {
+	struct tui_group g[TUI_CHART_GROUPS + 1];	/* the last: "other" */
+	size_t n;
+};
+
 struct tui_charts {
 	struct tui_month months[TUI_CHART_MONTHS];	/* the most recent months seen */
 	size_t nmonths;
+	struct tui_groups teams;	/* by the child's district: the team that took it */
+	struct tui_groups officers;	/* by the user who recorded the decision */
 	unsigned long contacts, overrides, rereferrals;
 	/* per case: the previous contact's receipt, for re-referrals */
 	struct tui_seen { char *id; int64_t received; } *seen;
@@ -397,11 +412,25 @@ void tui_progress(size_t done, size_t total, int width, int utf8, char *out, siz
 /* One in a thousand as "12.3%" ("-" for 0/0). */
 void tui_rate(unsigned long part, unsigned long whole, char *out, size_t outsz);
 
+/* One decision the candidate rules would route elsewhere. */
+struct tui_move {
+	uint64_t seq;
+	char case_id[65];		/* sanitised */
+	int from, to;
+};
+
+#define TUI_WHATIF_MOVES 100000	/* listed; beyond that only counted */
+
 struct tui_whatif {
 	unsigned long matrix[ROUTE_COUNT][ROUTE_COUNT];
 	unsigned long replayed, failed, moved;
+	struct tui_move *moves;		/* in log order */
+	size_t nmoves, movecap;
 };
 
-void tui_whatif_add(struct tui_whatif *w, int recorded, int candidate);
+/* Counts one replayed decision, and lists it if it moves. */
+void tui_whatif_add(struct tui_whatif *w, uint64_t seq, const char *case_id, size_t idlen,
+    int recorded, int candidate);
+void tui_whatif_free(struct tui_whatif *w);
 
 #endif

@@ -93,7 +93,7 @@ struct tui_signoffview {
 	char *error;
 };
 
-enum tui_audit_tab { AT_LOG, AT_VERIFY, AT_WHATIF, AT_CHARTS };
+enum tui_audit_tab { AT_LOG, AT_VERIFY, AT_WHATIF, AT_CHARTS, AT_TEAMS };
 
 struct tui_auditview {
 	enum tui_audit_tab tab;
@@ -113,6 +113,7 @@ struct tui_auditview {
 	/* what-if */
 	int have_whatif;
 	struct tui_whatif whatif;
+	struct tui_list mlist;		/* the decisions that would move */
 	char whatif_path[512];
 	char whatif_name[160];
 	char **diag;

@@ -206,6 +206,7 @@ whatif_done(struct tui_app *a, int key, const char *path)
 	au->diag = NULL;
 	au->ndiag = 0;
 	au->have_whatif = 0;
+	tui_whatif_free(&au->whatif);
 	diag_init(&d, path, NULL, 0);
 	rs = rules_load_file(path, &d, &text, &len);
 	free(text);
@@ -232,10 +233,36 @@ whatif_done(struct tui_app *a, int key, const char *path)
 		tui_error(a, "what-if failed", cause);
 	else {
 		au->have_whatif = 1;
+		au->mlist.n = au->whatif.nmoves;
+		au->mlist.cursor = au->mlist.top = 0;
 		tui_message(a, MSG_OK, "%lu decisions replayed; %lu would change route.",
 		    au->whatif.replayed, au->whatif.moved);
 	}
 	rules_free(rs);
+}
+
+/* The decisions that would move, from row y down, scrolled with the list keys. */
+static void
+draw_moves(struct tui_app *a, int y)
+{
+	struct tui_auditview *au = &a->au;
+	const struct tui_whatif *w = &au->whatif;
+	int rows = a->rows - 3 - y;
+
+	if (rows < 1 || w->nmoves == 0)
+		return;
+	tui_list_move(&au->mlist, 0, (size_t)rows);
+	for (int r = 0; r < rows && au->mlist.top + (size_t)r < w->nmoves; r++) {
+		size_t i = au->mlist.top + (size_t)r;
+		const struct tui_move *m = &w->moves[i];
+
+		tui_textf(a, y + r, 1, a->cols - 2, tui_attr(a, i == au->mlist.cursor ? C_SELECTED :
+		    C_NORMAL), "seq %-9llu %-20s %s -> %s", (unsigned long long)m->seq, m->case_id,
+		    tui_route_label(m->from), tui_route_label(m->to));
+	}
+	if (w->moved > w->nmoves)
+		tui_textf(a, a->rows - 4, 1, a->cols - 2, tui_attr(a, C_DIM), "(the first %zu of %lu "
+		    "listed; frontdoor whatif lists them all)", w->nmoves, w->moved);
 }
 
 static void
@@ -276,10 +303,9 @@ draw_whatif(struct tui_app *a)
 			tui_textf(a, y, 22 + c * cw, cw, tui_attr(a, r == c ? C_NORMAL :
 			    w->matrix[r][c] ? C_AMBER : C_DIM), "%*lu", cw - 1, w->matrix[r][c]);
 	}
-	y++;
-	tui_wrapped(a, y, 1, a->cols - 2, 2, "Rows: the route each decision recorded; columns: "
-	    "the route the candidate gives. Off the diagonal: decisions that would move.",
-	    tui_attr(a, C_DIM));
+	tui_text(a, y++, 1, a->cols - 2, "Rows: the recorded route; columns: the candidate's. "
+	    "Moved decisions:", tui_attr(a, C_DIM), 0);
+	draw_moves(a, y);
 }
 
 /* ---- charts ---- */
@@ -383,6 +409,59 @@ draw_charts(struct tui_app *a)
 	    "contact at most 365 days before", c->contacts);
 }
 
+static int
+group_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct tui_group *const *)a)->name,
+	    (*(const struct tui_group *const *)b)->name);
+}
+
+/* One table of override rates, from row y; returns the row after it. */
+static int
+draw_groups(struct tui_app *a, int y, int last, const char *title, const struct tui_groups *gs)
+{
+	int bw = a->cols - 46;
+	char rate[32], bar[512];
+	size_t n = gs->n + (gs->g[TUI_CHART_GROUPS].contacts > 0);
+
+	const struct tui_group *order[TUI_CHART_GROUPS + 1];
+
+	for (size_t i = 0; i < n; i++)
+		order[i] = &gs->g[i < gs->n ? i : TUI_CHART_GROUPS];
+	qsort(order, gs->n, sizeof *order, group_cmp);	/* by name; "other" stays last */
+	tui_textf(a, y++, 0, a->cols, tui_attr(a, C_HEADER), "%-24s %8s %8s %7s", title,
+	    "contacts", "overr.", "rate");
+	for (size_t i = 0; i < n && y <= last; i++, y++) {
+		const struct tui_group *g = order[i];
+
+		tui_rate(g->overrides, g->contacts, rate, sizeof rate);
+		tui_bar(g->overrides, g->contacts, bw, a->utf8, bar, sizeof bar);
+		tui_untrusted(a, y, 1, 23, g->name, strlen(g->name), tui_attr(a, C_NORMAL), 0);
+		tui_textf(a, y, 25, 26, tui_attr(a, C_NORMAL), "%8lu %8lu %7s", g->contacts,
+		    g->overrides, rate);
+		tui_text(a, y, 51, bw, bar, tui_attr(a, C_AMBER), 0);
+	}
+	return y;
+}
+
+static void
+draw_teams(struct tui_app *a)
+{
+	struct tui_auditview *au = &a->au;
+	const struct tui_charts *c = &au->charts;
+	int y = AU_TOP, mid;
+
+	if (!au->have_charts) {
+		tui_text(a, y, 2, a->cols - 4, "Press t to count the whole log.",
+		    tui_attr(a, C_NORMAL), 0);
+		return;
+	}
+	mid = y + (a->rows - 3 - y) / 2;
+	y = draw_groups(a, y, mid - 1, "Override rate by team", &c->teams);
+	draw_groups(a, y + 1 > mid ? y + 1 : mid, a->rows - 4, "Override rate by officer",
+	    &c->officers);
+}
+
 /* ---- the screen ---- */
 
 static void
@@ -394,10 +473,11 @@ audit_enter(struct tui_app *a)
 static void
 audit_draw(struct tui_app *a)
 {
-	static const char *const tabs[] = { "1 Log", "v Verify", "w What-if", "c Charts" };
+	static const char *const tabs[] = { "1 Log", "v Verify", "w What-if", "c Charts",
+		"t Teams" };
 	int x = 0;
 
-	for (int t = 0; t < 4; t++) {
+	for (int t = 0; t < (int)FD_ARRAY_LEN(tabs); t++) {
 		x += tui_textf(a, 1, x, a->cols - x, tui_attr(a, (int)a->au.tab == t ? C_SELECTED :
 		    C_NORMAL), " %s ", tabs[t]);
 		x += 1;
@@ -408,15 +488,27 @@ audit_draw(struct tui_app *a)
 	case AT_VERIFY: draw_verify(a); break;
 	case AT_WHATIF: draw_whatif(a); break;
 	case AT_CHARTS: draw_charts(a); break;
+	case AT_TEAMS: draw_teams(a); break;
 	}
+}
+
+/* Rows of the what-if list below the matrix (as draw_whatif lays it out). */
+static size_t
+moves_rows(const struct tui_app *a)
+{
+	int rows = a->rows - 3 - (AU_TOP + 5 + ROUTE_COUNT);
+
+	return rows > 1 ? (size_t)rows : 1;
 }
 
 static void
 audit_list_key(struct tui_app *a, enum tui_act act)
 {
 	struct tui_auditview *au = &a->au;
-	struct tui_list *l = au->tab == AT_LOG ? &au->log : &au->plist;
-	size_t rows = au->tab == AT_LOG ? log_rows(a) : (size_t)au_rows(a) - 2;
+	struct tui_list *l = au->tab == AT_LOG ? &au->log : au->tab == AT_WHATIF ? &au->mlist :
+	    &au->plist;
+	size_t rows = au->tab == AT_LOG ? log_rows(a) : au->tab == AT_WHATIF ? moves_rows(a) :
+	    (size_t)au_rows(a) - 2;
 
 	switch (act) {
 	case TA_UP: tui_list_move(l, -1, rows); break;
@@ -458,7 +550,8 @@ audit_key(struct tui_app *a, int key, enum tui_act act)
 		    whatif_done, "Candidate rule file:");
 		break;
 	case TA_CHARTS:
-		au->tab = AT_CHARTS;
+	case TA_TEAMS:
+		au->tab = act == TA_CHARTS ? AT_CHARTS : AT_TEAMS;
 		run_charts(a);
 		break;
 	case TA_OPEN:
@@ -467,7 +560,7 @@ audit_key(struct tui_app *a, int key, enum tui_act act)
 		break;
 	case TA_REFRESH:
 		log_reload(a);
-		if (au->tab == AT_CHARTS)
+		if (au->tab == AT_CHARTS || au->tab == AT_TEAMS)
 			run_charts(a);
 		break;
 	case TA_BACK:
@@ -477,7 +570,7 @@ audit_key(struct tui_app *a, int key, enum tui_act act)
 			tui_back(a);
 		break;
 	default:
-		if (au->tab == AT_LOG || au->tab == AT_VERIFY)
+		if (au->tab == AT_LOG || au->tab == AT_VERIFY || au->tab == AT_WHATIF)
 			audit_list_key(a, act);
 		break;
 	}
@@ -489,5 +582,5 @@ const struct tui_screen_ops tui_audit_ops = {
 	.key = audit_key,
 	.typing = NULL,
 	.idle = NULL,
-	.hints = "1:log  v:verify  w:what-if  c:charts  Enter:record  r:refresh  ?:help  q:back",
+	.hints = "1 v w c t:tabs  Enter:open  r:refresh  ?:help  q:back",
 };

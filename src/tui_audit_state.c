@@ -434,13 +434,49 @@ month_slot(struct tui_charts *c, const char key[8])
 	return &c->months[i];
 }
 
+/* Counts one contact for the group of that name, or for "other" once all slots are taken. */
+static void
+group_add(struct tui_groups *gs, const char *name, int override)
+{
+	struct tui_group *g = NULL;
+
+	for (size_t i = 0; i < gs->n && g == NULL; i++)
+		if (strcmp(gs->g[i].name, name) == 0)
+			g = &gs->g[i];
+	if (g == NULL && gs->n < TUI_CHART_GROUPS) {
+		g = &gs->g[gs->n++];
+		snprintf(g->name, sizeof g->name, "%s", name);
+	}
+	if (g == NULL) {
+		g = &gs->g[TUI_CHART_GROUPS];
+		snprintf(g->name, sizeof g->name, "other");
+	}
+	g->contacts++;
+	g->overrides += (unsigned long)override;
+}
+
+/* The string at token i, if it is one, unescaped and sanitised into out; else "". */
+static void
+token_clean(const struct json_doc *d, int i, char *out, size_t outsz)
+{
+	struct buf b;
+
+	out[0] = '\0';
+	if (i < 0 || d->tok[i].type != JSMN_STRING)
+		return;
+	buf_init(&b);
+	add_json_text(&b, d, i);
+	snprintf(out, outsz, "%s", b.data);
+	buf_free(&b);
+}
+
 void
 tui_charts_add(struct tui_charts *c, const struct record *r)
 {
 	int64_t received = 0, prev;
 	struct tui_month *m;
-	char *cause = NULL, when[32], key[8];
-	int re;
+	char *cause = NULL, when[32], key[8], team[41] = "", officer[41];
+	int re, override = r->kind == KIND_OVERRIDE;
 
 	if (r->kind != KIND_ROUTE && r->kind != KIND_OVERRIDE)
 		return;
@@ -454,8 +490,12 @@ tui_charts_add(struct tui_charts *c, const struct record *r)
 			if (parse_utc(when, &received) < 0)
 				received = 0;
 		}
+		token_clean(&c->doc, get_path(&c->doc, "child", "district"), team, sizeof team);
 	}
 	free(cause);
+	copy_clean(officer, sizeof officer, &r->actor);
+	group_add(&c->teams, team[0] != '\0' ? team : "(no district)", override);
+	group_add(&c->officers, officer[0] != '\0' ? officer : "(unknown)", override);
 	prev = seen_swap(c, r->case_id.p, r->case_id.n, received);
 	re = prev > 0 && received > 0 && prev < received && received - prev <= YEAR_SECONDS;
 	format_utc(received > 0 ? received : r->time, when);
@@ -542,11 +582,34 @@ tui_rate(unsigned long part, unsigned long whole, char *out, size_t outsz)
 }
 
 void
-tui_whatif_add(struct tui_whatif *w, int recorded, int candidate)
+tui_whatif_add(struct tui_whatif *w, uint64_t seq, const char *case_id, size_t idlen,
+    int recorded, int candidate)
 {
+	struct tui_move *m;
+
 	if (recorded < 0 || recorded >= ROUTE_COUNT || candidate < 0 || candidate >= ROUTE_COUNT)
 		return;
 	w->matrix[recorded][candidate]++;
 	w->replayed++;
-	w->moved += recorded != candidate;
+	if (recorded == candidate)
+		return;
+	w->moved++;
+	if (w->nmoves == TUI_WHATIF_MOVES)
+		return;
+	if (w->nmoves == w->movecap) {
+		w->movecap = w->movecap ? w->movecap * 2 : 64;
+		w->moves = xreallocarray(w->moves, w->movecap, sizeof *w->moves);
+	}
+	m = &w->moves[w->nmoves++];
+	m->seq = seq;
+	m->from = recorded;
+	m->to = candidate;
+	sanitise_text(case_id, idlen, m->case_id, sizeof m->case_id);
+}
+
+void
+tui_whatif_free(struct tui_whatif *w)
+{
+	free(w->moves);
+	memset(w, 0, sizeof *w);
 }

@@ -359,7 +359,6 @@ scan_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *a
 	struct decision d;
 	char *cause = NULL;
 
-	(void)seq;
 	if (a->progress != NULL && ++a->done % PROGRESS_EVERY == 0)
 		a->progress(a->done, a->total, a->parg);
 	if (record_decode(raw->data, raw->len, &r, &cause) < 0) {
@@ -373,7 +372,8 @@ scan_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *a
 			free(cause);
 			a->whatif->failed++;
 		} else
-			tui_whatif_add(a->whatif, r.rec_route, (int)d.route);
+			tui_whatif_add(a->whatif, seq, r.case_id.p, r.case_id.n, r.rec_route,
+			    (int)d.route);
 	}
 	return 0;
 }

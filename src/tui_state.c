@@ -69,6 +69,7 @@ const struct tui_key tui_keys[] = {
 	{ 'v', S(AUDIT), TKF_NAV, TA_VERIFY, "v", "verify the chain and replay every decision" },
 	{ 'w', S(AUDIT), TKF_NAV, TA_WHATIF, "w", "what-if: replay under a candidate rule file" },
 	{ 'c', S(AUDIT), TKF_NAV, TA_CHARTS, "c", "charts: contacts per route per month, rates" },
+	{ 't', S(AUDIT), TKF_NAV, TA_TEAMS, "t", "override rate by team (district) and by officer" },
 	{ 'n', S(INTAKE), TKF_NAV, TA_NEW, "n", "in the list of drafts: start a new contact" },
 	{ 'X', S(INTAKE), TKF_NAV, TA_DISCARD, "X", "in the list of drafts: discard one (asks first)" },
 

@@ -876,12 +876,75 @@ test_charts(void)
 	tui_rate(0, 0, bar, sizeof bar);
 	CHECK_STR(bar, "-");
 	memset(&w, 0, sizeof w);
-	tui_whatif_add(&w, ROUTE_MASH, ROUTE_MASH);
-	tui_whatif_add(&w, ROUTE_MASH, ROUTE_EARLY_HELP_UNIT);
-	tui_whatif_add(&w, 9, 0);
+	tui_whatif_add(&w, 1, "C-1", 3, ROUTE_MASH, ROUTE_MASH);
+	tui_whatif_add(&w, 2, "C-\x1b[2J", 7, ROUTE_MASH, ROUTE_EARLY_HELP_UNIT);
+	tui_whatif_add(&w, 3, "C-3", 3, 9, 0);
 	CHECK_EQ(w.replayed, 2);
 	CHECK_EQ(w.moved, 1);
 	CHECK_EQ(w.matrix[ROUTE_MASH][ROUTE_EARLY_HELP_UNIT], 1);
+	CHECK_EQ(w.nmoves, 1);		/* only the one that moves is listed */
+	CHECK_EQ(w.moves[0].seq, 2);
+	CHECK_EQ(w.moves[0].from, ROUTE_MASH);
+	CHECK_EQ(w.moves[0].to, ROUTE_EARLY_HELP_UNIT);
+	CHECK(strchr(w.moves[0].case_id, '\x1b') == NULL);	/* sanitised for the screen */
+	for (uint64_t k = 0; k < TUI_WHATIF_MOVES + 5; k++)
+		tui_whatif_add(&w, 10 + k, "C-9", 3, ROUTE_UNIVERSAL, ROUTE_MASH);
+	CHECK_EQ(w.moved, TUI_WHATIF_MOVES + 6);
+	CHECK_EQ(w.nmoves, TUI_WHATIF_MOVES);	/* listed up to the cap, counted beyond */
+	tui_whatif_free(&w);
+	CHECK_EQ(w.nmoves, 0);
+}
+
+/* Override rates by team (the child's district) and by officer. */
+static void
+test_chart_groups(void)
+{
+	struct tui_charts c;
+	struct record r;
+	char facts[256];
+	const struct { const char *district, *actor; int override; } rows[] = {
+		{ "Broxtowe", "a.khan", 0 }, { "Broxtowe", "a.khan", 1 }, { "Gedling", "j.smith", 1 },
+		{ NULL, "j.smith", 0 },
+	};
+
+	tui_charts_init(&c);
+	memset(&r, 0, sizeof r);
+	for (size_t i = 0; i < FD_ARRAY_LEN(rows); i++) {
+		if (rows[i].district != NULL)
+			snprintf(facts, sizeof facts, "{\"case_id\":\"C-%zu\",\"child\":{\"district\":"
+			    "\"%s\"}}", i, rows[i].district);
+		else
+			snprintf(facts, sizeof facts, "{\"case_id\":\"C-%zu\"}", i);
+		r.kind = rows[i].override ? KIND_OVERRIDE : KIND_ROUTE;
+		r.case_id = (struct rbytes){ "C-x", 3 };
+		r.actor = (struct rbytes){ rows[i].actor, strlen(rows[i].actor) };
+		r.facts = (struct rbytes){ facts, strlen(facts) };
+		tui_charts_add(&c, &r);
+	}
+	CHECK_EQ(c.teams.n, 3);
+	CHECK_STR(c.teams.g[0].name, "Broxtowe");
+	CHECK_EQ(c.teams.g[0].contacts, 2);
+	CHECK_EQ(c.teams.g[0].overrides, 1);
+	CHECK_STR(c.teams.g[1].name, "Gedling");
+	CHECK_EQ(c.teams.g[1].overrides, 1);
+	CHECK_STR(c.teams.g[2].name, "(no district)");
+	CHECK_EQ(c.officers.n, 2);
+	CHECK_STR(c.officers.g[1].name, "j.smith");
+	CHECK_EQ(c.officers.g[1].contacts, 2);
+	CHECK_EQ(c.officers.g[1].overrides, 1);
+	/* past TUI_CHART_GROUPS names the rest are counted together, never dropped */
+	for (int i = 0; i < TUI_CHART_GROUPS + 3; i++) {
+		char name[16];
+
+		snprintf(name, sizeof name, "u%02d", i);
+		r.kind = KIND_OVERRIDE;
+		r.actor = (struct rbytes){ name, strlen(name) };
+		tui_charts_add(&c, &r);
+	}
+	CHECK_EQ(c.officers.n, TUI_CHART_GROUPS);
+	CHECK_STR(c.officers.g[TUI_CHART_GROUPS].name, "other");
+	CHECK_EQ(c.officers.g[TUI_CHART_GROUPS].contacts, 5);	/* 2 + 35 names, 32 kept */
+	tui_charts_free(&c);
 }
 
 /* ---- reads from a demo database ---- */
@@ -985,6 +1048,8 @@ test_data(void)
 		CHECK(w.replayed >= 120);
 		CHECK_EQ(w.moved, 0);		/* the same rules: nothing moves */
 		CHECK_EQ(w.failed, 0);
+		CHECK_EQ(w.nmoves, 0);
+		tui_whatif_free(&w);
 		rules_free(rs);
 	}
 out:
@@ -1020,6 +1085,7 @@ main(void)
 	test_lists();
 	test_case_lines();
 	test_charts();
+	test_chart_groups();
 	test_data();
 	rules_free(rs);
 	return check_done();
