@@ -8,11 +8,14 @@
 
 struct replayer {
 	struct ruleset_cache *cache;
+	int borrowed;			/* the cache is the caller's, not freed here */
 	struct case_facts cf;
 	const struct ruleset *cf_rs;	/* the rule set cf was set up for */
 };
 
 void replayer_init(struct replayer *rp);
+/* The same, loading rule sets through a cache the caller keeps (and frees). */
+void replayer_init_cached(struct replayer *rp, struct ruleset_cache *cache);
 void replayer_free(struct replayer *rp);
 /* Whether a record carries an engine recommendation that replay can check. */
 int replay_applies(const struct record *r);

@@ -27,6 +27,13 @@ struct verify_opts {
 	/* called now and then from the calling thread */
 	void (*progress)(size_t done, size_t total, void *arg);
 	void *progress_arg;
+	/*
+	 * Optional, for one-thread runs over a store whose rule sets the caller
+	 * knows unchanged since the cache was filled (the verifier's fuzz harness,
+	 * which runs verify tens of millions of times): rule sets loaded by an
+	 * earlier run, kept and reused. NULL: each run loads what it needs.
+	 */
+	struct ruleset_cache *cache;
 };
 
 /*

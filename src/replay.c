@@ -12,11 +12,20 @@ replayer_init(struct replayer *rp)
 }
 
 void
+replayer_init_cached(struct replayer *rp, struct ruleset_cache *cache)
+{
+	memset(rp, 0, sizeof *rp);
+	rp->cache = cache;
+	rp->borrowed = 1;
+}
+
+void
 replayer_free(struct replayer *rp)
 {
 	if (rp->cf_rs != NULL)
 		case_free(&rp->cf);
-	ruleset_cache_free(rp->cache);
+	if (!rp->borrowed)
+		ruleset_cache_free(rp->cache);
 	memset(rp, 0, sizeof *rp);
 }
 

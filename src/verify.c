@@ -316,7 +316,10 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 		p->done = &done;
 		p->total = head.seq;
 		p->reports_progress = i == 0;
-		replayer_init(&p->rp);
+		if (n == 1 && o->cache != NULL)
+			replayer_init_cached(&p->rp, o->cache);
+		else
+			replayer_init(&p->rp);
 		scan[i].fn = verify_one;
 		scan[i].arg = p;
 	}

@@ -26,6 +26,9 @@ HARNESSES = {
     "verify": ("tests/reliability/fuzz_verify", "tests/reliability/corpus/verify"),
 }
 CI_RUNS = {"record": 20000, "verify": 1000}
+# libFuzzer's entropic scheduling spent 44% of fuzz_verify's time on its own bookkeeping
+# (UpdateFeatureFrequency, perf): without it the same harness runs 1.7x as many inputs
+EXTRA = {"verify": ["-entropic=0"]}
 
 
 def main():
@@ -59,6 +62,7 @@ def main():
             cmd = [exe, "-runs=%d" % runs, "-seed=%d" % (s.seed & 0x7fffffff),
                    "-max_len=65536", "-rss_limit_mb=2048", "-timeout=10",
                    "-print_final_stats=1", "-artifact_prefix=%s/%s-" % (s.tmp, name)]
+            cmd += EXTRA.get(name, [])
             if s.args.max_time:
                 cmd.append("-max_total_time=%d" % s.args.max_time)
             cmd += [work, seeds]

@@ -50,6 +50,7 @@ static const char *const cases[] = {
 };
 
 static struct store *db;
+static struct ruleset_cache *rules_cache;	/* the harness never changes the rule set */
 static char dir[256];
 static unsigned char *original;
 static size_t original_len;
@@ -61,6 +62,7 @@ cleanup(void)
 
 	store_close(db);
 	db = NULL;
+	ruleset_cache_free(rules_cache);
 	snprintf(path, sizeof path, "%s/data.mdb", dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/lock.mdb", dir);
@@ -174,6 +176,7 @@ setup(void)
 	if (store_open(&db, dir, &opts, &cause) < 0)
 		die("store_open", cause);
 	atexit(cleanup);
+	rules_cache = ruleset_cache_new();
 	diag_init(&d, "fuzz", rules_text, sizeof rules_text - 1);
 	rs = rules_load_buffer(rules_text, sizeof rules_text - 1, &d);
 	if (rs == NULL) {
@@ -211,6 +214,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		die("writing the fuzz bytes", cause);
 	memset(&o, 0, sizeof o);
 	o.threads = 1;
+	o.cache = rules_cache;
 	rc = verify_run(db, &o, &res, &cause);
 	if (rc < 0)
 		die("verify_run could not read the log", cause);
