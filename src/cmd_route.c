@@ -155,7 +155,9 @@ append_batch(struct store_txn *t, void *argp)
 	struct batch *b = &rec->b;
 	struct dlog_head head;
 	const char *role = role_name(rec->role);
+	unsigned char ruleset[DIGEST_LEN];
 
+	digest_hex_decode(rec->rs->hash, ruleset);	/* once a batch, not once a record */
 	if (roles_require(t, rec->user, ACT_ROUTE, &rec->role) < 0 || dlog_head(t, &head) < 0)
 		return -1;
 	role = role_name(rec->role);
@@ -171,7 +173,7 @@ append_batch(struct store_txn *t, void *argp)
 		r.rec_route = r.route = p->route;
 		r.rec_level = r.level = p->level;
 		r.has_ruleset = 1;
-		digest_hex_decode(rec->rs->hash, r.ruleset);
+		memcpy(r.ruleset, ruleset, DIGEST_LEN);
 		r.actor = (struct rbytes){ rec->user, strlen(rec->user) };
 		r.role = (struct rbytes){ role, strlen(role) };
 		r.case_id = arena_bytes(b, p->id, p->id_len);
