@@ -69,26 +69,35 @@ name_index(const char *s, const char *const *names, size_t n)
 	return -1;
 }
 
-/* Edit distance, to suggest the key or id that was probably meant. */
+/*
+ * Edit distance, to suggest the key or id that was probably meant; any answer
+ * of limit or more is given as limit, found without filling the whole table.
+ */
 static size_t
-edit_distance(const char *a, const char *b)
+edit_distance(const char *a, const char *b, size_t limit)
 {
 	size_t la = strlen(a), lb = strlen(b), prev[65], cur[65];
 
-	if (la > 64 || lb > 64)
-		return 99;
+	if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) >= limit)
+		return limit;
 	for (size_t j = 0; j <= lb; j++)
 		prev[j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
+		size_t row_min;
+
+		cur[0] = row_min = i;
 		for (size_t j = 1; j <= lb; j++) {
 			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
 			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
 			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			if (cur[j] < row_min)
+				row_min = cur[j];
 		}
+		if (row_min >= limit)
+			return limit;	/* no later row can come back under it */
 		memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
 	}
-	return prev[lb];
+	return prev[lb] < limit ? prev[lb] : limit;
 }
 
 /* Adds "did you mean 'x'?" to the last report when a candidate is close. */
@@ -99,7 +108,7 @@ suggest(struct loader *L, const char *got, const char *const *cands, size_t n)
 	size_t bestd = 3;
 
 	for (size_t i = 0; i < n; i++) {
-		size_t dist = edit_distance(got, cands[i]);
+		size_t dist = edit_distance(got, cands[i], bestd);
 		if (dist < bestd) {
 			bestd = dist;
 			best = cands[i];
