@@ -3,6 +3,7 @@
 #define FD_DLOG_H
 
 #include "record.h"
+#include "rules.h"
 #include "store.h"
 
 /* The newest record: its sequence number (0 when the log is empty) and hash. */
@@ -35,6 +36,13 @@ int dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, s
 int dlog_get(struct store_txn *t, uint64_t seq, struct record *r, char **cause);
 /* 0 with the state, 1 if the case is unknown. */
 int dlog_case_state(struct store_txn *t, const char *case_id, size_t len, struct case_state *cs);
+/*
+ * Open cases per route (counts[ROUTE_COUNT]: all open cases), kept in the
+ * metadata beside the queue by every append, so reading them costs one
+ * lookup, not one per open case. A database written before they were kept
+ * has them counted here from the queue, until its next append stores them.
+ */
+int dlog_open_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1]);
 /* Calls fn for each record of one case, oldest first; stops when fn returns non-zero. */
 int dlog_case_records(struct store_txn *t, const char *case_id, size_t len,
     int (*fn)(const struct record *r, void *arg), void *arg, char **cause);

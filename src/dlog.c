@@ -83,6 +83,86 @@ dlog_case_state(struct store_txn *t, const char *case_id, size_t len, struct cas
 	return 0;
 }
 
+/* The metadata key of the open-case counts: a version byte, then 8-byte big-endian counts. */
+#define COUNTS_KEY "open_counts"
+#define COUNTS_LEN (1 + 8 * (ROUTE_COUNT + 1))
+
+/* Counts the open cases by reading each one's state (databases from before the counts). */
+static int
+count_open_cases(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
+{
+	struct store_cursor *c;
+	struct store_val k, v;
+	int rc;
+
+	if (store_cursor_open(t, TABLE_QUEUE, &c) < 0)
+		return -1;
+	for (rc = store_cursor_move(c, MOVE_FIRST, &k, &v); rc == 0;
+	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v)) {
+		struct case_state cs;
+		int got = dlog_case_state(t, v.data, v.len, &cs);
+
+		if (got < 0) {
+			rc = -1;
+			break;
+		}
+		if (got == 0 && cs.route >= 0 && cs.route < ROUTE_COUNT)
+			counts[cs.route]++;
+		counts[ROUTE_COUNT]++;
+	}
+	store_cursor_close(c);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+dlog_open_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
+{
+	struct store_val v;
+	int rc = store_get(t, TABLE_META, COUNTS_KEY, strlen(COUNTS_KEY), &v);
+	const unsigned char *p = v.data;
+
+	memset(counts, 0, (ROUTE_COUNT + 1) * sizeof counts[0]);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return count_open_cases(t, counts);
+	if (v.len != COUNTS_LEN || p[0] != 1)
+		return store_fail(t, "damaged open-case counts");
+	for (int i = 0; i <= ROUTE_COUNT; i++)
+		counts[i] = store_get_u64(p + 1 + 8 * i);
+	return 0;
+}
+
+/*
+ * Moves one case out of the counts (read before anything moved in this
+ * append) as it was, or NULL if it is new, and into them as it is now.
+ */
+static int
+update_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1],
+    const struct case_state *was, const struct case_state *now)
+{
+	unsigned char val[COUNTS_LEN];
+
+	if (was != NULL && was->status == now->status && was->route == now->route)
+		return 0;	/* nothing moves: no page written */
+	if (was != NULL && was->status == CASE_OPEN) {
+		if (was->route >= 0 && was->route < ROUTE_COUNT && counts[was->route] > 0)
+			counts[was->route]--;
+		if (counts[ROUTE_COUNT] > 0)
+			counts[ROUTE_COUNT]--;
+	}
+	if (now->status == CASE_OPEN) {
+		if (now->route >= 0 && now->route < ROUTE_COUNT)
+			counts[now->route]++;
+		counts[ROUTE_COUNT]++;
+	}
+	val[0] = 1;	/* version */
+	for (int i = 0; i <= ROUTE_COUNT; i++)
+		store_put_u64(val + 1 + 8 * i, counts[i]);
+	return store_put(t, TABLE_META, COUNTS_KEY, strlen(COUNTS_KEY), val, sizeof val, 0) < 0 ?
+	    -1 : 0;
+}
+
 /* How one record changes its case's state. */
 static void
 apply_record(struct case_state *cs, const struct record *r)
@@ -128,12 +208,15 @@ apply_record(struct case_state *cs, const struct record *r)
 static int
 update_case(struct store_txn *t, const struct record *r)
 {
-	struct case_state cs = { CASE_OPEN, RECORD_NONE, RECORD_NONE, 0, 0, 0, 0 };
+	struct case_state cs = { CASE_OPEN, RECORD_NONE, RECORD_NONE, 0, 0, 0, 0 }, was;
 	unsigned char state[CASE_STATE_LEN], key[8];
+	uint64_t counts[ROUTE_COUNT + 1];
 	int rc = dlog_case_state(t, r->case_id.p, r->case_id.n, &cs);
 
-	if (rc < 0)
+	/* read before anything moves: a database without stored counts counts its queue */
+	if (rc < 0 || dlog_open_counts(t, counts) < 0)
 		return -1;
+	was = cs;
 	if (rc == 0 && cs.status == CASE_OPEN) {
 		store_put_u64(key, cs.last_seq);
 		if (store_del(t, TABLE_QUEUE, key, 8) < 0)
@@ -148,7 +231,7 @@ update_case(struct store_txn *t, const struct record *r)
 		if (store_put(t, TABLE_QUEUE, key, 8, r->case_id.p, r->case_id.n, STORE_APPEND) < 0)
 			return -1;
 	}
-	return 0;
+	return update_counts(t, counts, rc == 0 ? &was : NULL, &cs);
 }
 
 int

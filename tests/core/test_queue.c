@@ -199,6 +199,54 @@ test_filters(struct store *s)
 	CHECK_EQ(counts[ROUTE_COUNT], 3);
 }
 
+static int
+drop_counts_txn(struct store_txn *t, void *arg)
+{
+	(void)arg;
+	return store_del(t, TABLE_META, "open_counts", 11) < 0 ? -1 : 0;
+}
+
+/* Recounts the queue case by case (as a database from before stored counts would). */
+static void
+recount(struct store *s, unsigned long counted[ROUTE_COUNT + 1])
+{
+	char *cause = NULL;
+
+	CHECK_EQ(store_write(s, drop_counts_txn, NULL, &cause), 0);
+	CHECK_EQ(queue_counts(s, counted, &cause), 0);
+}
+
+/* The counts every append keeps agree with counting the open cases one by one. */
+static void
+test_counts(struct store *s, const struct ruleset *rs)
+{
+	unsigned long stored[ROUTE_COUNT + 1], counted[ROUTE_COUNT + 1];
+	char *cause = NULL;
+
+	CHECK_EQ(queue_counts(s, stored, &cause), 0);
+	recount(s, counted);
+	for (int i = 0; i <= ROUTE_COUNT; i++)
+		CHECK_EQ(stored[i], counted[i]);
+	/* without stored counts, the next append counts the queue first, then keeps them */
+	decide(s, rs, "{\"case_id\":\"Q-5\",\"received\":\"2026-11-24T10:00:00Z\","
+	    "\"consent\":\"given\",\"indicators\":[\"dev.l4_01\"]}", -1);
+	CHECK_EQ(queue_counts(s, stored, &cause), 0);
+	CHECK_EQ(stored[ROUTE_MASH], counted[ROUTE_MASH] + 1);
+	CHECK_EQ(stored[ROUTE_COUNT], counted[ROUTE_COUNT] + 1);
+	/* closing a case, and stepping one down to another route, move it in the counts */
+	if (action_outcome(s, "mgr", "Q-5", OUTCOME_NEEDS_MET, NULL, NULL, &cause) < 0 ||
+	    action_step(s, "mgr", "Q-1", 0, "Stepped down with the family's agreement today.",
+	    NULL, &cause) < 0)
+		fatal("%s", cause);
+	CHECK_EQ(queue_counts(s, stored, &cause), 0);
+	CHECK_EQ(stored[ROUTE_MASH], counted[ROUTE_MASH] - 1);
+	CHECK_EQ(stored[ROUTE_TARGETED_EARLY_HELP], counted[ROUTE_TARGETED_EARLY_HELP] + 1);
+	CHECK_EQ(stored[ROUTE_COUNT], counted[ROUTE_COUNT]);
+	recount(s, counted);
+	for (int i = 0; i <= ROUTE_COUNT; i++)
+		CHECK_EQ(stored[i], counted[i]);
+}
+
 int
 main(void)
 {
@@ -212,6 +260,7 @@ main(void)
 	fill_log(s, rs);
 	test_page(s);
 	test_filters(s);
+	test_counts(s, rs);
 	rules_free(rs);
 	store_close(s);
 	tmpdir_remove(dir);
