@@ -39,6 +39,13 @@ struct queue_filter {
  */
 int queue_page(struct store *s, const struct queue_filter *f, uint64_t before,
     struct queue_row *rows, size_t n, int *more, char **cause);
+/*
+ * The other way: up to n rows matching f newer than `after` (0: from the
+ * oldest), oldest first; *more is set when newer rows follow. The end of the
+ * queue is reached without reading the rows above it.
+ */
+int queue_page_newer(struct store *s, const struct queue_filter *f, uint64_t after,
+    struct queue_row *rows, size_t n, int *more, char **cause);
 /* Open cases per route (and the total), for the status line. */
 int queue_counts(struct store *s, unsigned long counts[ROUTE_COUNT + 1], char **cause);
 /* Whether a MASH decision on a contact received at `received` is overdue at `now`:

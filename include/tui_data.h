@@ -16,7 +16,7 @@ typedef void (*tui_progress_fn)(size_t done, size_t total, void *arg);
 /* The user's role: *has is 0 when the user has none. */
 int tui_data_role(struct store *s, const char *user, enum role *role, int *has, char **cause);
 /* queue_page for struct tui_queue (arg is the store). */
-int tui_data_queue_fetch(void *arg, const struct queue_filter *f, uint64_t before,
+int tui_data_queue_fetch(void *arg, const struct queue_filter *f, uint64_t key, int newer,
     struct queue_row *rows, size_t n, int *more, char **cause);
 /* One case's records, oldest first, and its state; *known is 0 for an unknown case. */
 int tui_data_case(struct store *s, const char *case_id, struct tui_case_entry **e, size_t *n,

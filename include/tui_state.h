@@ -298,8 +298,14 @@ void tui_list_set_count(struct tui_list *l, size_t n, size_t rows);
 
 /* ---- queue ---- */
 
-typedef int (*tui_queue_fetch_fn)(void *arg, const struct queue_filter *f, uint64_t before,
-    struct queue_row *rows, size_t n, int *more, char **cause);
+/*
+ * Reads up to n rows: older than `key` (0: from the newest), newest first, or
+ * with newer set, newer than `key` (0: from the oldest), oldest first; *more
+ * says whether further rows follow in that direction (queue_page and
+ * queue_page_newer).
+ */
+typedef int (*tui_queue_fetch_fn)(void *arg, const struct queue_filter *f, uint64_t key,
+    int newer, struct queue_row *rows, size_t n, int *more, char **cause);
 
 struct tui_queue {
 	tui_queue_fetch_fn fetch;
@@ -317,6 +323,12 @@ struct tui_queue {
 	size_t cursor;			/* in rows */
 	size_t height;			/* rows on screen */
 	size_t position;		/* the top row's place in the whole list */
+	/*
+	 * After End, the place is counted from the bottom instead, without reading
+	 * the rows above: `below` rows follow the page (position is then unknown).
+	 */
+	int from_bottom;
+	size_t below;
 };
 
 void tui_queue_init(struct tui_queue *q, tui_queue_fetch_fn fetch, void *arg);
@@ -331,6 +343,11 @@ int tui_queue_bottom(struct tui_queue *q, char **cause);
 void tui_queue_cycle_route(struct tui_queue *q);
 void tui_queue_cycle_district(struct tui_queue *q);
 const struct queue_row *tui_queue_current(const struct tui_queue *q);
+/*
+ * The cursor's row number (1 = the newest) in a list of `total` rows, or 0
+ * when not known (total 0: not known either, after End with a filter).
+ */
+size_t tui_queue_row_number(const struct tui_queue *q, size_t total);
 /* The filter queue_page is given. */
 void tui_queue_filter(const struct tui_queue *q, struct queue_filter *f);
 /* "3h", "2d 4h", "15d": how long ago a contact came in. */

@@ -13,7 +13,8 @@
 /* What one page read shares with its transaction. */
 struct queue_page_arg {
 	const struct queue_filter *f;
-	uint64_t before;
+	uint64_t before;		/* or, when newer, after */
+	int newer;			/* read towards the newest, oldest first */
 	struct queue_row *rows;
 	size_t n, got;
 	int more;
@@ -226,19 +227,25 @@ queue_read_row(struct store_txn *t, struct queue_page_arg *a, uint64_t seq,
 	return 1;
 }
 
-/* Places the cursor on the newest entry older than `before` (0: the newest). */
+/*
+ * Places the cursor on the newest entry older than `key` (0: the newest), or
+ * with newer, on the oldest entry newer than `key` (0: the oldest).
+ */
 static int
-queue_start(struct store_cursor *c, uint64_t before, struct store_val *k, struct store_val *v)
+queue_start(struct store_cursor *c, uint64_t key, int newer, struct store_val *k,
+    struct store_val *v)
 {
-	unsigned char key[8];
+	unsigned char kb[8];
 	int rc;
 
-	if (before == 0)
-		return store_cursor_move(c, MOVE_LAST, k, v);
-	store_put_u64(key, before);
-	rc = store_cursor_seek(c, key, 8, k, v);
-	if (rc < 0)
-		return -1;
+	if (key == 0)
+		return store_cursor_move(c, newer ? MOVE_FIRST : MOVE_LAST, k, v);
+	if (newer && key == UINT64_MAX)
+		return 1;
+	store_put_u64(kb, newer ? key + 1 : key);
+	rc = store_cursor_seek(c, kb, 8, k, v);
+	if (rc < 0 || newer)
+		return rc;
 	return store_cursor_move(c, rc == 0 ? MOVE_PREV : MOVE_LAST, k, v);
 }
 
@@ -256,8 +263,8 @@ queue_page_txn(struct store_txn *t, void *argp)
 	a->more = 0;
 	if (store_cursor_open(t, TABLE_QUEUE, &c) < 0)
 		return -1;
-	for (rc = queue_start(c, a->before, &k, &v); rc == 0;
-	    rc = store_cursor_move(c, MOVE_PREV, &k, &v)) {
+	for (rc = queue_start(c, a->before, a->newer, &k, &v); rc == 0;
+	    rc = store_cursor_move(c, a->newer ? MOVE_NEXT : MOVE_PREV, &k, &v)) {
 		int got;
 
 		if (k.len != 8)
@@ -282,8 +289,9 @@ queue_page_txn(struct store_txn *t, void *argp)
 	return rc < 0 ? -1 : 0;
 }
 
-int
-queue_page(struct store *s, const struct queue_filter *f, uint64_t before,
+/* Reads one page in either direction (see queue_page and queue_page_newer). */
+static int
+page(struct store *s, const struct queue_filter *f, uint64_t key, int newer,
     struct queue_row *rows, size_t n, int *more, char **cause)
 {
 	static const struct queue_filter none = { -1, NULL, NULL, 0 };
@@ -292,7 +300,8 @@ queue_page(struct store *s, const struct queue_filter *f, uint64_t before,
 
 	memset(&a, 0, sizeof a);
 	a.f = f != NULL ? f : &none;
-	a.before = before;
+	a.before = key;
+	a.newer = newer;
 	a.rows = rows;
 	a.n = n;
 	json_doc_init(&a.doc);
@@ -307,6 +316,20 @@ queue_page(struct store *s, const struct queue_filter *f, uint64_t before,
 	if (more != NULL)
 		*more = rc == 0 && a.more;
 	return rc < 0 ? -1 : (int)a.got;
+}
+
+int
+queue_page(struct store *s, const struct queue_filter *f, uint64_t before,
+    struct queue_row *rows, size_t n, int *more, char **cause)
+{
+	return page(s, f, before, 0, rows, n, more, cause);
+}
+
+int
+queue_page_newer(struct store *s, const struct queue_filter *f, uint64_t after,
+    struct queue_row *rows, size_t n, int *more, char **cause)
+{
+	return page(s, f, after, 1, rows, n, more, cause);
 }
 
 static int

@@ -42,10 +42,11 @@ tui_data_role(struct store *s, const char *user, enum role *role, int *has, char
 }
 
 int
-tui_data_queue_fetch(void *arg, const struct queue_filter *f, uint64_t before,
+tui_data_queue_fetch(void *arg, const struct queue_filter *f, uint64_t key, int newer,
     struct queue_row *rows, size_t n, int *more, char **cause)
 {
-	return queue_page(arg, f, before, rows, n, more, cause);
+	return newer ? queue_page_newer(arg, f, key, rows, n, more, cause) :
+	    queue_page(arg, f, key, rows, n, more, cause);
 }
 
 /* ---- one case ---- */

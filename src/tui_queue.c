@@ -123,12 +123,22 @@ draw_row(struct tui_app *a, const struct cols *c, int y, const struct queue_row 
 	tui_text(a, y, c->flags, 3, flags, selected ? base : tui_attr(a, C_AMBER), 0);
 }
 
+/* How many rows the queue's list has, when the stored counts say (0: not known). */
+static size_t
+queue_total(const struct tui_app *a, const struct tui_queue *q)
+{
+	if (!a->counts_ok || q->district >= 0 || q->search[0] != '\0' || q->awaiting)
+		return 0;
+	return (size_t)a->counts[q->route >= 0 ? q->route : ROUTE_COUNT];
+}
+
 static void
 draw_counts(struct tui_app *a)
 {
 	const struct tui_queue *q = &a->queue;
 	int y = a->rows - 3, x = 0;
 	char pos[64];
+	size_t row;
 
 	tui_fill(a, y, 0, a->cols, tui_attr(a, C_DIM));
 	if (a->counts_stale && !a->counts_ok)
@@ -142,12 +152,13 @@ draw_counts(struct tui_app *a)
 			    tui_route_short(r), a->counts[r]);
 		}
 	}
-	if (q->nrows > 0)
-		snprintf(pos, sizeof pos, "row %zu%s", q->position + q->cursor + 1,
-		    q->more ? "" : " (end)");
+	if (q->nrows > 0 && (row = tui_queue_row_number(q, queue_total(a, q))) > 0)
+		snprintf(pos, sizeof pos, "row %zu%s", row, q->more ? "" : " (end)");
+	else if (q->nrows > 0)
+		snprintf(pos, sizeof pos, "%zu from the end", q->below + q->nrows - q->cursor);
 	else
 		snprintf(pos, sizeof pos, "no rows");
-	tui_text(a, y, a->cols - 16, 16, pos, tui_attr(a, C_DIM), 0);
+	tui_text(a, y, a->cols - 20, 20, pos, tui_attr(a, C_DIM), 0);
 }
 
 static void

@@ -721,7 +721,7 @@ queue_fetch(struct tui_queue *q, uint64_t before, char **cause)
 		q->rows = xreallocarray(q->rows, q->cap, sizeof *q->rows);
 	}
 	tui_queue_filter(q, &f);
-	got = q->fetch(q->fetch_arg, &f, before, q->rows, q->height, &q->more, cause);
+	got = q->fetch(q->fetch_arg, &f, before, 0, q->rows, q->height, &q->more, cause);
 	if (got < 0)
 		return -1;
 	q->nrows = (size_t)got;
@@ -735,10 +735,11 @@ tui_queue_reload(struct tui_queue *q, size_t height, char **cause)
 	if (queue_fetch(q, q->before, cause) < 0)
 		return -1;
 	/* everything above the page went (closed cases): start from the newest */
-	if (q->nrows == 0 && q->nanchors > 0) {
+	if (q->nrows == 0 && (q->nanchors > 0 || q->from_bottom)) {
 		q->nanchors = 0;
 		q->before = 0;
 		q->position = 0;
+		q->from_bottom = 0;
 		if (queue_fetch(q, 0, cause) < 0)
 			return -1;
 	}
@@ -754,6 +755,7 @@ tui_queue_restart(struct tui_queue *q, char **cause)
 	q->before = 0;
 	q->cursor = 0;
 	q->position = 0;
+	q->from_bottom = 0;
 	return tui_queue_reload(q, q->height, cause);
 }
 
@@ -786,20 +788,54 @@ queue_scroll_down(struct tui_queue *q, size_t k, char **cause)
 		return queue_fetch(q, before, cause) < 0 ? -1 : 0;
 	}
 	q->position += k;
+	q->below -= q->from_bottom && q->below >= k ? k : 0;
 	return 0;
 }
 
+/*
+ * Above a page reached by End there are no anchors: reads the k rows newer
+ * than the top row instead, and starts the page at the newest of them.
+ */
+static int
+queue_scroll_up_unanchored(struct tui_queue *q, size_t k, char **cause)
+{
+	struct queue_filter f;
+	struct queue_row *newer = xcalloc(k, sizeof *newer);
+	int got, more = 0;
+
+	tui_queue_filter(q, &f);
+	got = q->fetch(q->fetch_arg, &f, q->rows[0].seq, 1, newer, k, &more, cause);
+	if (got > 0 && !more) {
+		free(newer);	/* the top of the list is within reach: from the newest */
+		return tui_queue_restart(q, cause);
+	}
+	if (got > 0) {
+		q->before = newer[got - 1].seq + 1;
+		q->below += (size_t)got;
+	}
+	free(newer);
+	if (got < 0)
+		return -1;
+	return got > 0 ? queue_fetch(q, q->before, cause) : 0;
+}
+
+/* Scrolls up by k rows: back along the anchors, then (after End) beyond them. */
 static int
 queue_scroll_up(struct tui_queue *q, size_t k, char **cause)
 {
-	if (k > q->nanchors)
-		k = q->nanchors;
-	if (k == 0)
-		return 0;
-	q->nanchors -= k;
-	q->before = q->anchors[q->nanchors];
-	q->position -= k;
-	return queue_fetch(q, q->before, cause);
+	size_t back = k > q->nanchors ? q->nanchors : k;
+
+	if (back > 0) {
+		q->nanchors -= back;
+		q->before = q->anchors[q->nanchors];
+		q->position -= q->from_bottom ? 0 : back;
+		q->below += q->from_bottom ? back : 0;
+		if (queue_fetch(q, q->before, cause) < 0)
+			return -1;
+	}
+	if (k > back && q->from_bottom && q->nrows > 0)
+		return queue_scroll_up_unanchored(q, k - back, cause);
+	return 0;
 }
 
 int
@@ -847,20 +883,47 @@ tui_queue_top(struct tui_queue *q, char **cause)
 	return tui_queue_restart(q, cause);
 }
 
-/* Pages down to the end, remembering the way back. */
+/*
+ * Goes to the end: the oldest page read from the oldest side, so that
+ * nothing above it is read (scrolling back up reads newer rows as it goes).
+ */
 int
 tui_queue_bottom(struct tui_queue *q, char **cause)
 {
-	while (q->more) {
-		size_t before = q->position;
+	struct queue_filter f;
+	struct queue_row *oldest;
+	int got, newer = 0;
 
-		if (queue_scroll_down(q, q->nrows, cause) < 0)
-			return -1;
-		if (q->position == before)
-			break;
+	if (!q->more) {
+		q->cursor = q->nrows > 0 ? q->nrows - 1 : 0;
+		return 0;
 	}
+	oldest = xcalloc(q->height, sizeof *oldest);
+	tui_queue_filter(q, &f);
+	got = q->fetch(q->fetch_arg, &f, 0, 1, oldest, q->height, &newer, cause);
+	if (got <= 0) {
+		free(oldest);
+		return got < 0 ? -1 : tui_queue_restart(q, cause);
+	}
+	q->nanchors = 0;
+	q->from_bottom = 1;
+	q->below = 0;
+	q->before = oldest[got - 1].seq + 1;	/* the page starts at its newest row */
+	free(oldest);
+	if (queue_fetch(q, q->before, cause) < 0)
+		return -1;
 	q->cursor = q->nrows > 0 ? q->nrows - 1 : 0;
 	return 0;
+}
+
+size_t
+tui_queue_row_number(const struct tui_queue *q, size_t total)
+{
+	if (!q->from_bottom)
+		return q->position + q->cursor + 1;
+	if (total == 0 || total < q->below + q->nrows)
+		return 0;
+	return total - q->below - q->nrows + q->cursor + 1;
 }
 
 void

@@ -606,11 +606,44 @@ test_outcome_signoff(void)
 struct fake_queue {
 	uint64_t top;		/* rows have keys top, top-1, ..., 1 */
 	int calls;
+	size_t rows_read_newer;	/* by the last read towards the newest */
 };
 
+static void
+fake_row(struct queue_row *row, uint64_t k)
+{
+	memset(row, 0, sizeof *row);
+	row->seq = k;
+	row->route = (int)(k % ROUTE_COUNT);
+	snprintf(row->case_id, sizeof row->case_id, "C-%llu", (unsigned long long)k);
+}
+
+/* Rows newer than `after`, oldest first. */
 static int
-fake_fetch(void *arg, const struct queue_filter *f, uint64_t before, struct queue_row *rows,
-    size_t n, int *more, char **cause)
+fake_fetch_newer(struct fake_queue *q, const struct queue_filter *f, uint64_t after,
+    struct queue_row *rows, size_t n, int *more)
+{
+	uint64_t k = after + 1;
+	size_t got = 0;
+
+	q->rows_read_newer = 0;
+	for (; k <= q->top && got < n; k++)
+		if (f->route < 0 || (int)(k % ROUTE_COUNT) == f->route) {
+			fake_row(&rows[got++], k);
+			q->rows_read_newer++;
+		}
+	*more = 0;
+	for (; k <= q->top; k++)
+		if (f->route < 0 || (int)(k % ROUTE_COUNT) == f->route) {
+			*more = 1;
+			break;
+		}
+	return (int)got;
+}
+
+static int
+fake_fetch(void *arg, const struct queue_filter *f, uint64_t before, int newer,
+    struct queue_row *rows, size_t n, int *more, char **cause)
 {
 	struct fake_queue *q = arg;
 	uint64_t k = before == 0 ? q->top : before - 1;
@@ -618,14 +651,12 @@ fake_fetch(void *arg, const struct queue_filter *f, uint64_t before, struct queu
 
 	(void)cause;
 	q->calls++;
+	if (newer)
+		return fake_fetch_newer(q, f, before, rows, n, more);
 	for (; k >= 1 && got < n; k--) {
 		if (f->route >= 0 && (int)(k % ROUTE_COUNT) != f->route)
 			continue;
-		memset(&rows[got], 0, sizeof rows[got]);
-		rows[got].seq = k;
-		rows[got].route = (int)(k % ROUTE_COUNT);
-		snprintf(rows[got].case_id, sizeof rows[got].case_id, "C-%llu", (unsigned long long)k);
-		got++;
+		fake_row(&rows[got++], k);
 	}
 	*more = 0;
 	for (; k >= 1; k--)
@@ -639,7 +670,7 @@ fake_fetch(void *arg, const struct queue_filter *f, uint64_t before, struct queu
 static void
 test_queue(void)
 {
-	struct fake_queue fq = { 100, 0 };
+	struct fake_queue fq = { 100, 0, 0 };
 	struct tui_queue q;
 	char *cause = NULL;
 
@@ -669,15 +700,32 @@ test_queue(void)
 	CHECK_EQ(q.position, 0);
 	tui_queue_move(&q, -5, &cause);
 	CHECK_EQ(tui_queue_current(&q)->seq, 100);
-	/* the bottom, and the top again */
+	/* the bottom, read from the oldest side: one page, nothing above it */
+	fq.calls = 0;
 	CHECK_EQ(tui_queue_bottom(&q, &cause), 0);
 	CHECK_EQ(tui_queue_current(&q)->seq, 1);
 	CHECK(!q.more);
-	CHECK_EQ(q.position + q.cursor, 99);
+	CHECK(fq.calls <= 2);
+	CHECK_EQ(fq.rows_read_newer, 10);
+	CHECK_EQ(tui_queue_row_number(&q, 100), 100);
+	CHECK_EQ(tui_queue_row_number(&q, 0), 0);	/* not known without the total */
 	tui_queue_move(&q, 5, &cause);
 	CHECK_EQ(tui_queue_current(&q)->seq, 1);
+	/* and back up past the page, reading only the rows above it */
 	tui_queue_move(&q, -12, &cause);
 	CHECK_EQ(tui_queue_current(&q)->seq, 13);
+	CHECK_EQ(fq.rows_read_newer, 3);
+	CHECK_EQ(tui_queue_row_number(&q, 100), 88);
+	tui_queue_move(&q, 1, &cause);
+	CHECK_EQ(tui_queue_current(&q)->seq, 12);
+	tui_queue_move(&q, 12, &cause);			/* down again, to the end */
+	CHECK_EQ(tui_queue_current(&q)->seq, 1);
+	CHECK(!q.more);
+	tui_queue_move(&q, -95, &cause);		/* up to within reach of the top */
+	tui_queue_move(&q, -10, &cause);
+	CHECK_EQ(tui_queue_current(&q)->seq, 100);
+	CHECK_EQ(tui_queue_row_number(&q, 100), 1);
+	CHECK(!q.from_bottom);
 	CHECK_EQ(tui_queue_top(&q, &cause), 0);
 	CHECK_EQ(tui_queue_current(&q)->seq, 100);
 	/* only the rows on screen are read */
