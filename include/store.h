@@ -83,6 +83,14 @@ int store_cursor_move(struct store_cursor *c, enum store_move m, struct store_va
 int store_cursor_seek(struct store_cursor *c, const void *key, size_t klen,
     struct store_val *keyout, struct store_val *val);
 
+/*
+ * Lets go of the database pages this process has mapped in so far: they stay
+ * in the kernel's page cache and come back on the next touch, so pointers
+ * into them stay valid. Long scans call it now and then, so that reading a
+ * million records does not leave the whole file resident in this process.
+ */
+void store_release_pages(struct store_txn *t);
+
 /* Entries in a table (from LMDB's own statistics). */
 int store_count(struct store_txn *t, enum store_table tab, size_t *out);
 

@@ -361,7 +361,7 @@ dlog_case_last_decision(struct store_txn *t, const char *case_id, size_t len, ui
 	return rc;
 }
 
-#define SCAN_CHUNK 65536
+#define SCAN_CHUNK 16384	/* records a read transaction; pages let go after each */
 
 #define KEY_MAX 511		/* LMDB's longest key */
 
@@ -416,6 +416,7 @@ scan_chunk(struct store_txn *t, void *argp)
 		a->resume_after = 1;
 	}
 	store_cursor_close(c);
+	store_release_pages(t);
 	if (rc < 0)
 		return -1;
 	if (rc == 1)

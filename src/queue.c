@@ -9,12 +9,14 @@
 
 #define DAY 86400
 #define QUEUE_LOOKAHEAD 1000	/* entries read past a full page to tell if more match */
+#define QUEUE_RELEASE_EVERY 4096	/* entries between letting go of mapped pages */
 
 /* What one page read shares with its transaction. */
 struct queue_page_arg {
 	const struct queue_filter *f;
 	uint64_t before;		/* or, when newer, after */
 	int newer;			/* read towards the newest, oldest first */
+	size_t scanned;			/* entries read, matching or not */
 	struct queue_row *rows;
 	size_t n, got;
 	int more;
@@ -273,6 +275,8 @@ queue_page_txn(struct store_txn *t, void *argp)
 			a->more = 1;	/* not known without reading further: say so */
 			break;
 		}
+		if (++a->scanned % QUEUE_RELEASE_EVERY == 0)
+			store_release_pages(t);		/* a search through a million contacts */
 		got = queue_read_row(t, a, store_get_u64(k.data), &v,
 		    a->got < a->n ? &a->rows[a->got] : &spare);
 		if (got < 0) {

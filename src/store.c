@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -529,4 +531,36 @@ store_count(struct store_txn *t, enum store_table tab, size_t *out)
 		return txn_error(t, rc);
 	*out = st.ms_entries;
 	return 0;
+}
+
+/* Drops this process's mapping of the pages of the file behind fd (see store.h). */
+static void
+release_file_pages(int fd)
+{
+	struct stat st;
+	char line[512];
+	FILE *fp;
+
+	if (fstat(fd, &st) < 0 || (fp = fopen("/proc/self/maps", "re")) == NULL)
+		return;
+	/* LMDB keeps the map's address to itself: find it by the file's device and inode */
+	while (fgets(line, sizeof line, fp) != NULL) {
+		unsigned long start, end, ino;
+		unsigned int major, minor;
+
+		if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &start, &end, &major, &minor, &ino) == 5 &&
+		    ino == (unsigned long)st.st_ino && makedev(major, minor) == st.st_dev)
+			(void)madvise((void *)start, end - start, MADV_DONTNEED);
+	}
+	fclose(fp);
+}
+
+void
+store_release_pages(struct store_txn *t)
+{
+	mdb_filehandle_t fd;
+
+	/* no MDB_WRITEMAP: the map is a read-only view of the file, safe to drop */
+	if (mdb_env_get_fd(t->s->env, &fd) == 0)
+		release_file_pages(fd);
 }
