@@ -37,6 +37,23 @@ int dlog_get(struct store_txn *t, uint64_t seq, struct record *r, char **cause);
 /* 0 with the state, 1 if the case is unknown. */
 int dlog_case_state(struct store_txn *t, const char *case_id, size_t len, struct case_state *cs);
 /*
+ * One entry of the queue of open cases: its case id and, so that the route
+ * and sign-off filters need not look each case up, a copy of its route and
+ * whether it awaits sign-off (has_state is 0 for entries written before
+ * the copy was kept, whose value is the case id alone).
+ */
+struct queue_entry {
+	const char *id;
+	size_t len;
+	int has_state;
+	int route;			/* or RECORD_NONE */
+	int awaiting;
+};
+
+/* Reads a queue value; -1 if it is malformed. */
+int dlog_queue_entry(const struct store_val *v, struct queue_entry *e);
+
+/*
  * Open cases per route (counts[ROUTE_COUNT]: all open cases), kept in the
  * metadata beside the queue by every append, so reading them costs one
  * lookup, not one per open case. A database written before they were kept

@@ -83,6 +83,49 @@ dlog_case_state(struct store_txn *t, const char *case_id, size_t len, struct cas
 	return 0;
 }
 
+/*
+ * A queue value: NUL (no case id starts with one), a version byte, the
+ * route (0xff: none), whether it awaits sign-off, then the case id.
+ */
+#define QUEUE_HEAD 4
+
+int
+dlog_queue_entry(const struct store_val *v, struct queue_entry *e)
+{
+	const unsigned char *p = v->data;
+
+	memset(e, 0, sizeof *e);
+	e->route = RECORD_NONE;
+	if (v->len > 0 && p[0] != '\0') {	/* the case id alone */
+		e->id = v->data;
+		e->len = v->len;
+		return 0;
+	}
+	if (v->len <= QUEUE_HEAD || p[1] != 1)
+		return -1;
+	e->has_state = 1;
+	e->route = p[2] == 0xff ? RECORD_NONE : p[2];
+	e->awaiting = p[3] != 0;
+	e->id = (const char *)p + QUEUE_HEAD;
+	e->len = v->len - QUEUE_HEAD;
+	return 0;
+}
+
+/* Writes the queue entry of an open case. */
+static int
+put_queue_entry(struct store_txn *t, const struct case_state *cs, const struct record *r)
+{
+	unsigned char key[8], val[QUEUE_HEAD + CASE_ID_MAX];
+
+	val[0] = '\0';
+	val[1] = 1;	/* version */
+	val[2] = cs->route >= 0 && cs->route < ROUTE_COUNT ? (unsigned char)cs->route : 0xff;
+	val[3] = cs->awaiting_signoff != 0;
+	memcpy(val + QUEUE_HEAD, r->case_id.p, r->case_id.n);
+	store_put_u64(key, cs->last_seq);
+	return store_put(t, TABLE_QUEUE, key, 8, val, QUEUE_HEAD + r->case_id.n, STORE_APPEND);
+}
+
 /* The metadata key of the open-case counts: a version byte, then 8-byte big-endian counts. */
 #define COUNTS_KEY "open_counts"
 #define COUNTS_LEN (1 + 8 * (ROUTE_COUNT + 1))
@@ -100,7 +143,9 @@ count_open_cases(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
 	for (rc = store_cursor_move(c, MOVE_FIRST, &k, &v); rc == 0;
 	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v)) {
 		struct case_state cs;
-		int got = dlog_case_state(t, v.data, v.len, &cs);
+		struct queue_entry e;
+		int got = dlog_queue_entry(&v, &e) < 0 ? store_fail(t, "damaged queue entry") :
+		    dlog_case_state(t, e.id, e.len, &cs);
 
 		if (got < 0) {
 			rc = -1;
@@ -226,11 +271,8 @@ update_case(struct store_txn *t, const struct record *r)
 	encode_state(&cs, state);
 	if (store_put(t, TABLE_CASES, r->case_id.p, r->case_id.n, state, sizeof state, 0) < 0)
 		return -1;
-	if (cs.status == CASE_OPEN) {
-		store_put_u64(key, cs.last_seq);
-		if (store_put(t, TABLE_QUEUE, key, 8, r->case_id.p, r->case_id.n, STORE_APPEND) < 0)
-			return -1;
-	}
+	if (cs.status == CASE_OPEN && put_queue_entry(t, &cs, r) < 0)
+		return -1;
 	return update_counts(t, counts, rc == 0 ? &was : NULL, &cs);
 }
 

@@ -206,6 +206,49 @@ drop_counts_txn(struct store_txn *t, void *arg)
 	return store_del(t, TABLE_META, "open_counts", 11) < 0 ? -1 : 0;
 }
 
+struct old_entry {
+	uint64_t seq;
+	const char *id;
+};
+
+static int
+put_old_entry_txn(struct store_txn *t, void *arg)
+{
+	const struct old_entry *e = arg;
+	unsigned char key[8];
+
+	store_put_u64(key, e->seq);
+	return store_put(t, TABLE_QUEUE, key, 8, e->id, strlen(e->id), 0) < 0 ? -1 : 0;
+}
+
+/* A queue entry of an older database (the case id alone) still reads, and filters. */
+static void
+test_old_entries(struct store *s)
+{
+	struct queue_filter f = { -1, NULL, NULL, 0 };
+	struct queue_row rows[8];
+	struct old_entry e;
+	char *cause = NULL;
+	int more, n = queue_page(s, &f, 0, rows, 8, &more, &cause);
+
+	CHECK_EQ(n, 3);
+	e.seq = rows[1].seq;
+	e.id = "Q-3";
+	CHECK_STR(rows[1].case_id, "Q-3");
+	CHECK_EQ(store_write(s, put_old_entry_txn, &e, &cause), 0);
+	n = queue_page(s, &f, 0, rows, 8, &more, &cause);
+	CHECK_EQ(n, 3);
+	CHECK_STR(rows[1].case_id, "Q-3");
+	CHECK_EQ(rows[1].route, ROUTE_EARLY_HELP_UNIT);
+	CHECK(rows[1].awaiting_signoff);
+	f.awaiting_signoff = 1;		/* answered from the case state instead */
+	CHECK_EQ(queue_page(s, &f, 0, rows, 8, &more, &cause), 1);
+	CHECK_STR(rows[0].case_id, "Q-3");
+	f.awaiting_signoff = 0;
+	f.route = ROUTE_MASH;		/* the new entries answer from their copy */
+	CHECK_EQ(queue_page(s, &f, 0, rows, 8, &more, &cause), 2);
+}
+
 /* Recounts the queue case by case (as a database from before stored counts would). */
 static void
 recount(struct store *s, unsigned long counted[ROUTE_COUNT + 1])
@@ -260,6 +303,7 @@ main(void)
 	fill_log(s, rs);
 	test_page(s);
 	test_filters(s);
+	test_old_entries(s);
 	test_counts(s, rs);
 	rules_free(rs);
 	store_close(s);
