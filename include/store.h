@@ -18,7 +18,8 @@ enum store_table {
 	TABLE_USERS,		/* OS user name -> role */
 	TABLE_CHECKPOINTS,	/* 8-byte sequence -> head hash at that sequence */
 	TABLE_DRAFTS,		/* user, NUL, draft id -> unfinished intake form */
-	TABLE_QUEUE,		/* open cases: 8-byte sequence of their latest record -> case id */
+	TABLE_QUEUE,		/* open cases: 8-byte sequence of their latest record -> case id;
+				   and the open counts per route, under one 9-byte key */
 	TABLE_COUNT
 };
 

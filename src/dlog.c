@@ -123,11 +123,19 @@ put_queue_entry(struct store_txn *t, const struct case_state *cs, const struct r
 	val[3] = cs->awaiting_signoff != 0;
 	memcpy(val + QUEUE_HEAD, r->case_id.p, r->case_id.n);
 	store_put_u64(key, cs->last_seq);
-	return store_put(t, TABLE_QUEUE, key, 8, val, QUEUE_HEAD + r->case_id.n, STORE_APPEND);
+	/* not STORE_APPEND: the counts' key sorts after it */
+	return store_put(t, TABLE_QUEUE, key, 8, val, QUEUE_HEAD + r->case_id.n, 0);
 }
 
-/* The metadata key of the open-case counts: a version byte, then 8-byte big-endian counts. */
-#define COUNTS_KEY "open_counts"
+/*
+ * The open-case counts live in the queue table under a 9-byte key that sorts
+ * after every 8-byte entry, so they share the leaf page each new entry is
+ * added to: keeping them costs a decision no extra page. Value: a version
+ * byte, then 8-byte big-endian counts.
+ */
+static const unsigned char counts_key[9] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 'c',
+};
 #define COUNTS_LEN (1 + 8 * (ROUTE_COUNT + 1))
 
 /* Counts the open cases by reading each one's state (databases from before the counts). */
@@ -144,7 +152,11 @@ count_open_cases(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
 	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v)) {
 		struct case_state cs;
 		struct queue_entry e;
-		int got = dlog_queue_entry(&v, &e) < 0 ? store_fail(t, "damaged queue entry") :
+		int got;
+
+		if (k.len != 8)
+			continue;	/* the counts themselves */
+		got = dlog_queue_entry(&v, &e) < 0 ? store_fail(t, "damaged queue entry") :
 		    dlog_case_state(t, e.id, e.len, &cs);
 
 		if (got < 0) {
@@ -163,7 +175,7 @@ int
 dlog_open_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
 {
 	struct store_val v;
-	int rc = store_get(t, TABLE_META, COUNTS_KEY, strlen(COUNTS_KEY), &v);
+	int rc = store_get(t, TABLE_QUEUE, counts_key, sizeof counts_key, &v);
 	const unsigned char *p = v.data;
 
 	memset(counts, 0, (ROUTE_COUNT + 1) * sizeof counts[0]);
@@ -204,7 +216,7 @@ update_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1],
 	val[0] = 1;	/* version */
 	for (int i = 0; i <= ROUTE_COUNT; i++)
 		store_put_u64(val + 1 + 8 * i, counts[i]);
-	return store_put(t, TABLE_META, COUNTS_KEY, strlen(COUNTS_KEY), val, sizeof val, 0) < 0 ?
+	return store_put(t, TABLE_QUEUE, counts_key, sizeof counts_key, val, sizeof val, 0) < 0 ?
 	    -1 : 0;
 }
 

@@ -203,7 +203,9 @@ static int
 drop_counts_txn(struct store_txn *t, void *arg)
 {
 	(void)arg;
-	return store_del(t, TABLE_META, "open_counts", 11) < 0 ? -1 : 0;
+	static const unsigned char key[9] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 'c' };
+
+	return store_del(t, TABLE_QUEUE, key, sizeof key) < 0 ? -1 : 0;
 }
 
 struct old_entry {
