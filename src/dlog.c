@@ -470,7 +470,8 @@ scan_chunk(struct store_txn *t, void *argp)
 		a->resume_after = 1;
 	}
 	store_cursor_close(c);
-	store_release_pages(t);
+	if (n == SCAN_CHUNK)
+		store_release_pages(t);	/* a long scan: more chunks to come */
 	if (rc < 0)
 		return -1;
 	if (rc == 1)
