@@ -658,7 +658,8 @@ def run(fd, tmp, tm, env):
             break
         tm.keys("NPage")
         try:
-            prev = tm.wait(lambda x, p=s: x != p, 3.0, "the next queue page")
+            # generous: under load (an ASan build beside other work) a page can take seconds
+            prev = tm.wait(lambda x, p=s: x != p, 15.0, "the next queue page")
         except TimeoutError:
             break
     queue_seen = {k for k, v in chk.seen.items() if "queue" in v}
