@@ -171,8 +171,9 @@ count_open_cases(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
 	return rc < 0 ? -1 : 0;
 }
 
-int
-dlog_open_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
+/* The stored counts (0), or counted from the queue when none are stored (1); -1 on error. */
+static int
+load_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
 {
 	struct store_val v;
 	int rc = store_get(t, TABLE_QUEUE, counts_key, sizeof counts_key, &v);
@@ -182,7 +183,7 @@ dlog_open_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
 	if (rc < 0)
 		return -1;
 	if (rc == 1)
-		return count_open_cases(t, counts);
+		return count_open_cases(t, counts) < 0 ? -1 : 1;
 	if (v.len != COUNTS_LEN || p[0] != 1)
 		return store_fail(t, "damaged open-case counts");
 	for (int i = 0; i <= ROUTE_COUNT; i++)
@@ -190,18 +191,25 @@ dlog_open_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
 	return 0;
 }
 
+int
+dlog_open_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
+{
+	return load_counts(t, counts) < 0 ? -1 : 0;
+}
+
 /*
  * Moves one case out of the counts (read before anything moved in this
  * append) as it was, or NULL if it is new, and into them as it is now.
  */
 static int
-update_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1],
+update_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1], int counted,
     const struct case_state *was, const struct case_state *now)
 {
 	unsigned char val[COUNTS_LEN];
 
-	if (was != NULL && was->status == now->status && was->route == now->route)
-		return 0;	/* nothing moves: no page written */
+	/* nothing moves: no page written, unless the counts were just counted, not stored */
+	if (!counted && was != NULL && was->status == now->status && was->route == now->route)
+		return 0;
 	if (was != NULL && was->status == CASE_OPEN) {
 		if (was->route >= 0 && was->route < ROUTE_COUNT && counts[was->route] > 0)
 			counts[was->route]--;
@@ -268,10 +276,10 @@ update_case(struct store_txn *t, const struct record *r)
 	struct case_state cs = { CASE_OPEN, RECORD_NONE, RECORD_NONE, 0, 0, 0, 0 }, was;
 	unsigned char state[CASE_STATE_LEN], key[8];
 	uint64_t counts[ROUTE_COUNT + 1];
-	int rc = dlog_case_state(t, r->case_id.p, r->case_id.n, &cs);
+	int rc = dlog_case_state(t, r->case_id.p, r->case_id.n, &cs), counted;
 
 	/* read before anything moves: a database without stored counts counts its queue */
-	if (rc < 0 || dlog_open_counts(t, counts) < 0)
+	if (rc < 0 || (counted = load_counts(t, counts)) < 0)
 		return -1;
 	was = cs;
 	if (rc == 0 && cs.status == CASE_OPEN) {
@@ -285,7 +293,7 @@ update_case(struct store_txn *t, const struct record *r)
 		return -1;
 	if (cs.status == CASE_OPEN && put_queue_entry(t, &cs, r) < 0)
 		return -1;
-	return update_counts(t, counts, rc == 0 ? &was : NULL, &cs);
+	return update_counts(t, counts, counted, rc == 0 ? &was : NULL, &cs);
 }
 
 int
