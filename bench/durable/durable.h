@@ -15,8 +15,9 @@
 struct loop_args {
 	const char *prog;
 	const char *dir;	/* a fresh directory, created if missing */
-	unsigned long n;	/* records, each committed durably on its own */
+	unsigned long n;	/* records */
 	size_t size;		/* bytes per record */
+	unsigned long per_commit;	/* records per durable commit: 1 unless a loop takes more */
 };
 
 static inline void
@@ -41,16 +42,26 @@ loop_check_empty(const struct loop_args *a)
 	closedir(d);
 }
 
-/* Parses DIR N SIZE; the directory is created (0700) if missing, and must be empty. */
+/*
+ * Parses DIR N SIZE, and PER_COMMIT after them if the loop takes it (batched);
+ * the directory is created (0700) if missing, and must be empty.
+ */
 static inline void
-loop_parse(struct loop_args *a, int argc, char **argv)
+loop_parse_batched(struct loop_args *a, int argc, char **argv, int batched)
 {
 	char *end;
 
 	a->prog = argv[0];
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s DIR RECORDS RECORD_BYTES\n", argv[0]);
+	a->per_commit = 1;
+	if (argc != 4 && !(batched && argc == 5)) {
+		fprintf(stderr, "usage: %s DIR RECORDS RECORD_BYTES%s\n", argv[0],
+		    batched ? " [PER_COMMIT]" : "");
 		exit(2);
+	}
+	if (argc == 5) {
+		a->per_commit = strtoul(argv[4], &end, 10);
+		if (*end != '\0' || argv[4][0] == '-' || a->per_commit == 0)
+			loop_die(a, argv[4], "PER_COMMIT must be a positive integer");
 	}
 	a->dir = argv[1];
 	a->n = strtoul(argv[2], &end, 10);
@@ -62,6 +73,12 @@ loop_parse(struct loop_args *a, int argc, char **argv)
 	if (mkdir(a->dir, 0700) < 0 && errno != EEXIST)
 		loop_die(a, a->dir, strerror(errno));
 	loop_check_empty(a);
+}
+
+static inline void
+loop_parse(struct loop_args *a, int argc, char **argv)
+{
+	loop_parse_batched(a, argc, argv, 0);
 }
 
 static inline void
@@ -97,12 +114,18 @@ now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The one line every loop prints: the driver script reads "commits/s". */
+/* The one line every loop prints: the driver script reads "commits/s" (or "records/s"). */
 static inline void
 loop_report(const struct loop_args *a, const char *what, double seconds)
 {
-	printf("%s: %lu records of %zu bytes, one durable commit each, in %.6f s: %.0f commits/s\n",
-	    what, a->n, a->size, seconds, seconds > 0 ? (double)a->n / seconds : 0.0);
+	double rate = seconds > 0 ? (double)a->n / seconds : 0.0;
+
+	if (a->per_commit == 1)
+		printf("%s: %lu records of %zu bytes, one durable commit each, in %.6f s: "
+		    "%.0f commits/s\n", what, a->n, a->size, seconds, rate);
+	else
+		printf("%s: %lu records of %zu bytes, %lu to a durable commit, in %.6f s: "
+		    "%.0f records/s\n", what, a->n, a->size, a->per_commit, seconds, rate);
 }
 
 #endif
