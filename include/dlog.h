@@ -6,10 +6,16 @@
 #include "rules.h"
 #include "store.h"
 
-/* The newest record: its sequence number (0 when the log is empty) and hash. */
+/*
+ * The newest record: its sequence number (0 when the log is empty) and hash;
+ * and, once an append in this transaction has read them, the open-case counts
+ * as stored (by route, then all), so that later appends need not read them again.
+ */
 struct dlog_head {
 	uint64_t seq;
 	unsigned char hash[DIGEST_LEN];
+	int counts_read;
+	uint64_t counts[ROUTE_COUNT + 1];
 };
 
 enum case_status { CASE_OPEN, CASE_CLOSED };

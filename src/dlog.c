@@ -271,16 +271,20 @@ apply_record(struct case_state *cs, const struct record *r)
 
 /* Keeps the case state and the queue of open cases in step with a new record. */
 static int
-update_case(struct store_txn *t, const struct record *r)
+update_case(struct store_txn *t, struct dlog_head *head, const struct record *r)
 {
 	struct case_state cs = { CASE_OPEN, RECORD_NONE, RECORD_NONE, 0, 0, 0, 0 }, was;
 	unsigned char state[CASE_STATE_LEN], key[8];
-	uint64_t counts[ROUTE_COUNT + 1];
-	int rc = dlog_case_state(t, r->case_id.p, r->case_id.n, &cs), counted;
+	int rc = dlog_case_state(t, r->case_id.p, r->case_id.n, &cs), counted = 0;
 
 	/* read before anything moves: a database without stored counts counts its queue */
-	if (rc < 0 || (counted = load_counts(t, counts)) < 0)
+	if (rc < 0)
 		return -1;
+	if (!head->counts_read) {
+		if ((counted = load_counts(t, head->counts)) < 0)
+			return -1;
+		head->counts_read = 1;
+	}
 	was = cs;
 	if (rc == 0 && cs.status == CASE_OPEN) {
 		store_put_u64(key, cs.last_seq);
@@ -293,7 +297,7 @@ update_case(struct store_txn *t, const struct record *r)
 		return -1;
 	if (cs.status == CASE_OPEN && put_queue_entry(t, &cs, r) < 0)
 		return -1;
-	return update_counts(t, counts, counted, rc == 0 ? &was : NULL, &cs);
+	return update_counts(t, head->counts, counted, rc == 0 ? &was : NULL, &cs);
 }
 
 int
@@ -317,7 +321,7 @@ dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struc
 	store_put_u64(ikey + r->case_id.n + 1, r->seq);
 	if (store_put(t, TABLE_CASES, ikey, r->case_id.n + 9, "", 0, 0) < 0)
 		return -1;
-	if (update_case(t, r) < 0)
+	if (update_case(t, head, r) < 0)
 		return -1;
 	head->seq = r->seq;
 	memcpy(head->hash, r->hash, DIGEST_LEN);

@@ -4,6 +4,7 @@
 
 #include "../unit/check.h"
 #include "actions.h"
+#include "dlog.h"
 #include "queue.h"
 #include "record.h"
 #include "rulestore.h"
@@ -321,6 +322,78 @@ test_counts(struct store *s, const struct ruleset *rs)
 		CHECK_EQ(stored[i], counted[i]);
 }
 
+/* One record of a batch: a route (or outcome) for a case, written straight to the log. */
+struct batch_step {
+	const char *case_id;
+	enum record_kind kind;
+	int route;
+};
+
+static int
+batch_txn(struct store_txn *t, void *argp)
+{
+	const struct batch_step *steps = argp;
+	struct dlog_head head;
+	struct buf scratch;
+	int rc = 0;
+
+	if (dlog_head(t, &head) < 0)
+		return -1;
+	buf_init(&scratch);
+	for (int i = 0; steps[i].case_id != NULL && rc == 0; i++) {
+		struct record r;
+
+		memset(&r, 0, sizeof r);
+		r.time = utc("2026-11-25T10:00:00Z");
+		r.kind = steps[i].kind;
+		r.rec_route = r.route = steps[i].route;
+		r.rec_level = r.level = steps[i].route == RECORD_NONE ? RECORD_NONE : 2;
+		r.actor = (struct rbytes){ "off", 3 };
+		r.role = (struct rbytes){ "officer", 7 };
+		r.case_id = (struct rbytes){ steps[i].case_id, strlen(steps[i].case_id) };
+		r.facts = (struct rbytes){ "{}", 2 };
+		r.detail = (struct rbytes){ "{}", 2 };
+		if (r.kind == KIND_OUTCOME)
+			r.outcome = (struct rbytes){ "needs_met", 9 };
+		rc = dlog_append(t, &head, &r, &scratch);
+	}
+	buf_free(&scratch);
+	return rc;
+}
+
+/*
+ * Many appends in one transaction (as a --batch does) read the counts once and
+ * keep them in step: new cases, a case routed again within the batch, and cases
+ * closed in it, including one opened earlier in the same batch.
+ */
+static void
+test_batch_counts(struct store *s)
+{
+	static const struct batch_step steps[] = {
+		{ "B-1", KIND_ROUTE, ROUTE_MASH },
+		{ "B-2", KIND_ROUTE, ROUTE_UNIVERSAL },
+		{ "B-1", KIND_ROUTE, ROUTE_EARLY_HELP_UNIT },
+		{ "Q-2", KIND_ROUTE, ROUTE_TARGETED_EARLY_HELP },
+		{ "B-2", KIND_OUTCOME, RECORD_NONE },
+		{ "B-3", KIND_ROUTE, ROUTE_MASH },
+		{ "Q-2", KIND_OUTCOME, RECORD_NONE },
+		{ NULL, KIND_ROUTE, RECORD_NONE },
+	};
+	unsigned long before[ROUTE_COUNT + 1], stored[ROUTE_COUNT + 1], counted[ROUTE_COUNT + 1];
+	char *cause = NULL;
+
+	CHECK_EQ(queue_counts(s, before, &cause), 0);
+	CHECK_EQ(store_write(s, batch_txn, (void *)steps, &cause), 0);
+	CHECK_EQ(queue_counts(s, stored, &cause), 0);
+	/* B-1 (EHU) and B-3 (MASH) opened; Q-2 (open before) closed; B-2 opened and closed */
+	CHECK_EQ(stored[ROUTE_COUNT], before[ROUTE_COUNT] + 1);
+	CHECK_EQ(stored[ROUTE_EARLY_HELP_UNIT], before[ROUTE_EARLY_HELP_UNIT] + 1);
+	CHECK_EQ(stored[ROUTE_UNIVERSAL], before[ROUTE_UNIVERSAL]);
+	recount(s, counted);
+	for (int i = 0; i <= ROUTE_COUNT; i++)
+		CHECK_EQ(stored[i], counted[i]);
+}
+
 int
 main(void)
 {
@@ -336,6 +409,7 @@ main(void)
 	test_filters(s);
 	test_old_entries(s);
 	test_counts(s, rs);
+	test_batch_counts(s);
 	rules_free(rs);
 	store_close(s);
 	tmpdir_remove(dir);
