@@ -20,8 +20,15 @@ int rulestore_publish(struct store_txn *t, const char *text, size_t len, const c
 int rulestore_put(struct store_txn *t, const char *text, size_t len, unsigned char hash[DIGEST_LEN]);
 /* The rule set in force; 1 if none was ever published. */
 int rulestore_active(struct store_txn *t, struct publication *out);
-/* The exact bytes of a stored rule set (valid until the transaction ends); 1 if absent. */
+/*
+ * The exact bytes of a stored rule set (valid until the transaction ends); 1 if
+ * absent, RULESTORE_ALTERED if they no longer hash to their name (out still set).
+ */
+#define RULESTORE_ALTERED 2
 int rulestore_get(struct store_txn *t, const unsigned char hash[DIGEST_LEN], struct store_val *out);
+/* Gets and compiles a stored rule set; -1 with the transaction's cause naming what failed. */
+int rulestore_load(struct store_txn *t, const unsigned char hash[DIGEST_LEN], const char *what,
+    struct ruleset **out);
 /* Calls fn for every publication, oldest first. */
 int rulestore_history(struct store_txn *t, int (*fn)(const struct publication *p, void *arg),
     void *arg);

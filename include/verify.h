@@ -9,8 +9,9 @@
 #include "store.h"
 
 struct verify_problem {
-	uint64_t seq;
+	uint64_t seq;		/* 0: not a record's (a stored rule set) */
 	char *text;		/* "seq N case ID: what is wrong", sanitised */
+	size_t order;		/* the order found, kept among one record's problems */
 };
 
 struct verify_result {

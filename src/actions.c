@@ -189,17 +189,10 @@ load_in_force(struct store_txn *t, void *argp)
 {
 	struct ruleset **out = argp;
 	struct publication pub;
-	struct store_val v;
-	struct diag d;
 
 	if (rulestore_active(t, &pub) != 0)
 		return store_fail(t, "no rule set is in force in this database");
-	if (rulestore_get(t, pub.hash, &v) != 0)
-		return store_fail(t, "the rule set in force is missing from the database");
-	diag_init(&d, "rule set in force", v.data, v.len);
-	*out = rules_load_buffer(v.data, v.len, &d);
-	diag_free(&d);
-	return *out == NULL ? store_fail(t, "the rule set in force no longer loads") : 0;
+	return rulestore_load(t, pub.hash, "the rule set in force", out);
 }
 
 int

@@ -1,4 +1,4 @@
-/* cmd_admin.c: `frontdoor init`, `users`, `checkpoint`, `rules publish|history`. */
+/* cmd_admin.c: `frontdoor init`, `users`, `checkpoint`, `rules publish|history|get`. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -349,15 +349,20 @@ rules_publish(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* One publication a line; a rule set whose stored bytes were edited is marked. */
 static int
 print_publication(const struct publication *p, void *arg)
 {
+	struct store_val v;
 	char when[32], hex[65];
+	int rc = rulestore_get(arg, p->hash, &v);
 
-	(void)arg;
+	if (rc < 0)
+		return -1;
 	format_utc(p->time, when);
 	digest_hex(p->hash, hex);
-	printf("%llu\t%s\tsha256:%s\t%s\n", (unsigned long long)p->n, when, hex, p->actor);
+	printf("%llu\t%s\tsha256:%s\t%s%s\n", (unsigned long long)p->n, when, hex, p->actor,
+	    rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ? "\tALTERED" : "");
 	return 0;
 }
 
@@ -366,7 +371,74 @@ history_txn(struct store_txn *t, void *argp)
 {
 	if (roles_require(t, argp, ACT_RULES_HISTORY, NULL) < 0)
 		return -1;
-	return rulestore_history(t, print_publication, NULL);
+	return rulestore_history(t, print_publication, t);
+}
+
+/* ---- rules get ---- */
+
+struct get_arg {
+	const char *user;
+	unsigned char hash[DIGEST_LEN];
+	int altered;
+};
+
+/* Writes the stored bytes exactly as kept, so that they can be hashed outside. */
+static int
+get_txn(struct store_txn *t, void *argp)
+{
+	struct get_arg *a = argp;
+	struct store_val v;
+	int rc;
+
+	if (roles_require(t, a->user, ACT_RULES_HISTORY, NULL) < 0)
+		return -1;
+	rc = rulestore_get(t, a->hash, &v);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return store_fail(t, "no rule set with that hash is stored in this database");
+	a->altered = rc == RULESTORE_ALTERED;
+	if (fwrite(v.data, 1, v.len, stdout) != v.len || fflush(stdout) != 0)
+		return store_fail(t, "cannot write the rule set: %s", strerror(errno));
+	return 0;
+}
+
+int
+rules_get(struct cli_ctx *ctx, int argc, char **argv)
+{
+	int first = db_options_only(ctx, "rules get", "[--db DIR] HASH", argc, argv), rc;
+	struct get_arg a = { 0 };
+	const char *hex;
+	struct store *s;
+	char *user, *cause = NULL;
+
+	if (first < 0 || argc - first != 1) {
+		if (first >= 0)
+			fprintf(stderr, "usage: frontdoor rules get [--db DIR] HASH\n");
+		return EXIT_USAGE;
+	}
+	hex = argv[first];
+	if (strncmp(hex, "sha256:", 7) == 0)
+		hex += 7;
+	if (strlen(hex) != 2 * DIGEST_LEN || digest_hex_decode(hex, a.hash) < 0) {
+		fprintf(stderr, "frontdoor rules get: HASH must be 64 hex digits, as rules history "
+		    "prints them (sha256: in front is optional)\n");
+		return EXIT_USAGE;
+	}
+	if (cli_open_db(ctx, &s, &user) < 0)
+		return EXIT_PROBLEM;
+	a.user = user;
+	rc = store_read(s, get_txn, &a, &cause);
+	store_close(s);
+	free(user);
+	if (rc < 0)
+		return cli_fail("rules get", cause, EXIT_PROBLEM);
+	if (a.altered) {
+		fprintf(stderr, "frontdoor rules get: these stored bytes have been altered: they no "
+		    "longer hash to the name asked for\n");
+		return EXIT_PROBLEM;
+	}
+	return EXIT_OK;
 }
 
 int

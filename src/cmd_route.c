@@ -345,7 +345,6 @@ load_recording_rules(struct store_txn *t, void *argp)
 	struct publication pub;
 	struct store_val v;
 	unsigned char hash[DIGEST_LEN];
-	struct diag d;
 	int rc;
 
 	if (roles_require(t, a->rec->user, ACT_ROUTE, &a->rec->role) < 0)
@@ -356,19 +355,17 @@ load_recording_rules(struct store_txn *t, void *argp)
 		if (rc == 1)
 			return store_fail(t, "%s has not been published in this database; an admin "
 			    "publishes it with: frontdoor rules publish %s", a->file, a->file);
+		if (rc == RULESTORE_ALTERED)
+			return store_fail(t, "the copy of %s in the database has been altered: its "
+			    "bytes no longer hash to its name (run frontdoor verify)", a->file);
 		return rc < 0 ? -1 : 0;
 	}
 	rc = rulestore_active(t, &pub);
 	if (rc == 1)
 		return store_fail(t, "no rule set has been published in this database");
-	if (rc < 0 || rulestore_get(t, pub.hash, &v) != 0)
-		return store_fail(t, "the rule set in force is missing from the database");
-	diag_init(&d, "rule set in force", v.data, v.len);
-	a->rs = rules_load_buffer(v.data, v.len, &d);
-	diag_free(&d);
-	if (a->rs == NULL)
-		return store_fail(t, "the rule set in force no longer loads");
-	return 0;
+	if (rc < 0)
+		return -1;
+	return rulestore_load(t, pub.hash, "the rule set in force", &a->rs);
 }
 
 static int

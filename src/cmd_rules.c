@@ -12,6 +12,7 @@ static int rules_test(struct cli_ctx *ctx, int argc, char **argv);
 static int rules_show(struct cli_ctx *ctx, int argc, char **argv);
 int rules_publish(struct cli_ctx *ctx, int argc, char **argv);
 int rules_history(struct cli_ctx *ctx, int argc, char **argv);
+int rules_get(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_command rules_commands[] = {
 	{ "rules check", "FILE", "report every problem in a rule file", rules_check },
@@ -22,6 +23,8 @@ static const struct cli_command rules_commands[] = {
 	  rules_publish },
 	{ "rules history", "[--db DIR]", "list the rule sets published, oldest first",
 	  rules_history },
+	{ "rules get", "[--db DIR] HASH", "write a stored rule set's exact bytes to stdout",
+	  rules_get },
 };
 
 int

@@ -80,7 +80,38 @@ rulestore_publish(struct store_txn *t, const char *text, size_t len, const char 
 int
 rulestore_get(struct store_txn *t, const unsigned char hash[DIGEST_LEN], struct store_val *out)
 {
-	return store_get(t, TABLE_RULESETS, hash, DIGEST_LEN, out);
+	unsigned char got[DIGEST_LEN];
+	int rc = store_get(t, TABLE_RULESETS, hash, DIGEST_LEN, out);
+
+	if (rc != 0)
+		return rc;
+	/* content-addressed: bytes edited in place no longer hash to their key */
+	digest_sha256(out->data, out->len, got);
+	return memcmp(got, hash, DIGEST_LEN) == 0 ? 0 : RULESTORE_ALTERED;
+}
+
+int
+rulestore_load(struct store_txn *t, const unsigned char hash[DIGEST_LEN], const char *what,
+    struct ruleset **out)
+{
+	struct store_val v;
+	struct diag d;
+	char hex[65];
+	int rc = rulestore_get(t, hash, &v);
+
+	*out = NULL;
+	digest_hex(hash, hex);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return store_fail(t, "%s (sha256:%.12s) is missing from the database", what, hex);
+	if (rc == RULESTORE_ALTERED)
+		return store_fail(t, "%s (sha256:%.12s) has been altered in the database: its "
+		    "bytes no longer hash to its name (run frontdoor verify)", what, hex);
+	diag_init(&d, what, v.data, v.len);
+	*out = rules_load_buffer(v.data, v.len, &d);
+	diag_free(&d);
+	return *out == NULL ? store_fail(t, "%s (sha256:%.12s) no longer loads", what, hex) : 0;
 }
 
 int
@@ -110,7 +141,8 @@ rulestore_history(struct store_txn *t, int (*fn)(const struct publication *p, vo
 
 struct cache_entry {
 	unsigned char hash[DIGEST_LEN];
-	struct ruleset *rs;
+	struct ruleset *rs;	/* NULL: it cannot be used, for the reason below */
+	char *why;
 };
 
 struct ruleset_cache {
@@ -130,8 +162,10 @@ ruleset_cache_free(struct ruleset_cache *c)
 {
 	if (c == NULL)
 		return;
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
 		rules_free(c->v[i].rs);
+		free(c->v[i].why);
+	}
 	free(c->v);
 	free(c);
 }
@@ -142,7 +176,17 @@ ruleset_cache_add(struct ruleset_cache *c, const unsigned char hash[DIGEST_LEN],
 	c->v = xreallocarray(c->v, c->n + 1, sizeof *c->v);
 	memcpy(c->v[c->n].hash, hash, DIGEST_LEN);
 	c->v[c->n].rs = rs;
+	c->v[c->n].why = NULL;
 	c->last = c->n++;
+}
+
+/* The entry's rule set, or NULL with its reason (a rule set that failed fails once). */
+static const struct ruleset *
+cache_answer(const struct cache_entry *e, char **cause)
+{
+	if (e->rs == NULL)
+		*cause = xstrdup(e->why);
+	return e->rs;
 }
 
 const struct ruleset *
@@ -156,25 +200,30 @@ ruleset_cache_get(struct ruleset_cache *c, struct store_txn *t, const unsigned c
 	int rc;
 
 	if (c->n > 0 && memcmp(c->v[c->last].hash, hash, DIGEST_LEN) == 0)
-		return c->v[c->last].rs;
+		return cache_answer(&c->v[c->last], cause);
 	for (size_t i = 0; i < c->n; i++)
 		if (memcmp(c->v[i].hash, hash, DIGEST_LEN) == 0) {
 			c->last = i;
-			return c->v[i].rs;
+			return cache_answer(&c->v[i], cause);
 		}
 	digest_hex(hash, hex);
 	rc = rulestore_get(t, hash, &v);
-	if (rc != 0) {
-		*cause = xasprintf("rule set sha256:%s is not in the database", hex);
-		return NULL;
+	if (rc < 0) {
+		*cause = xasprintf("rule set sha256:%s cannot be read", hex);
+		return NULL;	/* not cached: a read error may pass */
 	}
-	diag_init(&d, "stored rule set", v.data, v.len);
-	rs = rules_load_buffer(v.data, v.len, &d);
-	diag_free(&d);
-	if (rs == NULL) {
-		*cause = xasprintf("stored rule set sha256:%s no longer loads", hex);
-		return NULL;
+	rs = NULL;
+	if (rc == 0) {
+		diag_init(&d, "stored rule set", v.data, v.len);
+		rs = rules_load_buffer(v.data, v.len, &d);
+		diag_free(&d);
 	}
 	ruleset_cache_add(c, hash, rs);
-	return rs;
+	if (rs == NULL)
+		c->v[c->last].why = rc == 1 ?
+		    xasprintf("rule set sha256:%s is not in the database", hex) :
+		    rc == RULESTORE_ALTERED ? xasprintf("stored rule set sha256:%s has been "
+		    "altered: its bytes no longer hash to its name", hex) :
+		    xasprintf("stored rule set sha256:%s no longer loads", hex);
+	return cache_answer(&c->v[c->last], cause);
 }

@@ -32,16 +32,24 @@ struct part {
 	int reports_progress;
 };
 
+/* Appends a problem whose text b holds (taken over). */
+static void
+push_problem(struct verify_problem **v, size_t *n, size_t *cap, uint64_t seq, struct buf *b)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	(*v)[*n].seq = seq;
+	(*v)[(*n)++].text = buf_steal(b);
+}
+
 static void
 add_problem(struct verify_problem **v, size_t *n, size_t *cap, uint64_t seq,
     const struct record *r, const char *msg)
 {
 	struct buf b;
 
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		*v = xreallocarray(*v, *cap, sizeof **v);
-	}
 	buf_init(&b);
 	buf_printf(&b, "seq %llu", (unsigned long long)seq);
 	if (r != NULL && r->case_id.n > 0) {
@@ -54,8 +62,7 @@ add_problem(struct verify_problem **v, size_t *n, size_t *cap, uint64_t seq,
 	buf_adds(&b, ": ");
 	for (const char *p = msg; *p; p++)
 		buf_addc(&b, (unsigned char)*p >= 0x20 ? *p : '?');
-	(*v)[*n].seq = seq;
-	(*v)[(*n)++].text = buf_steal(&b);
+	push_problem(v, n, cap, seq, &b);
 }
 
 static void
@@ -209,6 +216,42 @@ struct stored_checks {
 	size_t *cap;
 };
 
+/*
+ * Every stored rule set must still hash to its name: one edited in place would
+ * replay under the old name. Reported before the log's problems (as seq 0).
+ */
+static int
+check_stored_rulesets(struct store_txn *t, void *argp)
+{
+	struct stored_checks *sc = argp;
+	struct store_cursor *c;
+	struct store_val k, val;
+	int rc;
+
+	if (store_cursor_open(t, TABLE_RULESETS, &c) < 0)
+		return -1;
+	for (rc = store_cursor_move(c, MOVE_FIRST, &k, &val); rc == 0;
+	    rc = store_cursor_move(c, MOVE_NEXT, &k, &val)) {
+		unsigned char got[DIGEST_LEN];
+		char hex[65];
+		struct buf b;
+
+		digest_sha256(val.data, val.len, got);
+		if (k.len == DIGEST_LEN && memcmp(got, k.data, DIGEST_LEN) == 0)
+			continue;
+		buf_init(&b);
+		if (k.len == DIGEST_LEN) {
+			digest_hex(k.data, hex);
+			buf_printf(&b, "rule set sha256:%s: altered: its stored bytes no longer "
+			    "hash to its name", hex);
+		} else
+			buf_adds(&b, "rule sets: a malformed key (not a SHA-256)");
+		push_problem(&sc->res->problems, &sc->res->nproblems, sc->cap, 0, &b);
+	}
+	store_cursor_close(c);
+	return rc < 0 ? -1 : 0;
+}
+
 /* Every checkpoint stored in the database must still match the log. */
 static int
 check_stored_checkpoints(struct store_txn *t, void *argp)
@@ -284,6 +327,26 @@ merge_parts(struct part *parts, int n, struct verify_result *res, size_t *cap)
 	}
 }
 
+static int
+problem_order(const void *a, const void *b)
+{
+	const struct verify_problem *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Puts the problems in sequence order, those of one record in the order found. */
+static void
+sort_problems(struct verify_result *res)
+{
+	for (size_t i = 0; i < res->nproblems; i++)
+		res->problems[i].order = i;
+	if (res->nproblems > 1)
+		qsort(res->problems, res->nproblems, sizeof res->problems[0], problem_order);
+}
+
 int
 verify_run(struct store *s, const struct verify_opts *o, struct verify_result *res,
     char **cause)
@@ -339,7 +402,11 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	}
 	sc.res = res;
 	sc.cap = &cap;
-	return store_read(s, check_stored_checkpoints, &sc, cause) < 0 ? -1 : 0;
+	if (store_read(s, check_stored_checkpoints, &sc, cause) < 0 ||
+	    store_read(s, check_stored_rulesets, &sc, cause) < 0)
+		return -1;
+	sort_problems(res);
+	return 0;
 }
 
 void

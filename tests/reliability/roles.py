@@ -2,7 +2,7 @@
 """roles.py: the role matrix. Every role (officer, early_help, manager, auditor, admin)
 tries every command and action: route --record, decide, outcome, step-up, step-down,
 sign-off, correct, log, verify, whatif, stats, checkpoint, users add/remove/list, rules
-publish/history. Exactly the ones the specification allows succeed (the table is written
+publish/history/get. Exactly the ones the specification allows succeed (the table is written
 out again in rel.py, independent of src/roles.c); every refusal says "refused" and names
 the roles needed; no unauthorised action succeeds; after a refusal the log, the users and
 the publications are unchanged. A user with no role is refused everything too.
@@ -35,7 +35,7 @@ COMMANDS = [
     ("stats", "audit", False), ("checkpoint", "checkpoint", False),
     ("users add", "users", False), ("users remove", "users", False),
     ("users list", "users", False), ("rules publish", "publish", False),
-    ("rules history", "rules_history", False),
+    ("rules history", "rules_history", False), ("rules get", "rules_history", False),
 ]
 
 
@@ -136,6 +136,9 @@ def main():
             return ["rules", "publish", rel.POLICY]
         if cmd == "rules history":
             return ["rules", "history"]
+        if cmd == "rules get":
+            pubs = s.fd("rules", "history", db=db).stdout
+            return ["rules", "get", re.findall(r"sha256:[0-9a-f]{64}", pubs)[-1]]
         raise KeyError(cmd)
 
     granted = refused = wrong = 0

@@ -32,6 +32,7 @@ static const char usage[] =
     "  rechain SEQ          the same, then rewrite every later record to follow it\n"
     "  rawkey HEX FROM      store record FROM's bytes under an arbitrary key\n"
     "  clear TABLE          delete every entry of a named table\n"
+    "  ruleset-append TEXT  append TEXT to every stored rule set's bytes, in place\n"
     "  index CASE SEQ       add record SEQ to the case index of CASE\n";
 
 static MDB_env *env;
@@ -225,6 +226,36 @@ cmd_clear(const char *table)
 		die("drop", rc);
 }
 
+/* Edits every stored rule set under its old key, as a quiet "fix" to the thresholds would. */
+static void
+cmd_ruleset_append(const char *text)
+{
+	MDB_dbi dbi;
+	MDB_cursor *c;
+	MDB_val k, v;
+	size_t tlen = strlen(text);
+	int rc = mdb_dbi_open(txn, "rulesets", 0, &dbi);
+
+	if (rc != 0 || (rc = mdb_cursor_open(txn, dbi, &c)) != 0)
+		die("rulesets", rc);
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		unsigned char *edited = malloc(v.mv_size + tlen);
+		MDB_val nv = { v.mv_size + tlen, edited };
+
+		if (edited == NULL)
+			die("malloc", ENOMEM);
+		memcpy(edited, v.mv_data, v.mv_size);
+		memcpy(edited + v.mv_size, text, tlen);
+		if ((rc = mdb_cursor_put(c, &k, &nv, MDB_CURRENT)) != 0)
+			die("put", rc);
+		free(edited);
+	}
+	if (rc != MDB_NOTFOUND)
+		die("cursor", rc);
+	mdb_cursor_close(c);
+}
+
 static int
 hexval(int c)
 {
@@ -256,7 +287,7 @@ main(int argc, char **argv)
 	if ((rc = mdb_dbi_open(txn, "log", 0, &logdbi)) != 0)
 		die("log", rc);
 	if (argc >= 4 && strcmp(cmd, "rawkey") != 0 && strcmp(cmd, "clear") != 0 &&
-	    strcmp(cmd, "index") != 0)
+	    strcmp(cmd, "index") != 0 && strcmp(cmd, "ruleset-append") != 0)
 		a = arg_u64(argv[3]);
 	if (argc >= 5 && strcmp(cmd, "flip") != 0)
 		b = arg_u64(argv[4]);
@@ -376,6 +407,8 @@ main(int argc, char **argv)
 			die("index", rc);
 	} else if (strcmp(cmd, "clear") == 0 && argc == 4)
 		cmd_clear(argv[3]);
+	else if (strcmp(cmd, "ruleset-append") == 0 && argc == 4)
+		cmd_ruleset_append(argv[3]);
 	else {
 		fputs(usage, stderr);
 		mdb_txn_abort(txn);

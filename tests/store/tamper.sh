@@ -223,6 +223,29 @@ seam seam_delete 'del 50006' '^seq 50006: missing: the log jumps from 50005 to 5
 seam seam_delete_before 'del 50005' '^seq 50005: missing: the log jumps from 50004 to 50007'
 rm -rf "$BIG"
 
+# a stored rule set edited in place (a comment added: the rules read the same): content
+# addressing catches it; verify names every decision it can no longer vouch for, recording
+# under it is refused, rules history marks it and rules get says so
+scenario ruleset_edit 'ruleset-append #edited' ''
+check_grep "ruleset edited: named first" '^rule set sha256:[0-9a-f]{64}: altered: its stored bytes no longer hash to its name$' "$OUT"
+check_eq "ruleset edited: named first" "$(head -n 1 "$OUT" | cut -c1-9)" "rule set "
+check_grep "ruleset edited: replay refused" "^seq 1 case $(cid 1): cannot replay: stored rule set sha256:[0-9a-f]{64} has been altered" "$OUT"
+fd "$_dir" aud1 rules history >"$T/hist" 2>&1
+check_grep "ruleset edited: history marks it" 'sha256:[0-9a-f]{64}	[^	]*	ALTERED$' "$T/hist"
+HASH=$(grep -o 'sha256:[0-9a-f]*' "$T/hist" | tail -n 1)
+fd "$_dir" aud1 rules get "$HASH" >"$T/got" 2>"$T/err"
+check "ruleset edited: rules get fails" [ $? -ne 0 ]
+check_grep "ruleset edited: rules get says why" 'have been altered' "$T/err"
+check_grep "ruleset edited: rules get still gives the bytes" '^#edited$' "$T/got"
+tail -n 1 "$CASES" | sed 's/"case_id":"[^"]*"/"case_id":"R-1"/' >"$T/one.jsonl"
+fd "$_dir" off1 route --record "$T/one.jsonl" >/dev/null 2>"$T/err"
+check "ruleset edited: recording refused" [ $? -ne 0 ]
+check_grep "ruleset edited: recording says why" 'has been altered in the database' "$T/err"
+# and an untouched one comes out byte for byte
+fd "$BASE" aud1 rules get "$HASH" >"$T/got" 2>"$T/err"
+check_eq "rules get: exit 0" $? 0
+check_eq "rules get: the exact bytes" "$(sha256sum <"$T/got" | cut -c1-64)" "${HASH#sha256:}"
+
 # the original was never touched by any of this
 fd "$BASE" aud1 verify --checkpoint "$EXT" >"$T/out" 2>&1
 check_eq "the original still verifies" $? 0
