@@ -104,7 +104,7 @@ check_target(struct store_txn *t, struct append_job *j)
 }
 
 static int
-check_case(struct store_txn *t, struct append_job *j)
+check_case(struct store_txn *t, struct append_job *j, enum role role)
 {
 	struct case_state cs;
 	int rc = dlog_case_state(t, j->r.case_id.p, j->r.case_id.n, &cs);
@@ -115,6 +115,10 @@ check_case(struct store_txn *t, struct append_job *j)
 		return store_fail(t, "there is no such case");
 	if (j->case_must_be_open && cs.status != CASE_OPEN)
 		return store_fail(t, "the case is closed");
+	/* a child with the MASH is social care's: early help does not close that case */
+	if (j->r.kind == KIND_OUTCOME && role == ROLE_EARLY_HELP && cs.route == ROUTE_MASH)
+		return store_fail(t, "the case is with the MASH: early help cannot close it "
+		    "(a manager can, or step it down first)");
 	if (j->step > 0 && cs.route == ROUTE_MASH)
 		return store_fail(t, "the case is already with the MASH");
 	if (j->step < 0 && cs.route != ROUTE_MASH)
@@ -142,7 +146,7 @@ append_job_txn(struct store_txn *t, void *argp)
 	}
 	if (j->target != 0 && check_target(t, j) < 0)
 		return -1;
-	if (j->case_must_exist && check_case(t, j) < 0)
+	if (j->case_must_exist && check_case(t, j, role) < 0)
 		return -1;
 	if (j->case_must_be_new) {
 		struct case_state cs;
@@ -306,7 +310,8 @@ action_step(struct store *s, const char *user, const char *case_id, int up,
 	j.r.route = up ? ROUTE_MASH : ROUTE_TARGETED_EARLY_HELP;
 	j.r.level = up ? 4 : 3;
 	j.r.rationale = rb(rationale);
-	j.case_must_exist = j.case_must_be_open = 1;
+	/* a closed case may be stepped (up after an outcome "stepped_up"): the step reopens it */
+	j.case_must_exist = 1;
 	j.step = up ? 1 : -1;
 	return run_job(s, &j, seq, cause);
 }

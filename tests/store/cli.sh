@@ -232,4 +232,31 @@ fd "$DB" off1 route --record --rules "$T/policy3.yaml" "$T/b.jsonl" >/dev/null 2
 check_eq "route --record --rules with an unpublished rule set is refused" $? 1
 check_grep "the refusal says how to publish it" 'rules publish' "$T/out"
 check_eq "nothing was recorded with unpublished rules" "$(log_count "$DB")" "$n"
+
+# ---- closing and reopening cases ----
+# recorded_seq FILE: the N of "recorded seq N" in a command's output
+recorded_seq() { sed -n 's/^recorded seq \([0-9]*\):.*/\1/p' "$1"; }
+V=V-CASE-0001
+sed "s/\"case_id\":\"$Z\"/\"case_id\":\"$V\"/; s/\"indicators\":\[[^]]*\]/\"indicators\":[]/" \
+    "$T/z.json" >"$T/v.json"
+fd "$DB" off1 decide "$T/v.json" >"$T/out" 2>&1 || { fail "decide V"; cat "$T/out"; }
+VSEQ=$(recorded_seq "$T/out")
+fd "$DB" eh1 outcome "$V" stepped_up >"$T/out" 2>&1
+check_eq "outcome stepped_up closes the case" $? 0
+fd "$DB" eh1 step-up "$V" --rationale "Stepped up to social care after the strategy talk" >"$T/out" 2>&1
+check_eq "a case closed as stepped_up can then be stepped up" $? 0
+check_grep "the step-up is recorded" '^recorded seq [0-9]+: step_up, case V-CASE-0001, route mash' "$T/out"
+fd "$DB" eh1 outcome "$V" needs_met >"$T/out" 2>&1
+check_eq "early help cannot close a case with the MASH" $? 1
+check_grep "and is told why" 'the case is with the MASH: early help cannot close it' "$T/out"
+fd "$DB" mgr1 outcome "$V" needs_met >"$T/out" 2>&1
+check_eq "a manager can close a case with the MASH" $? 0
+fd "$DB" off1 correct "$VSEQ" --route early_help_unit \
+    --rationale "The first decision named the wrong route for this child" >"$T/out" 2>&1
+check_eq "a closed case's record can be corrected" $? 0
+fd "$DB" mgr1 outcome "$V" needs_met >"$T/out" 2>&1
+check_eq "a correction does not reopen the case" $? 1
+check_grep "it is still closed" 'the case is closed' "$T/out"
+fd "$DB" aud1 verify >"$T/out" 2>&1
+check_eq "verify after the reopened case" $? 0
 finish
