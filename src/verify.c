@@ -146,8 +146,13 @@ verify_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 	tick(p);
 	p->records++;
 	if (seq == 0) {
-		/* not part of the chain: report it and keep checking the records around it */
-		problem(p, 0, NULL, "a malformed key in the log (not a sequence number)");
+		/* not part of the chain: report it where it sorts, and keep checking around it */
+		uint64_t after = p->last_seq != 0 ? p->last_seq : p->from > 0 ? p->from - 1 : 0;
+
+		if (after != 0)
+			problem(p, after, NULL, "followed by a key that is not a sequence number");
+		else
+			problem(p, 0, NULL, "a key that is not a sequence number, before record 1");
 		return 0;
 	}
 	check_sequence(p, seq);
@@ -182,10 +187,28 @@ verify_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 	return 0;
 }
 
+/*
+ * The newest record's sequence number, past any malformed keys sorting after
+ * it (the scan reports those): how long the log is, for the parts and progress.
+ */
 static int
 head_txn(struct store_txn *t, void *arg)
 {
-	return dlog_head(t, arg);
+	uint64_t *last = arg;
+	struct store_cursor *c;
+	struct store_val k, v;
+	int rc;
+
+	*last = 0;
+	if (store_cursor_open(t, TABLE_LOG, &c) < 0)
+		return -1;
+	for (rc = store_cursor_move(c, MOVE_LAST, &k, &v); rc == 0 && k.len != 8;
+	    rc = store_cursor_move(c, MOVE_PREV, &k, &v))
+		;
+	if (rc == 0)
+		*last = store_get_u64(k.data);
+	store_cursor_close(c);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The seam between two parts: no gap, and the chain runs on. */
@@ -351,7 +374,7 @@ int
 verify_run(struct store *s, const struct verify_opts *o, struct verify_result *res,
     char **cause)
 {
-	struct dlog_head head;
+	uint64_t last;
 	struct part parts[MAX_THREADS];
 	struct dlog_part scan[MAX_THREADS];
 	struct stored_checks sc;
@@ -361,12 +384,12 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	int n, rc = 0;
 
 	memset(res, 0, sizeof *res);
-	if (store_read(s, head_txn, &head, cause) < 0)
+	if (store_read(s, head_txn, &last, cause) < 0)
 		return -1;
-	n = dlog_part_count(head.seq, o->threads, MAX_THREADS);
+	n = dlog_part_count(last, o->threads, MAX_THREADS);
 	memset(parts, 0, sizeof parts);
 	memset(scan, 0, sizeof scan);
-	dlog_split(scan, n, head.seq);
+	dlog_split(scan, n, last);
 	for (int i = 0; i < n; i++) {
 		struct part *p = &parts[i];
 
@@ -377,7 +400,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 		p->expect = i == 0 ? 1 : 0;
 		p->have_prev = i == 0;	/* prev starts as the genesis: zeros */
 		p->done = &done;
-		p->total = head.seq;
+		p->total = last;
 		p->reports_progress = i == 0;
 		if (n == 1 && o->cache != NULL)
 			replayer_init_cached(&p->rp, o->cache);
