@@ -140,7 +140,19 @@ struct whatif {
 	unsigned long matrix[ROUTE_COUNT][ROUTE_COUNT];
 	unsigned long replayed, failed;
 	struct buf moves;	/* one line per case that would move */
+	struct buf rejected;	/* one line per decision the candidate cannot route */
 };
+
+/* "  seq N case ID" with the id's control bytes shown as '?'. */
+static void
+whatif_line_start(struct buf *b, uint64_t seq, const struct record *r)
+{
+	buf_printf(b, "  seq %llu case ", (unsigned long long)seq);
+	for (size_t i = 0; i < r->case_id.n; i++) {
+		unsigned char c = (unsigned char)r->case_id.p[i];
+		buf_addc(b, c >= 0x20 && c != 0x7f ? (char)c : '?');
+	}
+}
 
 static int
 whatif_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *arg)
@@ -155,18 +167,20 @@ whatif_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 		return 0;
 	}
 	if (replay_decide(&w->rp, t, w->candidate, &r, &d, NULL, &cause) < 0) {
+		/* the reasons name no case data: an indicator's place in the list, a field */
 		w->failed++;
+		whatif_line_start(&w->rejected, seq, &r);
+		buf_printf(&w->rejected, " (recorded %s): ", route_name((enum route_id)r.rec_route));
+		for (const char *c = cause; *c != '\0'; c++)
+			buf_addc(&w->rejected, (unsigned char)*c >= 0x20 ? *c : '?');
+		buf_addc(&w->rejected, '\n');
 		free(cause);
 		return 0;
 	}
 	w->replayed++;
 	w->matrix[r.rec_route][d.route]++;
 	if ((int)d.route != r.rec_route) {
-		buf_printf(&w->moves, "  seq %llu case ", (unsigned long long)seq);
-		for (size_t i = 0; i < r.case_id.n; i++) {
-			unsigned char c = (unsigned char)r.case_id.p[i];
-			buf_addc(&w->moves, c >= 0x20 && c != 0x7f ? (char)c : '?');
-		}
+		whatif_line_start(&w->moves, seq, &r);
 		buf_printf(&w->moves, ": %s -> %s (rule %s)\n",
 		    route_name((enum route_id)r.rec_route), route_name(d.route),
 		    w->candidate->rules[d.rule].id);
@@ -182,7 +196,8 @@ whatif_report(const struct whatif *w)
 	printf("%lu decisions replayed under %s (sha256:%.12s...)", w->replayed,
 	    w->candidate->name, w->candidate->hash);
 	if (w->failed)
-		printf(", %lu no longer valid cases", w->failed);
+		printf("; %lu decision%s it cannot route (listed last)", w->failed,
+		    w->failed == 1 ? "" : "s");
 	printf("\n\n%-22s", "recorded \\ candidate");
 	for (int c = 0; c < ROUTE_COUNT; c++)
 		printf(" %20s", route_name((enum route_id)c));
@@ -199,6 +214,11 @@ whatif_report(const struct whatif *w)
 	printf("\n%lu decision%s would change route\n", moved, moved == 1 ? "" : "s");
 	if (moved > 0)
 		fputs(w->moves.data, stdout);
+	if (w->failed > 0) {
+		printf("\n%lu decision%s the candidate cannot route:\n", w->failed,
+		    w->failed == 1 ? "" : "s");
+		fputs(w->rejected.data, stdout);
+	}
 }
 
 #define WHATIF_MAX_PARTS 8
@@ -213,6 +233,7 @@ whatif_merge(struct whatif *into, struct whatif *part)
 	into->replayed += part->replayed;
 	into->failed += part->failed;
 	buf_add(&into->moves, part->moves.data, part->moves.len);
+	buf_add(&into->rejected, part->rejected.data, part->rejected.len);
 }
 
 static int
@@ -241,6 +262,7 @@ whatif_run(struct store *s, struct whatif *w, int *nparts, char **cause)
 			memset(&w[i], 0, sizeof w[i]);
 			replayer_init(&w[i].rp);
 			buf_init(&w[i].moves);
+			buf_init(&w[i].rejected);
 			w[i].candidate = w[0].candidate;
 		}
 		scan[i].fn = whatif_one;
@@ -293,6 +315,8 @@ cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
 	replayer_init(&w[0].rp);
 	buf_init(&w[0].moves);
 	buf_adds(&w[0].moves, "");
+	buf_init(&w[0].rejected);
+	buf_adds(&w[0].rejected, "");
 	w[0].candidate = rs;
 	rc = require_role(s, user, ACT_AUDIT, &cause);
 	if (rc == 0)
@@ -301,6 +325,7 @@ cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
 		whatif_report(&w[0]);
 	for (int i = 0; i < nparts; i++) {
 		buf_free(&w[i].moves);
+		buf_free(&w[i].rejected);
 		replayer_free(&w[i].rp);
 	}
 	rules_free(rs);

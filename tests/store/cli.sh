@@ -233,6 +233,14 @@ check_eq "route --record --rules with an unpublished rule set is refused" $? 1
 check_grep "the refusal says how to publish it" 'rules publish' "$T/out"
 check_eq "nothing was recorded with unpublished rules" "$(log_count "$DB")" "$n"
 
+# ---- whatif names the decisions a candidate cannot route ----
+grep -v 'id: dev.l1_00,' "$POLICY" >"$T/cand.yaml"
+fd "$DB" aud1 whatif --rules "$T/cand.yaml" >"$T/out" 2>&1
+check_eq "whatif with a candidate that drops an indicator" $? 0
+check_grep "whatif: the count of decisions it cannot route" "; [0-9]+ decisions? it cannot route \\(listed last\\)$" "$T/out"
+check_grep "whatif: each one listed with seq, case and reason" '^  seq [0-9]+ case C-[0-9]+ \(recorded [a-z_]+\): indicator [0-9]+ of the list is not one the rule set defines$' "$T/out"
+check_nogrep "whatif: the list quotes no indicator" 'dev\.l1_00' "$T/out"
+
 # ---- closing and reopening cases ----
 # recorded_seq FILE: the N of "recorded seq N" in a command's output
 recorded_seq() { sed -n 's/^recorded seq \([0-9]*\):.*/\1/p' "$1"; }
