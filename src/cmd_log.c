@@ -52,7 +52,18 @@ matches(const struct log_query *q, const struct record *r)
 	return 1;
 }
 
-/* Facts reduced to what the rule set reads: indicators and declared facts, nothing else. */
+/*
+ * Whether a declared fact may go into a pseudonymised export: a string only
+ * when the rule set lists its values and it holds one of them, since any other
+ * string may be free text (a name, an address, a telephone number).
+ */
+static int
+fact_is_coded(const struct fact_def *f, const struct fact_value *v)
+{
+	return f->type != FACT_STRING || (f->nvalues > 0 && v->enum_index >= 0);
+}
+
+/* Facts reduced to what the rule set reads: indicators and coded facts, nothing else. */
 static void
 reduced_facts(struct log_query *q, struct store_txn *t, const struct record *r, struct buf *out)
 {
@@ -77,7 +88,7 @@ reduced_facts(struct log_query *q, struct store_txn *t, const struct record *r, 
 	for (size_t f = 0; f < rs->nfacts; f++) {
 		const struct fact_value *v = &q->rp.cf.facts[f];
 
-		if (!v->present)
+		if (!v->present || !fact_is_coded(&rs->facts[f], v))
 			continue;
 		buf_printf(out, ",\"%s\":", rs->facts[f].path);
 		if (rs->facts[f].type == FACT_STRING)

@@ -186,6 +186,28 @@ fd "$DB" aud1 log --case "$Z" --pseudonymise "$KEY" >"$T/pz.jsonl" 2>&1
 check_eq "--pseudonymise with --case: that case's records" "$(wc -l <"$T/pz.jsonl" | tr -d ' ')" 5
 check_nogrep "--pseudonymise with --case: no id, no text" 'Z-SECRET|SECRET' "$T/pz.jsonl"
 
+# ---- pseudonymised exports keep a string fact only if the rule set lists its values ----
+DBF=$T/dbf
+awk '{ print } /^facts:$/ { print "  referrer.agency: {type: string, required: false}";
+    print "  child.age: {type: integer, required: false}" }' "$POLICY" >"$T/policyf.yaml"
+"$FRONTDOOR" init --db "$DBF" --rules "$T/policyf.yaml" >"$T/out" 2>&1 ||
+	{ fail "init with a free-text fact"; cat "$T/out"; }
+fd "$DBF" - users add off1 officer && fd "$DBF" - users add aud1 auditor ||
+	fail "users for the free-text database"
+cat >"$T/f.jsonl" <<EOF
+{"case_id":"F-1","child":{"age":13},"referrer":{"agency":"Jane Smith grandmother 07700 900123"},"consent":"given","indicators":["dev.l2_09"]}
+EOF
+fd "$DBF" off1 route --record "$T/f.jsonl" >"$T/out" 2>&1 || { fail "route --record a free-text fact"; cat "$T/out"; }
+fd "$DBF" aud1 log >"$T/f.plain"
+check_grep "the plain export keeps the free-text fact" '"agency":"Jane Smith grandmother 07700 900123"' "$T/f.plain"
+fd "$DBF" aud1 log --pseudonymise "$KEY" >"$T/f.pseudo" 2>&1
+check_eq "--pseudonymise with a free-text fact succeeds" $? 0
+check_nogrep "--pseudonymise: no free-text string fact" 'Jane|07700|referrer\.agency' "$T/f.pseudo"
+check_grep "--pseudonymise: a string fact with listed values stays" '"consent":"given"' "$T/f.pseudo"
+check_grep "--pseudonymise: a number fact stays" '"child\.age":13' "$T/f.pseudo"
+rows fd "$DBF" aud1 log --pseudonymise "$KEY"
+check_nogrep "--pseudonymise csv: no free-text string fact" 'Jane|07700' "$T/rows"
+
 # ---- checkpoints ----
 CP=$(fd "$DB" aud1 checkpoint 2>"$T/err")
 check_eq "checkpoint as an auditor" $? 0
