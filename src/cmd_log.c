@@ -9,6 +9,7 @@
 #include "dlog.h"
 #include "replay.h"
 #include "roles.h"
+#include "sanitise.h"
 
 enum log_format { FORMAT_JSONL, FORMAT_CSV };
 
@@ -128,15 +129,15 @@ write_pseudonymised(struct log_query *q, struct store_txn *t, const struct recor
 	buf_free(&facts);
 }
 
-/* One CSV field, quoted when needed and defused against spreadsheet formulas. */
+/* One clean CSV field, quoted when needed and defused against spreadsheet formulas. */
 static void
-csv_field(struct buf *out, const char *p, size_t n, int last)
+csv_quoted(struct buf *out, const char *p, size_t n, int last)
 {
 	int quote = 0;
 
 	for (size_t i = 0; i < n; i++)
-		quote |= p[i] == ',' || p[i] == '"' || p[i] == '\n' || p[i] == '\r';
-	if (n > 0 && strchr("=+-@\t", p[0]) != NULL)
+		quote |= p[i] == ',' || p[i] == '"';
+	if (n > 0 && strchr("=+-@", p[0]) != NULL)
 		quote = 2;
 	if (quote)
 		buf_addc(out, '"');
@@ -150,6 +151,21 @@ csv_field(struct buf *out, const char *p, size_t n, int last)
 	if (quote)
 		buf_addc(out, '"');
 	buf_addc(out, last ? '\n' : ',');
+}
+
+/*
+ * One CSV field, sanitised first as for a terminal: no raw control byte
+ * (tab, newline and ESC included), C1 control, bidi control or invalid UTF-8.
+ */
+static void
+csv_field(struct buf *out, const char *p, size_t n, int last)
+{
+	char small[256], *clean = n < sizeof small ? small : xmalloc(n + 1);
+
+	n = sanitise_text(p, n, clean, n + 1);
+	csv_quoted(out, clean, n, last);
+	if (clean != small)
+		free(clean);
 }
 
 static void
