@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "diag.h"
 #include "dlog.h"
 #include "replay.h"
 #include "roles.h"
@@ -307,13 +308,65 @@ role_txn(struct store_txn *t, void *argp)
 	return roles_require(t, argp, ACT_READ_CASES, NULL);
 }
 
+/*
+ * Names a usage problem: "frontdoor log: OPT: WHAT: ARG", with the argument
+ * sanitised and cut to 40 bytes, as it is whatever was typed. Returns -1.
+ */
 static int
-parse_date_opt(const char *s, int end_of_day, int64_t *out)
+log_bad(const char *opt, const char *what, const char *arg)
+{
+	size_t n = arg != NULL ? strlen(arg) : 0;
+
+	fprintf(stderr, "frontdoor log: %s%s", opt, *opt ? ": " : "");
+	fput_sanitised(what, strlen(what), stderr);
+	if (arg != NULL) {
+		fputs(": ", stderr);
+		fput_sanitised(arg, n > 40 ? 40 : n, stderr);
+		fputs(n > 40 ? "..." : "", stderr);
+	}
+	fputc('\n', stderr);
+	return -1;
+}
+
+static int
+parse_date_opt(const char *opt, const char *s, int end_of_day, int64_t *out)
 {
 	if (parse_utc(s, out) < 0)
-		return -1;
+		return log_bad(opt, "not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", s);
 	if (end_of_day && strlen(s) == 10)
 		*out += 86399;
+	return 0;
+}
+
+static int
+parse_kind_opt(struct log_query *q, const char *s)
+{
+	if ((q->kind = record_kind_parse(s)) < 0)
+		return log_bad("--kind", "not a kind (route, override, outcome, step_up, "
+		    "step_down, sign_off or correction)", s);
+	return 0;
+}
+
+static int
+parse_format_opt(struct log_query *q, const char *s)
+{
+	if (strcmp(s, "csv") == 0)
+		q->format = FORMAT_CSV;
+	else if (strcmp(s, "jsonl") == 0)
+		q->format = FORMAT_JSONL;
+	else
+		return log_bad("--format", "not jsonl or csv", s);
+	return 0;
+}
+
+static int
+parse_last_opt(struct log_query *q, const char *s)
+{
+	char *end;
+
+	q->last = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || q->last == 0)
+		return log_bad("--last", "not a whole number above 0", s);
 	return 0;
 }
 
@@ -324,7 +377,7 @@ read_key(struct log_query *q, const char *arg)
 
 	if (arg[0] == '@') {
 		if (read_file(arg + 1, 4096, &q->key, &q->keylen, &cause) < 0) {
-			fprintf(stderr, "frontdoor log: %s\n", cause);
+			log_bad("--pseudonymise", cause, NULL);
 			free(cause);
 			return -1;
 		}
@@ -334,11 +387,43 @@ read_key(struct log_query *q, const char *arg)
 		q->key = xstrdup(arg);
 		q->keylen = strlen(arg);
 	}
-	if (q->keylen < 16) {
-		fprintf(stderr, "frontdoor log: a pseudonymisation key needs at least 16 bytes\n");
-		return -1;
-	}
+	if (q->keylen < 16)
+		return log_bad("--pseudonymise", "a pseudonymisation key needs at least 16 bytes",
+		    NULL);
 	return 0;
+}
+
+/* An unknown option or a missing argument, named without any value given with '='. */
+static int
+bad_option(int ch, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	char name[48];
+
+	if (ch == '?' && optopt != 0) {
+		/* a short option, perhaps inside a cluster: optind need not have moved */
+		snprintf(name, sizeof name, "-%c", optopt);
+		return log_bad("", "unknown option", name);
+	}
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+	return log_bad("", ch == ':' ? "missing argument" : "unknown option", name);
+}
+
+static int
+parse_log_opt(struct cli_ctx *ctx, struct log_query *q, int ch, char **argv)
+{
+	switch (ch) {
+	case 'c': q->case_id = optarg; return 0;
+	case 's': return parse_date_opt("--since", optarg, 0, &q->since);
+	case 'u': return parse_date_opt("--until", optarg, 1, &q->until);
+	case 'k': return parse_kind_opt(q, optarg);
+	case 'f': return parse_format_opt(q, optarg);
+	case 'l': return parse_last_opt(q, optarg);
+	case 'p': return read_key(q, optarg);
+	}
+	if (cli_db_option(ctx, ch, optarg) == 0)
+		return 0;
+	return bad_option(ch, argv);
 }
 
 static int
@@ -352,31 +437,14 @@ parse_log_opts(struct cli_ctx *ctx, int argc, char **argv, struct log_query *q)
 		{ "pseudonymize", required_argument, NULL, 'p' }, CLI_DB_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int ch, bad = 0;
 
 	optind = 1;
-	while (!bad && (ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': q->case_id = optarg; break;
-		case 's': bad = parse_date_opt(optarg, 0, &q->since); break;
-		case 'u': bad = parse_date_opt(optarg, 1, &q->until); break;
-		case 'k': bad = (q->kind = record_kind_parse(optarg)) < 0; break;
-		case 'f':
-			if (strcmp(optarg, "csv") == 0)
-				q->format = FORMAT_CSV;
-			else
-				bad = strcmp(optarg, "jsonl") != 0;
-			break;
-		case 'l':
-			q->last = strtoul(optarg, &end, 10);
-			bad = *end != '\0' || q->last == 0;
-			break;
-		case 'p': bad = read_key(q, optarg) < 0; break;
-		default: bad = cli_db_option(ctx, ch, optarg) < 0;
-		}
-	}
-	if (bad || optind != argc) {
+	while (!bad && (ch = getopt_long(argc, argv, ":", opts, NULL)) != -1)
+		bad = parse_log_opt(ctx, q, ch, argv) < 0;
+	if (!bad && optind != argc)
+		bad = log_bad("", "takes no operands (--case ID for one case's records)", NULL) < 0;
+	if (bad) {
 		fprintf(stderr, "usage: frontdoor log %s\n", log_usage);
 		return -1;
 	}
