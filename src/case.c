@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "sanitise.h"
 
 void
 case_init(struct case_facts *cf, const struct ruleset *rs)
@@ -182,6 +183,27 @@ match_path(const struct ruleset *rs, const char *path, size_t n, int *below)
 	return -1;
 }
 
+/*
+ * A case id goes to the log, the screens and every export: no control
+ * characters (NUL, ESC, newline, DEL, C1) and nothing that reorders text.
+ * The id is not quoted back, as it is exactly what is wrong.
+ */
+static int
+check_case_id(struct case_facts *cf, char **cause)
+{
+	/* the log refuses a longer one: reject the line, not the whole batch with it */
+	if (cf->case_id_len > RECORD_CASE_ID_MAX) {
+		*cause = xasprintf("'case_id' must be at most %d bytes", RECORD_CASE_ID_MAX);
+		return -1;
+	}
+	if (!sanitise_is_clean(cf->case_id, cf->case_id_len)) {
+		*cause = xstrdup("'case_id' must not hold control characters or "
+		    "bidirectional controls");
+		return -1;
+	}
+	return 0;
+}
+
 /* case_id and indicators, the two built-in fields of a case's top level. */
 static int
 read_builtin(struct case_facts *cf, int key, int val, int *have_indicators, char **cause)
@@ -194,14 +216,7 @@ read_builtin(struct case_facts *cf, int key, int val, int *have_indicators, char
 			return -1;
 		}
 		cf->case_id = token_text(cf, val, &cf->case_id_len);
-		/* the log refuses any other: reject the line, not the whole batch with it */
-		if (cf->case_id_len > RECORD_CASE_ID_MAX ||
-		    memchr(cf->case_id, '\0', cf->case_id_len) != NULL) {
-			*cause = xasprintf("'case_id' must be at most %d bytes, with no NUL",
-			    RECORD_CASE_ID_MAX);
-			return -1;
-		}
-		return 1;
+		return check_case_id(cf, cause) < 0 ? -1 : 1;
 	}
 	if (json_eq(d, key, "indicators", 10)) {
 		*have_indicators = 1;

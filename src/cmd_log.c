@@ -6,9 +6,11 @@
 #include <time.h>
 
 #include "cli.h"
+#include "diag.h"
 #include "dlog.h"
 #include "replay.h"
 #include "roles.h"
+#include "sanitise.h"
 
 enum log_format { FORMAT_JSONL, FORMAT_CSV };
 
@@ -52,7 +54,18 @@ matches(const struct log_query *q, const struct record *r)
 	return 1;
 }
 
-/* Facts reduced to what the rule set reads: indicators and declared facts, nothing else. */
+/*
+ * Whether a declared fact may go into a pseudonymised export: a string only
+ * when the rule set lists its values and it holds one of them, since any other
+ * string may be free text (a name, an address, a telephone number).
+ */
+static int
+fact_is_coded(const struct fact_def *f, const struct fact_value *v)
+{
+	return f->type != FACT_STRING || (f->nvalues > 0 && v->enum_index >= 0);
+}
+
+/* Facts reduced to what the rule set reads: indicators and coded facts, nothing else. */
 static void
 reduced_facts(struct log_query *q, struct store_txn *t, const struct record *r, struct buf *out)
 {
@@ -77,7 +90,7 @@ reduced_facts(struct log_query *q, struct store_txn *t, const struct record *r, 
 	for (size_t f = 0; f < rs->nfacts; f++) {
 		const struct fact_value *v = &q->rp.cf.facts[f];
 
-		if (!v->present)
+		if (!v->present || !fact_is_coded(&rs->facts[f], v))
 			continue;
 		buf_printf(out, ",\"%s\":", rs->facts[f].path);
 		if (rs->facts[f].type == FACT_STRING)
@@ -117,15 +130,15 @@ write_pseudonymised(struct log_query *q, struct store_txn *t, const struct recor
 	buf_free(&facts);
 }
 
-/* One CSV field, quoted when needed and defused against spreadsheet formulas. */
+/* One clean CSV field, quoted when needed and defused against spreadsheet formulas. */
 static void
-csv_field(struct buf *out, const char *p, size_t n, int last)
+csv_quoted(struct buf *out, const char *p, size_t n, int last)
 {
 	int quote = 0;
 
 	for (size_t i = 0; i < n; i++)
-		quote |= p[i] == ',' || p[i] == '"' || p[i] == '\n' || p[i] == '\r';
-	if (n > 0 && strchr("=+-@\t", p[0]) != NULL)
+		quote |= p[i] == ',' || p[i] == '"';
+	if (n > 0 && strchr("=+-@", p[0]) != NULL)
 		quote = 2;
 	if (quote)
 		buf_addc(out, '"');
@@ -139,6 +152,21 @@ csv_field(struct buf *out, const char *p, size_t n, int last)
 	if (quote)
 		buf_addc(out, '"');
 	buf_addc(out, last ? '\n' : ',');
+}
+
+/*
+ * One CSV field, sanitised first as for a terminal: no raw control byte
+ * (tab, newline and ESC included), C1 control, bidi control or invalid UTF-8.
+ */
+static void
+csv_field(struct buf *out, const char *p, size_t n, int last)
+{
+	char small[256], *clean = n < sizeof small ? small : xmalloc(n + 1);
+
+	n = sanitise_text(p, n, clean, n + 1);
+	csv_quoted(out, clean, n, last);
+	if (clean != small)
+		free(clean);
 }
 
 static void
@@ -280,13 +308,65 @@ role_txn(struct store_txn *t, void *argp)
 	return roles_require(t, argp, ACT_READ_CASES, NULL);
 }
 
+/*
+ * Names a usage problem: "frontdoor log: OPT: WHAT: ARG", with the argument
+ * sanitised and cut to 40 bytes, as it is whatever was typed. Returns -1.
+ */
 static int
-parse_date_opt(const char *s, int end_of_day, int64_t *out)
+log_bad(const char *opt, const char *what, const char *arg)
+{
+	size_t n = arg != NULL ? strlen(arg) : 0;
+
+	fprintf(stderr, "frontdoor log: %s%s", opt, *opt ? ": " : "");
+	fput_sanitised(what, strlen(what), stderr);
+	if (arg != NULL) {
+		fputs(": ", stderr);
+		fput_sanitised(arg, n > 40 ? 40 : n, stderr);
+		fputs(n > 40 ? "..." : "", stderr);
+	}
+	fputc('\n', stderr);
+	return -1;
+}
+
+static int
+parse_date_opt(const char *opt, const char *s, int end_of_day, int64_t *out)
 {
 	if (parse_utc(s, out) < 0)
-		return -1;
+		return log_bad(opt, "not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", s);
 	if (end_of_day && strlen(s) == 10)
 		*out += 86399;
+	return 0;
+}
+
+static int
+parse_kind_opt(struct log_query *q, const char *s)
+{
+	if ((q->kind = record_kind_parse(s)) < 0)
+		return log_bad("--kind", "not a kind (route, override, outcome, step_up, "
+		    "step_down, sign_off or correction)", s);
+	return 0;
+}
+
+static int
+parse_format_opt(struct log_query *q, const char *s)
+{
+	if (strcmp(s, "csv") == 0)
+		q->format = FORMAT_CSV;
+	else if (strcmp(s, "jsonl") == 0)
+		q->format = FORMAT_JSONL;
+	else
+		return log_bad("--format", "not jsonl or csv", s);
+	return 0;
+}
+
+static int
+parse_last_opt(struct log_query *q, const char *s)
+{
+	char *end;
+
+	q->last = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || q->last == 0)
+		return log_bad("--last", "not a whole number above 0", s);
 	return 0;
 }
 
@@ -297,7 +377,7 @@ read_key(struct log_query *q, const char *arg)
 
 	if (arg[0] == '@') {
 		if (read_file(arg + 1, 4096, &q->key, &q->keylen, &cause) < 0) {
-			fprintf(stderr, "frontdoor log: %s\n", cause);
+			log_bad("--pseudonymise", cause, NULL);
 			free(cause);
 			return -1;
 		}
@@ -307,11 +387,43 @@ read_key(struct log_query *q, const char *arg)
 		q->key = xstrdup(arg);
 		q->keylen = strlen(arg);
 	}
-	if (q->keylen < 16) {
-		fprintf(stderr, "frontdoor log: a pseudonymisation key needs at least 16 bytes\n");
-		return -1;
-	}
+	if (q->keylen < 16)
+		return log_bad("--pseudonymise", "a pseudonymisation key needs at least 16 bytes",
+		    NULL);
 	return 0;
+}
+
+/* An unknown option or a missing argument, named without any value given with '='. */
+static int
+bad_option(int ch, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	char name[48];
+
+	if (ch == '?' && optopt != 0) {
+		/* a short option, perhaps inside a cluster: optind need not have moved */
+		snprintf(name, sizeof name, "-%c", optopt);
+		return log_bad("", "unknown option", name);
+	}
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+	return log_bad("", ch == ':' ? "missing argument" : "unknown option", name);
+}
+
+static int
+parse_log_opt(struct cli_ctx *ctx, struct log_query *q, int ch, char **argv)
+{
+	switch (ch) {
+	case 'c': q->case_id = optarg; return 0;
+	case 's': return parse_date_opt("--since", optarg, 0, &q->since);
+	case 'u': return parse_date_opt("--until", optarg, 1, &q->until);
+	case 'k': return parse_kind_opt(q, optarg);
+	case 'f': return parse_format_opt(q, optarg);
+	case 'l': return parse_last_opt(q, optarg);
+	case 'p': return read_key(q, optarg);
+	}
+	if (cli_db_option(ctx, ch, optarg) == 0)
+		return 0;
+	return bad_option(ch, argv);
 }
 
 static int
@@ -325,31 +437,14 @@ parse_log_opts(struct cli_ctx *ctx, int argc, char **argv, struct log_query *q)
 		{ "pseudonymize", required_argument, NULL, 'p' }, CLI_DB_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int ch, bad = 0;
 
 	optind = 1;
-	while (!bad && (ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': q->case_id = optarg; break;
-		case 's': bad = parse_date_opt(optarg, 0, &q->since); break;
-		case 'u': bad = parse_date_opt(optarg, 1, &q->until); break;
-		case 'k': bad = (q->kind = record_kind_parse(optarg)) < 0; break;
-		case 'f':
-			if (strcmp(optarg, "csv") == 0)
-				q->format = FORMAT_CSV;
-			else
-				bad = strcmp(optarg, "jsonl") != 0;
-			break;
-		case 'l':
-			q->last = strtoul(optarg, &end, 10);
-			bad = *end != '\0' || q->last == 0;
-			break;
-		case 'p': bad = read_key(q, optarg) < 0; break;
-		default: bad = cli_db_option(ctx, ch, optarg) < 0;
-		}
-	}
-	if (bad || optind != argc) {
+	while (!bad && (ch = getopt_long(argc, argv, ":", opts, NULL)) != -1)
+		bad = parse_log_opt(ctx, q, ch, argv) < 0;
+	if (!bad && optind != argc)
+		bad = log_bad("", "takes no operands (--case ID for one case's records)", NULL) < 0;
+	if (bad) {
 		fprintf(stderr, "usage: frontdoor log %s\n", log_usage);
 		return -1;
 	}

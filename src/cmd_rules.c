@@ -174,6 +174,18 @@ show_indicators(const struct ruleset *rs)
 	}
 }
 
+/* The width of the rule id column: the longest id, so that the routes line up. */
+static int
+rule_id_width(const struct ruleset *rs)
+{
+	size_t w = 0;
+
+	for (size_t r = 0; r < rs->nrules; r++)
+		if (strlen(rs->rules[r].id) > w)
+			w = strlen(rs->rules[r].id);
+	return (int)w;
+}
+
 static int
 rules_show(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -181,12 +193,14 @@ rules_show(struct cli_ctx *ctx, int argc, char **argv)
 	const char *path = one_file(&rules_commands[2], argc, argv, NULL, NULL);
 	struct ruleset *rs;
 	struct buf b;
+	int width;
 
 	if (path == NULL)
 		return EXIT_USAGE;
 	rs = cli_load_rules(path, 0);
 	if (rs == NULL)
 		return EXIT_USAGE;
+	width = rule_id_width(rs);
 	printf("rule set  ");
 	fput_sanitised(rs->name, strlen(rs->name), stdout);
 	printf(" (version ");
@@ -204,7 +218,7 @@ rules_show(struct cli_ctx *ctx, int argc, char **argv)
 
 		buf_reset(&b);
 		cond_describe(rs, rule->when, &b);
-		printf("  %2zu %-28s -> %-20s %s%s\n", r + 1, rule->id, route_name(rule->route),
+		printf("  %2zu %-*s -> %-20s %s%s\n", r + 1, width, rule->id, route_name(rule->route),
 		    rule->urgency ? urgency_name(rule->urgency) : "",
 		    rule->needs_consent ? " consent" : "");
 		print_wrapped("       when ", b.data);

@@ -454,6 +454,20 @@ token_is_simple(struct validator *v, int i)
 	return 1;
 }
 
+/*
+ * The tokens ran out inside an object jsmn closed: a key without its value,
+ * as in {"a"} or {"a":}. Says so at the closing brace, not at the line's end.
+ */
+static int
+fail_unfinished(struct validator *v)
+{
+	struct frame *f = &v->stack[v->depth - 1];
+
+	if (f->is_obj && f->seen % 2 == 1 && check_gap(v, f->close, ':') < 0)
+		return -1;
+	return fail_at(v, f->close, "expected a value");
+}
+
 /* Validates the token stream jsmn produced, which checks little beyond brackets. */
 static int
 validate_tokens(struct validator *v)
@@ -467,7 +481,7 @@ validate_tokens(struct validator *v)
 			rc = close_frames(v);
 	}
 	if (rc == 0 && v->depth > 0)
-		rc = fail_at(v, v->d->len, "unexpected end of line");
+		rc = fail_unfinished(v);
 	if (rc == 0) {
 		while (v->pos < v->d->len && is_ws(v->d->text[v->pos]))
 			v->pos++;

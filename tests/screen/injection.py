@@ -11,7 +11,9 @@ What it does
      passthrough, bidi controls, overlong and invalid UTF-8, backspace and CR tricks).
      A payload that is valid UTF-8 goes, JSON-escaped, into the case's child's name,
      referrer's name and "what was reported" (`frontdoor --as j.smith decide`), and into a
-     second case whose case id carries it; every payload, as raw bytes, goes into the
+     second case whose case id carries it, which `route --record` must reject without
+     quoting the id when the id holds a control or bidi character (sanitise_unsafe) and
+     record otherwise; every payload, as raw bytes, goes into the
      decision's --feedback, and for some cases into an override --rationale, an outcome
      --note (m.jones) and a sign-off --comment (s.lee). Each payload carries a marker
      FDMnnn just before its hostile part, and the OSC payloads carry FDMARK.
@@ -173,6 +175,25 @@ def is_json_able(b):
     except UnicodeDecodeError:
         return False
     return b"\0" not in b
+
+
+def unsafe_cp(c):
+    """Whether a code point is one sanitise_unsafe() refuses, and so no case id holds."""
+    return (c < 0x20 or 0x7f <= c <= 0x9f or c in (0x061c, 0x200e, 0x200f, 0x2028, 0x2029)
+            or 0x202a <= c <= 0x202e or 0x2066 <= c <= 0x2069)
+
+
+def route_unsafe_ids(fd, env, tmp, lines):
+    """route --record of cases whose ids hold controls: each rejected, the id never quoted."""
+    r = subprocess.run([fd, "--db", "db", "--as", "a.khan", "route", "--record"], cwd=tmp,
+                       env=env, input=b"".join(lines), capture_output=True)
+    errs = r.stderr.splitlines()[:-1]
+    why = b": rejected: 'case_id' must not hold control characters"
+    if (lines and r.returncode != 1) or r.stdout != b"" or len(errs) != len(lines) or \
+            not all(why in e for e in errs) or b"FDM" in r.stderr:
+        raise RuntimeError("route --record of %d case ids with controls: exit %d, %d "
+                           "decisions, stderr %r" % (len(lines), r.returncode,
+                                                     len(r.stdout.splitlines()), r.stderr[:300]))
 
 
 def decode_step(b, i):
@@ -548,6 +569,7 @@ def run(fd, tmp, tm, env):
     open_cases = set()  # the payload cases still open (in the queue)
     json_able = 0
     jlines = []
+    bad_ids = []        # the cases whose id holds a control: to be rejected
     for idx, (cat, raw) in enumerate(plist, 1):
         marker = "FDM%03d" % idx
         by_marker[marker] = (cat, raw)
@@ -586,8 +608,13 @@ def run(fd, tmp, tm, env):
             # the payload in the case id itself
             facts2 = dict(facts, case_id="J" + marker + raw.decode("utf-8"),
                           child={"name": "Case id J%03d" % idx, "age": 7, "district": "Gedling"})
-            jlines.append(json.dumps(facts2, ensure_ascii=True).encode() + b"\n")
-    # the cases with a payload in their id, in one batch
+            line2 = json.dumps(facts2, ensure_ascii=True).encode() + b"\n"
+            if any(unsafe_cp(ord(ch)) for ch in facts2["case_id"]):
+                bad_ids.append(line2)
+            else:
+                jlines.append(line2)
+    # the cases with a payload in their id, in one batch (and those refused, in another)
+    route_unsafe_ids(fd, env, tmp, bad_ids)
     out = cli(fd, env, tmp, "a.khan", ["route", "--record"], b"".join(jlines))
     records += len(out.splitlines())
     if len(out.splitlines()) != len(jlines):

@@ -186,6 +186,47 @@ fd "$DB" aud1 log --case "$Z" --pseudonymise "$KEY" >"$T/pz.jsonl" 2>&1
 check_eq "--pseudonymise with --case: that case's records" "$(wc -l <"$T/pz.jsonl" | tr -d ' ')" 5
 check_nogrep "--pseudonymise with --case: no id, no text" 'Z-SECRET|SECRET' "$T/pz.jsonl"
 
+# ---- pseudonymised exports keep a string fact only if the rule set lists its values ----
+DBF=$T/dbf
+awk '{ print } /^facts:$/ { print "  referrer.agency: {type: string, required: false}";
+    print "  child.age: {type: integer, required: false}" }' "$POLICY" >"$T/policyf.yaml"
+"$FRONTDOOR" init --db "$DBF" --rules "$T/policyf.yaml" >"$T/out" 2>&1 ||
+	{ fail "init with a free-text fact"; cat "$T/out"; }
+fd "$DBF" - users add off1 officer && fd "$DBF" - users add aud1 auditor ||
+	fail "users for the free-text database"
+cat >"$T/f.jsonl" <<EOF
+{"case_id":"F-1","child":{"age":13},"referrer":{"agency":"Jane Smith grandmother 07700 900123"},"consent":"given","indicators":["dev.l2_09"]}
+EOF
+fd "$DBF" off1 route --record "$T/f.jsonl" >"$T/out" 2>&1 || { fail "route --record a free-text fact"; cat "$T/out"; }
+fd "$DBF" aud1 log >"$T/f.plain"
+check_grep "the plain export keeps the free-text fact" '"agency":"Jane Smith grandmother 07700 900123"' "$T/f.plain"
+fd "$DBF" aud1 log --pseudonymise "$KEY" >"$T/f.pseudo" 2>&1
+check_eq "--pseudonymise with a free-text fact succeeds" $? 0
+check_nogrep "--pseudonymise: no free-text string fact" 'Jane|07700|referrer\.agency' "$T/f.pseudo"
+check_grep "--pseudonymise: a string fact with listed values stays" '"consent":"given"' "$T/f.pseudo"
+check_grep "--pseudonymise: a number fact stays" '"child\.age":13' "$T/f.pseudo"
+rows fd "$DBF" aud1 log --pseudonymise "$KEY"
+check_nogrep "--pseudonymise csv: no free-text string fact" 'Jane|07700' "$T/rows"
+
+# ---- case ids hold no controls; CSV fields never carry a raw control byte ----
+printf '%s\n' '{"case_id":"C\u001b[31mX\nY","consent":"given","indicators":[]}' >"$T/esc.jsonl"
+fd "$DBF" off1 route --record "$T/esc.jsonl" >"$T/out" 2>"$T/err"
+check_eq "a case id with ESC and a newline is rejected" $? 1
+check_grep "the rejection says why" "^$T/esc.jsonl:1: rejected: 'case_id' must not hold control characters" "$T/err"
+check_nogrep "the rejection does not quote the id" '31m|X.?Y' "$T/err"
+RAT=$(printf 'line one\033[31m red\nline two\tx \302\2332J end')
+cat >"$T/f2.json" <<EOF
+{"case_id":"F-2","consent":"given","indicators":["dev.l2_09"]}
+EOF
+fd "$DBF" off1 decide --override mash --rationale "$RAT" "$T/f2.json" >"$T/out" 2>&1 ||
+	{ fail "decide with controls in the rationale"; cat "$T/out"; }
+rows fd "$DBF" aud1 log
+check_eq "csv: one line per record despite a newline in a rationale" "$(nrows)" 2
+check_eq "csv: no raw control byte in any field" \
+    "$(tr -cd '\000-\011\013-\037\177' <"$T/rows.all" | wc -c | tr -d ' ')" 0
+check_nogrep "csv: no C1 control" "$(printf '\302\233')" "$T/rows.all"
+check_grep "csv: controls shown as '?'" '^2,.*,line one\?\[31m red\?line two\?x \?2J end,' "$T/rows"
+
 # ---- checkpoints ----
 CP=$(fd "$DB" aud1 checkpoint 2>"$T/err")
 check_eq "checkpoint as an auditor" $? 0

@@ -153,6 +153,14 @@ test_rejects_separators(void)
 	REJECTS("[\"a\" \"b\"]", 6, "expected ','");
 	REJECTS("{\"a\" 1}", 6, "expected ':'");		/* missing ':' */
 	REJECTS("{\"a\",1}", 5, "expected ':'");
+	/* a last key without ':' or value: the column of the closing brace */
+	REJECTS("{\"case_id\":\"C-30\", \"Jane Smith\"}", 32, "expected ':'");
+	REJECTS("{\"a\"}", 5, "expected ':'");
+	REJECTS("{\"a\" }", 6, "expected ':'");
+	REJECTS("{\"o\":{\"a\":1,\"b\"},\"c\":2}", 16, "expected ':'");
+	REJECTS("[{\"a\"}]", 6, "expected ':'");
+	REJECTS("{\"a\":}", 6, "expected a value");
+	REJECTS("{\"a\":1,\"b\": }", 13, "expected a value");
 	REJECTS("{\"a\"::1}", 6, "unexpected character");
 	REJECTS("{\"a\":1,}", 7, "unexpected character");		/* trailing comma */
 	REJECTS("[1,]", 3, "unexpected character");

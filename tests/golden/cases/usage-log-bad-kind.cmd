@@ -1,0 +1,1 @@
+$FRONTDOOR log --kind bogus

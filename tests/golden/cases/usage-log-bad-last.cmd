@@ -1,0 +1,1 @@
+$FRONTDOOR log --last 0 --format csv

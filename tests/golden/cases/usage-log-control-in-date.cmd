@@ -1,0 +1,1 @@
+$FRONTDOOR log --until "$(printf '2026-01-01\033[2J')"

@@ -1,0 +1,1 @@
+$FRONTDOOR log C-1

@@ -1,0 +1,1 @@
+$FRONTDOOR log --bogus=secret-value
