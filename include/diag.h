@@ -38,5 +38,7 @@ void diag_note(struct diag *d, const char *fmt, ...) FD_ATTR_PRINTF(2, 3);
 void diag_print(const struct diag *d, FILE *fp);
 /* Writes s to fp with control and escape characters made visible. */
 void fput_sanitised(const char *s, size_t n, FILE *fp);
+/* Appends s made safe for a terminal (as sanitise_text does). */
+void buf_add_sanitised(struct buf *b, const char *s, size_t n);
 
 #endif

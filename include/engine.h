@@ -28,6 +28,7 @@ struct case_facts {
 	struct json_doc doc;
 	char *scratch;		/* unescaped strings */
 	size_t scratch_cap, scratch_used;
+	int logged;		/* replaying the log: the id passed the checks of its day */
 };
 
 struct decision {

@@ -344,7 +344,9 @@ rules_publish(struct cli_ctx *ctx, int argc, char **argv)
 	digest_hex(a.pub.hash, hex);
 	printf("published %llu: sha256:%s (", (unsigned long long)a.pub.n, hex);
 	fput_sanitised(rs->name, strlen(rs->name), stdout);
-	printf(" %s)\n", rs->version);
+	putchar(' ');
+	fput_sanitised(rs->version, strlen(rs->version), stdout);
+	printf(")\n");
 	rules_free(rs);
 	return EXIT_OK;
 }

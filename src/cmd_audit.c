@@ -143,15 +143,12 @@ struct whatif {
 	struct buf rejected;	/* one line per decision the candidate cannot route */
 };
 
-/* "  seq N case ID" with the id's control bytes shown as '?'. */
+/* "  seq N case ID", the id made safe for a terminal. */
 static void
 whatif_line_start(struct buf *b, uint64_t seq, const struct record *r)
 {
 	buf_printf(b, "  seq %llu case ", (unsigned long long)seq);
-	for (size_t i = 0; i < r->case_id.n; i++) {
-		unsigned char c = (unsigned char)r->case_id.p[i];
-		buf_addc(b, c >= 0x20 && c != 0x7f ? (char)c : '?');
-	}
+	buf_add_sanitised(b, r->case_id.p, r->case_id.n);
 }
 
 static int
@@ -171,8 +168,7 @@ whatif_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 		w->failed++;
 		whatif_line_start(&w->rejected, seq, &r);
 		buf_printf(&w->rejected, " (recorded %s): ", route_name((enum route_id)r.rec_route));
-		for (const char *c = cause; *c != '\0'; c++)
-			buf_addc(&w->rejected, (unsigned char)*c >= 0x20 ? *c : '?');
+		buf_add_sanitised(&w->rejected, cause, strlen(cause));
 		buf_addc(&w->rejected, '\n');
 		free(cause);
 		return 0;
@@ -193,8 +189,9 @@ whatif_report(const struct whatif *w)
 {
 	unsigned long moved = 0;
 
-	printf("%lu decisions replayed under %s (sha256:%.12s...)", w->replayed,
-	    w->candidate->name, w->candidate->hash);
+	printf("%lu decisions replayed under ", w->replayed);
+	fput_sanitised(w->candidate->name, strlen(w->candidate->name), stdout);
+	printf(" (sha256:%.12s...)", w->candidate->hash);
 	if (w->failed)
 		printf("; %lu decision%s it cannot route (listed last)", w->failed,
 		    w->failed == 1 ? "" : "s");

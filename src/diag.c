@@ -97,6 +97,14 @@ diag_note(struct diag *d, const char *fmt, ...)
 }
 
 void
+buf_add_sanitised(struct buf *b, const char *s, size_t n)
+{
+	/* a replaced character never grows: n bytes of room always hold the result */
+	buf_reserve(b, n);
+	b->len += sanitise_text(s, n, b->data + b->len, n + 1);
+}
+
+void
 fput_sanitised(const char *s, size_t n, FILE *fp)
 {
 	char out[1024];

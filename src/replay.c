@@ -48,6 +48,7 @@ replay_decide(struct replayer *rp, struct store_txn *t, const struct ruleset *rs
 		if (rp->cf_rs != NULL)
 			case_free(&rp->cf);
 		case_init(&rp->cf, rs);
+		rp->cf.logged = 1;
 		rp->cf_rs = rs;
 	}
 	if (used != NULL)

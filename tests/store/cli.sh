@@ -282,6 +282,17 @@ check_grep "whatif: the count of decisions it cannot route" "; [0-9]+ decisions?
 check_grep "whatif: each one listed with seq, case and reason" '^  seq [0-9]+ case C-[0-9]+ \(recorded [a-z_]+\): indicator [0-9]+ of the list is not one the rule set defines$' "$T/out"
 check_nogrep "whatif: the list quotes no indicator" 'dev\.l1_00' "$T/out"
 
+# ---- a rule set's own name and version reach the terminal cleaned ----
+sed 's/^name: .*/name: "Bench\\e]52;c;SGk=\\a\\e[31m\\u202e"/; s/^version: .*/version: "v\\e[2J\\x9b1"/' \
+    "$POLICY" >"$T/hostile.yaml"
+fd "$DB" aud1 whatif --rules "$T/hostile.yaml" >"$T/out" 2>&1
+check_eq "whatif with a hostile rule set name" $? 0
+fd "$DB" - rules publish "$T/hostile.yaml" >>"$T/out" 2>&1
+check_eq "publishing a rule set with a hostile name and version" $? 0
+check_nogrep "no raw ESC, BEL, C1 or bidi byte in whatif or publish" \
+    "$(printf '[\033\007]|\302\233|\342\200\256')" "$T/out"
+fd "$DB" - rules publish "$POLICY" >/dev/null 2>&1 || fail "publishing the policy back"
+
 # ---- closing and reopening cases ----
 # recorded_seq FILE: the N of "recorded seq N" in a command's output
 recorded_seq() { sed -n 's/^recorded seq \([0-9]*\):.*/\1/p' "$1"; }

@@ -858,6 +858,11 @@ test_case_id_controls(void)
 		buf_addc(&b, 'x');
 	buf_adds(&b, "\",\"consent\":\"given\",\"indicators\":[]}");
 	REJECTS(&fx, b.data, "'case_id' must be at most 256 bytes", "xxx");
+	/* replaying the log: an id recorded before the check existed still replays */
+	fx.cf.logged = 1;
+	MISSES(&fx, ID_CASE("C\\u001b[31mX\\u202eY"));
+	REJECTS(&fx, b.data, "'case_id' must be at most 256 bytes", NULL);
+	fx.cf.logged = 0;
 	buf_free(&b);
 	fixture_close(&fx);
 }
