@@ -1,6 +1,7 @@
 /* store.c: opens the LMDB environment safely and runs short, retryable transactions. */
 #include "store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <lmdb.h>
 #include <stdarg.h>
@@ -108,6 +109,43 @@ check_private(const char *path, char **cause)
 	return 0;
 }
 
+/*
+ * An existing directory becomes a database only if it is an empty directory
+ * of the user's own: init must not take over (and chmod) a shared or another
+ * user's directory, whose owner could then read the children's data.
+ */
+static int
+check_dir_is_ours(const char *dir, char **cause)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int empty = 1;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		*cause = xasprintf("%s exists and is not a directory", dir);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		*cause = xasprintf("%s belongs to another user: refusing to make it a database "
+		    "(give a new directory)", dir);
+		return -1;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		*cause = xasprintf("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while (empty && (e = readdir(d)) != NULL)
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	closedir(d);
+	if (!empty) {
+		*cause = xasprintf("%s is not empty: refusing to make it a database (give a new "
+		    "or empty directory)", dir);
+		return -1;
+	}
+	return 0;
+}
+
 /* Creates the directory for a new database, 2770 whatever the umask. */
 static int
 make_dir(const char *dir, char **cause)
@@ -120,9 +158,13 @@ make_dir(const char *dir, char **cause)
 		*cause = xasprintf("%s already holds a database", dir);
 		return -1;
 	}
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		*cause = xasprintf("cannot create %s: %s", dir, strerror(errno));
-		return -1;
+	if (mkdir(dir, 0700) < 0) {
+		if (errno != EEXIST) {
+			*cause = xasprintf("cannot create %s: %s", dir, strerror(errno));
+			return -1;
+		}
+		if (check_dir_is_ours(dir, cause) < 0)
+			return -1;
 	}
 	if (chmod(dir, 02770) < 0) {
 		*cause = xasprintf("cannot set permissions on %s: %s", dir, strerror(errno));
@@ -236,6 +278,20 @@ read_schema(struct store_txn *t, void *arg)
 	return check_schema(t, &create);
 }
 
+/*
+ * LMDB creates data.mdb, and lock.mdb again whenever it is missing, as 0660
+ * less the umask: the group must be able to open them whatever the umask.
+ */
+static int
+open_env(MDB_env *env, const char *dir, unsigned flags)
+{
+	mode_t old = umask(007);
+	int rc = mdb_env_open(env, dir, flags, 0660);
+
+	umask(old);
+	return rc;
+}
+
 int
 store_open(struct store **out, const char *dir, const struct store_opts *opts, char **cause)
 {
@@ -262,7 +318,7 @@ store_open(struct store **out, const char *dir, const struct store_opts *opts, c
 		s->readonly = access(data, W_OK) != 0 && errno == EACCES;
 		free(data);
 	}
-	rc = mdb_env_open(s->env, dir, flags | (s->readonly ? MDB_RDONLY : 0), 0660);
+	rc = open_env(s->env, dir, flags | (s->readonly ? MDB_RDONLY : 0));
 	if (rc != 0) {
 		lmdb_error(cause, "cannot open", dir, rc);
 		goto fail;

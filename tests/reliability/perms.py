@@ -4,7 +4,9 @@ database directory 2770 and every file in it 0660, and they stay so after writes
 a throwaway user outside the database's group cannot open it (nor read its files), while
 a member of the group can open it (and is then refused for want of a role). A database
 whose directory or files are open to every user (o+r, o+w, o+x) is refused with a message
-naming the fix. CI and --long run the same checks (--long repeats the umask runs 10 times)."""
+naming the fix. A lock file made again is 0660 under any umask; init takes only a new or
+empty directory of the user's own. CI and --long run the same checks (--long repeats the
+umask runs 10 times)."""
 
 import grp
 import os
@@ -75,6 +77,38 @@ def main():
                 "refused: %s (log)" % what, r2.stderr)
     r = s.fd("verify", db=db, as_user="root") if s.is_root() else s.fd("verify", db=db)
     s.check("open to every user" not in r.stderr, "accepted again once the modes are back")
+
+    # a lock file made again (it is only a lock: LMDB recreates it) is 0660 whatever the umask
+    os.unlink(os.path.join(db, "lock.mdb"))
+    old = os.umask(0o077)
+    try:
+        s.fd("log", "--last", "1", db=db)
+    finally:
+        os.umask(old)
+    m = mode(os.path.join(db, "lock.mdb"))
+    s.check(m == 0o660, "lock.mdb made again under umask 077 is 0660", "%04o" % m)
+
+    # init makes a database only of a new, or empty, directory of the user's own
+    full = os.path.join(s.tmp, "not-empty")
+    os.mkdir(full, 0o755)
+    with open(os.path.join(full, "notes.txt"), "w") as f:
+        f.write("someone else's file\n")
+    r = s.fd("init", "--db", full, "--rules", rel.POLICY)
+    s.check(r.returncode == 1 and "is not empty" in r.stderr and mode(full) == 0o755,
+            "init refuses a directory that is not empty, and leaves its mode", r.stderr)
+    empty = os.path.join(s.tmp, "empty")
+    os.mkdir(empty, 0o700)
+    r = s.fd("init", "--db", empty, "--rules", rel.POLICY)
+    s.check(r.returncode == 0 and mode(empty) == 0o2770, "init takes an empty directory",
+            r.stderr)
+    if s.is_root():
+        theirs = os.path.join(s.tmp, "theirs")
+        os.mkdir(theirs, 0o755)
+        os.chown(theirs, pwd.getpwnam("nobody").pw_uid, -1)
+        r = s.fd("init", "--db", theirs, "--rules", rel.POLICY)
+        s.check(r.returncode == 1 and "belongs to another user" in r.stderr and
+                mode(theirs) == 0o755 and not os.listdir(theirs),
+                "init refuses another user's directory, and changes nothing in it", r.stderr)
 
     # users outside and inside the group
     if not s.is_root():
