@@ -193,8 +193,9 @@ whatif_report(const struct whatif *w)
 {
 	unsigned long moved = 0;
 
-	printf("%lu decisions replayed under %s (sha256:%.12s...)", w->replayed,
-	    w->candidate->name, w->candidate->hash);
+	printf("%lu decisions replayed under ", w->replayed);
+	fput_sanitised(w->candidate->name, strlen(w->candidate->name), stdout);
+	printf(" (sha256:%.12s...)", w->candidate->hash);
 	if (w->failed)
 		printf("; %lu decision%s it cannot route (listed last)", w->failed,
 		    w->failed == 1 ? "" : "s");
