@@ -150,6 +150,13 @@ act_finish(const char *name, struct store *s, char *user, int rc, uint64_t seq, 
 	return EXIT_OK;
 }
 
+/* JSON's white space; not strchr(" \t\r\n", c), which also matches a NUL byte. */
+static int
+act_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* Reads the whole input (a file, or stdin for "-"), trimmed of surrounding white space. */
 static int
 act_read_input(const char *path, char **out, size_t *len, char **cause)
@@ -179,9 +186,9 @@ act_read_input(const char *path, char **out, size_t *len, char **cause)
 		*len = b.len;
 		*out = buf_steal(&b);
 	}
-	while (*len > 0 && strchr(" \t\r\n", (*out)[*len - 1]) != NULL)
+	while (*len > 0 && act_space((*out)[*len - 1]))
 		(*len)--;
-	while (start < *len && strchr(" \t\r\n", (*out)[start]) != NULL)
+	while (start < *len && act_space((*out)[start]))
 		start++;
 	memmove(*out, *out + start, *len - start);
 	*len -= start;

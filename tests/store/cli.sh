@@ -227,6 +227,16 @@ check_eq "csv: no raw control byte in any field" \
 check_nogrep "csv: no C1 control" "$(printf '\302\233')" "$T/rows.all"
 check_grep "csv: controls shown as '?'" '^2,.*,line one\?\[31m red\?line two\?x \?2J end,' "$T/rows"
 
+# ---- decide takes a NUL byte for what it is, not white space, as route does ----
+n=$(log_count "$DB")
+printf '\0\0{"case_id":"NUL-1","consent":"given","indicators":[]}\0\0' |
+    fd "$DB" off1 decide - >"$T/out" 2>&1
+check_eq "decide rejects a case between NUL bytes" $? 1
+check_grep "the rejection says it is not JSON" '^frontdoor decide: invalid JSON' "$T/out"
+printf '{"case_id":"NUL-2","consent":"given","indicators":[]}\0' | fd "$DB" off1 decide - >"$T/out" 2>&1
+check_eq "decide rejects a case followed by a NUL byte" $? 1
+check_eq "nothing was recorded for either" "$(log_count "$DB")" "$n"
+
 # ---- checkpoints ----
 CP=$(fd "$DB" aud1 checkpoint 2>"$T/err")
 check_eq "checkpoint as an auditor" $? 0
