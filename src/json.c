@@ -614,3 +614,29 @@ json_write_string(struct buf *b, const char *s, size_t n)
 	}
 	buf_addc(b, '"');
 }
+
+void
+json_copy_inert(struct buf *b, const char *json, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t plain = i, len;
+		uint32_t cp;
+
+		while (plain < n && (unsigned char)json[plain] >= 0x20 &&
+		    (unsigned char)json[plain] < 0x7f)
+			plain++;
+		buf_add(b, json + i, plain - i);
+		if ((i = plain) == n)
+			break;
+		len = utf8_decode((const unsigned char *)json + i, n - i, &cp);
+		if (len == 0)
+			buf_addc(b, '?');	/* never in valid JSON; as json_write_string */
+		else if (cp == '\n' || cp == '\r' || cp == '\t')
+			buf_addc(b, ' ');	/* between tokens: the text stays one line */
+		else if (sanitise_unsafe(cp))
+			write_escape(b, cp);	/* raw only inside a string: the same value */
+		else
+			buf_add(b, json + i, len);
+		i += len == 0 ? 1 : len;
+	}
+}

@@ -255,8 +255,15 @@ bad_text 'invalid UTF-8' "$(printf 'bad \377\376 bytes')" 'is not valid UTF-8$'
 bad_text 'an overlong NUL' "$(printf 'overlong \300\200 nul')" 'is not valid UTF-8$'
 check_eq "no refused free text was recorded" "$(log_count "$DBF")" "$n"
 fd "$DBF" off1 correct 2 --rationale \
-    "$(printf 'A note in \331\204\330\272\330\251 \342\200\217and caf\303\251,\n\tis text')" >"$T/out" 2>&1
-check_eq "free text in other scripts, with a bidi mark, a newline and a tab, is taken" $? 0
+    "$(printf 'A note in \331\204\330\272\330\251 \342\200\217and caf\303\251,\n\tis \342\200\256text')" >"$T/out" 2>&1
+check_eq "free text in other scripts, with bidi controls, a newline and a tab, is taken" $? 0
+# the JSON Lines export writes bidi and C1 controls as escapes, in free text and facts alike
+printf '%s\n' "{\"case_id\":\"F-3\",\"referrer\":{\"agency\":\"x$(printf '\342\200\256')y$(printf '\302\205')z\"},\"consent\":\"given\",\"indicators\":[]}" >"$T/f3.jsonl"
+fd "$DBF" off1 route --record "$T/f3.jsonl" >"$T/out" 2>&1 || { fail "route --record a fact with bidi"; cat "$T/out"; }
+fd "$DBF" aud1 log >"$T/log.jsonl"
+check_clean "log: no raw control or bidi character" "$T/log.jsonl"
+check_grep "log: a rationale's bidi control as an escape" '"rationale":"A note in .*\\u200fand .*is \\u202etext"' "$T/log.jsonl"
+check_grep "log: a fact's bidi and C1 controls as escapes" '"agency":"x\\u202ey\\u0085z"' "$T/log.jsonl"
 
 # ---- decide takes a NUL byte for what it is, not white space, as route does ----
 n=$(log_count "$DB")

@@ -509,6 +509,42 @@ test_write_string_bidi(void)
 	buf_free(&b);
 }
 
+/* Stored JSON is copied on one line, with the same value, its bidi and C1 characters escaped. */
+static void
+test_copy_inert(void)
+{
+	static const char in[] = "{\"a\":\"x\xe2\x80\xaey\xc2\x85z\\u001b\",\n\t\"b\": [1,\r\n2],"
+	    "\"c\":\"caf\xc3\xa9 \xd8\xb9\"}";
+	static const char want[] = "{\"a\":\"x\\u202ey\\u0085z\\u001b\",  \"b\": [1,  2],"
+	    "\"c\":\"caf\xc3\xa9 \xd8\xb9\"}";
+	struct json_doc d, e;
+	struct buf b;
+	char x[64], y[64];
+	char *cause = NULL;
+
+	buf_init(&b);
+	json_copy_inert(&b, in, strlen(in));
+	CHECK(strcmp(b.data, want) == 0);
+	json_doc_init(&d);
+	json_doc_init(&e);
+	CHECK_EQ(json_parse(&d, in, strlen(in), &cause), 0);
+	CHECK_EQ(json_parse(&e, b.data, b.len, &cause), 0);
+	CHECK(cause == NULL);
+	if (cause == NULL) {
+		/* token 2 is a's value */
+		CHECK_EQ(json_unescape(&d, 2, x), json_unescape(&e, 2, y));
+		CHECK(memcmp(x, y, json_unescape(&d, 2, x)) == 0);
+	}
+	free(cause);
+	/* a byte that is not UTF-8 (never in valid JSON) is shown as '?' */
+	buf_reset(&b);
+	json_copy_inert(&b, "\"a\xff" "b\"", 5);
+	CHECK_STR(b.data, "\"a?b\"");
+	json_doc_free(&e);
+	json_doc_free(&d);
+	buf_free(&b);
+}
+
 /* Every ASCII byte survives writing, strict parsing and unescaping. */
 static void
 test_write_string_round_trip(void)
@@ -714,6 +750,7 @@ main(void)
 	test_write_string();
 	test_write_string_round_trip();
 	test_write_string_bidi();
+	test_copy_inert();
 	test_object_get();
 	test_number_syntax();
 	test_parse_number();
