@@ -62,7 +62,13 @@ int action_sign_off(struct store *s, const char *user, uint64_t decision, int ap
 int action_correct(struct store *s, const char *user, uint64_t target, int new_route,
     const char *rationale, uint64_t *seq, char **cause);
 
-/* Checks a rationale: -1 with a cause when it is too short to mean anything. */
+/*
+ * Checks free text a person gave (NULL is no text): -1 with a cause naming
+ * `what`, never quoting the text, unless it is valid UTF-8 holding no control
+ * character but newline and tab.
+ */
+int action_check_text(const char *text, const char *what, char **cause);
+/* Checks a rationale: -1 with a cause when it fails action_check_text or is too short. */
 int action_check_rationale(const char *text, char **cause);
 
 #endif

@@ -48,7 +48,18 @@ size_t json_unescape(const struct json_doc *d, int i, char *out);
 /* Looks up key in the object at token obj; returns the value's token or -1. */
 int json_object_get(const struct json_doc *d, int obj, const char *key);
 
-/* Appends s as a JSON string, escaping quotes, backslashes and control characters. */
+/*
+ * Appends s as a JSON string, escaping quotes and backslashes, and writing as
+ * \uXXXX every character sanitise_unsafe() names (C0, DEL, C1, bidi controls,
+ * U+2028/U+2029); a byte of invalid UTF-8 becomes '?'.
+ */
 void json_write_string(struct buf *b, const char *s, size_t n);
+/*
+ * Appends JSON text that is already valid (a stored case, a record's detail)
+ * with the same value, on one line and inert on a terminal: each character
+ * json_write_string would escape as \uXXXX (raw, they are only ever inside
+ * strings), and a newline, CR or tab (only ever between tokens) as a space.
+ */
+void json_copy_inert(struct buf *b, const char *json, size_t n);
 
 #endif

@@ -21,5 +21,7 @@ int sanitise_unsafe(uint32_t cp);
 size_t sanitise_text(const char *in, size_t len, char *out, size_t outsz);
 /* Whether sanitise_text would change nothing (valid UTF-8, nothing replaced). */
 int sanitise_is_clean(const char *in, size_t len);
+/* A sanitised copy of the string s, for printing a name with %s; the caller frees it. */
+char *sanitise_dup(const char *s);
 
 #endif

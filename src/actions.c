@@ -49,10 +49,37 @@ rb(const char *s)
 }
 
 int
+action_check_text(const char *text, const char *what, char **cause)
+{
+	const unsigned char *p = (const unsigned char *)(text != NULL ? text : "");
+	size_t len = strlen((const char *)p);
+
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+
+		/* the text itself is never quoted: it may be anything, personal data too */
+		if (n == 0) {
+			*cause = xasprintf("%s is not valid UTF-8", what);
+			return -1;
+		}
+		if ((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f)) {
+			*cause = xasprintf("%s holds a control character (only newline and tab "
+			    "may be used)", what);
+			return -1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
+int
 action_check_rationale(const char *text, char **cause)
 {
 	size_t chars = 0;
 
+	if (action_check_text(text, "the rationale", cause) < 0)
+		return -1;
 	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++)
 		if ((*p & 0xc0) != 0x80 && !isspace(*p))
 			chars++;
@@ -250,7 +277,9 @@ action_decide(struct store *s, const char *user, const struct ruleset *rs,
 		goto out;
 	}
 	override = d->final_route >= 0 && d->final_route != (int)dec.route;
-	if (override && action_check_rationale(d->rationale, cause) < 0)
+	if (action_check_text(d->rationale, "the rationale", cause) < 0 ||
+	    action_check_text(d->feedback, "the feedback", cause) < 0 ||
+	    (override && action_check_rationale(d->rationale, cause) < 0))
 		goto out;
 	job_init(&j, user, ACT_ROUTE, override ? KIND_OVERRIDE : KIND_ROUTE);
 	digest_hex_decode(rs->hash, hash);
@@ -289,6 +318,8 @@ action_outcome(struct store *s, const char *user, const char *case_id, enum outc
 		*cause = xstrdup("unknown outcome");
 		return -1;
 	}
+	if (action_check_text(note, "the note", cause) < 0)
+		return -1;
 	job_init(&j, user, ACT_OUTCOME, KIND_OUTCOME);
 	j.r.case_id = rb(case_id);
 	j.r.outcome = rb(outcome_name(code));
@@ -322,7 +353,8 @@ action_sign_off(struct store *s, const char *user, uint64_t decision, int approv
 {
 	struct append_job j;
 
-	if (!approve && action_check_rationale(comment, cause) < 0)
+	if (action_check_text(comment, "the comment", cause) < 0 ||
+	    (!approve && action_check_rationale(comment, cause) < 0))
 		return -1;
 	if (decision == 0) {
 		*cause = xstrdup("there is no record 0");

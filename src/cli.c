@@ -135,9 +135,11 @@ cli_load_rules(const char *path, int print_warnings)
 	rs = rules_load_file(path, &d, &text, &len);
 	if (rs == NULL || print_warnings)
 		diag_print(&d, stderr);
-	if (rs == NULL)
-		fprintf(stderr, "%s: rule file rejected: %d error%s\n", path, d.nerrors,
+	if (rs == NULL) {
+		fput_sanitised(path, strlen(path), stderr);
+		fprintf(stderr, ": rule file rejected: %d error%s\n", d.nerrors,
 		    d.nerrors == 1 ? "" : "s");
+	}
 	diag_free(&d);
 	free(text);
 	return rs;

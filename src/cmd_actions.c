@@ -60,6 +60,23 @@ act_set(struct act_opts *o, int ch, const char *arg)
 	}
 }
 
+/* Refuses free text that is not UTF-8 or holds control characters, before anything opens. */
+static int
+act_check_texts(const struct cli_command *cmd, const struct act_opts *o)
+{
+	const char *text[] = { o->rationale, o->feedback, o->note, o->comment };
+	const char *name[] = { "--rationale", "--feedback", "--note", "--comment" };
+	char *cause = NULL;
+
+	for (size_t i = 0; i < FD_ARRAY_LEN(text); i++)
+		if (action_check_text(text[i], name[i], &cause) < 0) {
+			cli_usage_error(cmd, "%s", cause);
+			free(cause);
+			return EXIT_USAGE;
+		}
+	return 0;
+}
+
 /*
  * Parses the options `allowed` (their short letters) anywhere on the line and
  * exactly `want` operands; 0, or EXIT_USAGE after saying why.
@@ -88,7 +105,7 @@ act_parse(struct cli_ctx *ctx, int which, const char *allowed, int min, int max,
 	if (o->noperands < min || o->noperands > max)
 		return cli_usage_error(cmd, min == max ? "needs %d operand%s" :
 		    "takes at most %d operand%s", max, max == 1 ? "" : "s");
-	return 0;
+	return act_check_texts(cmd, o);
 }
 
 /* Parses a record's sequence number: digits only, not zero. */
@@ -150,6 +167,13 @@ act_finish(const char *name, struct store *s, char *user, int rc, uint64_t seq, 
 	return EXIT_OK;
 }
 
+/* JSON's white space; not strchr(" \t\r\n", c), which also matches a NUL byte. */
+static int
+act_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* Reads the whole input (a file, or stdin for "-"), trimmed of surrounding white space. */
 static int
 act_read_input(const char *path, char **out, size_t *len, char **cause)
@@ -179,9 +203,9 @@ act_read_input(const char *path, char **out, size_t *len, char **cause)
 		*len = b.len;
 		*out = buf_steal(&b);
 	}
-	while (*len > 0 && strchr(" \t\r\n", (*out)[*len - 1]) != NULL)
+	while (*len > 0 && act_space((*out)[*len - 1]))
 		(*len)--;
-	while (start < *len && strchr(" \t\r\n", (*out)[start]) != NULL)
+	while (start < *len && act_space((*out)[start]))
 		start++;
 	memmove(*out, *out + start, *len - start);
 	*len -= start;

@@ -11,6 +11,7 @@
 #include "dlog.h"
 #include "roles.h"
 #include "rulestore.h"
+#include "sanitise.h"
 
 int rules_publish(struct cli_ctx *ctx, int argc, char **argv);
 int rules_history(struct cli_ctx *ctx, int argc, char **argv);
@@ -69,6 +70,18 @@ init_txn(struct store_txn *t, void *argp)
 	return store_put(t, TABLE_USERS, a->admin, strlen(a->admin), "admin", 5, 0) < 0 ? -1 : 0;
 }
 
+/* Says what init made; the names come from the command line or the system, so sanitised. */
+static void
+init_report(const char *dir, const char *hex, const char *rules, const char *user)
+{
+	char *d = sanitise_dup(dir), *r = sanitise_dup(rules), *u = sanitise_dup(user);
+
+	printf("created %s\n  rules in force: sha256:%s (%s)\n  admin: %s\n", d, hex, r, u);
+	free(d);
+	free(r);
+	free(u);
+}
+
 int
 cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -109,7 +122,7 @@ cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	if (store_write(s, init_txn, &a, &cause) < 0)
 		goto out;
 	digest_hex(a.pub.hash, hex);
-	printf("created %s\n  rules in force: sha256:%s (%s)\n  admin: %s\n", dir, hex, rules, user);
+	init_report(dir, hex, rules, user);
 	rc = EXIT_OK;
 out:
 	if (cause != NULL)
@@ -363,8 +376,9 @@ print_publication(const struct publication *p, void *arg)
 		return -1;
 	format_utc(p->time, when);
 	digest_hex(p->hash, hex);
-	printf("%llu\t%s\tsha256:%s\t%s%s\n", (unsigned long long)p->n, when, hex, p->actor,
-	    rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ? "\tALTERED" : "");
+	printf("%llu\t%s\tsha256:%s\t", (unsigned long long)p->n, when, hex);
+	fput_sanitised(p->actor, strlen(p->actor), stdout);
+	printf("%s\n", rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ? "\tALTERED" : "");
 	return 0;
 }
 

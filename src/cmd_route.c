@@ -14,6 +14,7 @@
 #include "lines.h"
 #include "roles.h"
 #include "rulestore.h"
+#include "sanitise.h"
 
 #define OUT_FLUSH (1024 * 1024)
 #define DEFAULT_BATCH 1000
@@ -26,6 +27,7 @@ static const struct cli_command route_cmd = {
 struct route_opts {
 	const char *rules;
 	const char *input;
+	char *name;		/* the input as messages name it: sanitised, or "stdin" */
 	int explain;
 	int strict;
 	int record;
@@ -250,7 +252,7 @@ route_stream(const struct ruleset *rs, const struct route_opts *o, int fd,
 			continue;
 		if (case_parse(&cf, line, len, &cause) < 0 ||
 		    engine_decide(rs, &cf, &d, want_trace ? &tr : NULL) < 0) {
-			fprintf(stderr, "%s:%lu: rejected: %s\n", o->input, lr.lineno,
+			fprintf(stderr, "%s:%lu: rejected: %s\n", o->name, lr.lineno,
 			    cause != NULL ? cause : "no rule matched");
 			free(cause);
 			counts->rejected++;
@@ -261,7 +263,7 @@ route_stream(const struct ruleset *rs, const struct route_opts *o, int fd,
 		counts->routed++;
 		if (rec != NULL) {
 			batch_add(rec, &cf, &d, &tr, line, len, lr.lineno);
-			if ((long)rec->b.n >= o->batch && (rc = flush_batch(rec, &out, o->input)) < 0)
+			if ((long)rec->b.n >= o->batch && (rc = flush_batch(rec, &out, o->name)) < 0)
 				break;
 			continue;
 		}
@@ -270,11 +272,11 @@ route_stream(const struct ruleset *rs, const struct route_opts *o, int fd,
 			break;
 	}
 	if (got < 0)
-		fprintf(stderr, "%s:%lu: cannot read: %s\n", o->input, lr.lineno + 1,
+		fprintf(stderr, "%s:%lu: cannot read: %s\n", o->name, lr.lineno + 1,
 		    errno == EFBIG ? "line longer than 16 MiB" : strerror(errno));
 	/* what was decided before a read error is still logged; after a write error, not */
 	if (rc == 0 && rec != NULL)
-		rc = flush_batch(rec, &out, o->input);
+		rc = flush_batch(rec, &out, o->name);
 	if (got < 0)
 		rc = -1;
 	if (rc < 0 && rec != NULL)
@@ -328,6 +330,7 @@ parse_route_opts(struct cli_ctx *ctx, int argc, char **argv, struct route_opts *
 		return cli_usage_error(&route_cmd, "--explain is not for --record (the log keeps "
 		    "each decision's reasons)");
 	o->input = argc - optind == 1 ? argv[optind] : "-";
+	o->name = sanitise_dup(strcmp(o->input, "-") == 0 ? "stdin" : o->input);
 	return 0;
 }
 
@@ -413,8 +416,10 @@ cmd_route(struct cli_ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	if (o.rules != NULL || !o.record) {
 		rs = cli_load_rules(o.rules != NULL ? o.rules : cli_default_rules(), 0);
-		if (rs == NULL)
+		if (rs == NULL) {
+			free(o.name);
 			return EXIT_USAGE;
+		}
 	}
 	if (o.record && open_recorder(ctx, &o, &rec, &rs) < 0) {
 		rc = EXIT_PROBLEM;
@@ -422,11 +427,9 @@ cmd_route(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	fd = strcmp(o.input, "-") == 0 ? STDIN_FILENO : open(o.input, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "frontdoor route: %s: %s\n", o.input, strerror(errno));
+		fprintf(stderr, "frontdoor route: %s: %s\n", o.name, strerror(errno));
 		goto out;
 	}
-	if (strcmp(o.input, "-") == 0)
-		o.input = "stdin";
 	rc = route_stream(rs, &o, fd, &counts, o.record ? &rec : NULL);
 	fprintf(stderr, "frontdoor route: %lu %s, %lu rejected%s\n", counts.routed,
 	    o.record ? "routed and logged" : "routed", counts.rejected,
@@ -438,5 +441,6 @@ out:
 	if (o.record)
 		close_recorder(&rec);
 	rules_free(rs);
+	free(o.name);
 	return rc;
 }

@@ -75,9 +75,10 @@ rules_check(struct cli_ctx *ctx, int argc, char **argv)
 	rs = cli_load_rules(path, 1);
 	if (rs == NULL)
 		return EXIT_PROBLEM;
-	printf("%s: ok: %zu indicator%s, %zu rule%s, %zu test%s, sha256:%s\n", path,
-	    rs->nindicators, rs->nindicators == 1 ? "" : "s", rs->nrules,
-	    rs->nrules == 1 ? "" : "s", rs->ntests, rs->ntests == 1 ? "" : "s", rs->hash);
+	fput_sanitised(path, strlen(path), stdout);
+	printf(": ok: %zu indicator%s, %zu rule%s, %zu test%s, sha256:%s\n", rs->nindicators,
+	    rs->nindicators == 1 ? "" : "s", rs->nrules, rs->nrules == 1 ? "" : "s", rs->ntests,
+	    rs->ntests == 1 ? "" : "s", rs->hash);
 	rules_free(rs);
 	return EXIT_OK;
 }

@@ -201,10 +201,11 @@ diag_print(const struct diag *d, FILE *fp)
 		const struct diag_item *it = &sorted[i];
 
 		sev = it->severity == DIAG_ERROR ? "error" : "warning";
+		/* a file name is anyone's text */
+		fput_sanitised(d->file, strlen(d->file), fp);
 		if (it->line > 0)
-			fprintf(fp, "%s:%d:%d: %s[%s]: ", d->file, it->line, it->col, sev, it->code);
-		else
-			fprintf(fp, "%s: %s[%s]: ", d->file, sev, it->code);
+			fprintf(fp, ":%d:%d", it->line, it->col);
+		fprintf(fp, ": %s[%s]: ", sev, it->code);
 		fput_sanitised(it->msg, strlen(it->msg), fp);
 		fputc('\n', fp);
 		print_excerpt(d, it, fp);

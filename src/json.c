@@ -9,6 +9,8 @@
 
 #include "json.h"
 
+#include "sanitise.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -556,10 +558,21 @@ json_object_get(const struct json_doc *d, int obj, const char *key)
 	return -1;
 }
 
+static const char hex[] = "0123456789abcdef";
+
+/* Appends cp (one sanitise_unsafe() names, so in the BMP) as a \uXXXX escape. */
+static void
+write_escape(struct buf *b, uint32_t cp)
+{
+	char esc[6] = { '\\', 'u', hex[cp >> 12], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15],
+	    hex[cp & 15] };
+
+	buf_add(b, esc, 6);
+}
+
 void
 json_write_string(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t plain = 0;
 
 	/* the common case: printable ASCII, copied at once */
@@ -586,10 +599,13 @@ json_write_string(struct buf *b, const char *s, size_t n)
 		if (len == 0) {
 			buf_addc(b, '?');	/* not UTF-8, shown as the sanitiser shows it */
 			i++;
-		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
-			/* control characters, C1 included, only ever as escapes */
-			char esc[6] = { '\\', 'u', '0', '0', hex[cp >> 4], hex[cp & 15] };
-			buf_add(b, esc, 6);
+		} else if (sanitise_unsafe(cp)) {
+			/*
+			 * control characters (C1 included), bidi controls and the line and
+			 * paragraph separators only ever as escapes: the same value, but
+			 * inert on a terminal that shows the output
+			 */
+			write_escape(b, cp);
 			i += len;
 		} else {
 			buf_add(b, s + i, len);
@@ -597,4 +613,30 @@ json_write_string(struct buf *b, const char *s, size_t n)
 		}
 	}
 	buf_addc(b, '"');
+}
+
+void
+json_copy_inert(struct buf *b, const char *json, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t plain = i, len;
+		uint32_t cp;
+
+		while (plain < n && (unsigned char)json[plain] >= 0x20 &&
+		    (unsigned char)json[plain] < 0x7f)
+			plain++;
+		buf_add(b, json + i, plain - i);
+		if ((i = plain) == n)
+			break;
+		len = utf8_decode((const unsigned char *)json + i, n - i, &cp);
+		if (len == 0)
+			buf_addc(b, '?');	/* never in valid JSON; as json_write_string */
+		else if (cp == '\n' || cp == '\r' || cp == '\t')
+			buf_addc(b, ' ');	/* between tokens: the text stays one line */
+		else if (sanitise_unsafe(cp))
+			write_escape(b, cp);	/* raw only inside a string: the same value */
+		else
+			buf_add(b, json + i, len);
+		i += len == 0 ? 1 : len;
+	}
 }

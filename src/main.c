@@ -102,7 +102,9 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--demo") == 0)
 			demo = 1;
 		else {
-			fprintf(stderr, "frontdoor: unknown option '%s'\n", argv[i]);
+			fprintf(stderr, "frontdoor: unknown option '");
+			fput_sanitised(argv[i], strlen(argv[i]), stderr);
+			fprintf(stderr, "'\n");
 			return EXIT_USAGE;
 		}
 	}

@@ -232,7 +232,7 @@ record_to_json(const struct record *r, struct buf *out)
 	json_field(out, "case_id", &r->case_id);
 	buf_adds(out, ",\"facts\":");
 	if (r->facts.n > 0)
-		buf_add(out, r->facts.p, r->facts.n);
+		json_copy_inert(out, r->facts.p, r->facts.n);
 	else
 		buf_adds(out, "null");
 	if (r->has_ruleset) {
@@ -260,7 +260,7 @@ record_to_json(const struct record *r, struct buf *out)
 		buf_adds(out, ",\"ref\":null");
 	buf_adds(out, ",\"detail\":");
 	if (r->detail.n > 0)
-		buf_add(out, r->detail.p, r->detail.n);
+		json_copy_inert(out, r->detail.p, r->detail.n);
 	else
 		buf_adds(out, "{}");
 	digest_hex(r->prev, hex);

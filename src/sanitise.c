@@ -59,3 +59,13 @@ sanitise_is_clean(const char *in, size_t len)
 	}
 	return 1;
 }
+
+char *
+sanitise_dup(const char *s)
+{
+	size_t len = strlen(s);
+	char *out = xmalloc(len + 1);	/* a '?' is never longer than what it replaces */
+
+	sanitise_text(s, len, out, len + 1);
+	return out;
+}

@@ -287,6 +287,15 @@ ytree_load(const char *text, size_t len, struct diag *d)
 	yaml_event_t ev;
 	int stage = 0;
 
+	/*
+	 * Refused, not skipped: the rule set's hash is over the file's exact bytes, and
+	 * libyaml would report it as a syntax error on a later line.
+	 */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		diag_error(d, 1, 1, "E001", "the file starts with a byte-order mark: save it as "
+		    "UTF-8 without one");
+		return NULL;
+	}
 	memset(&b, 0, sizeof b);
 	b.d = d;
 	b.text = text;

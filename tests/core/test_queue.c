@@ -1,4 +1,4 @@
-/* test_queue.c: due times over weekends, and pages of the open-case queue from a real log. */
+/* test_queue.c: due times over weekends, the open-case queue from a real log, free text checks. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -394,6 +394,54 @@ test_batch_counts(struct store *s)
 		CHECK_EQ(stored[i], counted[i]);
 }
 
+/* Checks that an action refused its text (never quoting it) and wrote nothing. */
+static void
+refused_text(int srcline, int rc, uint64_t seq, char *cause, const char *what)
+{
+	check_report(rc == -1, "the action is refused", __FILE__, srcline);
+	check_report(seq == 0, "nothing is recorded", __FILE__, srcline);
+	check_report(cause != NULL && strstr(cause, what) != NULL, what, __FILE__, srcline);
+	check_report(cause != NULL && strstr(cause, "SECRET") == NULL, "the text is not quoted",
+	    __FILE__, srcline);
+	free(cause);
+}
+#define REFUSED_TEXT(call, what) \
+	do { \
+		char *cause_ = NULL; \
+		uint64_t seq_ = 0; \
+		int rc_ = (call); \
+		refused_text(__LINE__, rc_, seq_, cause_, (what)); \
+	} while (0)
+
+/*
+ * Free text reaches the log only through the actions, from the command line and
+ * the screens alike: each one checks it, whatever its caller checked.
+ */
+static void
+test_free_text(struct store *s, const struct ruleset *rs)
+{
+	static const char facts[] = "{\"case_id\":\"T-1\",\"consent\":\"given\","
+	    "\"indicators\":[\"dev.l2_01\"]}";
+	static const char esc[] = "SECRET note long enough \033[2J to pass the length check";
+	static const char c1[] = "SECRET note long enough \302\2332J to pass the length check";
+	static const char bad[] = "SECRET note long enough \377 to pass the length check";
+	struct route_decision d = { facts, strlen(facts), ROUTE_MASH, c1, -1, -1, NULL, 0 };
+	struct route_decision fb = { facts, strlen(facts), -1, NULL, -1, -1, esc, 0 };
+	char *cause = NULL;
+
+	CHECK_EQ(action_check_text("line one\n\tindented, caf\303\251", "the note", &cause), 0);
+	CHECK_EQ(action_check_text(NULL, "the note", &cause), 0);
+	REFUSED_TEXT(action_check_text("SECRET\r", "the note", &cause_), "control character");
+	REFUSED_TEXT(action_decide(s, "off", rs, &d, &seq_, &cause_), "the rationale holds");
+	REFUSED_TEXT(action_decide(s, "off", rs, &fb, &seq_, &cause_), "the feedback holds");
+	REFUSED_TEXT(action_outcome(s, "mgr", "Q-3", OUTCOME_NEEDS_MET, esc, &seq_, &cause_),
+	    "the note holds a control character");
+	REFUSED_TEXT(action_step(s, "mgr", "Q-3", 1, bad, &seq_, &cause_),
+	    "the rationale is not valid UTF-8");
+	REFUSED_TEXT(action_sign_off(s, "mgr", 1, 1, c1, &seq_, &cause_), "the comment holds");
+	REFUSED_TEXT(action_correct(s, "off", 1, -1, esc, &seq_, &cause_), "the rationale holds");
+}
+
 int
 main(void)
 {
@@ -410,6 +458,7 @@ main(void)
 	test_old_entries(s);
 	test_counts(s, rs);
 	test_batch_counts(s);
+	test_free_text(s, rs);
 	rules_free(rs);
 	store_close(s);
 	tmpdir_remove(dir);

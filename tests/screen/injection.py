@@ -4,6 +4,9 @@ names and free-text fields must never reach the terminal raw.
 
 usage: injection.py [--keep] [--verbose] FRONTDOOR_BINARY SCREEN_DIR
 
+TAMPER (tests/store's tamper tool; meson sets it) defaults to tests/store/tamper beside
+the binary.
+
 What it does
   1. Makes a fresh demo database and records, through the CLI, one case per payload (about
      250 payloads: C0 and C1 controls, 8-bit C1 bytes, CSI sequences, OSC 0/2 titles, OSC 52
@@ -15,8 +18,14 @@ What it does
      quoting the id when the id holds a control or bidi character (sanitise_unsafe) and
      record otherwise; every payload, as raw bytes, goes into the
      decision's --feedback, and for some cases into an override --rationale, an outcome
-     --note (m.jones) and a sign-off --comment (s.lee). Each payload carries a marker
-     FDMnnn just before its hostile part, and the OSC payloads carry FDMARK.
+     --note (m.jones; s.lee for a case with the MASH) and a sign-off --comment (s.lee).
+     The CLI takes as free text only valid UTF-8 with no control character but newline
+     and tab: it must refuse any other --feedback with exit 2, never quoting it; such a
+     payload is recorded with a placeholder, which the tamper tool then replaces in the
+     stored record by the payload as a frontdoor that did not check free text stored it
+     (raw; the feedback as its JSON writer escapes it), so the screens still meet every
+     payload. Each payload carries a marker FDMnnn just before its hostile part, and the
+     OSC payloads carry FDMARK.
   2. Runs the UI as s.lee (a manager: queue, case view, sign-off and audit screens) under
      util-linux `script`, which keeps a transcript of every byte the UI writes, inside a
      private tmux server (80x24, set-clipboard on, allow-rename on), and visits every queue
@@ -175,6 +184,56 @@ def is_json_able(b):
     except UnicodeDecodeError:
         return False
     return b"\0" not in b
+
+
+def free_text_ok(b):
+    """Whether the CLI takes b as free text (action_check_text): UTF-8, no control but LF, HT."""
+    i = 0
+    while i < len(b):
+        cp, n = decode_step(b, i)
+        if cp is None or (cp < 0x20 and cp not in (0x09, 0x0A)) or 0x7F <= cp <= 0x9F:
+            return False
+        i += n
+    return True
+
+
+def json_text(b):
+    """b between the quotes as json_write_string writes it: '?' for an invalid byte, a
+    control (C1 too) as an escape, '"' and '\\' escaped."""
+    out = bytearray()
+    i = 0
+    while i < len(b):
+        cp, n = decode_step(b, i)
+        if cp is None:
+            out += b"?"
+        elif cp in (0x22, 0x5C):
+            out += b"\\" + bytes([cp])
+        elif cp < 0x20 or 0x7F <= cp <= 0x9F:
+            out += b"\\u%04x" % cp
+        else:
+            out += b[i:i + n]
+        i += n
+    return bytes(out)
+
+
+def refused_feedback(fd, env, tmp, text, stdin):
+    """decide --feedback TEXT is a usage error that does not quote the text; else why not."""
+    r = subprocess.run([fd, "--db", "db", "--as", "j.smith", "decide", b"--feedback", text],
+                       cwd=tmp, env=env, input=stdin, capture_output=True)
+    if r.returncode != 2 or r.stdout != b"" or b"FDM" in r.stderr or \
+            b"--feedback" not in r.stderr:
+        return "exit %d, stdout %r, stderr %r" % (r.returncode, r.stdout[:80], r.stderr[:200])
+    return None
+
+
+def plant(tamper, tmp, edits):
+    """Puts each (seq, placeholder, payload) payload in place of its placeholder."""
+    lines = b"".join(b"%d %s %s\n" % (seq, old.hex().encode(), new.hex().encode())
+                     for seq, old, new in edits)
+    r = subprocess.run([tamper, os.path.join(tmp, "db"), "edit"], input=lines,
+                       capture_output=True)
+    if r.returncode != 0:
+        raise RuntimeError("tamper edit: %s" % r.stderr.decode(errors="replace"))
 
 
 def unsafe_cp(c):
@@ -510,6 +569,10 @@ def main():
         sys.stderr.write("usage: injection.py [--keep] [--verbose] FRONTDOOR_BINARY SCREEN_DIR\n")
         return 2
     fd = os.path.realpath(args[0])
+    tamper = os.environ.get("TAMPER") or os.path.join(os.path.dirname(fd), "tests/store/tamper")
+    if not os.access(tamper, os.X_OK):
+        print("injection: no tamper tool at %s (meson sets TAMPER); skipping" % tamper)
+        return 77
     if os.geteuid() != 0:
         print("injection: needs root (the payloads are recorded as several users with --as); skipping")
         return 77
@@ -537,7 +600,7 @@ def main():
     os.makedirs(env["XDG_DATA_HOME"])
     t0 = time.time()
     try:
-        return run(fd, tmp, tm, env)
+        return run(fd, tmp, tm, env, tamper)
     finally:
         tm.run("kill-server", check=False)
         if keep:
@@ -557,7 +620,7 @@ def cli(fd, env, tmp, user, argv, stdin=None):
     return r.stdout
 
 
-def run(fd, tmp, tm, env):
+def run(fd, tmp, tm, env, tamper):
     r = subprocess.run([fd, "demo", "--db", "db"], cwd=tmp, env=env, capture_output=True)
     if r.returncode != 0:
         print("injection: frontdoor demo failed: %s" % r.stderr.decode(errors="replace"))
@@ -570,6 +633,8 @@ def run(fd, tmp, tm, env):
     json_able = 0
     jlines = []
     bad_ids = []        # the cases whose id holds a control: to be rejected
+    edits = []          # (seq, placeholder, payload) of the free text the CLI refused
+    refusals = []       # feedback the CLI should have refused and did not, or quoted
     for idx, (cat, raw) in enumerate(plist, 1):
         marker = "FDM%03d" % idx
         by_marker[marker] = (cat, raw)
@@ -588,21 +653,39 @@ def run(fd, tmp, tm, env):
                  "reported": {"what": what, "basis": "reported"},
                  "consent": "given", "indicators": ["dev.l2_01"]}
         line = json.dumps(facts, ensure_ascii=True).encode() + b"\n"
-        argv = ["decide", b"--feedback", mb + raw]
+        ok = free_text_ok(mb + raw)
+        # the text to give each option, and what the tamper tool later puts in its place
+        given = (lambda what: mb + raw if ok else mb + b"PLACEHOLDER-" + what)
+        pending = []
+        if not ok:
+            why = refused_feedback(fd, env, tmp, mb + raw, line)
+            if why is not None:
+                refusals.append("%s (%s): %s" % (marker, cat, why))
+        argv = ["decide", b"--feedback", given(b"F")]
+        pending.append((given(b"F"), json_text(mb + raw)))
         if idx % 3 == 0:
-            argv += [b"--override", b"mash", b"--rationale", mb + raw + b" rationale long enough to pass",
+            argv += [b"--override", b"mash", b"--rationale", given(b"R") + b" rationale long enough to pass",
                      b"--strategy", b"yes"]
+            pending.append((given(b"R"), mb + raw))
         out = cli(fd, env, tmp, "j.smith", argv, line)
         seq = int(re.match(rb"recorded seq (\d+)", out).group(1))
+        if not ok:
+            edits += [(seq, old, new) for old, new in pending]
         records += 1
         cases.append((cid, marker))
         open_cases.add(cid)
         if idx % 5 == 1:
-            cli(fd, env, tmp, "m.jones", ["outcome", cid, "needs_met", b"--note", mb + raw])
+            # early help cannot close a case with the MASH (every third case): a manager can
+            closer = "s.lee" if idx % 3 == 0 else "m.jones"
+            out = cli(fd, env, tmp, closer, ["outcome", cid, "needs_met", b"--note", given(b"N")])
+            if not ok:
+                edits.append((int(re.match(rb"recorded seq (\d+)", out).group(1)), given(b"N"), mb + raw))
             records += 1
             open_cases.discard(cid)
         if idx % 6 == 0:
-            cli(fd, env, tmp, "s.lee", ["sign-off", str(seq), b"--return", b"--comment", mb + raw + b" returned: comment long enough"])
+            out = cli(fd, env, tmp, "s.lee", ["sign-off", str(seq), b"--return", b"--comment", given(b"C") + b" returned: comment long enough"])
+            if not ok:
+                edits.append((int(re.match(rb"recorded seq (\d+)", out).group(1)), given(b"C"), mb + raw))
             records += 1
         if is_json_able(raw):
             # the payload in the case id itself
@@ -619,7 +702,9 @@ def run(fd, tmp, tm, env):
     records += len(out.splitlines())
     if len(out.splitlines()) != len(jlines):
         raise RuntimeError("route --record logged %d of %d cases" % (len(out.splitlines()), len(jlines)))
-    log("recorded %d records for %d payloads" % (records, len(plist)))
+    plant(tamper, tmp, edits)
+    log("recorded %d records for %d payloads; %d free texts refused by the CLI put in by tamper"
+        % (records, len(plist), len(edits)))
 
     # the UI under script(1), inside tmux
     launch = os.path.join(tmp, "launch.sh")
@@ -656,6 +741,8 @@ def run(fd, tmp, tm, env):
     title0 = tm.display("#{pane_title}")
     wname0 = tm.display("#{window_name}")
     chk = Checker(by_marker)
+    for r in refusals:
+        chk.finding("CLI: --feedback taken or quoted: %s" % r)
 
     def look(where):
         """Checks the screen last grabbed (by a wait), which is the one the keys led to."""

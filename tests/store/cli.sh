@@ -214,18 +214,66 @@ fd "$DBF" off1 route --record "$T/esc.jsonl" >"$T/out" 2>"$T/err"
 check_eq "a case id with ESC and a newline is rejected" $? 1
 check_grep "the rejection says why" "^$T/esc.jsonl:1: rejected: 'case_id' must not hold control characters" "$T/err"
 check_nogrep "the rejection does not quote the id" '31m|X.?Y' "$T/err"
-RAT=$(printf 'line one\033[31m red\nline two\tx \302\2332J end')
+RAT=$(printf 'line one red\nline two\tx and the end')
 cat >"$T/f2.json" <<EOF
 {"case_id":"F-2","consent":"given","indicators":["dev.l2_09"]}
 EOF
 fd "$DBF" off1 decide --override mash --rationale "$RAT" "$T/f2.json" >"$T/out" 2>&1 ||
-	{ fail "decide with controls in the rationale"; cat "$T/out"; }
+	{ fail "decide with a newline and a tab in the rationale"; cat "$T/out"; }
 rows fd "$DBF" aud1 log
 check_eq "csv: one line per record despite a newline in a rationale" "$(nrows)" 2
 check_eq "csv: no raw control byte in any field" \
     "$(tr -cd '\000-\011\013-\037\177' <"$T/rows.all" | wc -c | tr -d ' ')" 0
-check_nogrep "csv: no C1 control" "$(printf '\302\233')" "$T/rows.all"
-check_grep "csv: controls shown as '?'" '^2,.*,line one\?\[31m red\?line two\?x \?2J end,' "$T/rows"
+check_grep "csv: newline and tab shown as '?'" '^2,.*,line one red\?line two\?x and the end,' "$T/rows"
+
+# ---- free text on the command line: UTF-8 with no control character but newline and tab ----
+n=$(log_count "$DBF")
+# bad_text WHAT TEXT PATTERN: each free-text option refuses TEXT with a message that
+# names the option, matches PATTERN and does not quote the text
+bad_text() {
+	_what=$1 _t="SECRET-TEXT $2 long enough to be a rationale" _why=$3
+	for _c in "off1 decide --feedback" "off1 decide --override universal --rationale" \
+	    "eh1 outcome F-2 needs_met --note" "off1 step-up F-2 --rationale" \
+	    "eh1 step-down F-2 --rationale" "mgr1 sign-off 2 --return --comment" \
+	    "mgr1 sign-off 2 --approve --comment" "off1 correct 2 --rationale"; do
+		# shellcheck disable=SC2086 # $_c is the user, the command and its arguments
+		case $_c in
+		*decide*) fd "$DBF" $_c "$_t" "$T/f2.json" >"$T/out" 2>"$T/err" ;;
+		*) fd "$DBF" $_c "$_t" >"$T/out" 2>"$T/err" ;;
+		esac
+		_rc=$?
+		check_eq "$_c with $_what: a usage error" "$_rc" 2
+		check_grep "$_c with $_what: says why" "^frontdoor [a-z-]+: ${_c##* } $_why" "$T/err"
+		check_nogrep "$_c with $_what: does not quote the text" 'SECRET' "$T/err"
+		check_clean "$_c with $_what: no raw control in the message" "$T/err"
+	done
+}
+bad_text ESC "$(printf 'red \033[31m here')" 'holds a control character \(only newline and tab may be used\)$'
+bad_text CR "$(printf 'a carriage \r return')" 'holds a control character'
+bad_text 'a C1 CSI' "$(printf 'csi \302\2332J here')" 'holds a control character'
+bad_text 'invalid UTF-8' "$(printf 'bad \377\376 bytes')" 'is not valid UTF-8$'
+bad_text 'an overlong NUL' "$(printf 'overlong \300\200 nul')" 'is not valid UTF-8$'
+check_eq "no refused free text was recorded" "$(log_count "$DBF")" "$n"
+fd "$DBF" off1 correct 2 --rationale \
+    "$(printf 'A note in \331\204\330\272\330\251 \342\200\217and caf\303\251,\n\tis \342\200\256text')" >"$T/out" 2>&1
+check_eq "free text in other scripts, with bidi controls, a newline and a tab, is taken" $? 0
+# the JSON Lines export writes bidi and C1 controls as escapes, in free text and facts alike
+printf '%s\n' "{\"case_id\":\"F-3\",\"referrer\":{\"agency\":\"x$(printf '\342\200\256')y$(printf '\302\205')z\"},\"consent\":\"given\",\"indicators\":[]}" >"$T/f3.jsonl"
+fd "$DBF" off1 route --record "$T/f3.jsonl" >"$T/out" 2>&1 || { fail "route --record a fact with bidi"; cat "$T/out"; }
+fd "$DBF" aud1 log >"$T/log.jsonl"
+check_clean "log: no raw control or bidi character" "$T/log.jsonl"
+check_grep "log: a rationale's bidi control as an escape" '"rationale":"A note in .*\\u200fand .*is \\u202etext"' "$T/log.jsonl"
+check_grep "log: a fact's bidi and C1 controls as escapes" '"agency":"x\\u202ey\\u0085z"' "$T/log.jsonl"
+
+# ---- decide takes a NUL byte for what it is, not white space, as route does ----
+n=$(log_count "$DB")
+printf '\0\0{"case_id":"NUL-1","consent":"given","indicators":[]}\0\0' |
+    fd "$DB" off1 decide - >"$T/out" 2>&1
+check_eq "decide rejects a case between NUL bytes" $? 1
+check_grep "the rejection says it is not JSON" '^frontdoor decide: invalid JSON' "$T/out"
+printf '{"case_id":"NUL-2","consent":"given","indicators":[]}\0' | fd "$DB" off1 decide - >"$T/out" 2>&1
+check_eq "decide rejects a case followed by a NUL byte" $? 1
+check_eq "nothing was recorded for either" "$(log_count "$DB")" "$n"
 
 # ---- checkpoints ----
 CP=$(fd "$DB" aud1 checkpoint 2>"$T/err")

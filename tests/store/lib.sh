@@ -37,6 +37,24 @@ known_bug() {
 check_eq() {
 	if [ "$2" = "$3" ]; then pass; else fail "$1: got '$2', want '$3'"; fi
 }
+# raw_controls FILE: how many raw control characters FILE holds: C0 but newline, DEL, C1
+# (U+0080-U+009F) and the bidi controls U+202A-U+202E and U+2066-U+2069
+raw_controls() {
+	od -An -v -tu1 "$1" | tr -s ' \n' '\n\n' | awk '
+	$0 == "" { next }
+	{ c = $0 + 0 }
+	(c < 32 && c != 10) || c == 127 { n++ }
+	p1 == 194 && c >= 128 && c <= 159 { n++ }
+	p2 == 226 && p1 == 128 && c >= 170 && c <= 174 { n++ }
+	p2 == 226 && p1 == 129 && c >= 166 && c <= 169 { n++ }
+	{ p2 = p1; p1 = c }
+	END { print n + 0 }'
+}
+# check_clean DESCRIPTION FILE: FILE holds no raw control character (raw_controls)
+check_clean() {
+	_n=$(raw_controls "$2")
+	if [ "$_n" -eq 0 ]; then pass; else fail "$1 ($_n raw control characters in:)"; od -c "$2" | head -10 | sed 's/^/    /'; fi
+}
 finish() {
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]

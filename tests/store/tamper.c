@@ -30,6 +30,8 @@ static const char usage[] =
     "  truncate K           delete the last K records\n"
     "  rehash SEQ           change record SEQ's time and recompute its own hash\n"
     "  rechain SEQ          the same, then rewrite every later record to follow it\n"
+    "  edit                 read lines SEQ OLDHEX NEWHEX: in record SEQ put NEW for the\n"
+    "                       first OLD in one of its strings; then rehash and rechain\n"
     "  rawkey HEX FROM      store record FROM's bytes under an arbitrary key\n"
     "  clear TABLE          delete every entry of a named table\n"
     "  ruleset-append TEXT  append TEXT to every stored rule set's bytes, in place\n"
@@ -162,24 +164,33 @@ last_seq(void)
 	return get_u64(k.mv_data);
 }
 
+static size_t
+get_u32(const unsigned char *in)
+{
+	return (size_t)in[0] << 24 | (size_t)in[1] << 16 | (size_t)in[2] << 8 | in[3];
+}
+
+/* Where string `which`'s length (4 bytes, then its bytes) starts in an encoded record. */
+static size_t
+string_offset(const unsigned char *p, size_t len, int which)
+{
+	size_t off = HEADER_LEN;
+
+	for (int i = 0; i < which; i++) {
+		if (off + 4 > len)
+			die("record too short", 0);
+		off += 4 + get_u32(p + off);
+	}
+	if (off + 4 > len || off + 4 + get_u32(p + off) > len)
+		die("record too short", 0);
+	return off;
+}
+
 /* Where the facts string's bytes start in an encoded record. */
 static size_t
 facts_offset(const unsigned char *p, size_t len)
 {
-	size_t off = HEADER_LEN;
-
-	for (int i = 0; i < NSTRINGS; i++) {
-		size_t n;
-
-		if (off + 4 > len)
-			die("record too short", 0);
-		n = (size_t)p[off] << 24 | (size_t)p[off + 1] << 16 | (size_t)p[off + 2] << 8 |
-		    p[off + 3];
-		if (i == FACTS)
-			return off + 4;
-		off += 4 + n;
-	}
-	return off;
+	return string_offset(p, len, FACTS) + 4;
 }
 
 /* Recomputes the record's own hash over its bytes. */
@@ -187,6 +198,24 @@ static void
 rehash(unsigned char *p, size_t len)
 {
 	sha256(p, len - HLEN, p + len - HLEN);
+}
+
+/* Rewrites records from..last to follow each other, each with its own hash recomputed. */
+static void
+rechain(uint64_t from, uint64_t last)
+{
+	unsigned char prev[HLEN], *p;
+	size_t len;
+
+	for (uint64_t seq = from; seq <= last; seq++) {
+		p = get_record(seq, &len);
+		if (seq > from)
+			memcpy(p + len - 2 * HLEN, prev, HLEN);
+		rehash(p, len);
+		memcpy(prev, p + len - HLEN, HLEN);
+		put_record(seq, p, len);
+		free(p);
+	}
 }
 
 static void
@@ -261,6 +290,90 @@ hexval(int c)
 {
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
 	    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decodes n hex digits into out; their byte count, or -1. */
+static long
+unhex(const char *s, size_t n, unsigned char *out)
+{
+	if (n % 2 != 0)
+		return -1;
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return (long)(n / 2);
+}
+
+/* Puts new in place of the first old in one of record seq's strings, fixing its length. */
+static void
+edit_record(uint64_t seq, const unsigned char *old, size_t olen, const unsigned char *new,
+    size_t nlen)
+{
+	unsigned char *p, *q;
+	size_t len, off, n;
+
+	p = get_record(seq, &len);
+	for (int i = 0; i < NSTRINGS; i++) {
+		off = string_offset(p, len, i);
+		n = get_u32(p + off);
+		for (size_t at = 0; olen > 0 && at + olen <= n; at++) {
+			if (memcmp(p + off + 4 + at, old, olen) != 0)
+				continue;
+			if ((q = malloc(len - olen + nlen)) == NULL)
+				die("out of memory", 0);
+			memcpy(q, p, off + 4 + at);
+			memcpy(q + off + 4 + at, new, nlen);
+			memcpy(q + off + 4 + at + nlen, p + off + 4 + at + olen,
+			    len - off - 4 - at - olen);
+			n = n - olen + nlen;
+			q[off] = (unsigned char)(n >> 24);
+			q[off + 1] = (unsigned char)(n >> 16);
+			q[off + 2] = (unsigned char)(n >> 8);
+			q[off + 3] = (unsigned char)n;
+			put_record(seq, q, len - olen + nlen);
+			free(q);
+			free(p);
+			return;
+		}
+	}
+	fprintf(stderr, "tamper: record %llu holds no such text\n", (unsigned long long)seq);
+	die("edit", 0);
+}
+
+/*
+ * Edits text inside records, as an older frontdoor that stored it unchecked, or an
+ * intruder, would have left it; the chain is rebuilt from the first record edited.
+ */
+static void
+cmd_edit(void)
+{
+	static char line[1 << 16];
+	static unsigned char old[1 << 15], new[1 << 15];
+	uint64_t first = 0;
+
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		char *a = strtok(line, " \n"), *o = strtok(NULL, " \n"), *w = strtok(NULL, " \n");
+		long olen, nlen;
+		uint64_t seq;
+
+		if (a == NULL)
+			continue;
+		seq = arg_u64(a);
+		if (o == NULL || w == NULL || (olen = unhex(o, strlen(o), old)) <= 0 ||
+		    (nlen = unhex(w, strlen(w), new)) < 0) {
+			fputs(usage, stderr);
+			die("edit: a line is not SEQ OLDHEX NEWHEX", 0);
+		}
+		edit_record(seq, old, (size_t)olen, new, (size_t)nlen);
+		if (first == 0 || seq < first)
+			first = seq;
+	}
+	if (first != 0)
+		rechain(first, last_seq());
 }
 
 int
@@ -350,23 +463,15 @@ main(int argc, char **argv)
 			del_record(last - i);
 	} else if ((strcmp(cmd, "rehash") == 0 || strcmp(cmd, "rechain") == 0) && argc == 4) {
 		uint64_t last = strcmp(cmd, "rechain") == 0 ? last_seq() : a;
-		unsigned char prev[HLEN];
 
 		p = get_record(a, &len);
 		put_u64(p + 12, get_u64(p + 12) - 3600);	/* an hour earlier */
-		rehash(p, len);
-		memcpy(prev, p + len - HLEN, HLEN);
 		put_record(a, p, len);
 		free(p);
-		for (uint64_t seq = a + 1; seq <= last; seq++) {
-			p = get_record(seq, &len);
-			memcpy(p + len - 2 * HLEN, prev, HLEN);
-			rehash(p, len);
-			memcpy(prev, p + len - HLEN, HLEN);
-			put_record(seq, p, len);
-			free(p);
-		}
-	} else if (strcmp(cmd, "rawkey") == 0 && argc == 5) {
+		rechain(a, last);
+	} else if (strcmp(cmd, "edit") == 0 && argc == 3)
+		cmd_edit();
+	else if (strcmp(cmd, "rawkey") == 0 && argc == 5) {
 		size_t n = strlen(argv[3]) / 2;
 		unsigned char k[64];
 

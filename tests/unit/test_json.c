@@ -457,6 +457,94 @@ test_write_string(void)
 	buf_free(&b);
 }
 
+/*
+ * Bidi controls and the line and paragraph separators are written as escapes,
+ * like C0 and C1 controls: the same value, inert on a terminal. Their
+ * neighbours are not.
+ */
+static void
+test_write_string_bidi(void)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "\xd8\x9c", "\\u061c" },
+		{ "\xe2\x80\x8e\xe2\x80\x8f", "\\u200e\\u200f" },
+		{ "\xe2\x80\xa8\xe2\x80\xa9", "\\u2028\\u2029" },
+		{ "a\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad\xe2\x80\xae" "b",
+		  "a\\u202a\\u202b\\u202c\\u202d\\u202eb" },
+		{ "\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9",
+		  "\\u2066\\u2067\\u2068\\u2069" },
+		{ "\xc2\x85\xc2\x9b", "\\u0085\\u009b" },
+		/* U+200D, U+202F, U+2065, U+206A and Arabic letters are text */
+		{ "\xe2\x80\x8d\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa",
+		  "\xe2\x80\x8d\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa" },
+		{ "\xd8\xb9\xd9\x84\xd9\x8a", "\xd8\xb9\xd9\x84\xd9\x8a" },
+	};
+	struct json_doc d;
+	struct buf b, want;
+	char out[64];
+	char *cause = NULL;
+
+	buf_init(&b);
+	buf_init(&want);
+	json_doc_init(&d);
+	for (size_t i = 0; i < FD_ARRAY_LEN(cases); i++) {
+		buf_reset(&b);
+		buf_reset(&want);
+		buf_printf(&want, "\"%s\"", cases[i].out);
+		json_write_string(&b, cases[i].in, strlen(cases[i].in));
+		CHECK(strcmp(b.data, want.data) == 0);
+		if (strcmp(b.data, want.data) != 0)
+			fprintf(stderr, "    (case %zu: got %s)\n", i, b.data);
+		/* the value is unchanged: it parses back to the same bytes */
+		CHECK_EQ(json_parse(&d, b.data, b.len, &cause), 0);
+		if (cause == NULL) {
+			CHECK_EQ(json_unescape(&d, 0, out), strlen(cases[i].in));
+			CHECK(memcmp(out, cases[i].in, strlen(cases[i].in)) == 0);
+		}
+		free(cause);
+		cause = NULL;
+	}
+	json_doc_free(&d);
+	buf_free(&want);
+	buf_free(&b);
+}
+
+/* Stored JSON is copied on one line, with the same value, its bidi and C1 characters escaped. */
+static void
+test_copy_inert(void)
+{
+	static const char in[] = "{\"a\":\"x\xe2\x80\xaey\xc2\x85z\\u001b\",\n\t\"b\": [1,\r\n2],"
+	    "\"c\":\"caf\xc3\xa9 \xd8\xb9\"}";
+	static const char want[] = "{\"a\":\"x\\u202ey\\u0085z\\u001b\",  \"b\": [1,  2],"
+	    "\"c\":\"caf\xc3\xa9 \xd8\xb9\"}";
+	struct json_doc d, e;
+	struct buf b;
+	char x[64], y[64];
+	char *cause = NULL;
+
+	buf_init(&b);
+	json_copy_inert(&b, in, strlen(in));
+	CHECK(strcmp(b.data, want) == 0);
+	json_doc_init(&d);
+	json_doc_init(&e);
+	CHECK_EQ(json_parse(&d, in, strlen(in), &cause), 0);
+	CHECK_EQ(json_parse(&e, b.data, b.len, &cause), 0);
+	CHECK(cause == NULL);
+	if (cause == NULL) {
+		/* token 2 is a's value */
+		CHECK_EQ(json_unescape(&d, 2, x), json_unescape(&e, 2, y));
+		CHECK(memcmp(x, y, json_unescape(&d, 2, x)) == 0);
+	}
+	free(cause);
+	/* a byte that is not UTF-8 (never in valid JSON) is shown as '?' */
+	buf_reset(&b);
+	json_copy_inert(&b, "\"a\xff" "b\"", 5);
+	CHECK_STR(b.data, "\"a?b\"");
+	json_doc_free(&e);
+	json_doc_free(&d);
+	buf_free(&b);
+}
+
 /* Every ASCII byte survives writing, strict parsing and unescaping. */
 static void
 test_write_string_round_trip(void)
@@ -661,6 +749,8 @@ main(void)
 	test_unescape();
 	test_write_string();
 	test_write_string_round_trip();
+	test_write_string_bidi();
+	test_copy_inert();
 	test_object_get();
 	test_number_syntax();
 	test_parse_number();

@@ -205,6 +205,12 @@ test_e001_yaml_syntax(void)
 	REJECTED("", "E001", 1, 1, "the file is empty");
 	REJECTED("# only a comment\n", "E001", 1, 1, "the file is empty");
 	REJECTED("frontdoor: 1\n---\nname: t\n", "E001", 2, 1, "exactly one YAML document");
+	/* a byte-order mark before a valid file, or alone */
+	it = REJECTED("\xef\xbb\xbf" HEAD IND_A RULES_A, "E001", 1, 1, "byte-order mark");
+	if (it != NULL)
+		CHECK_CONTAINS(it->msg, "UTF-8 without one");
+	REJECTED("\xef\xbb\xbf", "E001", 1, 1, "byte-order mark");
+	LOADS(HEAD IND_A RULES_A);
 }
 
 /* ---- E002 anchors and aliases, E003 tags ---- */

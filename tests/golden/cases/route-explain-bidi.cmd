@@ -1,0 +1,1 @@
+$FRONTDOOR route --explain --rules bidi.yaml bidi.jsonl
