@@ -45,6 +45,7 @@ const char *cli_default_rules(void);
 struct ruleset *cli_load_rules(const char *path, int print_warnings);
 
 struct store;
+struct store_txn;
 /*
  * Opens the database for a command and finds who is asking; prints why not
  * and returns -1 if it cannot. The caller closes the store and frees *user.
@@ -52,6 +53,13 @@ struct store;
 int cli_open_db(struct cli_ctx *ctx, struct store **s, char **user);
 /* Prints a command's failure: "frontdoor CMD: cause", and frees cause. */
 int cli_fail(const char *cmd, char *cause, int code);
+/*
+ * Opens the database as the invoking user (*user points at the name while fn
+ * runs), runs fn in one read or write transaction and closes it: EXIT_OK, or
+ * EXIT_PROBLEM with the cause reported for cmd.
+ */
+int cli_db_run(struct cli_ctx *ctx, const char *cmd, int write, const char **user,
+    int (*fn)(struct store_txn *t, void *arg), void *arg);
 
 int cmd_rules(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_route(struct cli_ctx *ctx, int argc, char **argv);

@@ -55,6 +55,24 @@ cli_fail(const char *cmd, char *cause, int code)
 }
 
 int
+cli_db_run(struct cli_ctx *ctx, const char *cmd, int write, const char **user,
+    int (*fn)(struct store_txn *t, void *arg), void *arg)
+{
+	struct store *s;
+	char *name, *cause = NULL;
+	int rc;
+
+	if (cli_open_db(ctx, &s, &name) < 0)
+		return EXIT_PROBLEM;
+	*user = name;
+	rc = write ? store_write(s, fn, arg, &cause) : store_read(s, fn, arg, &cause);
+	store_close(s);
+	*user = NULL;
+	free(name);
+	return rc < 0 ? cli_fail(cmd, cause, EXIT_PROBLEM) : EXIT_OK;
+}
+
+int
 cli_open_db(struct cli_ctx *ctx, struct store **s, char **user)
 {
 	struct store_opts opts = { 0, 0, 0 };

@@ -277,23 +277,16 @@ int
 cmd_checkpoint(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct checkpoint_arg a;
-	int first = db_options_only(ctx, "checkpoint", "[--db DIR]", argc, argv), rc;
-	struct store *s;
-	char *user, *cause = NULL, hex[65];
+	int first = db_options_only(ctx, "checkpoint", "[--db DIR]", argc, argv);
+	char hex[65];
 
 	if (first < 0 || first != argc) {
 		if (first >= 0)
 			fprintf(stderr, "usage: frontdoor checkpoint [--db DIR]\n");
 		return EXIT_USAGE;
 	}
-	if (cli_open_db(ctx, &s, &user) < 0)
+	if (cli_db_run(ctx, "checkpoint", 1, &a.user, checkpoint_txn, &a) != EXIT_OK)
 		return EXIT_PROBLEM;
-	a.user = user;
-	rc = store_write(s, checkpoint_txn, &a, &cause);
-	store_close(s);
-	free(user);
-	if (rc < 0)
-		return cli_fail("checkpoint", cause, EXIT_PROBLEM);
 	digest_hex(a.head.hash, hex);
 	printf("%llu:%s\n", (unsigned long long)a.head.seq, hex);
 	return EXIT_OK;
@@ -385,7 +378,9 @@ print_publication(const struct publication *p, void *arg)
 static int
 history_txn(struct store_txn *t, void *argp)
 {
-	if (roles_require(t, argp, ACT_RULES_HISTORY, NULL) < 0)
+	const char **user = argp;
+
+	if (roles_require(t, *user, ACT_RULES_HISTORY, NULL) < 0)
 		return -1;
 	return rulestore_history(t, print_publication, t);
 }
@@ -422,11 +417,9 @@ get_txn(struct store_txn *t, void *argp)
 int
 rules_get(struct cli_ctx *ctx, int argc, char **argv)
 {
-	int first = db_options_only(ctx, "rules get", "[--db DIR] HASH", argc, argv), rc;
+	int first = db_options_only(ctx, "rules get", "[--db DIR] HASH", argc, argv);
 	struct get_arg a = { 0 };
 	const char *hex;
-	struct store *s;
-	char *user, *cause = NULL;
 
 	if (first < 0 || argc - first != 1) {
 		if (first >= 0)
@@ -441,14 +434,8 @@ rules_get(struct cli_ctx *ctx, int argc, char **argv)
 		    "prints them (sha256: in front is optional)\n");
 		return EXIT_USAGE;
 	}
-	if (cli_open_db(ctx, &s, &user) < 0)
+	if (cli_db_run(ctx, "rules get", 0, &a.user, get_txn, &a) != EXIT_OK)
 		return EXIT_PROBLEM;
-	a.user = user;
-	rc = store_read(s, get_txn, &a, &cause);
-	store_close(s);
-	free(user);
-	if (rc < 0)
-		return cli_fail("rules get", cause, EXIT_PROBLEM);
 	if (a.altered) {
 		fprintf(stderr, "frontdoor rules get: these stored bytes have been altered: they no "
 		    "longer hash to the name asked for\n");
@@ -460,21 +447,13 @@ rules_get(struct cli_ctx *ctx, int argc, char **argv)
 int
 rules_history(struct cli_ctx *ctx, int argc, char **argv)
 {
-	int first = db_options_only(ctx, "rules history", "[--db DIR]", argc, argv), rc;
-	struct store *s;
-	char *user, *cause = NULL;
+	int first = db_options_only(ctx, "rules history", "[--db DIR]", argc, argv);
+	const char *user;
 
 	if (first < 0 || first != argc) {
 		if (first >= 0)
 			fprintf(stderr, "usage: frontdoor rules history [--db DIR]\n");
 		return EXIT_USAGE;
 	}
-	if (cli_open_db(ctx, &s, &user) < 0)
-		return EXIT_PROBLEM;
-	rc = store_read(s, history_txn, user, &cause);
-	store_close(s);
-	free(user);
-	if (rc < 0)
-		return cli_fail("rules history", cause, EXIT_PROBLEM);
-	return EXIT_OK;
+	return cli_db_run(ctx, "rules history", 0, &user, history_txn, &user);
 }
