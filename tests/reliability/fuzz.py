@@ -88,12 +88,17 @@ def main():
             with open(log_path, "wb") as logf:
                 procs.append((tag, log_path, subprocess.Popen(
                     cmd, stdout=logf, stderr=subprocess.STDOUT, env=env, cwd=s.tmp)))
-        results = [(tag, log_path, p.wait()) for tag, log_path, p in procs]
+        results = {}
+        while len(results) < len(procs):	# each one's own time, not the slowest's
+            for tag, log_path, p in procs:
+                if tag not in results and p.poll() is not None:
+                    results[tag] = (log_path, p.returncode, time.monotonic() - t0)
+            time.sleep(0.2)
         secs = time.monotonic() - t0
         total = 0
-        for tag, log_path, rc in results:
+        for tag, (log_path, rc, own) in results.items():
             execs, ok = report_run(s, tag, log_path, rc, runs // workers, is_libfuzzer,
-                                   secs, nseeds)
+                                   own, nseeds)
             total += execs
             s.check(ok, "%s: no crash, leak, hang or memory blow-up" % tag)
         if workers > 1:
