@@ -41,7 +41,7 @@ static MDB_env *env;
 static MDB_txn *txn;
 static MDB_dbi logdbi;
 
-static void
+static _Noreturn void
 die(const char *what, int rc)
 {
 	fprintf(stderr, "tamper: %s: %s\n", what, rc ? mdb_strerror(rc) : "failed");
@@ -149,7 +149,7 @@ del_record(uint64_t seq)
 static uint64_t
 last_seq(void)
 {
-	MDB_cursor *c;
+	MDB_cursor *c = NULL;
 	MDB_val k, v;
 	int rc;
 
@@ -228,7 +228,7 @@ hex(const unsigned char *h, char out[2 * HLEN + 1])
 static void
 cmd_list(void)
 {
-	MDB_cursor *c;
+	MDB_cursor *c = NULL;
 	MDB_val k, v;
 	int rc;
 
@@ -260,7 +260,7 @@ static void
 cmd_ruleset_append(const char *text)
 {
 	MDB_dbi dbi;
-	MDB_cursor *c;
+	MDB_cursor *c = NULL;
 	MDB_val k, v;
 	size_t tlen = strlen(text);
 	int rc = mdb_dbi_open(txn, "rulesets", 0, &dbi);
@@ -357,7 +357,7 @@ cmd_edit(void)
 
 	while (fgets(line, sizeof line, stdin) != NULL) {
 		char *a = strtok(line, " \n"), *o = strtok(NULL, " \n"), *w = strtok(NULL, " \n");
-		long olen, nlen;
+		long olen = 0, nlen = 0;
 		uint64_t seq;
 
 		if (a == NULL)
