@@ -25,6 +25,8 @@ int rulestore_active(struct store_txn *t, struct publication *out);
  * absent, RULESTORE_ALTERED if they no longer hash to their name (out still set).
  */
 #define RULESTORE_ALTERED 2
+/* Whether a stored rule set's bytes still hash to its key (a 32-byte SHA-256). */
+int rulestore_intact(const void *key, size_t klen, const void *data, size_t len);
 int rulestore_get(struct store_txn *t, const unsigned char hash[DIGEST_LEN], struct store_val *out);
 /* Gets and compiles a stored rule set; -1 with the transaction's cause naming what failed. */
 int rulestore_load(struct store_txn *t, const unsigned char hash[DIGEST_LEN], const char *what,

@@ -78,16 +78,23 @@ rulestore_publish(struct store_txn *t, const char *text, size_t len, const char 
 }
 
 int
-rulestore_get(struct store_txn *t, const unsigned char hash[DIGEST_LEN], struct store_val *out)
+rulestore_intact(const void *key, size_t klen, const void *data, size_t len)
 {
 	unsigned char got[DIGEST_LEN];
+
+	/* content-addressed: bytes edited in place no longer hash to their key */
+	digest_sha256(data, len, got);
+	return klen == DIGEST_LEN && memcmp(got, key, DIGEST_LEN) == 0;
+}
+
+int
+rulestore_get(struct store_txn *t, const unsigned char hash[DIGEST_LEN], struct store_val *out)
+{
 	int rc = store_get(t, TABLE_RULESETS, hash, DIGEST_LEN, out);
 
 	if (rc != 0)
 		return rc;
-	/* content-addressed: bytes edited in place no longer hash to their key */
-	digest_sha256(out->data, out->len, got);
-	return memcmp(got, hash, DIGEST_LEN) == 0 ? 0 : RULESTORE_ALTERED;
+	return rulestore_intact(hash, DIGEST_LEN, out->data, out->len) ? 0 : RULESTORE_ALTERED;
 }
 
 int

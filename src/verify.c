@@ -255,12 +255,10 @@ check_stored_rulesets(struct store_txn *t, void *argp)
 		return -1;
 	for (rc = store_cursor_move(c, MOVE_FIRST, &k, &val); rc == 0;
 	    rc = store_cursor_move(c, MOVE_NEXT, &k, &val)) {
-		unsigned char got[DIGEST_LEN];
 		char hex[65];
 		struct buf b;
 
-		digest_sha256(val.data, val.len, got);
-		if (k.len == DIGEST_LEN && memcmp(got, k.data, DIGEST_LEN) == 0)
+		if (rulestore_intact(k.data, k.len, val.data, val.len))
 			continue;
 		buf_init(&b);
 		if (k.len == DIGEST_LEN) {
