@@ -21,6 +21,7 @@ struct json_doc {
 	jsmntok_t *tok;
 	unsigned char *escaped;	/* per token: a string holding backslash escapes */
 	int ntok;
+	int plain;		/* printable ASCII, no backslash or DEL: strings are clean */
 	int cap;
 	int *keys;		/* scratch for the duplicate-key check, reused */
 	size_t keycap;

@@ -197,7 +197,8 @@ check_case_id(struct case_facts *cf, char **cause)
 		return -1;
 	}
 	/* older versions logged such ids: replaying them must not call the log damaged */
-	if (!cf->logged && !sanitise_is_clean(cf->case_id, cf->case_id_len)) {
+	/* a plain line holds no control or bidi characters at all */
+	if (!cf->logged && !cf->doc.plain && !sanitise_is_clean(cf->case_id, cf->case_id_len)) {
 		*cause = xstrdup("'case_id' must not hold control characters or "
 		    "bidirectional controls");
 		return -1;

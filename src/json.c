@@ -3,8 +3,11 @@
  * The one translation unit that compiles jsmn's functions. Its non-strict mode
  * is enough: every separator, literal and string is validated below anyway.
  * Parent links (also defined in json.h) make it linear in the number of tokens.
+ * Static, jsmn's functions inline into json_parse, whose parser state can
+ * then live in registers rather than be reloaded after every token written.
  */
 #define JSMN_PARENT_LINKS
+#define JSMN_STATIC
 #include <jsmn.h>
 
 #include "json.h"
@@ -457,6 +460,165 @@ token_is_simple(struct validator *v, int i)
 }
 
 /*
+ * The compact fast path: a line of printable ASCII (no backslash, no DEL) with
+ * no white space outside its strings, the form every JSON writer of Lines
+ * produces. Such a text is valid when every gap between jsmn's tokens holds
+ * exactly what the tree from jsmn's parent links says belongs there: nothing
+ * after an opening bracket, ':' after a key, closing brackets then ',' before
+ * a later sibling, closing brackets only at the end. Anything else, however
+ * harmless, goes to the full validator, which also names the fault.
+ */
+#define FAST_MAX_TOKENS 256
+
+/* Sixteen bytes at a time, as GCC and Clang lower it for the machine (SSE2 on x86-64). */
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+/* Whether sixteen bytes hold anything other than printable ASCII besides '\\' and DEL. */
+static uint64_t
+unplain16(const char *p)
+{
+	bytes16 w, bad;
+	uint64_t lo, hi;
+
+	memcpy(&w, p, 16);
+	bad = (bytes16)((w < 0x20) | (w > 0x7e) | (w == '\\'));
+	memcpy(&lo, &bad, 8);
+	memcpy(&hi, (const char *)&bad + 8, 8);
+	return lo | hi;
+}
+
+/* Whether all n bytes are printable ASCII other than '\\' and DEL. */
+static int
+line_is_plain(const char *s, size_t n)
+{
+	uint64_t bad = 0;
+	size_t i = 0;
+
+	if (n >= 16) {
+		for (; i + 16 <= n; i += 16)
+			bad |= unplain16(s + i);
+		if (i < n)
+			bad |= unplain16(s + n - 16);	/* the last sixteen, overlapping */
+		return bad == 0;
+	}
+	for (; i < n; i++)
+		bad |= s[i] < 0x20 || s[i] == '\\' || s[i] == 0x7f || (unsigned char)s[i] >= 0x80;
+	return bad == 0;
+}
+
+/* Whether a primitive's bytes are true, false, null or a JSON number. */
+static int
+primitive_ok(const char *p, size_t n)
+{
+	if (p[0] == '-' || (p[0] >= '0' && p[0] <= '9'))
+		return number_syntax_ok(p, n);
+	return (n == 4 && bytes_eq(p, "true", 4)) || (n == 5 && bytes_eq(p, "false", 5)) ||
+	    (n == 4 && bytes_eq(p, "null", 4));
+}
+
+/* Whether text[from..to) is closing brackets only, then (if sep) one ','. */
+static int
+closers_then(const char *text, size_t from, size_t to, int comma)
+{
+	if (comma) {
+		if (to <= from || text[to - 1] != ',')
+			return 0;
+		to--;
+	}
+	for (; from < to; from++)
+		if (text[from] != '}' && text[from] != ']')
+			return 0;
+	return 1;
+}
+
+/* Where the gap after token t begins: past its text, or inside its bracket. */
+static size_t
+token_after(const jsmntok_t *t)
+{
+	if (t->type == JSMN_STRING)
+		return (size_t)t->end + 1;
+	if (t->type == JSMN_PRIMITIVE || t->size == 0)
+		return (size_t)t->end;
+	return (size_t)t->start + 1;
+}
+
+/*
+ * Token i's place in the tree: a key (its parent an object; a string holding
+ * one value), a value (its parent a key), or an element (its parent an array).
+ * Also checks the gap before it. Returns 0 when the fast path cannot vouch.
+ */
+static int
+fast_token_ok(const struct json_doc *d, int i, uint64_t *marks)
+{
+	const jsmntok_t *t = &d->tok[i], *prev = &d->tok[i - 1];
+	size_t begin = t->type == JSMN_STRING ? (size_t)t->start - 1 : (size_t)t->start;
+	size_t after = token_after(prev);
+	int parent = t->parent;
+	const jsmntok_t *pt;
+
+	if (parent < 0 || parent >= i)
+		return 0;
+	pt = &d->tok[parent];
+	if (parent == i - 1) {
+		if (pt->type == JSMN_STRING ? begin != after + 1 || d->text[after] != ':'
+		    : begin != after)
+			return 0;
+	} else if (!closers_then(d->text, after, begin, 1))
+		return 0;
+	if (pt->type == JSMN_STRING)	/* a value: its parent must be a key */
+		return pt->parent >= 0 && d->tok[pt->parent].type == JSMN_OBJECT;
+	if (pt->type == JSMN_PRIMITIVE)
+		return 0;
+	if (pt->type == JSMN_OBJECT) {	/* a key: a string with one value, not seen before */
+		const unsigned char *p = (const unsigned char *)JSON_TOK_PTR(d, i);
+		size_t len = JSON_TOK_LEN(d, i);
+		unsigned mark = (unsigned)len * 7u + (len ? p[0] * 3u + p[len - 1] : 0u);
+		uint64_t bit = UINT64_C(1) << (mark % 64);
+
+		if (t->type != JSMN_STRING || t->size != 1 || (marks[parent] & bit))
+			return 0;
+		marks[parent] |= bit;
+	}
+	return 1;
+}
+
+/* Returns 1 when the compact fast path shows the text valid, 0 when it cannot. */
+static int
+fast_validate(struct json_doc *d)
+{
+	uint64_t marks[FAST_MAX_TOKENS];
+	int containers = 0;
+
+	if (d->ntok > FAST_MAX_TOKENS || !line_is_plain(d->text, d->len))
+		return 0;
+	if (d->tok[0].start != 0 || (size_t)d->tok[0].end != d->len ||
+	    (d->tok[0].type != JSMN_OBJECT && d->tok[0].type != JSMN_ARRAY))
+		return 0;
+	for (int i = 0; i < d->ntok; i++) {
+		const jsmntok_t *t = &d->tok[i];
+
+		if (t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) {
+			/* an empty one is its two brackets: the gap after it starts past both */
+			if (t->size == 0 && t->end != t->start + 2)
+				return 0;
+			marks[i] = 0;
+			/* fewer containers than the depth limit cannot nest past it */
+			if (++containers > JSON_MAX_DEPTH)
+				return 0;
+		} else if (t->type == JSMN_PRIMITIVE &&
+		    !primitive_ok(JSON_TOK_PTR(d, i), JSON_TOK_LEN(d, i)))
+			return 0;
+		if (i > 0 && !fast_token_ok(d, i, marks))
+			return 0;
+	}
+	if (!closers_then(d->text, token_after(&d->tok[d->ntok - 1]), d->len, 0))
+		return 0;
+	memset(d->escaped, 0, (size_t)d->ntok);
+	d->plain = 1;
+	return 1;
+}
+
+/*
  * The tokens ran out inside an object jsmn closed: a key without its value,
  * as in {"a"} or {"a":}. Says so at the closing brace, not at the line's end.
  */
@@ -507,6 +669,7 @@ json_parse(struct json_doc *d, const char *text, size_t len, char **cause)
 	v.nkeys = 0;
 	d->text = text;
 	d->len = len;
+	d->plain = 0;
 	if (d->cap == 0) {
 		d->cap = 256;
 		d->tok = xreallocarray(NULL, (size_t)d->cap, sizeof *d->tok);
@@ -539,6 +702,8 @@ json_parse(struct json_doc *d, const char *text, size_t len, char **cause)
 	if (n == JSMN_ERROR_PART || n == 0)
 		return fail_at(&v, len, "unexpected end of line");
 	d->ntok = n;
+	if (fast_validate(d))
+		return 0;
 	return validate_tokens(&v);
 }
 

@@ -1,10 +1,12 @@
 /* fuzz_case.c: feeds arbitrary bytes to the case parser and the engine. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -38,6 +40,44 @@ static const char rules_text[] =
     "  - {id: m, when: {missing: child.age}, route: early_help_unit, reason: r}\n"
     "  - {id: x, when: always, route: universal, reason: r}\n";
 
+/*
+ * A compact line may take json_parse's fast path; the same text with a space
+ * after it always takes the full validator. Both must give the same verdict
+ * and the same tokens.
+ */
+static void
+check_fast_path_agrees(const uint8_t *data, size_t size)
+{
+	struct json_doc a, b;
+	char *ca = NULL, *cb = NULL, *spaced = malloc(size + 1);
+	int ra, rb;
+
+	if (spaced == NULL)
+		abort();
+	memcpy(spaced, data, size);
+	spaced[size] = ' ';
+	json_doc_init(&a);
+	json_doc_init(&b);
+	ra = json_parse(&a, (const char *)data, size, &ca);
+	rb = json_parse(&b, spaced, size + 1, &cb);
+	/* the verdicts (a cause's column may differ: the end of the line moved) */
+	if (ra != rb || (ra == 0 && a.ntok != b.ntok)) {
+		fprintf(stderr, "json_parse: %s alone, %s with a space after it\n",
+		    ra == 0 ? "valid" : "invalid", rb == 0 ? "valid" : "invalid");
+		abort();
+	}
+	for (int i = 0; ra == 0 && i < a.ntok; i++)
+		if (a.tok[i].type != b.tok[i].type || a.tok[i].start != b.tok[i].start ||
+		    a.tok[i].end != b.tok[i].end || a.tok[i].size != b.tok[i].size ||
+		    (a.tok[i].type == JSMN_STRING && a.escaped[i] != b.escaped[i]))
+			abort();
+	free(ca);
+	free(cb);
+	free(spaced);
+	json_doc_free(&a);
+	json_doc_free(&b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -59,6 +99,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		diag_free(&d);
 	}
+	check_fast_path_agrees(data, size);
 	case_init(&cf, rs);
 	trace_init(&tr);
 	buf_init(&out);

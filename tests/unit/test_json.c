@@ -170,6 +170,58 @@ test_rejects_separators(void)
 	REJECTS("{[1]:2}", 2, "object keys must be strings");
 }
 
+/*
+ * Compact lines take a fast path; a trailing space sends the same value through
+ * the full validator. The two must agree on every text, valid or not, and
+ * produce the same tokens. These are the shapes jsmn's non-strict mode lets by.
+ */
+static void
+test_compact_fast_path_agrees(void)
+{
+	static const char *const texts[] = {
+		"{\"a\":1}", "[1,[2,[3]],{\"b\":{}}]", "{\"a\":[1,2],\"b\":{\"c\":null}}",
+		"{\"a\":[],\"b\":{},\"c\":\"x\"}", "[[],[[]],{}]",
+		"[1]:]", "{\"a\":{}:\"b\"}", "{\"a\":[]:\"b\"}", "{\"a\":1:2}", "{\"a\"}",
+		"[\"a\":1]", "{\"a\",\"b\"}", "{\"a\":[1]2}", "[[1]2]", "{\"a\":1,}", "[,1]",
+		"[1,,2]", "{\"a\":tru\"e\"}", "{\"a\":\"b\":\"c\"}", "{1:2}", "[1]2", "[1][2]",
+		"{\"a\":1}:\"b\"", "{\"a\":{}}:\"b\"", "{\"a\":1,\"a\":2}", "{\"ab\":1,\"ab\":2}",
+		"{\"o\":{\"a\":1},\"o\":2}", "{\"a\":1,\"b\"}", "{\"a\"::1}", "[1:2]", "{\"a\":[1,]}",
+		"[\"a\"1]", "[{}{}]", "[{},]", "{\"a\":{\"b\":1}}}", "{\"a\":-}", "{\"a\":01}",
+		"{\"a\":\"\x7f\"}", "[1.5e3,-0,true,false,null]", "[1,{\"k\":[true]},\"s\"]",
+		"{    ,          :  }", "[{ , }]", "[[,]]", "{:}", "[{}, {}]",
+	};
+	struct buf spaced;
+
+	buf_init(&spaced);
+	for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+		struct json_doc a, b;
+		char *ca = NULL, *cb = NULL;
+		int ra, rb, same;
+
+		buf_reset(&spaced);
+		buf_add(&spaced, texts[k], strlen(texts[k]));
+		buf_addc(&spaced, ' ');
+		json_doc_init(&a);
+		json_doc_init(&b);
+		ra = json_parse(&a, texts[k], strlen(texts[k]), &ca);
+		rb = json_parse(&b, spaced.data, spaced.len, &cb);
+		same = ra == rb && (ra != 0 || a.ntok == b.ntok);
+		for (int i = 0; same && ra == 0 && i < a.ntok; i++)
+			same = a.tok[i].type == b.tok[i].type && a.tok[i].start == b.tok[i].start &&
+			    a.tok[i].end == b.tok[i].end && a.tok[i].size == b.tok[i].size &&
+			    (a.tok[i].type != JSMN_STRING || a.escaped[i] == b.escaped[i]);
+		/* a rejected compact line is reported by the full validator, word for word */
+		if (same && ra != 0)
+			same = ca != NULL && cb != NULL && strcmp(ca, cb) == 0;
+		check_report(same, texts[k], __FILE__, __LINE__);
+		free(ca);
+		free(cb);
+		json_doc_free(&a);
+		json_doc_free(&b);
+	}
+	buf_free(&spaced);
+}
+
 static void
 test_rejects_trailing_text(void)
 {
@@ -735,6 +787,7 @@ main(void)
 	test_doc_reuse_and_growth();
 	test_rejects_separators();
 	test_rejects_trailing_text();
+	test_compact_fast_path_agrees();
 	test_rejects_truncation();
 	test_rejects_bad_literals();
 	test_rejects_bad_numbers();
