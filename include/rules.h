@@ -71,6 +71,17 @@ struct fact_def {
 	int used;
 };
 
+/*
+ * One segment of the facts' dotted paths ("child" of child.age): the fact it
+ * ends, if any, and the segments below it. Children form a list by `next`.
+ */
+struct path_node {
+	const char *name;	/* into a fact's path; not terminated */
+	size_t namelen;
+	int fact;		/* index into facts, or -1 */
+	int child, next;	/* first segment below, next sibling; -1 if none */
+};
+
 struct indicator_def {
 	char *id;
 	size_t idlen;
@@ -186,6 +197,8 @@ struct ruleset {
 	size_t nmasks;
 	uint32_t *ind_table;	/* open-addressing id -> index + 1 */
 	size_t ind_table_size;
+	struct path_node *paths;	/* the facts' paths as a tree; paths[0] is the root */
+	size_t npaths;
 };
 
 /* Route and name tables. */
@@ -206,9 +219,11 @@ void rules_free(struct ruleset *rs);
 
 /* Checks that every rule can fire and no case falls through (rules_analyse.c). */
 void rules_analyse(struct ruleset *rs, struct diag *d);
-/* Builds the indicator masks and id table (rules_compile.c). */
+/* Builds the indicator masks, the id table and the path tree (rules_compile.c). */
 void rules_compile(struct ruleset *rs);
 int rules_find_indicator(const struct ruleset *rs, const char *id, size_t len);
+/* The segment named name[0..len) below path node n, or -1. */
+int rules_find_path(const struct ruleset *rs, int n, const char *name, size_t len);
 int rules_find_rule(const struct ruleset *rs, const char *id);
 
 /* Writes a condition as readable text, e.g. "count(level 3) >= 2". */

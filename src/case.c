@@ -46,6 +46,13 @@ token_text(struct case_facts *cf, int i, size_t *len)
 	return out;
 }
 
+/* The token after the value at token i: the next one, unless i has children. */
+static int
+after_value(const struct json_doc *d, int i)
+{
+	return d->tok[i].size == 0 ? i + 1 : json_skip(d, i);
+}
+
 static int
 read_indicators(struct case_facts *cf, int arr, char **cause)
 {
@@ -56,7 +63,7 @@ read_indicators(struct case_facts *cf, int arr, char **cause)
 		*cause = xstrdup("'indicators' must be a list of indicator ids");
 		return -1;
 	}
-	for (int k = 0; k < d->tok[arr].size; k++, i = json_skip(d, i)) {
+	for (int k = 0; k < d->tok[arr].size; k++, i = after_value(d, i)) {
 		const char *id;
 		size_t len;
 		int ind;
@@ -155,34 +162,6 @@ read_fact(struct case_facts *cf, int fi, int i, char **cause)
 	return 0;
 }
 
-/* Whether a key holds a dot (keys are short: no call to memchr). */
-static int
-has_dot(const char *key, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (key[i] == '.')
-			return 1;
-	return 0;
-}
-
-/* Which fact a path names (exactly), and whether any fact lies below it. */
-static int
-match_path(const struct ruleset *rs, const char *path, size_t n, int *below)
-{
-	*below = 0;
-	for (size_t k = 0; k < rs->nfacts; k++) {
-		const struct fact_def *f = &rs->facts[k];
-
-		if (f->pathlen < n || !bytes_eq(f->path, path, n))
-			continue;
-		if (f->pathlen == n)
-			return (int)k;
-		if (f->path[n] == '.')
-			*below = 1;
-	}
-	return -1;
-}
-
 /*
  * A case id goes to the log, the screens and every export: no control
  * characters (NUL, ESC, newline, DEL, C1) and nothing that reorders text.
@@ -228,39 +207,36 @@ read_builtin(struct case_facts *cf, int key, int val, int *have_indicators, char
 }
 
 /*
- * Reads the facts in the object at token obj, whose path so far is
- * path[0..plen); at the top level also case_id and indicators.
+ * Reads the facts in the object at token obj, which stands at path node
+ * `node` of the rule set's facts; at the top level also case_id and
+ * indicators. A key holding a dot never names a segment: {"child.age":3}
+ * is not child.age.
  */
 static int
-walk_object(struct case_facts *cf, int obj, char *path, size_t plen, int *have_indicators,
-    char **cause)
+walk_object(struct case_facts *cf, int obj, int node, int *have_indicators, char **cause)
 {
 	const struct json_doc *d = &cf->doc;
+	const struct path_node *paths = cf->rs->paths;
 	int i = obj + 1;
 
 	for (int k = 0; k < d->tok[obj].size; k++) {
-		int val = i + 1, next = json_skip(d, val), fi, below, rc;
+		int val = i + 1, next = after_value(d, val), seg, rc;
 		const char *key;
-		size_t klen, n;
+		size_t klen;
 
-		if (plen == 0 && (rc = read_builtin(cf, i, val, have_indicators, cause)) != 0) {
+		if (node == 0 && (rc = read_builtin(cf, i, val, have_indicators, cause)) != 0) {
 			if (rc < 0)
 				return -1;
 			i = next;
 			continue;
 		}
 		key = token_text(cf, i, &klen);
-		n = plen + (plen ? 1 : 0) + klen;
-		/* a key holding a dot is not a path: {"child.age":3} is not child.age */
-		if (n < 256 && !has_dot(key, klen)) {
-			if (plen)
-				path[plen] = '.';
-			memcpy(path + plen + (plen ? 1 : 0), key, klen);
-			fi = match_path(cf->rs, path, n, &below);
-			if (fi >= 0 && read_fact(cf, fi, val, cause) < 0)
+		seg = rules_find_path(cf->rs, node, key, klen);
+		if (seg >= 0) {
+			if (paths[seg].fact >= 0 && read_fact(cf, paths[seg].fact, val, cause) < 0)
 				return -1;
-			if (below && d->tok[val].type == JSMN_OBJECT &&
-			    walk_object(cf, val, path, n, have_indicators, cause) < 0)
+			if (paths[seg].child >= 0 && d->tok[val].type == JSMN_OBJECT &&
+			    walk_object(cf, val, seg, have_indicators, cause) < 0)
 				return -1;
 		}
 		i = next;
@@ -273,9 +249,8 @@ static int
 read_top_level(struct case_facts *cf, char **cause)
 {
 	int have_indicators = 0;
-	char path[256];
 
-	if (walk_object(cf, 0, path, 0, &have_indicators, cause) < 0)
+	if (walk_object(cf, 0, 0, &have_indicators, cause) < 0)
 		return -1;
 	if (cf->case_id == NULL) {
 		*cause = xstrdup("missing 'case_id'");

@@ -115,6 +115,52 @@ compile_json_tail(const struct ruleset *rs, struct rule_def *r)
 	r->json_tail = buf_steal(&b);
 }
 
+/* The segment below node n named name[0..len), added if add and not there; -1 if not. */
+static int
+path_child(struct ruleset *rs, int n, const char *name, size_t len, int add)
+{
+	struct path_node *node;
+	int *link = &rs->paths[n].child;
+
+	for (; *link >= 0; link = &rs->paths[*link].next) {
+		node = &rs->paths[*link];
+		if (node->namelen == len && memcmp(node->name, name, len) == 0)
+			return *link;
+	}
+	if (!add)
+		return -1;
+	*link = (int)rs->npaths;
+	node = &rs->paths[rs->npaths++];
+	*node = (struct path_node){ name, len, -1, -1, -1 };
+	return *link;
+}
+
+/* The facts' paths as a tree of segments, so a case is read without building paths. */
+static void
+build_path_tree(struct ruleset *rs)
+{
+	size_t cap = 1;
+
+	for (size_t i = 0; i < rs->nfacts; i++)
+		for (const char *p = rs->facts[i].path; *p; p++)
+			cap += *p == '.';
+	cap += rs->nfacts;
+	rs->paths = xcalloc(cap, sizeof *rs->paths);
+	rs->paths[0] = (struct path_node){ "", 0, -1, -1, -1 };
+	rs->npaths = 1;
+	for (size_t i = 0; i < rs->nfacts; i++) {
+		const char *seg = rs->facts[i].path, *dot;
+		int n = 0;
+
+		while ((dot = strchr(seg, '.')) != NULL) {
+			n = path_child(rs, n, seg, (size_t)(dot - seg), 1);
+			seg = dot + 1;
+		}
+		n = path_child(rs, n, seg, strlen(seg), 1);
+		rs->paths[n].fact = (int)i;
+	}
+}
+
 void
 rules_compile(struct ruleset *rs)
 {
@@ -138,6 +184,7 @@ rules_compile(struct ruleset *rs)
 	rs->ind_table = xcalloc(rs->ind_table_size, sizeof *rs->ind_table);
 	for (size_t i = 0; i < rs->nfacts; i++)
 		rs->facts[i].pathlen = strlen(rs->facts[i].path);
+	build_path_tree(rs);
 	for (size_t i = 0; i < rs->nindicators; i++) {
 		const char *id = rs->indicators[i].id;
 		size_t slot = hash_id(id, strlen(id)) & (rs->ind_table_size - 1);
@@ -147,6 +194,15 @@ rules_compile(struct ruleset *rs)
 		rs->ind_table[slot] = (uint32_t)i + 1;
 		rs->indicators[i].idlen = strlen(id);
 	}
+}
+
+int
+rules_find_path(const struct ruleset *rs, int n, const char *name, size_t len)
+{
+	for (int c = rs->paths[n].child; c >= 0; c = rs->paths[c].next)
+		if (rs->paths[c].namelen == len && bytes_eq(rs->paths[c].name, name, len))
+			return c;
+	return -1;
 }
 
 int

@@ -1569,5 +1569,6 @@ rules_free(struct ruleset *rs)
 	free(rs->tests);
 	free(rs->masks);
 	free(rs->ind_table);
+	free(rs->paths);
 	free(rs);
 }

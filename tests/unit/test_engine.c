@@ -479,6 +479,48 @@ test_many_indicators(void)
 	buf_free(&c);
 }
 
+/* Facts three segments deep, siblings below one segment, keys with dots and escapes. */
+static void
+test_deep_fact_paths(void)
+{
+	struct fixture fx;
+
+	if (!fixture_load(__LINE__, &fx, HEAD "facts:\n"
+	    "  a.b.c: {type: integer, required: false}\n"
+	    "  a.b.e: {type: boolean, required: false}\n"
+	    "  a.d: {type: string, required: false}\n"
+	    "indicators:\n"
+	    "  - {id: i, domain: development, level: 2, text: x}\n"
+	    "rules:\n"
+	    "  - {id: deep, when: {all: [{fact: a.b.c, eq: 3}, {fact: a.b.e, eq: true}]},"
+	    " route: mash, reason: D}\n"
+	    "  - {id: side, when: {fact: a.d, eq: x}, route: early_help_unit, reason: S}\n"
+	    "  - {id: two, when: {indicator: i}, route: early_help_unit, reason: I}\n"
+	    "  - {id: rest, when: always, route: universal, reason: R}\n"))
+		return;
+	expect_rule(__LINE__, &fx,
+	    "{\"case_id\":\"c\",\"indicators\":[],\"a\":{\"b\":{\"c\":3,\"e\":true}}}", 0);
+	expect_rule(__LINE__, &fx,
+	    "{\"case_id\":\"c\",\"indicators\":[],\"a\":{\"d\":\"x\",\"b\":{\"e\":true,\"c\":3}}}",
+	    0);
+	expect_rule(__LINE__, &fx,
+	    "{\"a\":{\"b\":{\"c\":4,\"e\":true},\"d\":\"x\"},\"case_id\":\"c\",\"indicators\":[]}",
+	    1);
+	/* a key holding a dot is not a path, at any depth */
+	expect_rule(__LINE__, &fx,
+	    "{\"case_id\":\"c\",\"indicators\":[],\"a.b\":{\"c\":3,\"e\":true}}", 3);
+	expect_rule(__LINE__, &fx,
+	    "{\"case_id\":\"c\",\"indicators\":[],\"a\":{\"b.c\":3,\"b.e\":true}}", 3);
+	/* keys are read unescaped; a segment that is not an object holds no facts */
+	expect_rule(__LINE__, &fx,
+	    "{\"case_id\":\"c\",\"indicators\":[],\"a\":{\"\\u0062\":{\"c\":3,\"e\":true}}}", 0);
+	expect_rule(__LINE__, &fx, "{\"case_id\":\"c\",\"indicators\":[],\"a\":{\"b\":[3]}}", 3);
+	expect_rejected(__LINE__, &fx,
+	    "{\"case_id\":\"c\",\"indicators\":[],\"a\":{\"b\":{\"c\":\"3\"}}}",
+	    "fact 'a.b.c' must be a number", NULL);
+	fixture_close(&fx);
+}
+
 /* ---- junctions, named conditions, always ---- */
 
 static void
@@ -998,6 +1040,7 @@ main(void)
 	test_counts();
 	test_indicator();
 	test_many_indicators();
+	test_deep_fact_paths();
 	test_all_any_not();
 	test_condition_refs_and_always();
 	test_first_match_wins();
