@@ -222,6 +222,51 @@ test_compact_fast_path_agrees(void)
 	buf_free(&spaced);
 }
 
+/*
+ * The same agreement over every text of up to five characters drawn from
+ * JSON's structural characters, a string's and a literal's pieces, and a
+ * space: 177,155 texts, among them every small shape of brackets and
+ * separators. (By hand, up to eight: 235,794,768 texts, none disagreeing.)
+ */
+static void
+test_compact_fast_path_exhaustive(void)
+{
+	static const char alphabet[] = "{}[],:\"a1 t";
+	const size_t na = sizeof alphabet - 1;
+	struct json_doc a, b;
+	char text[6], spaced[7];
+	long disagreements = 0, valid = 0;
+
+	json_doc_init(&a);
+	json_doc_init(&b);
+	for (size_t len = 1; len <= 5; len++) {
+		size_t idx[5] = { 0 }, k;
+
+		do {
+			char *ca = NULL, *cb = NULL;
+			int ra, rb;
+
+			for (k = 0; k < len; k++)
+				text[k] = spaced[k] = alphabet[idx[k]];
+			spaced[len] = ' ';
+			ra = json_parse(&a, text, len, &ca);
+			rb = json_parse(&b, spaced, len + 1, &cb);
+			valid += ra == 0;
+			if (ra != rb && disagreements++ < 5)
+				fprintf(stderr, "    fast path and full validator disagree on %.*s\n",
+				    (int)len, text);
+			free(ca);
+			free(cb);
+			for (k = 0; k < len && ++idx[k] == na; k++)
+				idx[k] = 0;
+		} while (k < len);
+	}
+	CHECK_EQ(disagreements, 0);
+	CHECK(valid > 0);
+	json_doc_free(&a);
+	json_doc_free(&b);
+}
+
 static void
 test_rejects_trailing_text(void)
 {
@@ -788,6 +833,7 @@ main(void)
 	test_rejects_separators();
 	test_rejects_trailing_text();
 	test_compact_fast_path_agrees();
+	test_compact_fast_path_exhaustive();
 	test_rejects_truncation();
 	test_rejects_bad_literals();
 	test_rejects_bad_numbers();
