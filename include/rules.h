@@ -59,7 +59,6 @@ struct flag_def {
 
 struct fact_def {
 	char *path;		/* dotted JSON path, e.g. child.age */
-	size_t pathlen;
 	enum fact_type type;
 	char **values;		/* allowed values of a string fact, or none */
 	size_t nvalues;
@@ -73,7 +72,8 @@ struct fact_def {
 
 /*
  * One segment of the facts' dotted paths ("child" of child.age): the fact it
- * ends, if any, and the segments below it. Children form a list by `next`.
+ * ends, if any, and the segments below it. Children form a list by `next`,
+ * newest first.
  */
 struct path_node {
 	const char *name;	/* into a fact's path; not terminated */

@@ -46,13 +46,6 @@ token_text(struct case_facts *cf, int i, size_t *len)
 	return out;
 }
 
-/* The token after the value at token i: the next one, unless i has children. */
-static int
-after_value(const struct json_doc *d, int i)
-{
-	return d->tok[i].size == 0 ? i + 1 : json_skip(d, i);
-}
-
 static int
 read_indicators(struct case_facts *cf, int arr, char **cause)
 {
@@ -63,7 +56,7 @@ read_indicators(struct case_facts *cf, int arr, char **cause)
 		*cause = xstrdup("'indicators' must be a list of indicator ids");
 		return -1;
 	}
-	for (int k = 0; k < d->tok[arr].size; k++, i = after_value(d, i)) {
+	for (int k = 0; k < d->tok[arr].size; k++, i = json_skip(d, i)) {
 		const char *id;
 		size_t len;
 		int ind;
@@ -175,8 +168,10 @@ check_case_id(struct case_facts *cf, char **cause)
 		*cause = xasprintf("'case_id' must be at most %d bytes", RECORD_CASE_ID_MAX);
 		return -1;
 	}
-	/* older versions logged such ids: replaying them must not call the log damaged */
-	/* a plain line holds no control or bidi characters at all */
+	/*
+	 * older versions logged such ids: replaying them must not call the log
+	 * damaged; a plain line holds no control or bidi characters at all
+	 */
 	if (!cf->logged && !cf->doc.plain && !sanitise_is_clean(cf->case_id, cf->case_id_len)) {
 		*cause = xstrdup("'case_id' must not hold control characters or "
 		    "bidirectional controls");
@@ -220,7 +215,7 @@ walk_object(struct case_facts *cf, int obj, int node, int *have_indicators, char
 	int i = obj + 1;
 
 	for (int k = 0; k < d->tok[obj].size; k++) {
-		int val = i + 1, next = after_value(d, val), seg, rc;
+		int val = i + 1, next = json_skip(d, val), seg, rc;
 		const char *key;
 		size_t klen;
 

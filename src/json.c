@@ -38,6 +38,8 @@ json_skip(const struct json_doc *d, int i)
 {
 	int remaining = 1;
 
+	if (d->tok[i].size == 0)
+		return i + 1;	/* the common case: a scalar or an empty container */
 	/* every token's size counts its direct children still to be passed */
 	while (remaining > 0) {
 		remaining += d->tok[i].size - 1;
@@ -254,9 +256,30 @@ key_sort_cmp(const void *a, const void *b)
 	return r != 0 ? r : (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
 }
 
+/* Whether a primitive's bytes are true, false, null or a JSON number. */
+static int
+primitive_ok(const char *p, size_t n)
+{
+	if (p[0] == '-' || (p[0] >= '0' && p[0] <= '9'))
+		return number_syntax_ok(p, n);
+	return (n == 4 && bytes_eq(p, "true", 4)) || (n == 5 && bytes_eq(p, "false", 5)) ||
+	    (n == 4 && bytes_eq(p, "null", 4));
+}
+
+/* A key's bit of 64, from its length and end bytes: equal keys have equal bits. */
+static uint64_t
+key_mark(const struct json_doc *d, int i)
+{
+	const unsigned char *p = (const unsigned char *)JSON_TOK_PTR(d, i);
+	size_t len = JSON_TOK_LEN(d, i);
+	unsigned mark = (unsigned)len * 7u + (len ? p[0] * 3u + p[len - 1] : 0u);
+
+	return UINT64_C(1) << (mark % 64);
+}
+
 /*
- * Whether the n keys at k are surely all different, told from a 64-bit mask of
- * each key's length and end bytes: no two equal keys can have different marks.
+ * Whether the n keys at k are surely all different, told from their marks:
+ * no two equal keys can have different marks.
  */
 static int
 keys_surely_distinct(const struct json_doc *d, const int *k, int n)
@@ -264,10 +287,7 @@ keys_surely_distinct(const struct json_doc *d, const int *k, int n)
 	uint64_t seen = 0;
 
 	for (int i = 0; i < n; i++) {
-		const unsigned char *p = (const unsigned char *)JSON_TOK_PTR(d, k[i]);
-		size_t len = JSON_TOK_LEN(d, k[i]);
-		unsigned mark = (unsigned)len * 7u + (len ? p[0] * 3u + p[len - 1] : 0u);
-		uint64_t bit = UINT64_C(1) << (mark % 64);
+		uint64_t bit = key_mark(d, k[i]);
 
 		if (seen & bit)
 			return 0;
@@ -344,8 +364,7 @@ check_scalar(struct validator *v, int i)
 		v->pos = (size_t)t->end + 1;
 		return 0;
 	}
-	if (!((n == 4 && memcmp(p, "true", 4) == 0) || (n == 5 && memcmp(p, "false", 5) == 0) ||
-	    (n == 4 && memcmp(p, "null", 4) == 0) || number_syntax_ok(p, n)))
+	if (!primitive_ok(p, n))
 		return fail_at(v, (size_t)t->start, "not a valid literal or number");
 	v->pos = (size_t)t->end;
 	return 0;
@@ -432,12 +451,7 @@ token_is_simple(struct validator *v, int i)
 	p = (const unsigned char *)d->text + t->start;
 	n = (size_t)(t->end - t->start);
 	if (t->type == JSMN_PRIMITIVE) {
-		/* only what JSON's grammar allows, and the first byte says which */
-		if (p[0] == '-' || (p[0] >= '0' && p[0] <= '9')) {
-			if (!number_syntax_ok((const char *)p, n))
-				return 0;
-		} else if (!((n == 4 && bytes_eq(p, "true", 4)) ||
-		    (n == 5 && bytes_eq(p, "false", 5)) || (n == 4 && bytes_eq(p, "null", 4))))
+		if (!primitive_ok((const char *)p, n))
 			return 0;
 		if (top->is_obj && top->seen % 2 == 0)
 			return 0;	/* a primitive key: check_token says so */
@@ -506,16 +520,6 @@ line_is_plain(const char *s, size_t n)
 	return bad == 0;
 }
 
-/* Whether a primitive's bytes are true, false, null or a JSON number. */
-static int
-primitive_ok(const char *p, size_t n)
-{
-	if (p[0] == '-' || (p[0] >= '0' && p[0] <= '9'))
-		return number_syntax_ok(p, n);
-	return (n == 4 && bytes_eq(p, "true", 4)) || (n == 5 && bytes_eq(p, "false", 5)) ||
-	    (n == 4 && bytes_eq(p, "null", 4));
-}
-
 /* Whether text[from..to) is closing brackets only, then (if sep) one ','. */
 static int
 closers_then(const char *text, size_t from, size_t to, int comma)
@@ -570,10 +574,7 @@ fast_token_ok(const struct json_doc *d, int i, uint64_t *marks)
 	if (pt->type == JSMN_PRIMITIVE)
 		return 0;
 	if (pt->type == JSMN_OBJECT) {	/* a key: a string with one value, not seen before */
-		const unsigned char *p = (const unsigned char *)JSON_TOK_PTR(d, i);
-		size_t len = JSON_TOK_LEN(d, i);
-		unsigned mark = (unsigned)len * 7u + (len ? p[0] * 3u + p[len - 1] : 0u);
-		uint64_t bit = UINT64_C(1) << (mark % 64);
+		uint64_t bit = key_mark(d, i);
 
 		if (t->type != JSMN_STRING || t->size != 1 || (marks[parent] & bit))
 			return 0;

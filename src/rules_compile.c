@@ -115,24 +115,18 @@ compile_json_tail(const struct ruleset *rs, struct rule_def *r)
 	r->json_tail = buf_steal(&b);
 }
 
-/* The segment below node n named name[0..len), added if add and not there; -1 if not. */
+/* The segment below node n named name[0..len), added if it is not there yet. */
 static int
-path_child(struct ruleset *rs, int n, const char *name, size_t len, int add)
+path_child(struct ruleset *rs, int n, const char *name, size_t len)
 {
-	struct path_node *node;
-	int *link = &rs->paths[n].child;
+	int c = rules_find_path(rs, n, name, len);
 
-	for (; *link >= 0; link = &rs->paths[*link].next) {
-		node = &rs->paths[*link];
-		if (node->namelen == len && memcmp(node->name, name, len) == 0)
-			return *link;
-	}
-	if (!add)
-		return -1;
-	*link = (int)rs->npaths;
-	node = &rs->paths[rs->npaths++];
-	*node = (struct path_node){ name, len, -1, -1, -1 };
-	return *link;
+	if (c >= 0)
+		return c;
+	c = (int)rs->npaths++;
+	rs->paths[c] = (struct path_node){ name, len, -1, -1, rs->paths[n].child };
+	rs->paths[n].child = c;
+	return c;
 }
 
 /* The facts' paths as a tree of segments, so a case is read without building paths. */
@@ -153,10 +147,10 @@ build_path_tree(struct ruleset *rs)
 		int n = 0;
 
 		while ((dot = strchr(seg, '.')) != NULL) {
-			n = path_child(rs, n, seg, (size_t)(dot - seg), 1);
+			n = path_child(rs, n, seg, (size_t)(dot - seg));
 			seg = dot + 1;
 		}
-		n = path_child(rs, n, seg, strlen(seg), 1);
+		n = path_child(rs, n, seg, strlen(seg));
 		rs->paths[n].fact = (int)i;
 	}
 }
@@ -182,8 +176,6 @@ rules_compile(struct ruleset *rs)
 	while (rs->ind_table_size < 2 * rs->nindicators)
 		rs->ind_table_size *= 2;
 	rs->ind_table = xcalloc(rs->ind_table_size, sizeof *rs->ind_table);
-	for (size_t i = 0; i < rs->nfacts; i++)
-		rs->facts[i].pathlen = strlen(rs->facts[i].path);
 	build_path_tree(rs);
 	for (size_t i = 0; i < rs->nindicators; i++) {
 		const char *id = rs->indicators[i].id;

@@ -1,10 +1,10 @@
 /* jsmn_lines.c: jsmn alone over a JSON Lines file, configured as frontdoor uses it: route-bench's floor. */
 /*
- * Reads FILE in 1 MiB chunks, splits it into lines and tokenises each with
- * jsmn (non-strict, parent links, compiled static), and nothing else: no
- * validation, no routing, no output but a count. Timed as a whole process
- * beside `frontdoor route`, it shows how much of frontdoor's time is the
- * JSON library's own.
+ * Reads FILE through frontdoor's own line reader (src/lines.c), tokenises each
+ * line with jsmn (non-strict, parent links, compiled static), and nothing else:
+ * no validation, no routing, no output but a count. Timed as a whole process
+ * beside `frontdoor route`, it shows how much of frontdoor's time is the JSON
+ * library's own.
  */
 #define JSMN_PARENT_LINKS
 #define JSMN_STATIC
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CHUNK (1024 * 1024)
+#include "lines.h"
 
 static void
 die(const char *what, const char *why)
@@ -28,7 +28,7 @@ die(const char *what, const char *why)
 
 /* Tokenises one line; returns its token count. */
 static long
-tokenise(const char *line, size_t len, jsmntok_t **tok, unsigned *cap, long lineno)
+tokenise(const char *line, size_t len, jsmntok_t **tok, unsigned *cap, unsigned long lineno)
 {
 	jsmn_parser p;
 	int n;
@@ -43,7 +43,7 @@ tokenise(const char *line, size_t len, jsmntok_t **tok, unsigned *cap, long line
 			die("realloc", strerror(errno));
 	}
 	if (n < 0) {
-		fprintf(stderr, "jsmn_lines: line %ld: not JSON (jsmn %d)\n", lineno, n);
+		fprintf(stderr, "jsmn_lines: line %lu: not JSON (jsmn %d)\n", lineno, n);
 		exit(1);
 	}
 	return n;
@@ -52,47 +52,29 @@ tokenise(const char *line, size_t len, jsmntok_t **tok, unsigned *cap, long line
 int
 main(int argc, char **argv)
 {
-	size_t cap = CHUNK, start = 0, end = 0;
+	struct line_reader lr;
 	unsigned tcap = 256;
-	char *buf = malloc(cap);
 	jsmntok_t *tok = malloc(tcap * sizeof *tok);
-	long lines = 0, tokens = 0;
-	int fd, eof = 0;
+	const char *line;
+	size_t len;
+	long tokens = 0;
+	int fd, got;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: jsmn_lines FILE\n");
 		return 2;
 	}
-	if (buf == NULL || tok == NULL)
+	if (tok == NULL)
 		die("malloc", strerror(errno));
 	if ((fd = open(argv[1], O_RDONLY)) < 0)
 		die(argv[1], strerror(errno));
-	while (!eof || start < end) {
-		char *nl = memchr(buf + start, '\n', end - start);
-		ssize_t n;
-
-		if (nl != NULL || (eof && start < end)) {
-			size_t len = nl != NULL ? (size_t)(nl - (buf + start)) : end - start;
-
-			tokens += tokenise(buf + start, len, &tok, &tcap, ++lines);
-			start += len + (nl != NULL);
-			continue;
-		}
-		memmove(buf, buf + start, end - start);
-		end -= start;
-		start = 0;
-		if (end == cap && (buf = realloc(buf, cap *= 2)) == NULL)
-			die("realloc", strerror(errno));
-		do
-			n = read(fd, buf + end, cap - end);
-		while (n < 0 && errno == EINTR);
-		if (n < 0)
-			die(argv[1], strerror(errno));
-		eof = n == 0;
-		end += (size_t)n;
-	}
-	printf("%ld lines, %ld tokens\n", lines, tokens);
-	free(buf);
+	lines_init(&lr, fd);
+	while ((got = lines_next(&lr, &line, &len)) == 1)
+		tokens += tokenise(line, len, &tok, &tcap, lr.lineno);
+	if (got < 0)
+		die(argv[1], strerror(errno));
+	printf("%lu lines, %ld tokens\n", lr.lineno, tokens);
+	lines_free(&lr);
 	free(tok);
 	close(fd);
 	return 0;
