@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lines.h"
+#include "base/lines.h"
 
 static void
 die(const char *what, const char *why)

@@ -3,13 +3,13 @@
 #include <string.h>
 
 #include "../unit/check.h"
-#include "demo.h"
-#include "dlog.h"
-#include "queue.h"
-#include "roles.h"
+#include "core/demo.h"
+#include "store/dlog.h"
+#include "core/queue.h"
+#include "store/roles.h"
 #include "tmpdir.h"
-#include "util.h"
-#include "verify.h"
+#include "base/util.h"
+#include "core/verify.h"
 
 static int
 head_txn(struct store_txn *t, void *arg)

@@ -4,9 +4,9 @@
 #include <unistd.h>
 
 #include "../unit/check.h"
-#include "drafts.h"
+#include "store/drafts.h"
 #include "tmpdir.h"
-#include "util.h"
+#include "base/util.h"
 
 static void
 free_ids(char **ids, size_t n)

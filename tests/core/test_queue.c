@@ -3,13 +3,13 @@
 #include <string.h>
 
 #include "../unit/check.h"
-#include "actions.h"
-#include "dlog.h"
-#include "queue.h"
-#include "record.h"
-#include "rulestore.h"
+#include "core/actions.h"
+#include "store/dlog.h"
+#include "core/queue.h"
+#include "store/record.h"
+#include "store/rulestore.h"
 #include "tmpdir.h"
-#include "util.h"
+#include "base/util.h"
 
 static int64_t
 utc(const char *s)

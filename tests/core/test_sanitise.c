@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "../unit/check.h"
-#include "sanitise.h"
+#include "base/sanitise.h"
 
 static char out[256];
 

@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dlog.h"
-#include "engine.h"
-#include "rulestore.h"
-#include "store.h"
-#include "verify.h"
+#include "store/dlog.h"
+#include "rules/engine.h"
+#include "core/rulesets.h"
+#include "store/store.h"
+#include "core/verify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

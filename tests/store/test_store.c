@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "../unit/check.h"
-#include "dlog.h"
-#include "record.h"
-#include "rules.h"
-#include "store.h"
-#include "util.h"
+#include "store/dlog.h"
+#include "store/record.h"
+#include "rules/rules.h"
+#include "store/store.h"
+#include "base/util.h"
 
 /*
  * A check of a bug reported but not yet fixed in src/: it passes once fixed, and

@@ -5,12 +5,12 @@
 
 #include "../core/tmpdir.h"
 #include "../unit/check.h"
-#include "demo.h"
-#include "diag.h"
-#include "dlog.h"
-#include "tui_data.h"
-#include "tui_state.h"
-#include "util.h"
+#include "core/demo.h"
+#include "base/diag.h"
+#include "store/dlog.h"
+#include "tui/state/data.h"
+#include "tui/state/state.h"
+#include "base/util.h"
 
 static struct ruleset *
 load_rules(void)

@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "digest.h"
-#include "engine.h"
-#include "record.h"
+#include "base/digest.h"
+#include "rules/engine.h"
+#include "store/record.h"
 
 /* ---- fixtures ---- */
 

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "json.h"
-#include "util.h"
+#include "base/json.h"
+#include "base/util.h"
 
 /* ---- helpers ---- */
 

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "rules.h"
-#include "ruletest.h"
+#include "rules/rules.h"
+#include "rules/ruletest.h"
 
 /* ---- fixtures ---- */
 

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "digest.h"
-#include "rules.h"
+#include "base/digest.h"
+#include "rules/rules.h"
 
 /* ---- fixtures ---- */
 

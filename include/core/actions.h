@@ -1,0 +1,74 @@
+/* actions.h: what a person can do to a case, each kept as one record in the decision log. */
+#ifndef FD_ACTIONS_H
+#define FD_ACTIONS_H
+
+#include <stdint.h>
+
+#include "rules/rules.h"
+#include "store/store.h"
+
+#define ACTION_MIN_RATIONALE 20	/* characters a rationale needs, so it says something */
+
+enum outcome_code {
+	OUTCOME_NEEDS_MET,
+	OUTCOME_SINGLE_AGENCY,
+	OUTCOME_STEPPED_UP,
+	OUTCOME_CONSENT_WITHDRAWN,
+	OUTCOME_MOVED_AWAY,
+	OUTCOME_COUNT
+};
+
+const char *outcome_name(enum outcome_code c);
+const char *outcome_label(enum outcome_code c);
+int outcome_parse(const char *s);
+
+/* A decision on one contact, made with the rule set in force. */
+struct route_decision {
+	const char *facts;	/* the case as one JSON object */
+	size_t facts_len;
+	int final_route;	/* -1: accept the recommendation */
+	const char *rationale;	/* required when overriding */
+	int urgency;		/* enum urgency, or -1 for the rule's own */
+	int strategy_discussion; /* MASH only: 1 needed, 0 not, -1 not said */
+	const char *feedback;	/* what the referrer was told, or NULL */
+	int new_case;		/* the case id was chosen for a new child: it must not exist */
+};
+
+/* What a decision would be, shown to the person before anything is written. */
+struct route_preview {
+	struct ruleset *rs;	/* the rule set in force (caller frees with rules_free) */
+	int rule;
+	enum route_id recommended;
+	int level;
+};
+
+/* Loads the rule set in force. */
+int action_rules_in_force(struct store *s, struct ruleset **out, char **cause);
+/*
+ * Checks the person's role, re-evaluates the case with the rule set in force
+ * and appends a route or override record in one durable transaction. On
+ * failure nothing is written and *cause says why; the same call can be retried.
+ */
+int action_decide(struct store *s, const char *user, const struct ruleset *rs,
+    const struct route_decision *d, uint64_t *seq, char **cause);
+int action_outcome(struct store *s, const char *user, const char *case_id,
+    enum outcome_code code, const char *note, uint64_t *seq, char **cause);
+/* up: to the MASH; down: from social care to targeted early help (with consent). */
+int action_step(struct store *s, const char *user, const char *case_id, int up,
+    const char *rationale, uint64_t *seq, char **cause);
+int action_sign_off(struct store *s, const char *user, uint64_t decision, int approve,
+    const char *comment, uint64_t *seq, char **cause);
+/* Points at an earlier record; new_route -1 keeps the route. Nothing is ever edited. */
+int action_correct(struct store *s, const char *user, uint64_t target, int new_route,
+    const char *rationale, uint64_t *seq, char **cause);
+
+/*
+ * Checks free text a person gave (NULL is no text): -1 with a cause naming
+ * `what`, never quoting the text, unless it is valid UTF-8 holding no control
+ * character but newline and tab.
+ */
+int action_check_text(const char *text, const char *what, char **cause);
+/* Checks a rationale: -1 with a cause when it fails action_check_text or is too short. */
+int action_check_rationale(const char *text, char **cause);
+
+#endif

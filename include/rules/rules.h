@@ -1,0 +1,223 @@
+/* rules.h: the rule language's model, loader, checker, compiled form and evaluator. */
+#ifndef FD_RULES_H
+#define FD_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/diag.h"
+#include "base/names.h"
+
+#define RULES_LANGUAGE_VERSION 1
+#define RULES_MAX_FILE (8 * 1024 * 1024)
+#define RULES_MAX_STRING_VALUES 64	/* values of one enumerated string fact */
+
+enum domain_id { DOMAIN_DEVELOPMENT, DOMAIN_PARENTING, DOMAIN_FAMILY, DOMAIN_COUNT };
+enum urgency { URGENCY_NONE, URGENCY_GREEN, URGENCY_AMBER, URGENCY_RED };
+enum fact_type { FACT_STRING, FACT_INTEGER, FACT_NUMBER, FACT_BOOLEAN };
+
+enum cond_kind {
+	COND_ALWAYS,
+	COND_ALL,
+	COND_ANY,
+	COND_NOT,
+	COND_INDICATOR,
+	COND_REF,
+	COND_COUNT,
+	COND_COMPARE,
+	COND_PRESENT,
+	COND_MISSING
+};
+
+enum cmp_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_NOT_IN };
+
+struct srcpos {
+	int line, col;
+};
+
+struct level_def {
+	int level;
+	char *name;
+	enum route_id route;
+	char *front_door;
+	struct srcpos pos;
+};
+
+struct flag_def {
+	char *id;
+	char *description;
+	struct srcpos pos;
+	int used;
+};
+
+struct fact_def {
+	char *path;		/* dotted JSON path, e.g. child.age */
+	enum fact_type type;
+	char **values;		/* allowed values of a string fact, or none */
+	size_t nvalues;
+	int has_min, has_max;
+	double min, max;
+	int required;
+	char *description;
+	struct srcpos pos;
+	int used;
+};
+
+/*
+ * One segment of the facts' dotted paths ("child" of child.age): the fact it
+ * ends, if any, and the segments below it. Children form a list by `next`,
+ * newest first.
+ */
+struct path_node {
+	const char *name;	/* into a fact's path; not terminated */
+	size_t namelen;
+	int fact;		/* index into facts, or -1 */
+	int child, next;	/* first segment below, next sibling; -1 if none */
+};
+
+struct indicator_def {
+	char *id;
+	size_t idlen;
+	enum domain_id domain;
+	int level;
+	char *text;
+	char *guidance;
+	uint64_t flags;		/* bit i: flags[i] */
+	struct srcpos pos;
+	int read;		/* some reachable rule can read it */
+};
+
+/* A literal in a comparison or list; strings of enumerated facts carry their index. */
+struct literal {
+	enum fact_type type;
+	double num;
+	char *str;
+	size_t len;
+	int boolean;
+	int enum_index;
+	int plain;		/* written without quotes (list items, until typed) */
+	struct srcpos pos;
+};
+
+struct list_def {
+	char *id;
+	struct literal *items;
+	size_t n;
+	struct srcpos pos;
+	int used;
+};
+
+/* Which indicators a count looks at: all the given parts must match. */
+struct selector {
+	uint32_t levels;	/* bit L set: level L; 0 = any level */
+	uint32_t domains;	/* bit D set: domain D; 0 = any domain */
+	int flag;		/* flag index, or -1 */
+	int *ids;		/* indicator indexes, or NULL = any */
+	size_t nids;
+	int mask;		/* index of the compiled indicator mask */
+};
+
+struct cond {
+	enum cond_kind kind;
+	struct srcpos pos;
+	struct cond **kids;	/* all, any, not */
+	size_t nkids;
+	int index;		/* indicator, named condition or fact index */
+	struct selector sel;	/* count */
+	long at_least, at_most;	/* count bounds; -1 = none */
+	enum cmp_op op;		/* compare */
+	struct literal *lits;	/* compare: one literal, or the list for in/not_in */
+	size_t nlits;
+	int list;		/* compare: named list index, or -1 */
+	uint64_t enum_set;	/* compare on an enumerated fact: allowed value bits */
+	char *desc_json;	/* cond_describe's text as a JSON string, built once */
+	size_t desc_json_len;
+};
+
+struct named_cond {
+	char *id;
+	struct cond *cond;
+	struct srcpos pos;
+	int used;
+	int state;		/* cycle check: 0 new, 1 visiting, 2 done */
+};
+
+struct rule_def {
+	char *id;
+	struct cond *when;
+	enum route_id route;
+	int level;
+	char *reason;
+	enum urgency urgency;
+	int needs_consent;
+	struct srcpos pos;
+	int reachable;
+	char *json_tail;	/* the decision's JSON after case_id, built once */
+	size_t json_tail_len;
+};
+
+struct test_def {
+	char *name;
+	char *case_json;	/* the test's case, as one JSON line */
+	int expect_error;
+	enum route_id route;
+	int rule;		/* expected rule index, or -1 */
+	struct srcpos pos;
+};
+
+struct ruleset {
+	char *name, *version, *description;
+	char hash[65];		/* SHA-256 (hex) of the exact file bytes */
+	struct level_def levels[4];
+	struct flag_def *flags;
+	size_t nflags;
+	struct fact_def *facts;
+	size_t nfacts;
+	struct indicator_def *indicators;
+	size_t nindicators;
+	struct list_def *lists;
+	size_t nlists;
+	struct named_cond *conds;
+	size_t nconds;
+	struct rule_def *rules;
+	size_t nrules;
+	struct test_def *tests;
+	size_t ntests;
+
+	/* compiled form */
+	size_t nwords;		/* 64-bit words in an indicator bit set */
+	uint64_t *masks;	/* nmasks bit sets, one per distinct count selector */
+	size_t nmasks;
+	uint32_t *ind_table;	/* open-addressing id -> index + 1 */
+	size_t ind_table_size;
+	struct path_node *paths;	/* the facts' paths as a tree; paths[0] is the root */
+	size_t npaths;
+};
+
+/* Route and name tables. */
+const char *domain_name(enum domain_id d);
+const char *urgency_name(enum urgency u);
+
+/*
+ * Loads, checks and compiles a rule file. Every problem goes to d (which
+ * names the file and quotes its lines from *text_out, so both out parameters
+ * are required and the caller frees the text after printing d); on any error
+ * the result is NULL and nothing is kept.
+ */
+struct ruleset *rules_load_file(const char *path, struct diag *d, char **text_out, size_t *len_out);
+struct ruleset *rules_load_buffer(const char *text, size_t len, struct diag *d);
+void rules_free(struct ruleset *rs);
+
+/* Checks that every rule can fire and no case falls through (rules_analyse.c). */
+void rules_analyse(struct ruleset *rs, struct diag *d);
+/* Builds the indicator masks, the id table and the path tree (rules_compile.c). */
+void rules_compile(struct ruleset *rs);
+int rules_find_indicator(const struct ruleset *rs, const char *id, size_t len);
+/* The segment named name[0..len) below path node n, or -1. */
+int rules_find_path(const struct ruleset *rs, int n, const char *name, size_t len);
+int rules_find_rule(const struct ruleset *rs, const char *id);
+
+/* Writes a condition as readable text, e.g. "count(level 3) >= 2". */
+void cond_describe(const struct ruleset *rs, const struct cond *c, struct buf *out);
+
+#endif

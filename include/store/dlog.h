@@ -1,0 +1,110 @@
+/* dlog.h: the append-only, hash-chained decision log and the case state it keeps. */
+#ifndef FD_DLOG_H
+#define FD_DLOG_H
+
+#include "store/record.h"
+#include "base/names.h"
+#include "store/store.h"
+
+/*
+ * The newest record: its sequence number (0 when the log is empty) and hash;
+ * and, once an append in this transaction has read them, the open-case counts
+ * as stored (by route, then all), so that later appends need not read them again.
+ */
+struct dlog_head {
+	uint64_t seq;
+	unsigned char hash[DIGEST_LEN];
+	int counts_read;
+	uint64_t counts[ROUTE_COUNT + 1];
+};
+
+enum case_status { CASE_OPEN, CASE_CLOSED };
+
+/* What the log knows of one case (child) without reading its records. */
+struct case_state {
+	enum case_status status;
+	int route, level;		/* latest final route, or RECORD_NONE */
+	uint32_t contacts;		/* route and override records */
+	uint64_t first_seq, last_seq;
+	uint64_t awaiting_signoff;	/* an override or step-down not yet signed off, or 0 */
+};
+
+/* The genesis: the "prev" of record 1 is 32 zero bytes. */
+int dlog_head(struct store_txn *t, struct dlog_head *h);
+/*
+ * Appends r after head (which the caller read in this transaction, or kept
+ * from the previous append in it): sets r->seq, r->prev and r->hash, writes
+ * the record, the case index, the case state and the queue, and advances head.
+ * scratch is reused for the encoding.
+ */
+int dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struct buf *scratch);
+/* Reads record seq; 1 if there is none; -1 if damaged (cause set). */
+int dlog_get(struct store_txn *t, uint64_t seq, struct record *r, char **cause);
+/* 0 with the state, 1 if the case is unknown. */
+int dlog_case_state(struct store_txn *t, const char *case_id, size_t len, struct case_state *cs);
+/*
+ * One entry of the queue of open cases: its case id and, so that the route
+ * and sign-off filters need not look each case up, a copy of its route and
+ * whether it awaits sign-off (has_state is 0 for entries written before
+ * the copy was kept, whose value is the case id alone).
+ */
+struct queue_entry {
+	const char *id;
+	size_t len;
+	int has_state;
+	int route;			/* or RECORD_NONE */
+	int awaiting;
+};
+
+/* Reads a queue value; -1 if it is malformed. */
+int dlog_queue_entry(const struct store_val *v, struct queue_entry *e);
+
+/*
+ * Open cases per route (counts[ROUTE_COUNT]: all open cases), kept in the
+ * metadata beside the queue by every append, so reading them costs one
+ * lookup, not one per open case. A database written before they were kept
+ * has them counted here from the queue, until its next append stores them.
+ */
+int dlog_open_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1]);
+/* Calls fn for each record of one case, oldest first; stops when fn returns non-zero. */
+int dlog_case_records(struct store_txn *t, const char *case_id, size_t len,
+    int (*fn)(const struct record *r, void *arg), void *arg, char **cause);
+/*
+ * Reads the case's newest route or override record at or before sequence
+ * `at` (the record that holds its facts): 0 with it, 1 if there is none,
+ * -1 if damaged (cause set).
+ */
+int dlog_case_last_decision(struct store_txn *t, const char *case_id, size_t len, uint64_t at,
+    struct record *r, char **cause);
+
+/*
+ * Calls fn for every stored log entry from sequence `from` on, in order, in
+ * read transactions of a bounded size (so a long scan never pins one old
+ * snapshot). fn gets the raw key and value; a non-zero result stops the scan
+ * and is returned.
+ */
+typedef int (*dlog_scan_fn)(struct store_txn *t, uint64_t key_seq, const struct store_val *raw,
+    void *arg);
+int dlog_scan(struct store *s, uint64_t from, dlog_scan_fn fn, void *arg, char **cause);
+
+/* One of the contiguous ranges a log is split into for scanning on several cores. */
+struct dlog_part {
+	uint64_t from, to;	/* keys, inclusive; the last part runs to the end */
+	dlog_scan_fn fn;
+	void *arg;
+	int rc;
+	char *cause;
+};
+
+/* How many parts to scan `records` records in: one per core (at most max), none tiny. */
+int dlog_part_count(uint64_t records, int wanted, int max);
+/* Sets parts[i].from/to to split records 1..records into n ranges. */
+void dlog_split(struct dlog_part *parts, int n, uint64_t records);
+/*
+ * Scans every part, part 0 on the calling thread and the others on their own
+ * threads, each in its own read transactions; fn sees only its part's keys.
+ * Returns -1 if any part failed (its cause is in the part).
+ */
+int dlog_scan_parts(struct store *s, struct dlog_part *parts, int n);
+
+#endif

@@ -1,0 +1,70 @@
+/* record.h: one decision-log record, its canonical binary form and its JSON export. */
+#ifndef FD_RECORD_H
+#define FD_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/digest.h"
+#include "base/names.h"
+#include "base/util.h"
+
+#define RECORD_VERSION 1
+#define RECORD_NONE 0xff	/* no route or level */
+#define RECORD_CASE_ID_MAX CASE_ID_MAX
+/* The engine named in every record (and so hashed into it). */
+#define RECORD_ENGINE "frontdoor " FD_VERSION
+
+enum record_kind {
+	KIND_ROUTE,		/* the engine's recommendation accepted */
+	KIND_OVERRIDE,		/* a different final route, with a rationale */
+	KIND_OUTCOME,		/* early help closed with a coded reason */
+	KIND_STEP_UP,		/* early help to the MASH */
+	KIND_STEP_DOWN,		/* social care to targeted early help */
+	KIND_SIGN_OFF,		/* a manager approves (or returns) a decision */
+	KIND_CORRECTION,	/* points at a record it corrects; nothing is edited */
+	KIND_COUNT
+};
+
+/* Bytes inside an encoded record or a caller's buffer; not NUL-terminated. */
+struct rbytes {
+	const char *p;
+	size_t n;
+};
+
+struct record {
+	uint64_t seq;
+	int64_t time;		/* seconds since 1970, UTC */
+	enum record_kind kind;
+	int rec_route, rec_level;	/* the engine's recommendation, or RECORD_NONE */
+	int route, level;	/* the final route, or RECORD_NONE */
+	uint64_t ref;		/* the record this one refers to, or 0 */
+	int has_ruleset;
+	unsigned char ruleset[DIGEST_LEN];
+	struct rbytes actor, role, case_id, engine, rule, rationale, outcome;
+	struct rbytes facts;	/* the exact case JSON evaluated */
+	struct rbytes detail;	/* a JSON object: urgency, trace, feedback ... */
+	unsigned char prev[DIGEST_LEN];
+	unsigned char hash[DIGEST_LEN];
+};
+
+const char *record_kind_name(enum record_kind k);
+int record_kind_parse(const char *s);
+
+/* Appends the canonical bytes and sets r->hash (over everything before it). */
+void record_encode(struct record *r, struct buf *out);
+/*
+ * Decodes bytes (bounds-checked; strings point into them). Does not check the
+ * hash: see record_hash_ok. Returns -1 with a cause for damaged bytes.
+ */
+int record_decode(const void *data, size_t len, struct record *r, char **cause);
+/* Whether the stored hash is the SHA-256 of the bytes before it. */
+int record_hash_ok(const void *data, size_t len);
+/* The record as one JSON object (no newline); facts and detail embedded as JSON. */
+void record_to_json(const struct record *r, struct buf *out);
+/* 2026-11-23T19:42:00Z */
+void format_utc(int64_t t, char out[32]);
+/* Parses YYYY-MM-DD or a full UTC time as above; -1 if malformed. */
+int parse_utc(const char *s, int64_t *out);
+
+#endif

@@ -1,0 +1,378 @@
+/* cmd_actions.c: decide, outcome, step-up, step-down, sign-off, correct: one record each. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/actions.h"
+#include "cli/cli.h"
+#include "store/dlog.h"
+#include "base/sanitise.h"
+
+#define INPUT_MAX (1024 * 1024)
+
+static const struct cli_command act_cmds[] = {
+	{ "decide", "[--override ROUTE --rationale TEXT] [--urgency red|amber|green] "
+	  "[--strategy yes|no] [--feedback TEXT] [--db DIR] [FILE|-]", "", cmd_decide },
+	{ "outcome", "CASE_ID CODE [--note TEXT] [--db DIR]", "", cmd_outcome },
+	{ "step-up", "CASE_ID --rationale TEXT [--db DIR]", "", cmd_step_up },
+	{ "step-down", "CASE_ID --rationale TEXT [--db DIR]", "", cmd_step_down },
+	{ "sign-off", "SEQ (--approve | --return --comment TEXT) [--db DIR]", "", cmd_sign_off },
+	{ "correct", "SEQ --rationale TEXT [--route ROUTE] [--db DIR]", "", cmd_correct },
+};
+enum { ACT_CMD_DECIDE, ACT_CMD_OUTCOME, ACT_CMD_STEP_UP, ACT_CMD_STEP_DOWN, ACT_CMD_SIGN_OFF,
+	ACT_CMD_CORRECT };
+
+/* Every option these commands take; each command allows some of them. */
+struct act_opts {
+	const char *override, *rationale, *urgency, *strategy, *feedback, *note, *comment, *route;
+	int approve, ret;
+	char **operands;
+	int noperands;
+};
+
+static const struct option act_long[] = {
+	{ "override", required_argument, NULL, 'o' }, { "rationale", required_argument, NULL, 'r' },
+	{ "urgency", required_argument, NULL, 'u' }, { "strategy", required_argument, NULL, 's' },
+	{ "feedback", required_argument, NULL, 'f' }, { "note", required_argument, NULL, 'n' },
+	{ "approve", no_argument, NULL, 'a' }, { "return", no_argument, NULL, 'R' },
+	{ "comment", required_argument, NULL, 'c' }, { "route", required_argument, NULL, 't' },
+	CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
+};
+
+/* Stores one option's value; the caller has checked the command allows it. */
+static void
+act_set(struct act_opts *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'o': o->override = arg; break;
+	case 'r': o->rationale = arg; break;
+	case 'u': o->urgency = arg; break;
+	case 's': o->strategy = arg; break;
+	case 'f': o->feedback = arg; break;
+	case 'n': o->note = arg; break;
+	case 'a': o->approve = 1; break;
+	case 'R': o->ret = 1; break;
+	case 'c': o->comment = arg; break;
+	case 't': o->route = arg; break;
+	}
+}
+
+/* Refuses free text that is not UTF-8 or holds control characters, before anything opens. */
+static int
+act_check_texts(const struct cli_command *cmd, const struct act_opts *o)
+{
+	const char *text[] = { o->rationale, o->feedback, o->note, o->comment };
+	const char *name[] = { "--rationale", "--feedback", "--note", "--comment" };
+	char *cause = NULL;
+
+	for (size_t i = 0; i < FD_ARRAY_LEN(text); i++)
+		if (action_check_text(text[i], name[i], &cause) < 0) {
+			cli_usage_error(cmd, "%s", cause);
+			free(cause);
+			return EXIT_USAGE;
+		}
+	return 0;
+}
+
+/*
+ * Parses the options `allowed` (their short letters) anywhere on the line and
+ * exactly `want` operands; 0, or EXIT_USAGE after saying why.
+ */
+static int
+act_parse(struct cli_ctx *ctx, int which, const char *allowed, int min, int max, int argc,
+    char **argv, struct act_opts *o)
+{
+	const struct cli_command *cmd = &act_cmds[which];
+	int ch, idx = -1;
+
+	memset(o, 0, sizeof *o);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", act_long, &idx)) != -1) {
+		if (ch == '?')
+			return cli_usage_error(cmd, "bad option");
+		if (cli_db_option(ctx, ch, optarg) == 0)
+			continue;
+		if (strchr(allowed, ch) == NULL)
+			return cli_usage_error(cmd, "--%s is not an option of this command",
+			    act_long[idx].name);
+		act_set(o, ch, optarg);
+	}
+	o->operands = argv + optind;
+	o->noperands = argc - optind;
+	if (o->noperands < min || o->noperands > max)
+		return cli_usage_error(cmd, min == max ? "needs %d operand%s" :
+		    "takes at most %d operand%s", max, max == 1 ? "" : "s");
+	return act_check_texts(cmd, o);
+}
+
+/* Parses a record's sequence number: digits only, not zero. */
+static int
+act_seq(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+act_print_txn(struct store_txn *t, void *argp)
+{
+	const uint64_t *seq = argp;
+	struct record r;
+	char *cause = NULL, id[512];
+	int rc = dlog_get(t, *seq, &r, &cause);
+
+	if (rc != 0) {
+		free(cause);
+		return store_fail(t, "recorded seq %llu, but cannot read it back",
+		    (unsigned long long)*seq);
+	}
+	sanitise_text(r.case_id.p, r.case_id.n, id, sizeof id);
+	printf("recorded seq %llu: %s, case %s", (unsigned long long)r.seq,
+	    record_kind_name(r.kind), id);
+	if (r.route != RECORD_NONE)
+		printf(", route %s (level %d)", route_name((enum route_id)r.route), r.level);
+	if (r.rec_route != RECORD_NONE)
+		printf(", recommended %s by rule %.*s", route_name((enum route_id)r.rec_route),
+		    (int)r.rule.n, r.rule.p);
+	if (r.outcome.n > 0)
+		printf(", %.*s", (int)r.outcome.n, r.outcome.p);
+	if (r.ref != 0)
+		printf(", about seq %llu", (unsigned long long)r.ref);
+	printf("\n");
+	return 0;
+}
+
+/* Reports an action's result: the record written, or why nothing was. */
+static int
+act_finish(const char *name, struct store *s, char *user, int rc, uint64_t seq, char *cause)
+{
+	if (rc == 0 && store_read(s, act_print_txn, &seq, &cause) < 0)
+		rc = -1;
+	store_close(s);
+	free(user);
+	if (rc < 0)
+		return cli_fail(name, cause, EXIT_PROBLEM);
+	return EXIT_OK;
+}
+
+/* JSON's white space; not strchr(" \t\r\n", c), which also matches a NUL byte. */
+static int
+act_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Reads the whole input (a file, or stdin for "-"), trimmed of surrounding white space. */
+static int
+act_read_input(const char *path, char **out, size_t *len, char **cause)
+{
+	struct buf b;
+	char chunk[65536];
+	size_t start = 0;
+	ssize_t n;
+
+	if (strcmp(path, "-") != 0) {
+		if (read_file(path, INPUT_MAX, out, len, cause) < 0)
+			return -1;
+	} else {
+		buf_init(&b);
+		buf_reserve(&b, 0);
+		while ((n = read(STDIN_FILENO, chunk, sizeof chunk)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 || b.len + (size_t)n > INPUT_MAX) {
+				*cause = n < 0 ? xasprintf("stdin: %s", strerror(errno)) :
+				    xasprintf("stdin: larger than %d bytes", INPUT_MAX);
+				buf_free(&b);
+				return -1;
+			}
+			buf_add(&b, chunk, (size_t)n);
+		}
+		*len = b.len;
+		*out = buf_steal(&b);
+	}
+	while (*len > 0 && act_space((*out)[*len - 1]))
+		(*len)--;
+	while (start < *len && act_space((*out)[start]))
+		start++;
+	memmove(*out, *out + start, *len - start);
+	*len -= start;
+	(*out)[*len] = '\0';
+	return 0;
+}
+
+/* Turns decide's options into a route_decision; EXIT_USAGE if one is malformed. */
+static int
+decide_options(const struct act_opts *o, struct route_decision *d)
+{
+	const struct cli_command *cmd = &act_cmds[ACT_CMD_DECIDE];
+
+	memset(d, 0, sizeof *d);
+	d->final_route = d->urgency = d->strategy_discussion = -1;
+	if (o->override != NULL && (d->final_route = route_parse(o->override)) < 0)
+		return cli_usage_error(cmd, "unknown route; routes are universal, early_help_unit, "
+		    "targeted_early_help, mash");
+	if ((o->override == NULL) != (o->rationale == NULL))
+		return cli_usage_error(cmd, "--override and --rationale go together");
+	if (o->urgency != NULL) {
+		for (int u = URGENCY_GREEN; u <= URGENCY_RED; u++)
+			if (strcmp(o->urgency, urgency_name((enum urgency)u)) == 0)
+				d->urgency = u;
+		if (d->urgency < 0)
+			return cli_usage_error(cmd, "--urgency is red, amber or green");
+	}
+	if (o->strategy != NULL) {
+		if (strcmp(o->strategy, "yes") != 0 && strcmp(o->strategy, "no") != 0)
+			return cli_usage_error(cmd, "--strategy is yes or no");
+		d->strategy_discussion = strcmp(o->strategy, "yes") == 0;
+	}
+	d->rationale = o->rationale;
+	d->feedback = o->feedback;
+	return 0;
+}
+
+int
+cmd_decide(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct route_decision d;
+	struct act_opts o;
+	struct ruleset *rs = NULL;
+	struct store *s;
+	char *user, *cause = NULL, *text = NULL;
+	size_t len = 0;
+	uint64_t seq = 0;
+	int rc;
+
+	if (act_parse(ctx, ACT_CMD_DECIDE, "orusf", 0, 1, argc, argv, &o) != 0 ||
+	    decide_options(&o, &d) != 0)
+		return EXIT_USAGE;
+	if (act_read_input(o.noperands ? o.operands[0] : "-", &text, &len, &cause) < 0)
+		return cli_fail("decide", cause, EXIT_PROBLEM);
+	if (cli_open_db(ctx, &s, &user) < 0) {
+		free(text);
+		return EXIT_PROBLEM;
+	}
+	d.facts = text;
+	d.facts_len = len;
+	rc = action_rules_in_force(s, &rs, &cause);
+	if (rc == 0)
+		rc = action_decide(s, user, rs, &d, &seq, &cause);
+	rules_free(rs);
+	free(text);
+	return act_finish("decide", s, user, rc, seq, cause);
+}
+
+int
+cmd_outcome(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct act_opts o;
+	struct store *s;
+	char *user, *cause = NULL;
+	uint64_t seq = 0;
+	int code, rc;
+
+	if (act_parse(ctx, ACT_CMD_OUTCOME, "n", 2, 2, argc, argv, &o) != 0)
+		return EXIT_USAGE;
+	if ((code = outcome_parse(o.operands[1])) < 0)
+		return cli_usage_error(&act_cmds[ACT_CMD_OUTCOME], "unknown outcome; codes are "
+		    "needs_met, single_agency, stepped_up, consent_withdrawn, moved_away");
+	if (cli_open_db(ctx, &s, &user) < 0)
+		return EXIT_PROBLEM;
+	rc = action_outcome(s, user, o.operands[0], (enum outcome_code)code, o.note, &seq, &cause);
+	return act_finish("outcome", s, user, rc, seq, cause);
+}
+
+/* step-up and step-down: the same but for the direction. */
+static int
+act_step(struct cli_ctx *ctx, int which, int argc, char **argv)
+{
+	const struct cli_command *cmd = &act_cmds[which];
+	struct act_opts o;
+	struct store *s;
+	char *user, *cause = NULL;
+	uint64_t seq = 0;
+	int rc;
+
+	if (act_parse(ctx, which, "r", 1, 1, argc, argv, &o) != 0)
+		return EXIT_USAGE;
+	if (o.rationale == NULL)
+		return cli_usage_error(cmd, "--rationale is required");
+	if (cli_open_db(ctx, &s, &user) < 0)
+		return EXIT_PROBLEM;
+	rc = action_step(s, user, o.operands[0], which == ACT_CMD_STEP_UP, o.rationale, &seq,
+	    &cause);
+	return act_finish(cmd->name, s, user, rc, seq, cause);
+}
+
+int
+cmd_step_up(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return act_step(ctx, ACT_CMD_STEP_UP, argc, argv);
+}
+
+int
+cmd_step_down(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return act_step(ctx, ACT_CMD_STEP_DOWN, argc, argv);
+}
+
+int
+cmd_sign_off(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_command *cmd = &act_cmds[ACT_CMD_SIGN_OFF];
+	struct act_opts o;
+	struct store *s;
+	char *user, *cause = NULL;
+	uint64_t target, seq = 0;
+	int rc;
+
+	if (act_parse(ctx, ACT_CMD_SIGN_OFF, "aRc", 1, 1, argc, argv, &o) != 0)
+		return EXIT_USAGE;
+	if (act_seq(o.operands[0], &target) < 0)
+		return cli_usage_error(cmd, "SEQ is a record's sequence number");
+	if (o.approve == o.ret)
+		return cli_usage_error(cmd, "say --approve or --return");
+	if (o.ret && o.comment == NULL)
+		return cli_usage_error(cmd, "--return needs a --comment saying why");
+	if (cli_open_db(ctx, &s, &user) < 0)
+		return EXIT_PROBLEM;
+	rc = action_sign_off(s, user, target, o.approve, o.comment, &seq, &cause);
+	return act_finish("sign-off", s, user, rc, seq, cause);
+}
+
+int
+cmd_correct(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_command *cmd = &act_cmds[ACT_CMD_CORRECT];
+	struct act_opts o;
+	struct store *s;
+	char *user, *cause = NULL;
+	uint64_t target, seq = 0;
+	int route = -1, rc;
+
+	if (act_parse(ctx, ACT_CMD_CORRECT, "rt", 1, 1, argc, argv, &o) != 0)
+		return EXIT_USAGE;
+	if (act_seq(o.operands[0], &target) < 0)
+		return cli_usage_error(cmd, "SEQ is a record's sequence number");
+	if (o.rationale == NULL)
+		return cli_usage_error(cmd, "--rationale is required");
+	if (o.route != NULL && (route = route_parse(o.route)) < 0)
+		return cli_usage_error(cmd, "unknown route; routes are universal, early_help_unit, "
+		    "targeted_early_help, mash");
+	if (cli_open_db(ctx, &s, &user) < 0)
+		return EXIT_PROBLEM;
+	rc = action_correct(s, user, target, route, o.rationale, &seq, &cause);
+	return act_finish("correct", s, user, rc, seq, cause);
+}

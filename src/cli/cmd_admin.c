@@ -1,0 +1,459 @@
+/* cmd_admin.c: `frontdoor init`, `users`, `checkpoint`, `rules publish|history|get`. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "store/dlog.h"
+#include "store/roles.h"
+#include "store/rulestore.h"
+#include "base/sanitise.h"
+
+int rules_publish(struct cli_ctx *ctx, int argc, char **argv);
+int rules_history(struct cli_ctx *ctx, int argc, char **argv);
+
+/* Parses only --db/--as (and -h); returns the index of the first operand or -1. */
+static int
+db_options_only(struct cli_ctx *ctx, const char *cmd, const char *usage, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_DB_OPTIONS, { NULL, 0, NULL, 0 } };
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		if (cli_db_option(ctx, ch, optarg) < 0) {
+			fprintf(stderr, "usage: frontdoor %s %s\n", cmd, usage);
+			return -1;
+		}
+	return optind;
+}
+
+/* Creates missing parent directories of a new database (like mkdir -p). */
+static int
+make_parents(const char *dir, char **cause)
+{
+	char *copy = xstrdup(dir);
+
+	for (char *p = copy + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
+			*cause = xasprintf("cannot create %s: %s", copy, strerror(errno));
+			free(copy);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(copy);
+	return 0;
+}
+
+struct init_arg {
+	const char *text;
+	size_t len;
+	const char *admin;
+	struct publication pub;
+};
+
+static int
+init_txn(struct store_txn *t, void *argp)
+{
+	struct init_arg *a = argp;
+
+	if (rulestore_publish(t, a->text, a->len, a->admin, (int64_t)time(NULL), &a->pub) < 0)
+		return -1;
+	return store_put(t, TABLE_USERS, a->admin, strlen(a->admin), "admin", 5, 0) < 0 ? -1 : 0;
+}
+
+/* Says what init made; the names come from the command line or the system, so sanitised. */
+static void
+init_report(const char *dir, const char *hex, const char *rules, const char *user)
+{
+	char *d = sanitise_dup(dir), *r = sanitise_dup(rules), *u = sanitise_dup(user);
+
+	printf("created %s\n  rules in force: sha256:%s (%s)\n  admin: %s\n", d, hex, r, u);
+	free(d);
+	free(r);
+	free(u);
+}
+
+int
+cmd_init(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "rules", required_argument, NULL, 'r' }, CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
+	};
+	struct store_opts sopts = { 1, 0, 0 };
+	const char *rules = NULL;
+	struct init_arg a = { 0 };
+	struct ruleset *rs;
+	struct store *s = NULL;
+	char *dir, *user = NULL, *cause = NULL, *text = NULL;
+	char hex[65];
+	int ch, rc = EXIT_USAGE;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
+		if (ch == 'r')
+			rules = optarg;
+		else if (cli_db_option(ctx, ch, optarg) < 0) {
+			fprintf(stderr, "usage: frontdoor init [--db DIR] [--rules FILE]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (rules == NULL)
+		rules = app_default_rules();
+	rs = cli_load_rules(rules, 0);
+	if (rs == NULL)
+		return EXIT_USAGE;
+	rules_free(rs);
+	dir = ctx->db != NULL ? xstrdup(ctx->db) : store_default_dir();
+	if (identity_current(ctx->as_user, &user, &cause) < 0 ||
+	    read_file(rules, RULES_MAX_FILE, &text, &a.len, &cause) < 0 ||
+	    make_parents(dir, &cause) < 0 || store_open(&s, dir, &sopts, &cause) < 0)
+		goto out;
+	a.text = text;
+	a.admin = user;
+	if (store_write(s, init_txn, &a, &cause) < 0)
+		goto out;
+	digest_hex(a.pub.hash, hex);
+	init_report(dir, hex, rules, user);
+	rc = EXIT_OK;
+out:
+	if (cause != NULL)
+		rc = cli_fail("init", cause, EXIT_PROBLEM);
+	store_close(s);
+	free(text);
+	free(user);
+	free(dir);
+	return rc;
+}
+
+/* ---- users ---- */
+
+struct users_arg {
+	const char *actor;
+	const char *name;
+	int role;		/* -1: remove */
+};
+
+static int
+count_admins(struct store_txn *t, size_t *n)
+{
+	struct store_cursor *c;
+	struct store_val k, v;
+	int rc;
+
+	*n = 0;
+	if (store_cursor_open(t, TABLE_USERS, &c) < 0)
+		return -1;
+	for (rc = store_cursor_move(c, MOVE_FIRST, &k, &v); rc == 0;
+	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v))
+		*n += v.len == 5 && memcmp(v.data, "admin", 5) == 0;
+	store_cursor_close(c);
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+users_change(struct store_txn *t, void *argp)
+{
+	struct users_arg *a = argp;
+	enum role old;
+	size_t admins;
+	int had;
+
+	if (roles_require(t, a->actor, ACT_USERS, NULL) < 0)
+		return -1;
+	had = roles_get(t, a->name, &old);
+	if (had < 0)
+		return -1;
+	if (had == 0 && old == ROLE_ADMIN && a->role != ROLE_ADMIN) {
+		if (count_admins(t, &admins) < 0)
+			return -1;
+		if (admins <= 1)
+			return store_fail(t, "refused: %s is the last admin", a->name);
+	}
+	if (a->role < 0) {
+		if (had == 1)
+			return store_fail(t, "user %s has no role here", a->name);
+		return store_del(t, TABLE_USERS, a->name, strlen(a->name)) < 0 ? -1 : 0;
+	}
+	return store_put(t, TABLE_USERS, a->name, strlen(a->name), role_name((enum role)a->role),
+	    strlen(role_name((enum role)a->role)), 0) < 0 ? -1 : 0;
+}
+
+static int
+users_list(struct store_txn *t, void *argp)
+{
+	struct store_cursor *c;
+	struct store_val k, v;
+	int rc;
+
+	if (roles_require(t, argp, ACT_USERS, NULL) < 0)
+		return -1;
+	if (store_cursor_open(t, TABLE_USERS, &c) < 0)
+		return -1;
+	for (rc = store_cursor_move(c, MOVE_FIRST, &k, &v); rc == 0;
+	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v)) {
+		fput_sanitised(k.data, k.len, stdout);
+		fputc('\t', stdout);
+		fput_sanitised(v.data, v.len, stdout);
+		fputc('\n', stdout);
+	}
+	store_cursor_close(c);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+cmd_users(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const char usage[] = "add NAME ROLE | remove NAME | list";
+	struct users_arg a = { NULL, NULL, -1 };
+	int first = db_options_only(ctx, "users", usage, argc, argv), rc;
+	struct store *s;
+	char *user, *cause = NULL;
+
+	if (first < 0 || first >= argc)
+		return first < 0 ? EXIT_USAGE : (fprintf(stderr, "usage: frontdoor users %s\n", usage), EXIT_USAGE);
+	argv += first;
+	argc -= first;
+	if (strcmp(argv[0], "add") == 0 && argc == 3) {
+		a.name = argv[1];
+		a.role = role_parse(argv[2]);
+		if (a.role < 0) {
+			fprintf(stderr, "frontdoor users: unknown role; roles are officer, early_help, "
+			    "manager, auditor, admin\n");
+			return EXIT_USAGE;
+		}
+	} else if (strcmp(argv[0], "remove") == 0 && argc == 2)
+		a.name = argv[1];
+	else if (!(strcmp(argv[0], "list") == 0 && argc == 1)) {
+		fprintf(stderr, "usage: frontdoor users %s\n", usage);
+		return EXIT_USAGE;
+	}
+	if (a.name != NULL && !roles_valid_user(a.name)) {
+		fprintf(stderr, "frontdoor users: not a valid user name\n");
+		return EXIT_USAGE;
+	}
+	if (cli_open_db(ctx, &s, &user) < 0)
+		return EXIT_PROBLEM;
+	a.actor = user;
+	if (a.name == NULL)
+		rc = store_read(s, users_list, user, &cause);
+	else
+		rc = store_write(s, users_change, &a, &cause);
+	store_close(s);
+	free(user);
+	if (rc < 0)
+		return cli_fail("users", cause, EXIT_PROBLEM);
+	return EXIT_OK;
+}
+
+/* ---- checkpoint ---- */
+
+struct checkpoint_arg {
+	const char *user;
+	struct dlog_head head;
+};
+
+static int
+checkpoint_txn(struct store_txn *t, void *argp)
+{
+	struct checkpoint_arg *a = argp;
+	unsigned char key[8];
+
+	if (roles_require(t, a->user, ACT_CHECKPOINT, NULL) < 0 || dlog_head(t, &a->head) < 0)
+		return -1;
+	store_put_u64(key, a->head.seq);
+	return store_put(t, TABLE_CHECKPOINTS, key, 8, a->head.hash, DIGEST_LEN, 0) < 0 ? -1 : 0;
+}
+
+int
+cmd_checkpoint(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct checkpoint_arg a;
+	int first = db_options_only(ctx, "checkpoint", "[--db DIR]", argc, argv);
+	char hex[65];
+
+	if (first < 0 || first != argc) {
+		if (first >= 0)
+			fprintf(stderr, "usage: frontdoor checkpoint [--db DIR]\n");
+		return EXIT_USAGE;
+	}
+	if (cli_db_run(ctx, "checkpoint", 1, &a.user, checkpoint_txn, &a) != EXIT_OK)
+		return EXIT_PROBLEM;
+	digest_hex(a.head.hash, hex);
+	printf("%llu:%s\n", (unsigned long long)a.head.seq, hex);
+	return EXIT_OK;
+}
+
+/* ---- rules publish | history ---- */
+
+struct publish_arg {
+	const char *user;
+	const char *text;
+	size_t len;
+	struct publication pub;
+};
+
+static int
+publish_txn(struct store_txn *t, void *argp)
+{
+	struct publish_arg *a = argp;
+
+	if (roles_require(t, a->user, ACT_PUBLISH, NULL) < 0)
+		return -1;
+	return rulestore_publish(t, a->text, a->len, a->user, (int64_t)time(NULL), &a->pub);
+}
+
+int
+rules_publish(struct cli_ctx *ctx, int argc, char **argv)
+{
+	int first = db_options_only(ctx, "rules publish", "[--db DIR] FILE", argc, argv), rc;
+	struct publish_arg a = { 0 };
+	struct ruleset *rs;
+	struct store *s;
+	char *user, *cause = NULL, *text = NULL, hex[65];
+
+	if (first < 0 || argc - first != 1) {
+		if (first >= 0)
+			fprintf(stderr, "usage: frontdoor rules publish [--db DIR] FILE\n");
+		return EXIT_USAGE;
+	}
+	rs = cli_load_rules(argv[first], 0);
+	if (rs == NULL)
+		return EXIT_PROBLEM;
+	if (read_file(argv[first], RULES_MAX_FILE, &text, &a.len, &cause) < 0) {
+		rules_free(rs);
+		return cli_fail("rules publish", cause, EXIT_PROBLEM);
+	}
+	if (cli_open_db(ctx, &s, &user) < 0) {
+		rules_free(rs);
+		free(text);
+		return EXIT_PROBLEM;
+	}
+	a.user = user;
+	a.text = text;
+	rc = store_write(s, publish_txn, &a, &cause);
+	store_close(s);
+	free(user);
+	free(text);
+	if (rc < 0) {
+		rules_free(rs);
+		return cli_fail("rules publish", cause, EXIT_PROBLEM);
+	}
+	digest_hex(a.pub.hash, hex);
+	printf("published %llu: sha256:%s (", (unsigned long long)a.pub.n, hex);
+	fput_sanitised(rs->name, strlen(rs->name), stdout);
+	putchar(' ');
+	fput_sanitised(rs->version, strlen(rs->version), stdout);
+	printf(")\n");
+	rules_free(rs);
+	return EXIT_OK;
+}
+
+/* One publication a line; a rule set whose stored bytes were edited is marked. */
+static int
+print_publication(const struct publication *p, void *arg)
+{
+	struct store_val v;
+	char when[32], hex[65];
+	int rc = rulestore_get(arg, p->hash, &v);
+
+	if (rc < 0)
+		return -1;
+	format_utc(p->time, when);
+	digest_hex(p->hash, hex);
+	printf("%llu\t%s\tsha256:%s\t", (unsigned long long)p->n, when, hex);
+	fput_sanitised(p->actor, strlen(p->actor), stdout);
+	printf("%s\n", rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ? "\tALTERED" : "");
+	return 0;
+}
+
+static int
+history_txn(struct store_txn *t, void *argp)
+{
+	const char **user = argp;
+
+	if (roles_require(t, *user, ACT_RULES_HISTORY, NULL) < 0)
+		return -1;
+	return rulestore_history(t, print_publication, t);
+}
+
+/* ---- rules get ---- */
+
+struct get_arg {
+	const char *user;
+	unsigned char hash[DIGEST_LEN];
+	int altered;
+};
+
+/* Writes the stored bytes exactly as kept, so that they can be hashed outside. */
+static int
+get_txn(struct store_txn *t, void *argp)
+{
+	struct get_arg *a = argp;
+	struct store_val v;
+	int rc;
+
+	if (roles_require(t, a->user, ACT_RULES_HISTORY, NULL) < 0)
+		return -1;
+	rc = rulestore_get(t, a->hash, &v);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return store_fail(t, "no rule set with that hash is stored in this database");
+	a->altered = rc == RULESTORE_ALTERED;
+	if (fwrite(v.data, 1, v.len, stdout) != v.len || fflush(stdout) != 0)
+		return store_fail(t, "cannot write the rule set: %s", strerror(errno));
+	return 0;
+}
+
+int
+rules_get(struct cli_ctx *ctx, int argc, char **argv)
+{
+	int first = db_options_only(ctx, "rules get", "[--db DIR] HASH", argc, argv);
+	struct get_arg a = { 0 };
+	const char *hex;
+
+	if (first < 0 || argc - first != 1) {
+		if (first >= 0)
+			fprintf(stderr, "usage: frontdoor rules get [--db DIR] HASH\n");
+		return EXIT_USAGE;
+	}
+	hex = argv[first];
+	if (strncmp(hex, "sha256:", 7) == 0)
+		hex += 7;
+	if (strlen(hex) != 2 * DIGEST_LEN || digest_hex_decode(hex, a.hash) < 0) {
+		fprintf(stderr, "frontdoor rules get: HASH must be 64 hex digits, as rules history "
+		    "prints them (sha256: in front is optional)\n");
+		return EXIT_USAGE;
+	}
+	if (cli_db_run(ctx, "rules get", 0, &a.user, get_txn, &a) != EXIT_OK)
+		return EXIT_PROBLEM;
+	if (a.altered) {
+		fprintf(stderr, "frontdoor rules get: these stored bytes have been altered: they no "
+		    "longer hash to the name asked for\n");
+		return EXIT_PROBLEM;
+	}
+	return EXIT_OK;
+}
+
+int
+rules_history(struct cli_ctx *ctx, int argc, char **argv)
+{
+	int first = db_options_only(ctx, "rules history", "[--db DIR]", argc, argv);
+	const char *user;
+
+	if (first < 0 || first != argc) {
+		if (first >= 0)
+			fprintf(stderr, "usage: frontdoor rules history [--db DIR]\n");
+		return EXIT_USAGE;
+	}
+	return cli_db_run(ctx, "rules history", 0, &user, history_txn, &user);
+}

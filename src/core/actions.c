@@ -1,0 +1,394 @@
+/* actions.c: decisions, outcomes, steps, sign-offs and corrections, each one durable record. */
+#include "core/actions.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/dlog.h"
+#include "rules/engine.h"
+#include "store/roles.h"
+#include "core/rulesets.h"
+
+
+static const char *const outcome_names[OUTCOME_COUNT] = {
+	"needs_met", "single_agency", "stepped_up", "consent_withdrawn", "moved_away"
+};
+static const char *const outcome_labels[OUTCOME_COUNT] = {
+	"Needs met", "Single agency can continue", "Stepped up to social care",
+	"Family withdrew consent", "Moved out of area"
+};
+
+const char *
+outcome_name(enum outcome_code c)
+{
+	return (unsigned)c < OUTCOME_COUNT ? outcome_names[c] : "?";
+}
+
+const char *
+outcome_label(enum outcome_code c)
+{
+	return (unsigned)c < OUTCOME_COUNT ? outcome_labels[c] : "?";
+}
+
+int
+outcome_parse(const char *s)
+{
+	for (int i = 0; i < OUTCOME_COUNT; i++)
+		if (strcmp(s, outcome_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static struct rbytes
+rb(const char *s)
+{
+	struct rbytes b = { s, s != NULL ? strlen(s) : 0 };
+	return b;
+}
+
+int
+action_check_text(const char *text, const char *what, char **cause)
+{
+	const unsigned char *p = (const unsigned char *)(text != NULL ? text : "");
+	size_t len = strlen((const char *)p);
+
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+
+		/* the text itself is never quoted: it may be anything, personal data too */
+		if (n == 0) {
+			*cause = xasprintf("%s is not valid UTF-8", what);
+			return -1;
+		}
+		if ((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f)) {
+			*cause = xasprintf("%s holds a control character (only newline and tab "
+			    "may be used)", what);
+			return -1;
+		}
+		i += n;
+	}
+	return 0;
+}
+
+int
+action_check_rationale(const char *text, char **cause)
+{
+	size_t chars = 0;
+
+	if (action_check_text(text, "the rationale", cause) < 0)
+		return -1;
+	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++)
+		if ((*p & 0xc0) != 0x80 && !isspace(*p))
+			chars++;
+	if (chars < ACTION_MIN_RATIONALE) {
+		*cause = xasprintf("a rationale needs at least %d characters (not counting spaces) "
+		    "so that it says why", ACTION_MIN_RATIONALE);
+		return -1;
+	}
+	return 0;
+}
+
+/* One record to append, the action it needs, and checks made inside the transaction. */
+struct append_job {
+	const char *user;
+	enum action act;
+	struct record r;
+	const unsigned char *require_rules;	/* the rule set that must still be in force */
+	uint64_t target;			/* a record this one refers to */
+	int target_awaiting;			/* the target must await sign-off */
+	int case_must_exist, case_must_be_open, case_must_be_new;
+	int step;			/* 1 up: not already at the MASH; -1 down: from the MASH */
+	struct buf scratch;
+	char role[16];
+};
+
+static int
+check_target(struct store_txn *t, struct append_job *j)
+{
+	struct record target;
+	struct case_state cs;
+	char *cause = NULL;
+	int rc = dlog_get(t, j->target, &target, &cause);
+
+	if (rc != 0) {
+		free(cause);
+		return store_fail(t, "there is no record %llu", (unsigned long long)j->target);
+	}
+	j->r.case_id = target.case_id;	/* valid until the transaction ends */
+	if (!j->target_awaiting)
+		return 0;
+	if (target.actor.n == strlen(j->user) && memcmp(target.actor.p, j->user, target.actor.n) == 0)
+		return store_fail(t, "refused: a decision is signed off by someone other than "
+		    "the person who made it");
+	if (dlog_case_state(t, target.case_id.p, target.case_id.n, &cs) != 0 ||
+	    cs.awaiting_signoff != j->target)
+		return store_fail(t, "record %llu is not awaiting sign-off",
+		    (unsigned long long)j->target);
+	return 0;
+}
+
+static int
+check_case(struct store_txn *t, struct append_job *j, enum role role)
+{
+	struct case_state cs;
+	int rc = dlog_case_state(t, j->r.case_id.p, j->r.case_id.n, &cs);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return store_fail(t, "there is no such case");
+	if (j->case_must_be_open && cs.status != CASE_OPEN)
+		return store_fail(t, "the case is closed");
+	/* a child with the MASH is social care's: early help does not close that case */
+	if (j->r.kind == KIND_OUTCOME && role == ROLE_EARLY_HELP && cs.route == ROUTE_MASH)
+		return store_fail(t, "the case is with the MASH: early help cannot close it "
+		    "(a manager can, or step it down first)");
+	if (j->step > 0 && cs.route == ROUTE_MASH)
+		return store_fail(t, "the case is already with the MASH");
+	if (j->step < 0 && cs.route != ROUTE_MASH)
+		return store_fail(t, "only a case with the MASH (social care) can be stepped down");
+	return 0;
+}
+
+static int
+append_job_txn(struct store_txn *t, void *argp)
+{
+	struct append_job *j = argp;
+	struct publication pub;
+	struct dlog_head head;
+	enum role role;
+
+	if (roles_require(t, j->user, j->act, &role) < 0)
+		return -1;
+	snprintf(j->role, sizeof j->role, "%s", role_name(role));
+	j->r.role = rb(j->role);
+	if (j->require_rules != NULL) {
+		if (rulestore_active(t, &pub) != 0 ||
+		    memcmp(pub.hash, j->require_rules, DIGEST_LEN) != 0)
+			return store_fail(t, "the rules in force have changed: review the "
+			    "recommendation again");
+	}
+	if (j->target != 0 && check_target(t, j) < 0)
+		return -1;
+	if (j->case_must_exist && check_case(t, j, role) < 0)
+		return -1;
+	if (j->case_must_be_new) {
+		struct case_state cs;
+		int rc = dlog_case_state(t, j->r.case_id.p, j->r.case_id.n, &cs);
+
+		if (rc <= 0)
+			return rc < 0 ? -1 : store_fail(t, "another contact has just taken this "
+			    "case id: nothing was saved");
+	}
+	if (dlog_head(t, &head) < 0)
+		return -1;
+	return dlog_append(t, &head, &j->r, &j->scratch);
+}
+
+static int
+run_job(struct store *s, struct append_job *j, uint64_t *seq, char **cause)
+{
+	int rc;
+
+	j->r.time = (int64_t)time(NULL);
+	j->r.actor = rb(j->user);
+	j->r.engine = rb(RECORD_ENGINE);
+	buf_init(&j->scratch);
+	rc = store_write(s, append_job_txn, j, cause);
+	buf_free(&j->scratch);
+	if (rc == 0 && seq != NULL)
+		*seq = j->r.seq;
+	return rc;
+}
+
+static void
+job_init(struct append_job *j, const char *user, enum action act, enum record_kind kind)
+{
+	memset(j, 0, sizeof *j);
+	j->user = user;
+	j->act = act;
+	j->r.kind = kind;
+	j->r.rec_route = j->r.rec_level = RECORD_NONE;
+	j->r.route = j->r.level = RECORD_NONE;
+}
+
+static int
+load_in_force(struct store_txn *t, void *argp)
+{
+	struct ruleset **out = argp;
+	struct publication pub;
+
+	if (rulestore_active(t, &pub) != 0)
+		return store_fail(t, "no rule set is in force in this database");
+	return rulesets_load(t, pub.hash, "the rule set in force", out);
+}
+
+int
+action_rules_in_force(struct store *s, struct ruleset **out, char **cause)
+{
+	*out = NULL;
+	return store_read(s, load_in_force, out, cause);
+}
+
+/* The record's detail: the engine's reasons plus what the person added. */
+static void
+decision_detail(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
+    const struct decision *dec, const struct trace *tr, const struct route_decision *d)
+{
+	engine_write_detail_json(out, rs, cf, dec, tr);
+	out->len--;	/* reopen the object */
+	if (d->urgency >= 0)
+		buf_printf(out, ",\"confirmed_urgency\":\"%s\"", urgency_name((enum urgency)d->urgency));
+	if (d->strategy_discussion >= 0)
+		buf_printf(out, ",\"strategy_discussion\":%s", d->strategy_discussion ? "true" : "false");
+	if (d->feedback != NULL && *d->feedback != '\0') {
+		buf_adds(out, ",\"feedback\":");
+		json_write_string(out, d->feedback, strlen(d->feedback));
+	}
+	buf_addc(out, '}');
+}
+
+int
+action_decide(struct store *s, const char *user, const struct ruleset *rs,
+    const struct route_decision *d, uint64_t *seq, char **cause)
+{
+	unsigned char hash[DIGEST_LEN];
+	struct append_job j;
+	struct case_facts cf;
+	struct decision dec;
+	struct trace tr;
+	struct buf detail;
+	int override, rc = -1;
+
+	case_init(&cf, rs);
+	trace_init(&tr);
+	buf_init(&detail);
+	if (case_parse(&cf, d->facts, d->facts_len, cause) < 0)
+		goto out;
+	if (engine_decide(rs, &cf, &dec, &tr) < 0) {
+		*cause = xstrdup("no rule matched");
+		goto out;
+	}
+	if (d->final_route >= ROUTE_COUNT) {
+		*cause = xstrdup("unknown route");
+		goto out;
+	}
+	override = d->final_route >= 0 && d->final_route != (int)dec.route;
+	if (action_check_text(d->rationale, "the rationale", cause) < 0 ||
+	    action_check_text(d->feedback, "the feedback", cause) < 0 ||
+	    (override && action_check_rationale(d->rationale, cause) < 0))
+		goto out;
+	job_init(&j, user, ACT_ROUTE, override ? KIND_OVERRIDE : KIND_ROUTE);
+	digest_hex_decode(rs->hash, hash);
+	j.require_rules = hash;
+	j.r.has_ruleset = 1;
+	memcpy(j.r.ruleset, hash, DIGEST_LEN);
+	j.r.rec_route = dec.route;
+	j.r.rec_level = dec.level;
+	j.r.route = override ? d->final_route : (int)dec.route;
+	j.r.level = override ? rs->levels[0].level : dec.level;
+	for (int l = 0; l < 4 && override; l++)
+		if ((int)rs->levels[l].route == d->final_route)
+			j.r.level = rs->levels[l].level;
+	j.r.rule = rb(rs->rules[dec.rule].id);
+	j.r.case_id = (struct rbytes){ cf.case_id, cf.case_id_len };
+	j.r.facts = (struct rbytes){ d->facts, d->facts_len };
+	j.r.rationale = rb(d->rationale);
+	j.case_must_be_new = d->new_case;
+	decision_detail(&detail, rs, &cf, &dec, &tr, d);
+	j.r.detail = (struct rbytes){ detail.data, detail.len };
+	rc = run_job(s, &j, seq, cause);
+out:
+	buf_free(&detail);
+	trace_free(&tr);
+	case_free(&cf);
+	return rc;
+}
+
+int
+action_outcome(struct store *s, const char *user, const char *case_id, enum outcome_code code,
+    const char *note, uint64_t *seq, char **cause)
+{
+	struct append_job j;
+
+	if ((unsigned)code >= OUTCOME_COUNT) {
+		*cause = xstrdup("unknown outcome");
+		return -1;
+	}
+	if (action_check_text(note, "the note", cause) < 0)
+		return -1;
+	job_init(&j, user, ACT_OUTCOME, KIND_OUTCOME);
+	j.r.case_id = rb(case_id);
+	j.r.outcome = rb(outcome_name(code));
+	j.r.rationale = rb(note);
+	j.case_must_exist = j.case_must_be_open = 1;
+	return run_job(s, &j, seq, cause);
+}
+
+int
+action_step(struct store *s, const char *user, const char *case_id, int up,
+    const char *rationale, uint64_t *seq, char **cause)
+{
+	struct append_job j;
+
+	if (action_check_rationale(rationale, cause) < 0)
+		return -1;
+	job_init(&j, user, ACT_STEP, up ? KIND_STEP_UP : KIND_STEP_DOWN);
+	j.r.case_id = rb(case_id);
+	j.r.route = up ? ROUTE_MASH : ROUTE_TARGETED_EARLY_HELP;
+	j.r.level = up ? 4 : 3;
+	j.r.rationale = rb(rationale);
+	/* a closed case may be stepped (up after an outcome "stepped_up"): the step reopens it */
+	j.case_must_exist = 1;
+	j.step = up ? 1 : -1;
+	return run_job(s, &j, seq, cause);
+}
+
+int
+action_sign_off(struct store *s, const char *user, uint64_t decision, int approve,
+    const char *comment, uint64_t *seq, char **cause)
+{
+	struct append_job j;
+
+	if (action_check_text(comment, "the comment", cause) < 0 ||
+	    (!approve && action_check_rationale(comment, cause) < 0))
+		return -1;
+	if (decision == 0) {
+		*cause = xstrdup("there is no record 0");
+		return -1;
+	}
+	job_init(&j, user, ACT_SIGN_OFF, KIND_SIGN_OFF);
+	j.target = decision;
+	j.target_awaiting = 1;
+	j.r.ref = decision;
+	j.r.outcome = rb(approve ? "approved" : "returned");
+	j.r.rationale = rb(comment);
+	return run_job(s, &j, seq, cause);
+}
+
+int
+action_correct(struct store *s, const char *user, uint64_t target, int new_route,
+    const char *rationale, uint64_t *seq, char **cause)
+{
+	static const int levels[ROUTE_COUNT] = { 1, 2, 3, 4 };
+	struct append_job j;
+
+	if (action_check_rationale(rationale, cause) < 0)
+		return -1;
+	if (new_route >= ROUTE_COUNT || target == 0) {
+		*cause = xstrdup(target == 0 ? "there is no record 0" : "unknown route");
+		return -1;
+	}
+	job_init(&j, user, ACT_CORRECT, KIND_CORRECTION);
+	j.target = target;
+	j.r.ref = target;
+	if (new_route >= 0) {
+		j.r.route = new_route;
+		j.r.level = levels[new_route];
+	}
+	j.r.rationale = rb(rationale);
+	return run_job(s, &j, seq, cause);
+}

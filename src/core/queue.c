@@ -1,0 +1,368 @@
+/* queue.c: the open-case queue, newest first, a page at a time, and its due times. */
+#include "core/queue.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "base/sanitise.h"
+
+#define DAY 86400
+#define QUEUE_LOOKAHEAD 1000	/* entries read past a full page to tell if more match */
+#define QUEUE_RELEASE_EVERY 4096	/* entries between letting go of mapped pages */
+
+/* What one page read shares with its transaction. */
+struct queue_page_arg {
+	const struct queue_filter *f;
+	uint64_t before;		/* or, when newer, after */
+	int newer;			/* read towards the newest, oldest first */
+	size_t scanned;			/* entries read, matching or not */
+	struct queue_row *rows;
+	size_t n, got;
+	int more;
+	struct json_doc doc;
+	struct buf name, district, received;
+};
+
+/* Days since 1970-01-01 (a Thursday) of a time, rounding down before 1970 too. */
+static int64_t
+queue_day(int64_t t)
+{
+	return t >= 0 ? t / DAY : -((-t + DAY - 1) / DAY);
+}
+
+/* Whether a day number falls on Saturday or Sunday. */
+static int
+queue_weekend(int64_t day)
+{
+	int64_t wday = ((day + 4) % 7 + 7) % 7;	/* 0 Sunday ... 6 Saturday */
+
+	return wday == 0 || wday == 6;
+}
+
+int64_t
+queue_due(int64_t received)
+{
+	int64_t day = queue_day(received) + 1;
+
+	while (queue_weekend(day))
+		day++;
+	return day * DAY + DAY - 1;
+}
+
+int
+queue_overdue(int64_t received, int64_t now)
+{
+	if (received <= 0)
+		return 0;
+	return now > queue_due(received);
+}
+
+/* ASCII lower case, whatever the locale; other bytes (UTF-8 included) unchanged. */
+static char
+queue_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* ASCII case-insensitive substring search over bytes. */
+static int
+queue_contains(const char *hay, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+
+	for (size_t i = 0; i + m <= n; i++) {
+		size_t k = 0;
+
+		while (k < m && queue_lower(hay[i + k]) == queue_lower(needle[k]))
+			k++;
+		if (k == m)
+			return 1;
+	}
+	return m == 0;
+}
+
+/* Copies the string at token i (unescaped) into out; other types leave it empty. */
+static void
+queue_json_text(const struct json_doc *d, int i, struct buf *out)
+{
+	buf_reset(out);
+	if (i < 0 || d->tok[i].type != JSMN_STRING)
+		return;
+	buf_reserve(out, JSON_TOK_LEN(d, i));
+	out->len = json_unescape(d, i, out->data);
+	out->data[out->len] = '\0';
+}
+
+/* Reads child.name, child.district and received from a decision's facts. */
+static void
+queue_read_facts(struct queue_page_arg *a, const struct rbytes *facts)
+{
+	char *cause = NULL;
+	int child;
+
+	buf_reset(&a->name);
+	buf_reset(&a->district);
+	buf_reset(&a->received);
+	if (facts->n == 0 || json_parse(&a->doc, facts->p, facts->n, &cause) < 0 ||
+	    a->doc.tok[0].type != JSMN_OBJECT) {
+		free(cause);
+		return;
+	}
+	child = json_object_get(&a->doc, 0, "child");
+	if (child >= 0) {
+		queue_json_text(&a->doc, json_object_get(&a->doc, child, "name"), &a->name);
+		queue_json_text(&a->doc, json_object_get(&a->doc, child, "district"), &a->district);
+	}
+	queue_json_text(&a->doc, json_object_get(&a->doc, 0, "received"), &a->received);
+}
+
+/* The urgency a decision's detail gives: the confirmed one, else the rule's. */
+static int
+queue_read_urgency(struct json_doc *doc, const struct rbytes *detail, struct buf *tmp)
+{
+	char *cause = NULL;
+	int i;
+
+	if (detail->n == 0 || json_parse(doc, detail->p, detail->n, &cause) < 0 ||
+	    doc->tok[0].type != JSMN_OBJECT) {
+		free(cause);
+		return URGENCY_NONE;
+	}
+	i = json_object_get(doc, 0, "confirmed_urgency");
+	if (i < 0)
+		i = json_object_get(doc, 0, "urgency");
+	queue_json_text(doc, i, tmp);
+	for (int u = URGENCY_GREEN; u <= URGENCY_RED; u++)
+		if (tmp->len > 0 && strcmp(tmp->data, urgency_name((enum urgency)u)) == 0)
+			return u;
+	return URGENCY_NONE;
+}
+
+/* Whether the case's facts pass the district and search filters. */
+static int
+queue_text_match(const struct queue_page_arg *a, const struct store_val *id)
+{
+	const struct queue_filter *f = a->f;
+
+	/* the district matches whole (ignoring ASCII case); the search anywhere */
+	if (f->district != NULL && (strlen(f->district) != a->district.len ||
+	    !queue_contains(a->district.data, a->district.len, f->district)))
+		return 0;
+	if (f->search != NULL && !queue_contains(id->data, id->len, f->search) &&
+	    !queue_contains(a->name.data, a->name.len, f->search))
+		return 0;
+	return 1;
+}
+
+/* Fills the row's text fields from the facts just read. */
+static void
+queue_fill_text(struct queue_page_arg *a, const struct store_val *id, struct queue_row *row)
+{
+	int64_t when;
+
+	sanitise_text(id->data, id->len, row->case_id, sizeof row->case_id);
+	sanitise_text(a->name.data, a->name.len, row->name, sizeof row->name);
+	sanitise_text(a->district.data, a->district.len, row->district, sizeof row->district);
+	sanitise_text(a->received.data, a->received.len, row->received, sizeof row->received);
+	row->received_at = a->received.len > 0 && parse_utc(a->received.data, &when) == 0
+	    ? when : 0;
+}
+
+/* Fails the transaction over a damaged record (cause may be NULL) and frees cause. */
+static int
+queue_damaged(struct store_txn *t, uint64_t seq, char *cause)
+{
+	store_fail(t, "seq %llu: %s (run frontdoor verify)", (unsigned long long)seq,
+	    cause != NULL ? cause : "cannot read the case");
+	free(cause);
+	return -1;
+}
+
+/*
+ * Reads one queue entry: 1 if it matches the filter (row filled), 0 if not,
+ * -1 on error. The case state filters first, as it is the cheapest read.
+ */
+static int
+queue_read_row(struct store_txn *t, struct queue_page_arg *a, uint64_t seq,
+    const struct store_val *value, struct queue_row *row)
+{
+	const struct queue_filter *f = a->f;
+	struct case_state cs = { CASE_OPEN, RECORD_NONE, RECORD_NONE, 0, 0, 0, 0 };
+	struct record last, dec;
+	const struct record *src = &last;
+	struct queue_entry e;
+	struct store_val idv;
+	const struct store_val *id = &idv;
+	char *cause = NULL;
+	int rc;
+
+	if (dlog_queue_entry(value, &e) < 0)
+		return queue_damaged(t, seq, xstrdup("damaged queue entry"));
+	idv.data = e.id;
+	idv.len = e.len;
+	/* the entry's copy of the state answers the route and sign-off filters at once */
+	if (e.has_state && ((f->route >= 0 && e.route != f->route) ||
+	    (f->awaiting_signoff && !e.awaiting)))
+		return 0;
+	if (dlog_case_state(t, id->data, id->len, &cs) < 0)
+		return -1;
+	if ((f->route >= 0 && cs.route != f->route) ||
+	    (f->awaiting_signoff && cs.awaiting_signoff == 0))
+		return 0;
+	if ((rc = dlog_get(t, seq, &last, &cause)) != 0)
+		return rc < 0 ? queue_damaged(t, seq, cause) : 0;
+	if (last.kind != KIND_ROUTE && last.kind != KIND_OVERRIDE) {
+		rc = dlog_case_last_decision(t, id->data, id->len, seq, &dec, &cause);
+		if (rc < 0)
+			return queue_damaged(t, seq, cause);
+		src = rc == 0 ? &dec : NULL;
+	}
+	if (src != NULL)
+		queue_read_facts(a, &src->facts);
+	else {
+		buf_reset(&a->name);
+		buf_reset(&a->district);
+		buf_reset(&a->received);
+	}
+	if (!queue_text_match(a, id))
+		return 0;
+	memset(row, 0, sizeof *row);
+	row->seq = seq;
+	queue_fill_text(a, id, row);
+	row->route = cs.route;
+	row->level = cs.level;
+	row->urgency = src != NULL ? queue_read_urgency(&a->doc, &src->detail, &a->received)
+	    : URGENCY_NONE;
+	row->awaiting_signoff = cs.awaiting_signoff != 0;
+	row->last_kind = last.kind;
+	row->contacts = cs.contacts;
+	return 1;
+}
+
+/*
+ * Places the cursor on the newest entry older than `key` (0: the newest), or
+ * with newer, on the oldest entry newer than `key` (0: the oldest).
+ */
+static int
+queue_start(struct store_cursor *c, uint64_t key, int newer, struct store_val *k,
+    struct store_val *v)
+{
+	unsigned char kb[8];
+	int rc;
+
+	if (key == 0)
+		return store_cursor_move(c, newer ? MOVE_FIRST : MOVE_LAST, k, v);
+	if (newer && key == UINT64_MAX)
+		return 1;
+	store_put_u64(kb, newer ? key + 1 : key);
+	rc = store_cursor_seek(c, kb, 8, k, v);
+	if (rc < 0 || newer)
+		return rc;
+	return store_cursor_move(c, rc == 0 ? MOVE_PREV : MOVE_LAST, k, v);
+}
+
+static int
+queue_page_txn(struct store_txn *t, void *argp)
+{
+	struct queue_page_arg *a = argp;
+	struct store_cursor *c;
+	struct store_val k, v;
+	struct queue_row spare;
+	size_t past = 0;
+	int rc;
+
+	a->got = 0;
+	a->more = 0;
+	if (store_cursor_open(t, TABLE_QUEUE, &c) < 0)
+		return -1;
+	for (rc = queue_start(c, a->before, a->newer, &k, &v); rc == 0;
+	    rc = store_cursor_move(c, a->newer ? MOVE_NEXT : MOVE_PREV, &k, &v)) {
+		int got;
+
+		if (k.len != 8)
+			continue;
+		if (a->got == a->n && ++past > QUEUE_LOOKAHEAD) {
+			a->more = 1;	/* not known without reading further: say so */
+			break;
+		}
+		if (++a->scanned % QUEUE_RELEASE_EVERY == 0)
+			store_release_pages(t);		/* a search through a million contacts */
+		got = queue_read_row(t, a, store_get_u64(k.data), &v,
+		    a->got < a->n ? &a->rows[a->got] : &spare);
+		if (got < 0) {
+			rc = -1;
+			break;
+		}
+		if (got == 1 && a->got == a->n) {
+			a->more = 1;
+			break;
+		}
+		a->got += (size_t)got;
+	}
+	store_cursor_close(c);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Reads one page in either direction (see queue_page and queue_page_newer). */
+static int
+page(struct store *s, const struct queue_filter *f, uint64_t key, int newer,
+    struct queue_row *rows, size_t n, int *more, char **cause)
+{
+	static const struct queue_filter none = { -1, NULL, NULL, 0 };
+	struct queue_page_arg a;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	a.f = f != NULL ? f : &none;
+	a.before = key;
+	a.newer = newer;
+	a.rows = rows;
+	a.n = n;
+	json_doc_init(&a.doc);
+	buf_init(&a.name);
+	buf_init(&a.district);
+	buf_init(&a.received);
+	rc = store_read(s, queue_page_txn, &a, cause);
+	json_doc_free(&a.doc);
+	buf_free(&a.name);
+	buf_free(&a.district);
+	buf_free(&a.received);
+	if (more != NULL)
+		*more = rc == 0 && a.more;
+	return rc < 0 ? -1 : (int)a.got;
+}
+
+int
+queue_page(struct store *s, const struct queue_filter *f, uint64_t before,
+    struct queue_row *rows, size_t n, int *more, char **cause)
+{
+	return page(s, f, before, 0, rows, n, more, cause);
+}
+
+int
+queue_page_newer(struct store *s, const struct queue_filter *f, uint64_t after,
+    struct queue_row *rows, size_t n, int *more, char **cause)
+{
+	return page(s, f, after, 1, rows, n, more, cause);
+}
+
+static int
+queue_counts_txn(struct store_txn *t, void *argp)
+{
+	unsigned long *counts = argp;
+	uint64_t stored[ROUTE_COUNT + 1];
+
+	if (dlog_open_counts(t, stored) < 0)
+		return -1;
+	for (int i = 0; i <= ROUTE_COUNT; i++)
+		counts[i] = (unsigned long)stored[i];
+	return 0;
+}
+
+int
+queue_counts(struct store *s, unsigned long counts[ROUTE_COUNT + 1], char **cause)
+{
+	memset(counts, 0, (ROUTE_COUNT + 1) * sizeof counts[0]);
+	return store_read(s, queue_counts_txn, counts, cause) < 0 ? -1 : 0;
+}

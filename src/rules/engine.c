@@ -1,0 +1,324 @@
+/* engine.c: routes a parsed case through the ordered rules and writes the decision. */
+#include "rules/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+trace_init(struct trace *t)
+{
+	memset(t, 0, sizeof *t);
+}
+
+void
+trace_reset(struct trace *t)
+{
+	t->nrules = 0;
+	t->natoms = 0;
+}
+
+void
+trace_free(struct trace *t)
+{
+	free(t->rules);
+	free(t->atoms);
+	trace_init(t);
+}
+
+static void
+trace_atom(struct trace *t, const struct cond *c, int held, long count)
+{
+	if (t == NULL)
+		return;
+	if (t->natoms == t->acap) {
+		t->acap = t->acap ? t->acap * 2 : 32;
+		t->atoms = xreallocarray(t->atoms, t->acap, sizeof *t->atoms);
+	}
+	t->atoms[t->natoms].cond = c;
+	t->atoms[t->natoms].held = held;
+	t->atoms[t->natoms].count = count;
+	t->natoms++;
+}
+
+static int
+literal_cmp(const struct literal *lit, const struct fact_value *v, enum fact_type type)
+{
+	switch (type) {
+	case FACT_STRING: {
+		size_t n = v->len < lit->len ? v->len : lit->len;
+		int r = memcmp(v->str, lit->str, n);
+		return r != 0 ? r : (v->len > lit->len) - (v->len < lit->len);
+	}
+	case FACT_INTEGER:
+	case FACT_NUMBER:
+		return (v->num > lit->num) - (v->num < lit->num);
+	case FACT_BOOLEAN:
+		return v->boolean - lit->boolean;
+	}
+	return 0;
+}
+
+static int
+eval_in(const struct ruleset *rs, const struct cond *c, const struct fact_value *v)
+{
+	const struct fact_def *f = &rs->facts[c->index];
+
+	if (f->type == FACT_STRING && f->nvalues > 0)
+		return (c->enum_set >> v->enum_index) & 1;
+	for (size_t i = 0; i < c->nlits; i++)
+		if (literal_cmp(&c->lits[i], v, f->type) == 0)
+			return 1;
+	return 0;
+}
+
+/* A comparison on a missing (optional) fact does not hold, whatever the operator. */
+static int
+eval_compare(const struct ruleset *rs, const struct cond *c, const struct fact_value *v)
+{
+	const struct fact_def *f = &rs->facts[c->index];
+	int r;
+
+	if (!v->present)
+		return 0;
+	if (c->op == OP_IN || c->op == OP_NOT_IN)
+		return eval_in(rs, c, v) == (c->op == OP_IN);
+	if (f->type == FACT_STRING && f->nvalues > 0)
+		r = v->enum_index == c->lits[0].enum_index ? 0 : 1;
+	else
+		r = literal_cmp(&c->lits[0], v, f->type);
+	switch (c->op) {
+	case OP_EQ: return r == 0;
+	case OP_NE: return r != 0;
+	case OP_LT: return r < 0;
+	case OP_LE: return r <= 0;
+	case OP_GT: return r > 0;
+	case OP_GE: return r >= 0;
+	default: return 0;
+	}
+}
+
+static int
+eval_cond(const struct ruleset *rs, const struct case_facts *cf, const struct cond *c,
+    struct trace *t)
+{
+	int held;
+	long count = 0;
+
+	switch (c->kind) {
+	case COND_ALL:
+		for (size_t i = 0; i < c->nkids; i++)
+			if (!eval_cond(rs, cf, c->kids[i], t))
+				return 0;
+		return 1;
+	case COND_ANY:
+		for (size_t i = 0; i < c->nkids; i++)
+			if (eval_cond(rs, cf, c->kids[i], t))
+				return 1;
+		return 0;
+	case COND_NOT:
+		/* the trace shows the inner test, then the negation that decided */
+		held = !eval_cond(rs, cf, c->kids[0], t);
+		break;
+	case COND_REF:
+		return eval_cond(rs, cf, rs->conds[c->index].cond, t);
+	case COND_ALWAYS:
+		held = 1;
+		break;
+	case COND_INDICATOR:
+		held = (int)((cf->bits[c->index / 64] >> (c->index % 64)) & 1);
+		break;
+	case COND_COUNT:
+		count = cf->counts[c->sel.mask];
+		held = (c->at_least < 0 || count >= c->at_least) &&
+		    (c->at_most < 0 || count <= c->at_most);
+		break;
+	case COND_COMPARE:
+		held = eval_compare(rs, c, &cf->facts[c->index]);
+		break;
+	case COND_PRESENT:
+	case COND_MISSING:
+		held = cf->facts[c->index].present == (c->kind == COND_PRESENT);
+		break;
+	default:
+		fatal("eval_cond: unknown condition kind %d", (int)c->kind);
+	}
+	trace_atom(t, c, held, count);
+	return held;
+}
+
+int
+engine_eval_cond(const struct ruleset *rs, const struct case_facts *cf, const struct cond *c)
+{
+	return eval_cond(rs, cf, c, NULL);
+}
+
+int
+engine_decide(const struct ruleset *rs, const struct case_facts *cf, struct decision *out,
+    struct trace *t)
+{
+	if (t != NULL)
+		trace_reset(t);
+	for (size_t r = 0; r < rs->nrules; r++) {
+		size_t first = t ? t->natoms : 0;
+		int held = eval_cond(rs, cf, rs->rules[r].when, t);
+
+		if (t != NULL) {
+			if (t->nrules == t->rcap) {
+				t->rcap = t->rcap ? t->rcap * 2 : 16;
+				t->rules = xreallocarray(t->rules, t->rcap, sizeof *t->rules);
+			}
+			t->rules[t->nrules++] = (struct trace_rule){ (int)r, held, first,
+				t->natoms - first };
+		}
+		if (held) {
+			out->rule = (int)r;
+			out->route = rs->rules[r].route;
+			out->level = rs->rules[r].level;
+			return 0;
+		}
+	}
+	/* the checker rejects rule sets that let a case fall through */
+	return -1;
+}
+
+/* Appends what an atom read from the case, as a JSON value. */
+static void
+write_atom_value_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
+    const struct trace_atom *a)
+{
+	const struct cond *c = a->cond;
+	const struct fact_value *v;
+	char num[64];
+
+	switch (c->kind) {
+	case COND_COUNT:
+		buf_add_u64(out, (uint64_t)a->count);
+		return;
+	case COND_INDICATOR:
+		buf_adds(out, a->held ? "true" : "false");
+		return;
+	case COND_COMPARE:
+	case COND_PRESENT:
+	case COND_MISSING:
+		v = &cf->facts[c->index];
+		if (!v->present) {
+			buf_adds(out, "null");
+			return;
+		}
+		switch (rs->facts[c->index].type) {
+		case FACT_STRING:
+			json_write_string(out, v->str, v->len);
+			return;
+		case FACT_BOOLEAN:
+			buf_adds(out, v->boolean ? "true" : "false");
+			return;
+		default:
+			format_number(num, sizeof num, v->num);
+			buf_adds(out, num);
+			return;
+		}
+	default:
+		buf_adds(out, "null");
+	}
+}
+
+/* The checks one rule made, as a JSON array of {test, read, held}. */
+static void
+write_checks_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
+    const struct trace *t, const struct trace_rule *tr)
+{
+	buf_addc(out, '[');
+	for (size_t k = 0; k < tr->n; k++) {
+		const struct trace_atom *a = &t->atoms[tr->first + k];
+
+		buf_adds(out, k ? ",{\"test\":" : "{\"test\":");
+		buf_add(out, a->cond->desc_json, a->cond->desc_json_len);
+		buf_add(out, ",\"read\":", 8);
+		write_atom_value_json(out, rs, cf, a);
+		if (a->held)
+			buf_add(out, ",\"held\":true}", 13);
+		else
+			buf_add(out, ",\"held\":false}", 14);
+	}
+	buf_addc(out, ']');
+}
+
+static void
+write_trace_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
+    const struct trace *t)
+{
+	buf_adds(out, ",\"trace\":[");
+	for (size_t r = 0; r < t->nrules; r++) {
+		const struct trace_rule *tr = &t->rules[r];
+
+		buf_adds(out, r ? ",{\"rule\":" : "{\"rule\":");
+		json_write_string(out, rs->rules[tr->rule].id, strlen(rs->rules[tr->rule].id));
+		buf_printf(out, ",\"held\":%s,\"checks\":", tr->held ? "true" : "false");
+		write_checks_json(out, rs, cf, t, tr);
+		buf_addc(out, '}');
+	}
+	buf_addc(out, ']');
+}
+
+void
+engine_write_detail_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
+    const struct decision *d, const struct trace *t)
+{
+	const struct rule_def *r = &rs->rules[d->rule];
+
+	buf_addc(out, '{');
+	if (r->urgency != URGENCY_NONE) {
+		buf_adds(out, "\"urgency\":\"");
+		buf_adds(out, urgency_name(r->urgency));
+		buf_adds(out, "\",");
+	}
+	buf_adds(out, r->needs_consent ? "\"needs_consent\":true,\"why\":" :
+	    "\"needs_consent\":false,\"why\":");
+	if (t != NULL && t->nrules > 0)
+		write_checks_json(out, rs, cf, t, &t->rules[t->nrules - 1]);
+	else
+		buf_adds(out, "[]");
+	buf_addc(out, '}');
+}
+
+void
+engine_write_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
+    const struct decision *d, const struct trace *t)
+{
+	const struct rule_def *r = &rs->rules[d->rule];
+
+	buf_add(out, "{\"case_id\":", 11);
+	json_write_string(out, cf->case_id, cf->case_id_len);
+	buf_add(out, r->json_tail, r->json_tail_len);
+	if (t != NULL) {
+		buf_adds(out, ",\"reason\":");
+		json_write_string(out, r->reason, strlen(r->reason));
+		write_trace_json(out, rs, cf, t);
+	}
+	buf_add(out, "}\n", 2);
+}
+
+void
+engine_write_trace_text(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
+    const struct trace *t)
+{
+	struct buf v;
+
+	buf_init(&v);
+	for (size_t r = 0; r < t->nrules; r++) {
+		const struct trace_rule *tr = &t->rules[r];
+
+		buf_printf(out, "    rule %s: %s\n", rs->rules[tr->rule].id,
+		    tr->held ? "fires" : "does not fire");
+		for (size_t k = 0; k < tr->n; k++) {
+			const struct trace_atom *a = &t->atoms[tr->first + k];
+
+			buf_adds(out, "      ");
+			cond_describe(rs, a->cond, out);
+			buf_reset(&v);
+			write_atom_value_json(&v, rs, cf, a);
+			buf_printf(out, "  (read %s)  %s\n", v.data, a->held ? "holds" : "fails");
+		}
+	}
+	buf_free(&v);
+}

@@ -1,0 +1,622 @@
+/* store.c: opens the LMDB environment safely and runs short, retryable transactions. */
+#include "store/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <lmdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "base/util.h"
+
+#define STORE_MAX_READERS 510
+#define STORE_MAX_ATTEMPTS 16
+
+static const char *const table_names[TABLE_COUNT] = {
+	"meta", "log", "cases", "rulesets", "published", "users",
+	"checkpoints", "drafts", "queue",
+};
+
+struct store {
+	MDB_env *env;
+	MDB_dbi dbi[TABLE_COUNT];
+	char *path;
+	int readonly;
+};
+
+struct store_txn {
+	struct store *s;
+	MDB_txn *txn;
+	int rc;			/* the first LMDB error inside the transaction */
+	char *cause;		/* or the caller's own reason to abort */
+};
+
+struct store_cursor {
+	struct store_txn *t;
+	MDB_cursor *c;
+};
+
+void
+store_put_u64(unsigned char out[8], uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		out[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+uint64_t
+store_get_u64(const unsigned char in[8])
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | in[i];
+	return v;
+}
+
+char *
+store_default_dir(void)
+{
+	const char *env = getenv("FRONTDOOR_DB"), *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if (xdg != NULL && *xdg == '/')
+		return xasprintf("%s/frontdoor", xdg);
+	return xasprintf("%s/.local/share/frontdoor", home != NULL ? home : ".");
+}
+
+const char *
+store_path(const struct store *s)
+{
+	return s->path;
+}
+
+size_t
+store_map_size(const struct store *s)
+{
+	MDB_envinfo info;
+
+	mdb_env_info(s->env, &info);
+	return info.me_mapsize;
+}
+
+/* Refuses files other users could read: children's data stays in the group. */
+static int
+check_private(const char *path, char **cause)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (st.st_mode & S_IRWXO) {
+		*cause = xasprintf("%s is open to every user (mode %04o): refusing to use it; "
+		    "fix with chmod o-rwx", path, (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * An existing directory becomes a database only if it is an empty directory
+ * of the user's own: init must not take over (and chmod) a shared or another
+ * user's directory, whose owner could then read the children's data.
+ */
+static int
+check_dir_is_ours(const char *dir, char **cause)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int empty = 1;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		*cause = xasprintf("%s exists and is not a directory", dir);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		*cause = xasprintf("%s belongs to another user: refusing to make it a database "
+		    "(give a new directory)", dir);
+		return -1;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		*cause = xasprintf("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while (empty && (e = readdir(d)) != NULL)
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	closedir(d);
+	if (!empty) {
+		*cause = xasprintf("%s is not empty: refusing to make it a database (give a new "
+		    "or empty directory)", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* Creates the directory for a new database, 2770 whatever the umask. */
+static int
+make_dir(const char *dir, char **cause)
+{
+	char *data = xasprintf("%s/data.mdb", dir);
+	int exists = access(data, F_OK) == 0;
+
+	free(data);
+	if (exists) {
+		*cause = xasprintf("%s already holds a database", dir);
+		return -1;
+	}
+	if (mkdir(dir, 0700) < 0) {
+		if (errno != EEXIST) {
+			*cause = xasprintf("cannot create %s: %s", dir, strerror(errno));
+			return -1;
+		}
+		if (check_dir_is_ours(dir, cause) < 0)
+			return -1;
+	}
+	if (chmod(dir, 02770) < 0) {
+		*cause = xasprintf("cannot set permissions on %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_file_modes(const char *dir, char **cause)
+{
+	static const char *const files[] = { "data.mdb", "lock.mdb" };
+
+	for (size_t i = 0; i < FD_ARRAY_LEN(files); i++) {
+		char *p = xasprintf("%s/%s", dir, files[i]);
+		int rc = chmod(p, 0660);
+
+		if (rc < 0 && errno != ENOENT) {
+			*cause = xasprintf("cannot set permissions on %s: %s", p, strerror(errno));
+			free(p);
+			return -1;
+		}
+		free(p);
+	}
+	return 0;
+}
+
+static int
+check_modes(const char *dir, char **cause)
+{
+	static const char *const files[] = { "data.mdb", "lock.mdb" };
+	struct stat st;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		*cause = xasprintf("%s: no database here (create one with frontdoor init)", dir);
+		return -1;
+	}
+	if (check_private(dir, cause) < 0)
+		return -1;
+	for (size_t i = 0; i < FD_ARRAY_LEN(files); i++) {
+		char *p = xasprintf("%s/%s", dir, files[i]);
+		int rc = check_private(p, cause);
+
+		free(p);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+lmdb_error(char **cause, const char *what, const char *dir, int rc)
+{
+	*cause = xasprintf("%s %s: %s", what, dir, mdb_strerror(rc));
+	return -1;
+}
+
+/* Opens every named table, creating them in a writable environment. */
+static int
+open_tables(struct store *s, int create, char **cause)
+{
+	MDB_txn *txn;
+	int rc;
+
+	rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn);
+	if (rc != 0)
+		return lmdb_error(cause, "cannot read", s->path, rc);
+	for (int i = 0; i < TABLE_COUNT; i++) {
+		rc = mdb_dbi_open(txn, table_names[i], create ? MDB_CREATE : 0, &s->dbi[i]);
+		if (rc != 0) {
+			mdb_txn_abort(txn);
+			return lmdb_error(cause, "not a frontdoor database:", s->path, rc);
+		}
+	}
+	rc = mdb_txn_commit(txn);
+	if (rc != 0)
+		return lmdb_error(cause, "cannot open the tables of", s->path, rc);
+	return 0;
+}
+
+static int
+check_schema(struct store_txn *t, void *arg)
+{
+	struct store_val v;
+	int *create = arg, rc;
+	unsigned char ver[8];
+
+	rc = store_get(t, TABLE_META, "schema", 6, &v);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		if (!*create)
+			return store_fail(t, "not a frontdoor database (no schema version)");
+		store_put_u64(ver, STORE_SCHEMA_VERSION);
+		return store_put(t, TABLE_META, "schema", 6, ver, 8, 0);
+	}
+	if (v.len != 8)
+		return store_fail(t, "damaged schema version");
+	if (store_get_u64(v.data) > STORE_SCHEMA_VERSION)
+		return store_fail(t, "created by a newer frontdoor (schema %llu; this one reads "
+		    "up to %d)", (unsigned long long)store_get_u64(v.data), STORE_SCHEMA_VERSION);
+	return 0;
+}
+
+static int
+read_schema(struct store_txn *t, void *arg)
+{
+	int create = 0;
+
+	(void)arg;
+	return check_schema(t, &create);
+}
+
+/*
+ * LMDB creates data.mdb, and lock.mdb again whenever it is missing, as 0660
+ * less the umask: the group must be able to open them whatever the umask.
+ */
+static int
+open_env(MDB_env *env, const char *dir, unsigned flags)
+{
+	mode_t old = umask(007);
+	int rc = mdb_env_open(env, dir, flags, 0660);
+
+	umask(old);
+	return rc;
+}
+
+int
+store_open(struct store **out, const char *dir, const struct store_opts *opts, char **cause)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+	int rc, dead;
+	unsigned flags = MDB_NOTLS;
+
+	s->path = xstrdup(dir);
+	if (opts->create && make_dir(dir, cause) < 0)
+		goto fail;
+	if (!opts->create && check_modes(dir, cause) < 0)
+		goto fail;
+	if ((rc = mdb_env_create(&s->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(s->env, TABLE_COUNT + 2)) != 0 ||
+	    (rc = mdb_env_set_maxreaders(s->env, STORE_MAX_READERS)) != 0) {
+		lmdb_error(cause, "cannot set up", dir, rc);
+		goto fail;
+	}
+	if (opts->create)
+		mdb_env_set_mapsize(s->env, opts->map_size ? opts->map_size : STORE_DEFAULT_MAP);
+	s->readonly = opts->readonly;
+	if (!opts->create && !opts->readonly) {
+		char *data = xasprintf("%s/data.mdb", dir);
+		s->readonly = access(data, W_OK) != 0 && errno == EACCES;
+		free(data);
+	}
+	rc = open_env(s->env, dir, flags | (s->readonly ? MDB_RDONLY : 0));
+	if (rc != 0) {
+		lmdb_error(cause, "cannot open", dir, rc);
+		goto fail;
+	}
+	if (opts->create && set_file_modes(dir, cause) < 0)
+		goto fail;
+	mdb_reader_check(s->env, &dead);
+	if (open_tables(s, opts->create, cause) < 0)
+		goto fail;
+	if (opts->create)
+		rc = store_write(s, check_schema, (int[]){ 1 }, cause);
+	else
+		rc = store_read(s, read_schema, NULL, cause);
+	if (rc < 0)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return -1;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->env != NULL)
+		mdb_env_close(s->env);
+	free(s->path);
+	free(s);
+}
+
+/* Doubles the map after MDB_MAP_FULL; no transaction of ours is open. */
+static int
+grow_map(struct store *s, char **cause)
+{
+	MDB_envinfo info;
+	int rc;
+
+	mdb_env_info(s->env, &info);
+	rc = mdb_env_set_mapsize(s->env, info.me_mapsize * 2);
+	if (rc != 0)
+		return lmdb_error(cause, "cannot grow the map of", s->path, rc);
+	return 0;
+}
+
+static char *
+txn_cause(struct store_txn *t, const char *what)
+{
+	if (t->cause != NULL)
+		return t->cause;
+	return xasprintf("%s: %s", what, mdb_strerror(t->rc));
+}
+
+int
+store_write(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg, char **cause)
+{
+	if (s->readonly) {
+		*cause = xasprintf("%s is read-only for this user: nothing was saved", s->path);
+		return -1;
+	}
+	for (int attempt = 0; attempt < STORE_MAX_ATTEMPTS; attempt++) {
+		struct store_txn t = { s, NULL, 0, NULL };
+		int rc = mdb_txn_begin(s->env, NULL, 0, &t.txn), frc;
+
+		if (rc == MDB_MAP_RESIZED) {
+			mdb_env_set_mapsize(s->env, 0);	/* adopt another process's size */
+			continue;
+		}
+		if (rc != 0)
+			return lmdb_error(cause, "cannot write to", s->path, rc);
+		frc = fn(&t, arg);
+		if (t.rc == MDB_MAP_FULL) {
+			mdb_txn_abort(t.txn);
+			free(t.cause);
+			if (grow_map(s, cause) < 0)
+				return -1;
+			continue;
+		}
+		if (frc < 0 || t.rc != 0) {
+			mdb_txn_abort(t.txn);
+			*cause = txn_cause(&t, "nothing was saved");
+			return frc < 0 ? frc : -1;
+		}
+		rc = mdb_txn_commit(t.txn);
+		if (rc == MDB_MAP_FULL) {
+			if (grow_map(s, cause) < 0)
+				return -1;
+			continue;
+		}
+		if (rc != 0) {
+			*cause = xasprintf("nothing was saved: %s", mdb_strerror(rc));
+			return -1;
+		}
+		return 0;
+	}
+	*cause = xasprintf("nothing was saved: %s kept growing", s->path);
+	return -1;
+}
+
+int
+store_read(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg, char **cause)
+{
+	for (int attempt = 0; attempt < STORE_MAX_ATTEMPTS; attempt++) {
+		struct store_txn t = { s, NULL, 0, NULL };
+		int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t.txn), frc;
+
+		if (rc == MDB_MAP_RESIZED) {
+			mdb_env_set_mapsize(s->env, 0);
+			continue;
+		}
+		if (rc != 0)
+			return lmdb_error(cause, "cannot read", s->path, rc);
+		frc = fn(&t, arg);
+		mdb_txn_abort(t.txn);
+		if (frc < 0 || t.rc != 0) {
+			*cause = txn_cause(&t, "cannot read the database");
+			return frc < 0 ? frc : -1;
+		}
+		return frc;
+	}
+	*cause = xasprintf("cannot read %s: its map kept changing", s->path);
+	return -1;
+}
+
+/* Notes the first LMDB error on the transaction; returns -1. */
+static int
+txn_error(struct store_txn *t, int rc)
+{
+	if (t->rc == 0)
+		t->rc = rc;
+	return -1;
+}
+
+int
+store_fail(struct store_txn *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->cause == NULL) {
+		va_start(ap, fmt);
+		t->cause = xvasprintf(fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+int
+store_get(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
+    struct store_val *val)
+{
+	MDB_val k = { klen, (void *)key }, v;
+	int rc = mdb_get(t->txn, t->s->dbi[tab], &k, &v);
+
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	if (rc != 0)
+		return txn_error(t, rc);
+	val->data = v.mv_data;
+	val->len = v.mv_size;
+	return 0;
+}
+
+int
+store_put(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
+    const void *val, size_t vlen, int flags)
+{
+	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
+	unsigned mflags = ((flags & STORE_APPEND) ? MDB_APPEND : 0) |
+	    ((flags & STORE_NOOVERWRITE) ? MDB_NOOVERWRITE : 0);
+	int rc = mdb_put(t->txn, t->s->dbi[tab], &k, &v, mflags);
+
+	if (rc == MDB_KEYEXIST)
+		return 1;
+	if (rc != 0)
+		return txn_error(t, rc);
+	return 0;
+}
+
+int
+store_del(struct store_txn *t, enum store_table tab, const void *key, size_t klen)
+{
+	MDB_val k = { klen, (void *)key };
+	int rc = mdb_del(t->txn, t->s->dbi[tab], &k, NULL);
+
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	if (rc != 0)
+		return txn_error(t, rc);
+	return 0;
+}
+
+int
+store_cursor_open(struct store_txn *t, enum store_table tab, struct store_cursor **out)
+{
+	struct store_cursor *c = xcalloc(1, sizeof *c);
+	int rc = mdb_cursor_open(t->txn, t->s->dbi[tab], &c->c);
+
+	if (rc != 0) {
+		free(c);
+		return txn_error(t, rc);
+	}
+	c->t = t;
+	*out = c;
+	return 0;
+}
+
+void
+store_cursor_close(struct store_cursor *c)
+{
+	if (c == NULL)
+		return;
+	mdb_cursor_close(c->c);
+	free(c);
+}
+
+static int
+cursor_get(struct store_cursor *c, MDB_val *k, MDB_val *v, MDB_cursor_op op,
+    struct store_val *key, struct store_val *val)
+{
+	int rc = mdb_cursor_get(c->c, k, v, op);
+
+	if (rc == MDB_NOTFOUND)
+		return 1;
+	if (rc != 0)
+		return txn_error(c->t, rc);
+	if (key != NULL) {
+		key->data = k->mv_data;
+		key->len = k->mv_size;
+	}
+	if (val != NULL) {
+		val->data = v->mv_data;
+		val->len = v->mv_size;
+	}
+	return 0;
+}
+
+int
+store_cursor_move(struct store_cursor *c, enum store_move m, struct store_val *key,
+    struct store_val *val)
+{
+	static const MDB_cursor_op ops[] = { MDB_FIRST, MDB_LAST, MDB_NEXT, MDB_PREV,
+		MDB_GET_CURRENT };
+	MDB_val k = { 0, NULL }, v = { 0, NULL };
+
+	return cursor_get(c, &k, &v, ops[m], key, val);
+}
+
+int
+store_cursor_seek(struct store_cursor *c, const void *key, size_t klen,
+    struct store_val *keyout, struct store_val *val)
+{
+	MDB_val k = { klen, (void *)key }, v = { 0, NULL };
+
+	return cursor_get(c, &k, &v, MDB_SET_RANGE, keyout, val);
+}
+
+int
+store_count(struct store_txn *t, enum store_table tab, size_t *out)
+{
+	MDB_stat st;
+	int rc = mdb_stat(t->txn, t->s->dbi[tab], &st);
+
+	if (rc != 0)
+		return txn_error(t, rc);
+	*out = st.ms_entries;
+	return 0;
+}
+
+/* Drops this process's mapping of the pages of the file behind fd (see store.h). */
+static void
+release_file_pages(int fd)
+{
+	struct stat st;
+	char line[512];
+	FILE *fp;
+
+	if (fstat(fd, &st) < 0 || (fp = fopen("/proc/self/maps", "re")) == NULL)
+		return;
+	/* LMDB keeps the map's address to itself: find it by the file's device and inode */
+	while (fgets(line, sizeof line, fp) != NULL) {
+		unsigned long start, end, ino;
+		unsigned int major, minor;
+
+		if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", &start, &end, &major, &minor, &ino) == 5 &&
+		    ino == (unsigned long)st.st_ino && makedev(major, minor) == st.st_dev)
+			(void)madvise((void *)start, end - start, MADV_DONTNEED);
+	}
+	fclose(fp);
+}
+
+void
+store_release_pages(struct store_txn *t)
+{
+	mdb_filehandle_t fd;
+
+	/* no MDB_WRITEMAP: the map is a read-only view of the file, safe to drop */
+	if (mdb_env_get_fd(t->s->env, &fd) == 0)
+		release_file_pages(fd);
+}

@@ -1,0 +1,711 @@
+/* tui.c: the terminal application: setup and restore, signals, the key loop, navigation and prompts. */
+#include "tui/tui.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "core/actions.h"
+#include "core/demo.h"
+#include "store/roles.h"
+#include "tui/ui.h"
+
+#define TUI_TICK_MS 250		/* idle tick: draft saving and signal checks */
+#define TUI_DEMO_CONTACTS 300
+
+static const struct tui_screen_ops *const screen_ops[SCR_COUNT] = {
+	[SCR_QUEUE] = &tui_queue_ops,
+	[SCR_INTAKE] = &tui_intake_ops,
+	[SCR_PATHWAY] = &tui_pathway_ops,
+	[SCR_DECISION] = &tui_decision_ops,
+	[SCR_CASE] = &tui_case_ops,
+	[SCR_OUTCOME] = &tui_outcome_ops,
+	[SCR_SIGNOFF] = &tui_signoff_ops,
+	[SCR_AUDIT] = &tui_audit_ops,
+	[SCR_HELP] = &tui_help_ops,
+};
+
+/* ---- the terminal ---- */
+
+/* fatal()'s hook: give the terminal back before the message is printed. */
+static void
+tui_fatal_restore(void)
+{
+	if (stdscr != NULL && !isendwin())
+		endwin();
+}
+
+/* Whether the NO_COLOR convention asks for no colour: set and not empty. */
+static int
+no_color(void)
+{
+	const char *v = getenv("NO_COLOR");
+
+	return v != NULL && *v != '\0';
+}
+
+static void
+tui_colours_init(struct tui_app *a)
+{
+	static const short fg[C_COUNT] = {
+		[C_NORMAL] = -1, [C_TITLE] = COLOR_WHITE, [C_STATUS] = COLOR_BLACK,
+		[C_SELECTED] = COLOR_BLACK, [C_RED] = COLOR_RED, [C_AMBER] = COLOR_YELLOW,
+		[C_GREEN] = COLOR_GREEN, [C_ERROR] = COLOR_WHITE, [C_OK] = COLOR_GREEN,
+		[C_DIM] = -1, [C_FIELD] = -1, [C_FOCUS] = COLOR_BLACK, [C_INVALID] = COLOR_RED,
+		[C_HEADER] = COLOR_CYAN, [C_KEY] = COLOR_CYAN, [C_ROUTE0] = COLOR_GREEN,
+		[C_ROUTE1] = COLOR_CYAN, [C_ROUTE2] = COLOR_YELLOW, [C_ROUTE3] = COLOR_RED,
+	};
+	static const short bg[C_COUNT] = {
+		[C_NORMAL] = -1, [C_TITLE] = COLOR_BLUE, [C_STATUS] = COLOR_CYAN,
+		[C_SELECTED] = COLOR_CYAN, [C_RED] = -1, [C_AMBER] = -1, [C_GREEN] = -1,
+		[C_ERROR] = COLOR_RED, [C_OK] = -1, [C_DIM] = -1, [C_FIELD] = -1,
+		[C_FOCUS] = COLOR_WHITE, [C_INVALID] = -1, [C_HEADER] = -1, [C_KEY] = -1,
+		[C_ROUTE0] = -1, [C_ROUTE1] = -1, [C_ROUTE2] = -1, [C_ROUTE3] = -1,
+	};
+
+	int defaults;
+
+	a->colour = has_colors() && !no_color();
+	if (!a->colour)
+		return;
+	start_color();
+	/* without the terminal's own default colours, white on black stands in for them */
+	defaults = use_default_colors() == OK;
+	for (int c = 1; c < C_COUNT; c++)
+		init_pair((short)c, fg[c] >= 0 || defaults ? fg[c] : COLOR_WHITE,
+		    bg[c] >= 0 || defaults ? bg[c] : COLOR_BLACK);
+}
+
+static void
+tui_size(struct tui_app *a)
+{
+	getmaxyx(stdscr, a->rows, a->cols);
+	a->too_small = a->rows < TUI_MIN_ROWS || a->cols < TUI_MIN_COLS;
+}
+
+/*
+ * Takes the terminal. INT, TERM and HUP are blocked and read from a
+ * signalfd in the key loop, so they end the program through the same
+ * path as 'q': the draft saved and the terminal restored.
+ */
+static int
+tui_term_init(struct tui_app *a, char **cause)
+{
+	sigset_t set;
+	const char *m = getenv("FRONTDOOR_MOUSE");
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
+	    (a->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		*cause = xasprintf("cannot set up signal handling: %s", strerror(errno));
+		return -1;
+	}
+	a->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	if (newterm(NULL, stdout, stdin) == NULL) {
+		*cause = xstrdup("cannot start the terminal (is TERM set?)");
+		return -1;
+	}
+	fd_set_fatal_hook(tui_fatal_restore);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	timeout(TUI_TICK_MS);
+	curs_set(0);
+	tui_colours_init(a);
+	if (m == NULL || strcmp(m, "0") != 0) {
+		a->mouse = 1;
+		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
+		    BUTTON5_PRESSED, NULL);
+		mouseinterval(0);
+	}
+	tui_size(a);
+	return 0;
+}
+
+static void
+tui_term_end(struct tui_app *a)
+{
+	if (stdscr != NULL && !isendwin()) {
+		curs_set(1);
+		endwin();
+	}
+	fd_set_fatal_hook(NULL);
+	if (a->sigfd >= 0) {
+		sigset_t set;
+
+		close(a->sigfd);
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGHUP);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+	}
+	a->sigfd = -1;
+}
+
+/* A curses key as one of ours; -1 to ignore. */
+static int
+tui_translate(struct tui_app *a, int rc, wint_t ch)
+{
+	if (rc == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_UP: return TK_UP;
+		case KEY_DOWN: return TK_DOWN;
+		case KEY_LEFT: return TK_LEFT;
+		case KEY_RIGHT: return TK_RIGHT;
+		case KEY_HOME: return TK_HOME;
+		case KEY_END: return TK_END;
+		case KEY_PPAGE: return TK_PGUP;
+		case KEY_NPAGE: return TK_PGDN;
+		case KEY_ENTER: return TK_ENTER;
+		case KEY_BACKSPACE: return TK_BACKSPACE;
+		case KEY_DC: return TK_DELETE;
+		case KEY_BTAB: return TK_BTAB;
+		case KEY_RESIZE: return TK_RESIZE;
+		case KEY_MOUSE:
+			if (getmouse(&a->mev) != OK)
+				return -1;
+			return TK_MOUSE;
+		default:
+			if (ch == KEY_F(1)) return TK_F1;
+			if (ch == KEY_F(2)) return TK_F2;
+			if (ch == KEY_F(5)) return TK_F5;
+			if (ch == KEY_F(10)) return TK_F10;
+			return -1;
+		}
+	}
+	switch (ch) {
+	case '\r':
+	case '\n':
+		return TK_ENTER;
+	case '\t':
+		return TK_TAB;
+	case 27:
+		return TK_ESC;
+	case 127:
+	case 8:
+		return TK_BACKSPACE;
+	}
+	return (int)ch;
+}
+
+/* ---- navigation and messages ---- */
+
+void
+tui_message(struct tui_app *a, enum tui_msg_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+	va_end(ap);
+	a->msg_kind = kind;
+}
+
+void
+tui_error(struct tui_app *a, const char *what, char *cause)
+{
+	if (what != NULL)
+		tui_message(a, MSG_ERROR, "%s: %s", what, cause != NULL ? cause : "failed");
+	else
+		tui_message(a, MSG_ERROR, "%s", cause != NULL ? cause : "failed");
+	free(cause);
+}
+
+static int
+tui_allowed(struct tui_app *a, enum tui_screen scr)
+{
+	char *why = NULL;
+
+	if (scr == SCR_HELP || tui_screen_allowed(a->has_role, a->role, scr, &why))
+		return 1;
+	tui_message(a, MSG_ERROR, "%s", why);
+	free(why);
+	return 0;
+}
+
+int
+tui_switch(struct tui_app *a, enum tui_screen scr)
+{
+	if (!tui_allowed(a, scr))
+		return -1;
+	a->screen = scr;
+	if (screen_ops[scr]->enter != NULL)
+		screen_ops[scr]->enter(a);
+	return 0;
+}
+
+int
+tui_go(struct tui_app *a, enum tui_screen scr)
+{
+	enum tui_screen from = a->screen;
+
+	if (!tui_allowed(a, scr))
+		return -1;
+	if (a->depth == FD_ARRAY_LEN(a->stack))
+		memmove(a->stack, a->stack + 1, (a->depth - 1) * sizeof a->stack[0]), a->depth--;
+	a->stack[a->depth++] = from;
+	a->screen = scr;
+	if (screen_ops[scr]->enter != NULL)
+		screen_ops[scr]->enter(a);
+	return 0;
+}
+
+void
+tui_back(struct tui_app *a)
+{
+	if (a->depth == 0) {
+		a->quit = 1;
+		return;
+	}
+	a->screen = a->stack[--a->depth];
+	if (screen_ops[a->screen]->enter != NULL)
+		screen_ops[a->screen]->enter(a);
+}
+
+void
+tui_ask(struct tui_app *a, const char *keys, void (*done)(struct tui_app *, int, const char *),
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->prompt.question, sizeof a->prompt.question, fmt, ap);
+	va_end(ap);
+	snprintf(a->prompt.keys, sizeof a->prompt.keys, "%s", keys);
+	a->prompt.text = 0;
+	a->prompt.done = done;
+	a->prompt.active = 1;
+}
+
+void
+tui_ask_text(struct tui_app *a, const char *initial,
+    void (*done)(struct tui_app *, int, const char *), const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->prompt.question, sizeof a->prompt.question, fmt, ap);
+	va_end(ap);
+	tui_edit_set(&a->prompt.edit, initial != NULL ? initial : "");
+	a->prompt.text = 1;
+	a->prompt.done = done;
+	a->prompt.active = 1;
+}
+
+static void
+tui_prompt_key(struct tui_app *a, int key)
+{
+	struct tui_prompt *p = &a->prompt;
+	void (*done)(struct tui_app *, int, const char *) = p->done;
+
+	if (p->text) {
+		if (key == TK_ENTER || key == TK_ESC) {
+			char *text = xstrdup(p->edit.text);
+
+			p->active = 0;
+			done(a, key, key == TK_ENTER ? text : NULL);
+			free(text);
+			return;
+		}
+		tui_edit_key(&p->edit, key);
+		return;
+	}
+	if (key == TK_ESC) {
+		p->active = 0;
+		done(a, TK_ESC, NULL);
+		return;
+	}
+	if (key > 0 && key < 0x80) {
+		int lower = key >= 'A' && key <= 'Z' ? key - 'A' + 'a' : key;
+
+		if (strchr(p->keys, lower) != NULL) {
+			p->active = 0;
+			done(a, lower, NULL);
+		}
+	}
+}
+
+void
+tui_progress_cb(size_t done, size_t total, void *arg)
+{
+	struct tui_app *a = arg;
+	char bar[512];
+	int w = a->cols - 14;
+
+	if (a->too_small || stdscr == NULL)
+		return;
+	tui_progress(done, total, w > 10 ? w : 10, a->utf8, bar, sizeof bar);
+	tui_fill(a, a->rows - 2, 0, a->cols, tui_attr(a, C_NORMAL));
+	tui_text(a, a->rows - 2, 0, 12, "working...", tui_attr(a, C_HEADER), 1);
+	tui_text(a, a->rows - 2, 12, a->cols - 12, bar, tui_attr(a, C_OK), 0);
+	refresh();
+}
+
+/* ---- the frame ---- */
+
+static void
+draw_too_small(struct tui_app *a)
+{
+	char line[128];
+	int y = a->rows / 2 - 1;
+
+	erase();
+	snprintf(line, sizeof line, "Terminal too small (need %dx%d, have %dx%d).", TUI_MIN_COLS,
+	    TUI_MIN_ROWS, a->cols, a->rows);
+	tui_wrapped(a, y < 0 ? 0 : y, 0, a->cols, 2, line, tui_attr(a, C_ERROR));
+	if (a->rows > 2)
+		tui_wrapped(a, y + 2 < a->rows ? (y < 0 ? 1 : y + 2) : a->rows - 1, 0, a->cols, 2,
+		    "Enlarge the window; nothing is lost. q quits.", tui_attr(a, C_NORMAL));
+	curs_set(0);
+	refresh();
+}
+
+/* The bottom line: "key:label" pairs with the keys highlighted. */
+static void
+draw_hints(struct tui_app *a, const char *hints)
+{
+	int x = 0, y = a->rows - 1;
+	const char *p = hints;
+
+	tui_fill(a, y, 0, a->cols, tui_attr(a, C_STATUS));
+	while (p != NULL && *p && x < a->cols) {
+		const char *end = strstr(p, "  "), *colon;
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+		char item[64];
+
+		snprintf(item, sizeof item, "%.*s", (int)(n < 63 ? n : 63), p);
+		colon = strchr(item, ':');
+		if (colon != NULL) {
+			size_t k = (size_t)(colon - item);
+			char key[32];
+			int w;
+
+			snprintf(key, sizeof key, "%.*s", (int)(k < 31 ? k : 31), item);
+			w = tui_text(a, y, x, a->cols - x, key, tui_attr(a, C_STATUS) | A_BOLD, 0);
+			x += w;
+			x += tui_text(a, y, x, a->cols - x, colon, tui_attr(a, C_STATUS), 0);
+		} else
+			x += tui_text(a, y, x, a->cols - x, item, tui_attr(a, C_STATUS), 0);
+		x += 2;
+		p = end != NULL ? end + 2 : NULL;
+	}
+}
+
+static void
+draw_title(struct tui_app *a)
+{
+	char right[200];
+	int rw;
+
+	tui_fill(a, 0, 0, a->cols, tui_attr(a, C_TITLE));
+	const char *bar = a->utf8 ? "\u2502" : "|", *dot = a->utf8 ? "\u00b7" : "-";
+
+	tui_textf(a, 0, 0, a->cols, tui_attr(a, C_TITLE) | A_BOLD, " frontdoor %s %s", bar,
+	    tui_screen_title(a->screen));
+	snprintf(right, sizeof right, "%s %s %s%s%s%s ", a->user, dot,
+	    a->has_role ? role_name(a->role) : "no role", a->rs != NULL ? " " : "",
+	    a->rs != NULL ? dot : "", a->rs != NULL ? " rules " : "");
+	if (a->rs != NULL)
+		snprintf(right + strlen(right) - 1, sizeof right - strlen(right) + 1, "%s ",
+		    a->rs->version);
+	rw = tui_text_width(right, strlen(right));
+	if (rw < a->cols - 30)
+		tui_untrusted(a, 0, a->cols - rw, rw, right, strlen(right), tui_attr(a, C_TITLE), 0);
+}
+
+static void
+draw_message(struct tui_app *a)
+{
+	int y = a->rows - 2;
+
+	tui_fill(a, y, 0, a->cols, tui_attr(a, C_NORMAL));
+	if (a->prompt.active) {
+		int qw = tui_text(a, y, 0, a->cols - 10, a->prompt.question,
+		    tui_attr(a, C_HEADER) | A_BOLD, 0);
+
+		if (a->prompt.text) {
+			size_t first;
+			int col, w = a->cols - qw - 2;
+
+			tui_edit_view(&a->prompt.edit, w, &first, &col);
+			tui_text(a, y, qw + 1, w, a->prompt.edit.text + first, tui_attr(a, C_FOCUS), 1);
+			a->cur_on = 1;
+			a->cur_y = y;
+			a->cur_x = qw + 1 + col;
+		} else
+			a->cur_on = 0;
+		return;
+	}
+	if (a->msg[0] != '\0') {
+		attr_t at = tui_attr(a, a->msg_kind == MSG_ERROR ? C_ERROR :
+		    a->msg_kind == MSG_OK ? C_OK : C_NORMAL);
+		size_t starts[2];
+
+		/* a long message takes the row above too, rather than being cut */
+		if (tui_wrap(a->msg, strlen(a->msg), a->cols, starts, 2) > 1) {
+			tui_fill(a, y - 1, 0, a->cols, tui_attr(a, C_NORMAL));
+			tui_wrapped(a, y - 1, 0, a->cols, 2, a->msg, at);
+		} else
+			tui_text(a, y, 0, a->cols, a->msg, at, 0);
+	}
+}
+
+static void
+tui_draw(struct tui_app *a)
+{
+	const struct tui_screen_ops *ops = screen_ops[a->screen];
+	const char *hints;
+
+	if (a->too_small) {
+		draw_too_small(a);
+		return;
+	}
+	erase();
+	a->cur_on = 0;
+	draw_title(a);
+	ops->draw(a);
+	draw_message(a);
+	hints = ops->mode_hints != NULL ? ops->mode_hints(a) : NULL;
+	draw_hints(a, a->prompt.active ? (a->prompt.text ? "Enter:accept  Esc:cancel" :
+	    "answer with one of the keys shown  Esc:cancel") : hints != NULL ? hints : ops->hints);
+	if (a->cur_on) {
+		move(a->cur_y, a->cur_x);
+		curs_set(1);
+	} else
+		curs_set(0);
+	refresh();
+}
+
+/* ---- keys ---- */
+
+static void
+tui_key(struct tui_app *a, int key)
+{
+	const struct tui_screen_ops *ops = screen_ops[a->screen];
+	enum tui_act act;
+	int typing;
+
+	if (key == TK_RESIZE) {
+		tui_size(a);
+		clear();
+		/* screens read what fits: read again for the new size */
+		if (!a->too_small && ops->enter != NULL)
+			ops->enter(a);
+		return;
+	}
+	if (a->too_small) {
+		if (key == 'q' || key == TK_CTRL('c'))
+			a->quit = 1;
+		return;
+	}
+	if (a->prompt.active) {
+		tui_prompt_key(a, key);
+		return;
+	}
+	typing = ops->typing != NULL && ops->typing(a);
+	act = tui_key_action(a->screen, key, typing);
+	if (act == TA_HELP && a->screen != SCR_HELP) {
+		a->help.about = a->screen;
+		tui_go(a, SCR_HELP);
+		return;
+	}
+	/* a key press replaces an old message, unless the screen sets a new one */
+	if (key != TK_MOUSE)
+		a->msg[0] = '\0';
+	ops->key(a, key, act);
+}
+
+/* Reads pending signals; INT, TERM and HUP end the program. */
+static int
+tui_signals(struct tui_app *a)
+{
+	struct signalfd_siginfo si;
+
+	while (read(a->sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
+		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP)
+			return (int)si.ssi_signo;
+	}
+	return 0;
+}
+
+/* Whether the terminal has gone away (its pty closed): input then fails at once, forever. */
+static int
+tui_terminal_gone(void)
+{
+	struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+static int
+tui_loop(struct tui_app *a)
+{
+	int sig = 0;
+
+	while (!a->quit) {
+		wint_t ch;
+		int rc, key;
+
+		tui_draw(a);
+		/* deferred work (counts over the whole queue) waits until the screen is up */
+		timeout(a->idle_now ? 0 : TUI_TICK_MS);
+		rc = get_wch(&ch);
+		if ((sig = tui_signals(a)) != 0)
+			break;
+		if (rc == ERR && tui_terminal_gone()) {
+			sig = SIGHUP;	/* as if hung up: the draft is kept, nothing spins */
+			break;
+		}
+		if (rc == ERR) {
+			a->idle_now = 0;
+			if (screen_ops[a->screen]->idle != NULL)
+				screen_ops[a->screen]->idle(a);
+			continue;
+		}
+		key = tui_translate(a, rc, ch);
+		if (key >= 0)
+			tui_key(a, key);
+	}
+	return sig;
+}
+
+/* ---- start and end ---- */
+
+static int
+tui_open(struct tui_app *a, const struct app_target *ctx, int demo, char **cause)
+{
+	struct store_opts opts = { 0, 0, 0 };
+
+	if (identity_current(ctx->as_user, &a->user, cause) < 0)
+		return -1;
+	if (demo) {
+		/* never the real database: $FRONTDOOR_DB is not consulted */
+		a->dbpath = ctx->db != NULL ? xstrdup(ctx->db) : demo_default_dir();
+		if (demo_create(a->dbpath, app_default_rules(), a->user, TUI_DEMO_CONTACTS,
+		    cause) < 0)
+			return -1;
+	} else
+		a->dbpath = ctx->db != NULL ? xstrdup(ctx->db) : store_default_dir();
+	if (store_open(&a->s, a->dbpath, &opts, cause) < 0)
+		return -1;
+	if (tui_data_role(a->s, a->user, &a->role, &a->has_role, cause) < 0)
+		return -1;
+	if (action_rules_in_force(a->s, &a->rs, &a->rs_error) < 0)
+		a->rs = NULL;
+	return 0;
+}
+
+static void
+tui_free(struct tui_app *a)
+{
+	if (a->j.active)
+		tui_journey_end(a, 0);
+	tui_queue_free(&a->queue);
+	tui_queue_free(&a->so.q);
+	if (a->so.form.f != NULL)
+		tui_form_free(&a->so.form);
+	tui_case_entry_clear(&a->so.entry);
+	free(a->so.error);
+	if (a->ov.have_form)
+		tui_form_free(&a->ov.form);
+	free(a->ov.error);
+	tui_case_entries_free(a->cv.e, a->cv.n);
+	tui_lines_free(a->cv.lines, a->cv.nlines);
+	free(a->cv.starts);
+	tui_case_entries_free(a->au.page, a->au.npage);
+	tui_lines_free(a->au.problems, a->au.nproblems);
+	tui_lines_free(a->au.diag, a->au.ndiag);
+	if (a->au.have_charts)
+		tui_charts_free(&a->au.charts);
+	tui_whatif_free(&a->au.whatif);
+	tui_lines_free(a->help.lines, a->help.n);
+	tui_edit_free(&a->prompt.edit);
+	if (a->rs != NULL)
+		rules_free(a->rs);
+	free(a->rs_error);
+	if (a->s != NULL)
+		store_close(a->s);
+	free(a->user);
+	free(a->dbpath);
+}
+
+int
+tui_main(const struct app_target *ctx, int demo)
+{
+	struct tui_app a;
+	char *cause = NULL;
+	int sig, rc = EXIT_OK;
+
+	memset(&a, 0, sizeof a);
+	a.sigfd = -1;
+	/* wide characters need the locale's encoding; numbers never depend on it */
+	setlocale(LC_CTYPE, "");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "frontdoor: the terminal application needs a terminal; "
+		    "see frontdoor help for the commands\n");
+		return EXIT_USAGE;
+	}
+	if (tui_open(&a, ctx, demo, &cause) < 0) {
+		fprintf(stderr, "frontdoor: ");
+		fput_sanitised(cause, strlen(cause), stderr);
+		fputc('\n', stderr);
+		if (!demo && a.s == NULL && a.user != NULL)
+			fprintf(stderr, "frontdoor: frontdoor init creates a database; "
+			    "frontdoor --demo opens one with synthetic contacts\n");
+		free(cause);
+		tui_free(&a);
+		return EXIT_PROBLEM;
+	}
+	tui_edit_init(&a.prompt.edit, 400);
+	tui_queue_init(&a.queue, tui_data_queue_fetch, a.s);
+	tui_queue_init(&a.so.q, tui_data_queue_fetch, a.s);
+	a.so.q.awaiting = 1;
+	if (tui_term_init(&a, &cause) < 0) {
+		tui_term_end(&a);
+		fprintf(stderr, "frontdoor: %s\n", cause);
+		free(cause);
+		tui_free(&a);
+		return EXIT_SOFTWARE;
+	}
+	a.screen = SCR_QUEUE;
+	tui_queue_ops.enter(&a);
+	if (!a.has_role)
+		tui_message(&a, MSG_ERROR, "You (%s) have no role in this database: an admin adds "
+		    "one with frontdoor users add", a.user);
+	else if (a.rs == NULL)
+		tui_message(&a, MSG_ERROR, "%s", a.rs_error != NULL ? a.rs_error :
+		    "no rule set in force");
+	else if (demo)
+		tui_message(&a, MSG_INFO, "Demo database (synthetic contacts). Press ? for help.");
+	sig = tui_loop(&a);
+	if (a.j.active) {
+		a.j.save_failed = 0;
+		tui_journey_save(&a);
+	}
+	tui_term_end(&a);
+	if (a.j.active && a.j.save_failed)
+		fprintf(stderr, "frontdoor: the contact in progress could not be kept as a draft: "
+		    "%s\n", a.msg);
+	tui_free(&a);
+	if (sig != 0) {
+		rc = 128 + sig;
+		if (sig == SIGINT)
+			fprintf(stderr, "frontdoor: interrupted; any contact in progress is kept "
+			    "as a draft\n");
+	}
+	return rc;
+}
