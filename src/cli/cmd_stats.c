@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "store/dlog.h"
 #include "base/json.h"
+#include "base/map.h"
 #include "core/queue.h"
 #include "store/roles.h"
 #include "base/sanitise.h"
@@ -23,18 +24,6 @@ static const struct cli_command stats_cmd = {
 enum stats_by { BY_MONTH, BY_DISTRICT, BY_AGENCY, BY_OFFICER };
 static const char *const by_names[] = { "month", "district", "agency", "officer" };
 
-/* Open addressing with linear probing: string key -> 64-bit value. */
-struct strmap_slot {
-	char *key;		/* NULL: empty */
-	size_t len;
-	int64_t val;
-};
-
-struct strmap {
-	struct strmap_slot *v;
-	size_t cap, n;		/* cap is a power of two */
-};
-
 struct stats_group {
 	char key[KEY_MAX];
 	unsigned long contacts, routes[ROUTE_COUNT], overrides, rereferrals, late;
@@ -44,67 +33,14 @@ struct stats {
 	enum stats_by by;
 	int64_t since, until;	/* inclusive; 0 = open */
 	int csv;
-	struct strmap cases;	/* case id -> previous contact's receipt (or NO_TIME) */
-	struct strmap index;	/* group key -> index in groups */
+	struct map cases;	/* case id -> previous contact's receipt (or NO_TIME) */
+	struct map index;	/* group key -> index in groups */
 	struct stats_group *groups, total;
 	size_t ngroups, gcap;
 	unsigned long damaged;
 	struct json_doc doc;
 	struct buf tmp;
 };
-
-/* The slot holding key, or the empty slot where it would go. */
-static struct strmap_slot *
-strmap_slot(const struct strmap *m, const char *key, size_t len)
-{
-	size_t i = (size_t)hash_fnv1a(key, len) & (m->cap - 1);
-
-	while (m->v[i].key != NULL &&
-	    (m->v[i].len != len || memcmp(m->v[i].key, key, len) != 0))
-		i = (i + 1) & (m->cap - 1);
-	return &m->v[i];
-}
-
-static void
-strmap_grow(struct strmap *m)
-{
-	struct strmap old = *m;
-
-	m->cap = old.cap ? old.cap * 2 : 1024;
-	m->v = xcalloc(m->cap, sizeof *m->v);
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.v[i].key != NULL)
-			*strmap_slot(m, old.v[i].key, old.v[i].len) = old.v[i];
-	free(old.v);
-}
-
-/* The value for key, added with `init` if absent; *found says which. */
-static int64_t *
-strmap_get(struct strmap *m, const char *key, size_t len, int64_t init, int *found)
-{
-	struct strmap_slot *sl;
-
-	if (2 * (m->n + 1) > m->cap)
-		strmap_grow(m);
-	sl = strmap_slot(m, key, len);
-	*found = sl->key != NULL;
-	if (!*found) {
-		sl->key = xstrndup(key, len);
-		sl->len = len;
-		sl->val = init;
-		m->n++;
-	}
-	return &sl->val;
-}
-
-static void
-strmap_free(struct strmap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->v[i].key);
-	free(m->v);
-	memset(m, 0, sizeof *m);
-}
 
 /* The string at a dotted path of two parts (or one) in the facts, unescaped; NULL if none. */
 static const char *
@@ -146,9 +82,9 @@ stats_received(struct stats *st, const struct record *r, int *parsed)
 static int
 stats_rereferral(struct stats *st, const struct record *r, int64_t received)
 {
-	int found;
-	int64_t *prev = strmap_get(&st->cases, r->case_id.p, r->case_id.n, NO_TIME, &found);
-	int re = found && received != NO_TIME && *prev != NO_TIME && *prev < received &&
+	int added;
+	int64_t *prev = map_put(&st->cases, r->case_id.p, r->case_id.n, NO_TIME, &added);
+	int re = !added && received != NO_TIME && *prev != NO_TIME && *prev < received &&
 	    received - *prev <= YEAR;
 
 	*prev = received;
@@ -190,11 +126,11 @@ stats_key(struct stats *st, const struct record *r, int parsed, int64_t when,
 static struct stats_group *
 stats_group(struct stats *st, const char *key)
 {
-	int found;
-	int64_t *ix = strmap_get(&st->index, key, strlen(key), (int64_t)st->ngroups, &found);
+	int added;
+	int64_t *ix = map_put(&st->index, key, strlen(key), (int64_t)st->ngroups, &added);
 	struct stats_group *g;
 
-	if (found)
+	if (!added)
 		return &st->groups[*ix];
 	if (st->ngroups == st->gcap) {
 		st->gcap = st->gcap ? st->gcap * 2 : 32;
@@ -447,8 +383,8 @@ stats_options(struct cli_ctx *ctx, int argc, char **argv, struct stats *st)
 static void
 stats_free(struct stats *st)
 {
-	strmap_free(&st->cases);
-	strmap_free(&st->index);
+	map_free(&st->cases);
+	map_free(&st->index);
 	free(st->groups);
 	json_doc_free(&st->doc);
 	buf_free(&st->tmp);

@@ -11,6 +11,7 @@
 #include "store/record.h"
 #include "store/roles.h"
 #include "rules/rules.h"
+#include "base/map.h"
 #include "base/util.h"
 
 /* ---- keys ---- */
@@ -413,8 +414,7 @@ struct tui_charts {
 	struct tui_groups officers;	/* by the user who recorded the decision */
 	unsigned long contacts, overrides, rereferrals;
 	/* per case: the previous contact's receipt, for re-referrals */
-	struct tui_seen { char *id; int64_t received; } *seen;
-	size_t nseen, seencap;
+	struct map seen;	/* case id -> receipt */
 	struct json_doc doc;
 };
 

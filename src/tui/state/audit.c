@@ -363,50 +363,19 @@ tui_charts_init(struct tui_charts *c)
 void
 tui_charts_free(struct tui_charts *c)
 {
-	for (size_t i = 0; i < c->seencap; i++)
-		free(c->seen[i].id);
-	free(c->seen);
+	map_free(&c->seen);
 	json_doc_free(&c->doc);
 	memset(c, 0, sizeof *c);
-}
-
-static struct tui_seen *
-seen_slot(struct tui_seen *v, size_t cap, const char *id, size_t n)
-{
-	size_t i = (size_t)hash_fnv1a(id, n) & (cap - 1);
-
-	while (v[i].id != NULL && (strlen(v[i].id) != n || memcmp(v[i].id, id, n) != 0))
-		i = (i + 1) & (cap - 1);
-	return &v[i];
 }
 
 /* The previous receipt for the case (0 if none) and remembers this one. */
 static int64_t
 seen_swap(struct tui_charts *c, const char *id, size_t n, int64_t received)
 {
-	struct tui_seen *s;
-	int64_t prev;
+	int added;
+	int64_t *v = map_put(&c->seen, id, n, received, &added), prev = added ? 0 : *v;
 
-	if (2 * (c->nseen + 1) > c->seencap) {
-		size_t cap = c->seencap ? c->seencap * 2 : 1024;
-		struct tui_seen *v = xcalloc(cap, sizeof *v);
-
-		for (size_t i = 0; i < c->seencap; i++)
-			if (c->seen[i].id != NULL)
-				*seen_slot(v, cap, c->seen[i].id, strlen(c->seen[i].id)) = c->seen[i];
-		free(c->seen);
-		c->seen = v;
-		c->seencap = cap;
-	}
-	s = seen_slot(c->seen, c->seencap, id, n);
-	if (s->id == NULL) {
-		s->id = xstrndup(id, n);
-		s->received = received;
-		c->nseen++;
-		return 0;
-	}
-	prev = s->received;
-	s->received = received;
+	*v = received;
 	return prev;
 }
 
