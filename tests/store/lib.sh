@@ -27,12 +27,6 @@ check_grep() {
 check_nogrep() {
 	if grep -Eq -- "$2" "$3"; then fail "$1 (unexpected /$2/ in:)"; grep -E -- "$2" "$3" | head -5 | sed 's/^/    /'; else pass; fi
 }
-# known_bug DESCRIPTION COMMAND...: a check of a bug reported but not yet fixed in src/:
-# it passes once fixed, and until then says so without failing the suite
-known_bug() {
-	_d=$1; shift
-	if "$@"; then pass; else echo "known bug (not counted): $_d"; fi
-}
 # check_eq DESCRIPTION GOT WANT
 check_eq() {
 	if [ "$2" = "$3" ]; then pass; else fail "$1: got '$2', want '$3'"; fi
