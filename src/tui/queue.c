@@ -70,7 +70,9 @@ draw_filters(struct tui_app *a)
 	    q->district >= 0 ? tui_districts[q->district] : "any",
 	    q->search[0] ? "\"" : "", q->search[0] ? q->search : "-", q->search[0] ? "\"" : "");
 	tui_text(a, 1, 0, a->cols, "Filter ", tui_attr(a, C_HEADER), 0);
-	tui_untrusted(a, 1, 7, a->cols - 30, line, strlen(line), tui_attr(a, C_NORMAL), 0);
+	/* the line keeps the whole width unless the awaiting mark needs its right end */
+	tui_untrusted(a, 1, 7, a->cols - 7 - (q->awaiting ? 23 : 0), line, strlen(line),
+	    tui_attr(a, C_NORMAL), 0);
 	if (q->awaiting)
 		tui_text(a, 1, a->cols - 22, 22, "awaiting sign-off only", tui_attr(a, C_AMBER), 0);
 }
