@@ -53,8 +53,7 @@ What it does
      invalid UTF-8; and any payload's raw bytes right after its marker.
 
 The summary line gives payloads, records, screens checked, transcript bytes scanned and
-findings. Findings listed in KNOWN_BUGS (reported, not yet fixed in src/) are printed but
-do not fail the test; anything else fails it (exit 1). Needs root (--as), tmux and script;
+findings. Any finding fails the test (exit 1). Needs root (--as), tmux and script;
 otherwise it skips (exit 77).
 """
 import base64
@@ -72,15 +71,6 @@ NOW = "2026-11-20T17:00:00Z"
 COLS, ROWS = 80, 24
 BIDI = {0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
         0x2066, 0x2067, 0x2068, 0x2069, 0x2028, 0x2029}
-
-# Findings that are reported bugs, not yet fixed: (regular expression on the finding's
-# text, the report). They are printed and counted apart; they do not fail the test.
-KNOWN_BUGS = [
-    (r"^transcript, typed into the form, @\d+: bidi/separator U\+",
-     "bidi controls typed or pasted into an intake field are drawn raw: tui_draw_form() "
-     "shows field text through tui_text(), which passes zero-width format characters "
-     "(U+061C, U+200E/F, U+202A-E, U+2066-9) to ncurses, and tui_key_is_text() accepts them"),
-]
 
 VERBOSE = False
 
@@ -895,29 +885,11 @@ def run(fd, tmp, tm, env, tamper):
     if err:
         chk.finding("the UI wrote to standard error: %r" % err[:200])
 
-    # the typed payloads must be accounted for too: what is on the screen is inert
-    known, real = [], []
-    for f in chk.findings:
-        for pat, why in KNOWN_BUGS:
-            if re.search(pat, f):
-                known.append((f, why))
-                break
-        else:
-            real.append(f)
+    real = chk.findings
     for f in real[:60]:
         print("FINDING: " + f)
     if len(real) > 60:
         print("... and %d more findings" % (len(real) - 60))
-    # one line per known bug and kind of finding
-    groups = {}
-    for f, why in known:
-        kind = re.sub(r"@\d+: ", "", f)
-        kind = re.sub(r": b'.*", "", kind)
-        groups.setdefault((why, kind), []).append(f)
-    for (why, kind), fs in sorted(groups.items()):
-        print("known bug (not counted): %s (%d times, e.g. %s)" % (kind, len(fs), fs[0][-60:]))
-    for why in sorted({w for w, _ in groups}):
-        print("  known bug: " + why)
     cats = {}
     for cat, _ in plist:
         cats[cat] = cats.get(cat, 0) + 1
@@ -930,7 +902,7 @@ def run(fd, tmp, tm, env, tamper):
     print("injection: %d transcript bytes scanned (%d CSI sequences, %d other escapes, %d C0 "
           "controls, %d characters)" % (len(data), counts["csi"], counts["esc"], counts["c0"],
                                         counts["text"]))
-    print("injection: %d findings, %d of them known bugs" % (len(real) + len(known), len(known)))
+    print("injection: %d findings" % len(real))
     print("%d passed, %d failed" % (0 if real else 1, 1 if real else 0))
     return 1 if real else 0
 
