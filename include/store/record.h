@@ -7,6 +7,7 @@
 
 #include "base/digest.h"
 #include "base/names.h"
+#include "base/time.h"	/* record times: UTC seconds, format_utc, parse_utc */
 #include "base/util.h"
 
 #define RECORD_VERSION 1
@@ -62,9 +63,5 @@ int record_decode(const void *data, size_t len, struct record *r, char **cause);
 int record_hash_ok(const void *data, size_t len);
 /* The record as one JSON object (no newline); facts and detail embedded as JSON. */
 void record_to_json(const struct record *r, struct buf *out);
-/* 2026-11-23T19:42:00Z */
-void format_utc(int64_t t, char out[32]);
-/* Parses YYYY-MM-DD or a full UTC time as above; -1 if malformed. */
-int parse_utc(const char *s, int64_t *out);
 
 #endif

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "base/time.h"
 #include "base/diag.h"
 #include "store/dlog.h"
 #include "core/replay.h"
@@ -329,12 +330,10 @@ log_bad(const char *opt, const char *what, const char *arg)
 }
 
 static int
-parse_date_opt(const char *opt, const char *s, int end_of_day, int64_t *out)
+parse_date_opt(const char *opt, const char *s, int upper, int64_t *out)
 {
-	if (parse_utc(s, out) < 0)
-		return log_bad(opt, "not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", s);
-	if (end_of_day && strlen(s) == 10)
-		*out += 86399;
+	if (parse_utc_bound(s, upper, out) < 0)
+		return log_bad(opt, "not a date (" UTC_FORMS ")", s);
 	return 0;
 }
 

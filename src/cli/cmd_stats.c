@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/time.h"
 #include "store/dlog.h"
 #include "base/json.h"
 #include "base/map.h"
@@ -328,16 +329,6 @@ stats_role_txn(struct store_txn *t, void *argp)
 }
 
 static int
-stats_date(const char *s, int end_of_day, int64_t *out)
-{
-	if (parse_utc(s, out) < 0)
-		return -1;
-	if (end_of_day && strlen(s) == 10)
-		*out += 86399;
-	return 0;
-}
-
-static int
 stats_options(struct cli_ctx *ctx, int argc, char **argv, struct stats *st)
 {
 	static const struct option opts[] = {
@@ -361,9 +352,9 @@ stats_options(struct cli_ctx *ctx, int argc, char **argv, struct stats *st)
 			break;
 		case 's':
 		case 'u':
-			if (stats_date(optarg, ch == 'u', ch == 's' ? &st->since : &st->until) < 0)
-				return cli_usage_error(&stats_cmd, "a date is YYYY-MM-DD or "
-				    "YYYY-MM-DDTHH:MM:SSZ");
+			if (parse_utc_bound(optarg, ch == 'u', ch == 's' ? &st->since : &st->until) < 0)
+				return cli_usage_error(&stats_cmd, "--%s: not a date (" UTC_FORMS ")",
+				    ch == 's' ? "since" : "until");
 			break;
 		case 'f':
 			if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "table") != 0)

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/json.h"
 #include "base/names.h"
@@ -150,54 +149,6 @@ record_hash_ok(const void *data, size_t len)
 		return 0;
 	digest_sha256(data, len - DIGEST_LEN, h);
 	return memcmp(h, (const char *)data + len - DIGEST_LEN, DIGEST_LEN) == 0;
-}
-
-void
-format_utc(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0)
-		snprintf(out, 32, "invalid");
-	else
-		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-int
-parse_utc(const char *s, int64_t *out)
-{
-	struct tm tm;
-	int n = 0;
-
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3)
-		return -1;
-	if (s[n] == 'T') {
-		int m = 0;
-		if (sscanf(s + n, "T%2d:%2d:%2dZ%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &m) != 3 ||
-		    m == 0)
-			return -1;
-		n += m;
-	}
-	if (s[n] != '\0' || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-		return -1;
-	{
-		struct tm check;
-		time_t t;
-		int year = tm.tm_year, mon = tm.tm_mon, day = tm.tm_mday;
-
-		tm.tm_year -= 1900;
-		tm.tm_mon -= 1;
-		t = timegm(&tm);
-		/* 2026-02-31 would quietly become 3 March: refuse a day the month lacks */
-		if (gmtime_r(&t, &check) == NULL || check.tm_year + 1900 != year ||
-		    check.tm_mon + 1 != mon || check.tm_mday != day)
-			return -1;
-		*out = (int64_t)t;
-	}
-	return 0;
 }
 
 static void

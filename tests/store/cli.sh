@@ -144,6 +144,17 @@ rows fd "$DB" aud1 log --since "$(date -u -d tomorrow +%Y-%m-%d)"
 check_eq "--since tomorrow: nothing" "$(nrows)" 0
 rows fd "$DB" aud1 log --until "$(date -u -d yesterday +%Y-%m-%d)"
 check_eq "--until yesterday: nothing" "$(nrows)" 0
+# the same instants written with an offset east and west of UTC
+rows fd "$DB" aud1 log --until "$(TZ=Etc/GMT-2 date -d "@$TA" +%Y-%m-%dT%H:%M:%S+02:00)"
+check_eq "--until with an offset: the same first 100" "$(nrows)" 100
+rows fd "$DB" aud1 log --since "$(TZ=Etc/GMT+5 date -d "@$((TA + 1))" +%Y-%m-%dT%H:%M:%S-05:00)"
+check_eq "--since with an offset: the same rest" "$(nrows)" "$((TOTAL - 100))"
+for d in "$(date -u -d "@$TA" +%Y-%-m-%-d)" " $DAY" "$DAY " "${DAY}x" "${DAY}T00:00:00"; do
+	fd "$DB" aud1 log --until "$d" >/dev/null 2>&1
+	check_eq "--until '$d' is a usage error" $? 2
+	fd "$DB" aud1 stats --since "$d" >/dev/null 2>&1
+	check_eq "stats --since '$d' is a usage error" $? 2
+done
 fd "$DB" aud1 log --since 2026-02-31 >/dev/null 2>&1
 check_eq "--since an impossible date is a usage error" $? 2
 fd "$DB" aud1 log --until "$TODAY"T25:00:00Z >/dev/null 2>&1

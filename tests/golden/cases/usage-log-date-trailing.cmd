@@ -1,0 +1,1 @@
+$FRONTDOOR log --until 2026-01-05T10:00:00Z.

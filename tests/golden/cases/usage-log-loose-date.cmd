@@ -1,0 +1,1 @@
+$FRONTDOOR log --since 2026-1-5

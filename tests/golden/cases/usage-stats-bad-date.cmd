@@ -1,0 +1,1 @@
+$FRONTDOOR stats --until 2026-02-30

@@ -1,0 +1,1 @@
+$FRONTDOOR stats --since 2026-1-5
