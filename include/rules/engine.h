@@ -65,6 +65,15 @@ void case_free(struct case_facts *cf);
  * -1 with *cause (which never quotes case data).
  */
 int case_parse(struct case_facts *cf, const char *text, size_t len, char **cause);
+/* Whether a parsed case names indicator ind. */
+int case_has_indicator(const struct case_facts *cf, int ind);
+/* Adds indicator ind to a parsed case, or removes it if present, keeping its counts right. */
+void case_toggle_indicator(struct case_facts *cf, int ind);
+/*
+ * Gives a present string fact with a closed set of values its value-th value;
+ * returns the index it had, to set it back with.
+ */
+int case_set_choice(struct case_facts *cf, int fact, int value);
 
 void trace_init(struct trace *t);
 void trace_reset(struct trace *t);

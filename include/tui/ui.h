@@ -112,7 +112,7 @@ struct tui_auditview {
 	struct tui_list plist;
 	/* what-if */
 	int have_whatif;
-	struct tui_whatif whatif;
+	struct audit_whatif whatif;
 	struct tui_list mlist;		/* the decisions that would move */
 	char whatif_path[512];
 	char whatif_name[160];

@@ -6,8 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "store/dlog.h"
-#include "core/replay.h"
+#include "core/audit.h"
 #include "store/roles.h"
 #include "core/verify.h"
 
@@ -134,58 +133,25 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 
 /* ---- whatif ---- */
 
-struct whatif {
-	struct replayer rp;
-	const struct ruleset *candidate;
-	unsigned long matrix[ROUTE_COUNT][ROUTE_COUNT];
-	unsigned long replayed, failed;
-	struct buf moves;	/* one line per case that would move */
-	struct buf rejected;	/* one line per decision the candidate cannot route */
-};
-
-/* "  seq N case ID", the id made safe for a terminal. */
 static void
-whatif_line_start(struct buf *b, uint64_t seq, const struct record *r)
+whatif_list(const struct audit_whatif *w, const struct audit_moves *m)
 {
-	buf_printf(b, "  seq %llu case ", (unsigned long long)seq);
-	buf_add_sanitised(b, r->case_id.p, r->case_id.n);
-}
+	for (size_t i = 0; i < m->n; i++) {
+		const struct audit_move *mv = &m->v[i];
 
-static int
-whatif_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *arg)
-{
-	struct whatif *w = arg;
-	struct record r;
-	struct decision d;
-	char *cause = NULL;
-
-	if (record_decode(raw->data, raw->len, &r, &cause) < 0 || !replay_applies(&r)) {
-		free(cause);
-		return 0;
+		printf("  seq %llu case %s", (unsigned long long)mv->seq, mv->case_id);
+		if (mv->cause != NULL) {
+			printf(" (recorded %s): ", route_name((enum route_id)mv->from));
+			fput_sanitised(mv->cause, strlen(mv->cause), stdout);
+			fputc('\n', stdout);
+		} else
+			printf(": %s -> %s (rule %s)\n", route_name((enum route_id)mv->from),
+			    route_name((enum route_id)mv->to), w->candidate->rules[mv->rule].id);
 	}
-	if (replay_decide(&w->rp, t, w->candidate, &r, &d, NULL, &cause) < 0) {
-		/* the reasons name no case data: an indicator's place in the list, a field */
-		w->failed++;
-		whatif_line_start(&w->rejected, seq, &r);
-		buf_printf(&w->rejected, " (recorded %s): ", route_name((enum route_id)r.rec_route));
-		buf_add_sanitised(&w->rejected, cause, strlen(cause));
-		buf_addc(&w->rejected, '\n');
-		free(cause);
-		return 0;
-	}
-	w->replayed++;
-	w->matrix[r.rec_route][d.route]++;
-	if ((int)d.route != r.rec_route) {
-		whatif_line_start(&w->moves, seq, &r);
-		buf_printf(&w->moves, ": %s -> %s (rule %s)\n",
-		    route_name((enum route_id)r.rec_route), route_name(d.route),
-		    w->candidate->rules[d.rule].id);
-	}
-	return 0;
 }
 
 static void
-whatif_report(const struct whatif *w)
+whatif_report(const struct audit_whatif *w)
 {
 	unsigned long moved = 0;
 
@@ -209,73 +175,12 @@ whatif_report(const struct whatif *w)
 		printf("\n");
 	}
 	printf("\n%lu decision%s would change route\n", moved, moved == 1 ? "" : "s");
-	if (moved > 0)
-		fputs(w->moves.data, stdout);
+	whatif_list(w, &w->moves);
 	if (w->failed > 0) {
 		printf("\n%lu decision%s the candidate cannot route:\n", w->failed,
 		    w->failed == 1 ? "" : "s");
-		fputs(w->rejected.data, stdout);
+		whatif_list(w, &w->rejected);
 	}
-}
-
-#define WHATIF_MAX_PARTS 8
-
-/* Adds one part's findings to the first: matrices summed, moves kept in log order. */
-static void
-whatif_merge(struct whatif *into, struct whatif *part)
-{
-	for (int r = 0; r < ROUTE_COUNT; r++)
-		for (int c = 0; c < ROUTE_COUNT; c++)
-			into->matrix[r][c] += part->matrix[r][c];
-	into->replayed += part->replayed;
-	into->failed += part->failed;
-	buf_add(&into->moves, part->moves.data, part->moves.len);
-	buf_add(&into->rejected, part->rejected.data, part->rejected.len);
-}
-
-static int
-head_seq_txn(struct store_txn *t, void *arg)
-{
-	return dlog_head(t, arg);
-}
-
-/* Replays the log in parallel parts; w[0] ends up holding the whole answer. */
-static int
-whatif_run(struct store *s, struct whatif *w, int *nparts, char **cause)
-{
-	struct dlog_part scan[WHATIF_MAX_PARTS];
-	struct dlog_head head;
-	int n, rc;
-
-	if (store_read(s, head_seq_txn, &head, cause) < 0)
-		return -1;
-	n = dlog_part_count(head.seq, 0, WHATIF_MAX_PARTS);
-	if (n < 1 || n > WHATIF_MAX_PARTS)	/* never, but the bounds are this function's */
-		n = 1;
-	memset(scan, 0, sizeof scan);
-	dlog_split(scan, n, head.seq);
-	for (int i = 0; i < n; i++) {
-		if (i > 0) {
-			memset(&w[i], 0, sizeof w[i]);
-			replayer_init(&w[i].rp);
-			buf_init(&w[i].moves);
-			buf_init(&w[i].rejected);
-			w[i].candidate = w[0].candidate;
-		}
-		scan[i].fn = whatif_one;
-		scan[i].arg = &w[i];
-	}
-	rc = dlog_scan_parts(s, scan, n);
-	for (int i = 0; i < n; i++) {
-		if (rc < 0 && scan[i].rc < 0 && *cause == NULL)
-			*cause = scan[i].cause;
-		else
-			free(scan[i].cause);
-		if (i > 0)
-			whatif_merge(&w[0], &w[i]);
-	}
-	*nparts = n;
-	return rc;
 }
 
 int
@@ -284,12 +189,12 @@ cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "rules", required_argument, NULL, 'r' }, CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
 	};
-	struct whatif w[WHATIF_MAX_PARTS];
+	struct audit_whatif w;
 	const char *rules = NULL;
 	struct ruleset *rs;
 	struct store *s;
 	char *user, *cause = NULL;
-	int ch, rc, nparts = 1;
+	int ch, rc;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "r:", opts, NULL)) != -1)
@@ -308,23 +213,13 @@ cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
 		rules_free(rs);
 		return EXIT_PROBLEM;
 	}
-	memset(&w[0], 0, sizeof w[0]);
-	replayer_init(&w[0].rp);
-	buf_init(&w[0].moves);
-	buf_adds(&w[0].moves, "");
-	buf_init(&w[0].rejected);
-	buf_adds(&w[0].rejected, "");
-	w[0].candidate = rs;
+	audit_whatif_init(&w, rs, 0);
 	rc = require_role(s, user, ACT_AUDIT, &cause);
 	if (rc == 0)
-		rc = whatif_run(s, w, &nparts, &cause);
+		rc = audit_whatif_run(s, &w, &cause);
 	if (rc == 0)
-		whatif_report(&w[0]);
-	for (int i = 0; i < nparts; i++) {
-		buf_free(&w[i].moves);
-		buf_free(&w[i].rejected);
-		replayer_free(&w[i].rp);
-	}
+		whatif_report(&w);
+	audit_whatif_free(&w);
 	rules_free(rs);
 	store_close(s);
 	free(user);

@@ -296,3 +296,36 @@ case_parse(struct case_facts *cf, const char *text, size_t len, char **cause)
 	}
 	return 0;
 }
+
+int
+case_has_indicator(const struct case_facts *cf, int ind)
+{
+	return (cf->bits[ind / 64] >> (ind % 64)) & 1;
+}
+
+void
+case_toggle_indicator(struct case_facts *cf, int ind)
+{
+	const struct ruleset *rs = cf->rs;
+	uint64_t bit = UINT64_C(1) << (ind % 64);
+	int add = !case_has_indicator(cf, ind);
+
+	cf->bits[ind / 64] ^= bit;
+	/* each mask holding the indicator counts one more, or one fewer */
+	for (size_t m = 0; m < rs->nmasks; m++)
+		if (rs->masks[m * rs->nwords + (size_t)ind / 64] & bit)
+			cf->counts[m] = add ? cf->counts[m] + 1 : cf->counts[m] - 1;
+}
+
+int
+case_set_choice(struct case_facts *cf, int fact, int value)
+{
+	const struct fact_def *f = &cf->rs->facts[fact];
+	struct fact_value *v = &cf->facts[fact];
+	int was = v->enum_index;
+
+	v->enum_index = value;
+	v->str = f->values[value];
+	v->len = strlen(f->values[value]);
+	return was;
+}

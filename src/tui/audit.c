@@ -206,7 +206,7 @@ whatif_done(struct tui_app *a, int key, const char *path)
 	au->diag = NULL;
 	au->ndiag = 0;
 	au->have_whatif = 0;
-	tui_whatif_free(&au->whatif);
+	audit_whatif_free(&au->whatif);
 	diag_init(&d, path, NULL, 0);
 	rs = rules_load_file(path, &d, &text, &len);
 	free(text);
@@ -233,7 +233,7 @@ whatif_done(struct tui_app *a, int key, const char *path)
 		tui_error(a, "what-if failed", cause);
 	else {
 		au->have_whatif = 1;
-		au->mlist.n = au->whatif.nmoves;
+		au->mlist.n = au->whatif.moves.n;
 		au->mlist.cursor = au->mlist.top = 0;
 		tui_message(a, MSG_OK, "%lu decisions replayed; %lu would change route.",
 		    au->whatif.replayed, au->whatif.moved);
@@ -246,30 +246,30 @@ static void
 draw_moves(struct tui_app *a, int y)
 {
 	struct tui_auditview *au = &a->au;
-	const struct tui_whatif *w = &au->whatif;
+	const struct audit_whatif *w = &au->whatif;
 	int rows = a->rows - 3 - y;
 
-	if (rows < 1 || w->nmoves == 0)
+	if (rows < 1 || w->moves.n == 0)
 		return;
 	tui_list_move(&au->mlist, 0, (size_t)rows);
-	for (int r = 0; r < rows && au->mlist.top + (size_t)r < w->nmoves; r++) {
+	for (int r = 0; r < rows && au->mlist.top + (size_t)r < w->moves.n; r++) {
 		size_t i = au->mlist.top + (size_t)r;
-		const struct tui_move *m = &w->moves[i];
+		const struct audit_move *m = &w->moves.v[i];
 
 		tui_textf(a, y + r, 1, a->cols - 2, tui_attr(a, i == au->mlist.cursor ? C_SELECTED :
 		    C_NORMAL), "seq %-9llu %-20s %s -> %s", (unsigned long long)m->seq, m->case_id,
 		    tui_route_label(m->from), tui_route_label(m->to));
 	}
-	if (w->moved > w->nmoves)
+	if (w->moved > w->moves.n)
 		tui_textf(a, a->rows - 4, 1, a->cols - 2, tui_attr(a, C_DIM), "(the first %zu of %lu "
-		    "listed; frontdoor whatif lists them all)", w->nmoves, w->moved);
+		    "listed; frontdoor whatif lists them all)", w->moves.n, w->moved);
 }
 
 static void
 draw_whatif(struct tui_app *a)
 {
 	struct tui_auditview *au = &a->au;
-	const struct tui_whatif *w = &au->whatif;
+	const struct audit_whatif *w = &au->whatif;
 	int y = AU_TOP, cw = (a->cols - 22) / ROUTE_COUNT;
 
 	if (au->ndiag > 0) {
@@ -323,11 +323,13 @@ run_charts(struct tui_app *a)
 	tui_progress_cb(0, 1, a);
 	if (tui_data_charts(a->s, &au->charts, tui_progress_cb, a, &cause) < 0)
 		tui_error(a, "cannot read the log", cause);
+	for (int b = 0; b < STATS_BY_COUNT; b++)
+		stats_sort(&au->charts.st.by[b]);
 }
 
 /* A bar stacked by route: a different shade per route, so it reads without colour too. */
 static void
-stacked_bar(struct tui_app *a, int y, int x, int width, const struct tui_month *m,
+stacked_bar(struct tui_app *a, int y, int x, int width, const struct stats_group *m,
     unsigned long max)
 {
 	static const char *const shade_utf8[ROUTE_COUNT] = {
@@ -358,7 +360,8 @@ static void
 draw_charts(struct tui_app *a)
 {
 	struct tui_auditview *au = &a->au;
-	const struct tui_charts *c = &au->charts;
+	const struct stats_table *months = &au->charts.st.by[STATS_MONTH];
+	const struct stats_group *c = &au->charts.st.total;
 	int y = AU_TOP, avail, bw = a->cols - CHART_LABEL - 24, x;
 	unsigned long max = 0;
 	char rate[32], bar[512], rr[32];
@@ -382,12 +385,12 @@ draw_charts(struct tui_app *a)
 	tui_textf(a, y++, 0, a->cols, tui_attr(a, C_DIM), "%-8s %5s %-*s %7s %7s", "month",
 	    "n", bw, "", "overr.", "re-ref.");
 	avail = a->rows - 3 - y - 3;
-	first = c->nmonths > (size_t)avail ? c->nmonths - (size_t)avail : 0;
-	for (size_t i = first; i < c->nmonths; i++)
-		if (c->months[i].contacts > max)
-			max = c->months[i].contacts;
-	for (size_t i = first; i < c->nmonths; i++, y++) {
-		const struct tui_month *m = &c->months[i];
+	first = months->n > (size_t)avail ? months->n - (size_t)avail : 0;
+	for (size_t i = first; i < months->n; i++)
+		if (months->g[i].contacts > max)
+			max = months->g[i].contacts;
+	for (size_t i = first; i < months->n; i++, y++) {
+		const struct stats_group *m = &months->g[i];
 
 		tui_textf(a, y, 0, 15, tui_attr(a, C_NORMAL), "%-8s %5lu", m->key, m->contacts);
 		stacked_bar(a, y, CHART_LABEL + 1, bw, m, max);
@@ -406,37 +409,24 @@ draw_charts(struct tui_app *a)
 	tui_textf(a, y, 0, a->cols, tui_attr(a, C_HEADER), "%-16s %7s", "Re-referral rate", rate);
 	tui_text(a, y++, 26, bw, bar, tui_attr(a, C_AMBER), 0);
 	tui_textf(a, y, 0, a->cols, tui_attr(a, C_DIM), "%lu contacts; re-referral: a previous "
-	    "contact at most 365 days before", c->contacts);
-}
-
-static int
-group_cmp(const void *a, const void *b)
-{
-	return strcmp((*(const struct tui_group *const *)a)->name,
-	    (*(const struct tui_group *const *)b)->name);
+	    "contact at most %d days before", c->contacts, AUDIT_REREFERRAL_DAYS);
 }
 
 /* One table of override rates, from row y; returns the row after it. */
 static int
-draw_groups(struct tui_app *a, int y, int last, const char *title, const struct tui_groups *gs)
+draw_groups(struct tui_app *a, int y, int last, const char *title, const struct stats_table *t)
 {
 	int bw = a->cols - 46;
 	char rate[32], bar[512];
-	size_t n = gs->n + (gs->g[TUI_CHART_GROUPS].contacts > 0);
 
-	const struct tui_group *order[TUI_CHART_GROUPS + 1];
-
-	for (size_t i = 0; i < n; i++)
-		order[i] = &gs->g[i < gs->n ? i : TUI_CHART_GROUPS];
-	qsort(order, gs->n, sizeof *order, group_cmp);	/* by name; "other" stays last */
 	tui_textf(a, y++, 0, a->cols, tui_attr(a, C_HEADER), "%-24s %8s %8s %7s", title,
 	    "contacts", "overr.", "rate");
-	for (size_t i = 0; i < n && y <= last; i++, y++) {
-		const struct tui_group *g = order[i];
+	for (size_t i = 0; i < t->n && y <= last; i++, y++) {
+		const struct stats_group *g = &t->g[i];
 
 		tui_rate(g->overrides, g->contacts, rate, sizeof rate);
 		tui_bar(g->overrides, g->contacts, bw, a->utf8, bar, sizeof bar);
-		tui_untrusted(a, y, 1, 23, g->name, strlen(g->name), tui_attr(a, C_NORMAL), 0);
+		tui_untrusted(a, y, 1, 23, g->key, strlen(g->key), tui_attr(a, C_NORMAL), 0);
 		tui_textf(a, y, 25, 26, tui_attr(a, C_NORMAL), "%8lu %8lu %7s", g->contacts,
 		    g->overrides, rate);
 		tui_text(a, y, 51, bw, bar, tui_attr(a, C_AMBER), 0);
@@ -448,7 +438,7 @@ static void
 draw_teams(struct tui_app *a)
 {
 	struct tui_auditview *au = &a->au;
-	const struct tui_charts *c = &au->charts;
+	const struct stats *c = &au->charts.st;
 	int y = AU_TOP, mid;
 
 	if (!au->have_charts) {
@@ -457,9 +447,9 @@ draw_teams(struct tui_app *a)
 		return;
 	}
 	mid = y + (a->rows - 3 - y) / 2;
-	y = draw_groups(a, y, mid - 1, "Override rate by team", &c->teams);
+	y = draw_groups(a, y, mid - 1, "Override rate by team", &c->by[STATS_DISTRICT]);
 	draw_groups(a, y + 1 > mid ? y + 1 : mid, a->rows - 4, "Override rate by officer",
-	    &c->officers);
+	    &c->by[STATS_OFFICER]);
 }
 
 /* ---- the screen ---- */

@@ -73,7 +73,7 @@ rereferral_line(struct tui_app *a, char *out, size_t outsz)
 		return;
 	}
 	tui_parse_when(j->intake.f[IF_RECEIVED].edit.text, &at);
-	n = tui_rereferrals(j->earlier, j->nearlier, at, &latest);
+	n = audit_rereferrals(j->earlier, j->nearlier, at, &latest);
 	format_utc(latest, when);
 	when[10] = '\0';
 	if (n > 0)

@@ -631,7 +631,7 @@ tui_free(struct tui_app *a)
 	tui_lines_free(a->au.diag, a->au.ndiag);
 	if (a->au.have_charts)
 		tui_charts_free(&a->au.charts);
-	tui_whatif_free(&a->au.whatif);
+	audit_whatif_free(&a->au.whatif);
 	tui_lines_free(a->help.lines, a->help.n);
 	tui_edit_free(&a->prompt.edit);
 	if (a->rs != NULL)

@@ -787,7 +787,6 @@ static void
 test_lists(void)
 {
 	struct tui_list l = { 0, 0, 0 };
-	int64_t earlier[] = { 1000, 1000 + 200 * 86400, 1000 + 500 * 86400 }, latest;
 
 	tui_list_set_count(&l, 50, 10);
 	tui_list_move(&l, 15, 10);
@@ -798,12 +797,6 @@ test_lists(void)
 	CHECK_EQ(l.top, 0);
 	tui_list_set_count(&l, 0, 10);
 	CHECK_EQ(l.cursor, 0);
-	/* re-referrals: earlier contacts within 365 days before this one */
-	CHECK_EQ(tui_rereferrals(earlier, 3, 1000 + 520 * 86400, &latest), 2);
-	CHECK_EQ(latest, 1000 + 500 * 86400);
-	CHECK_EQ(tui_rereferrals(earlier, 3, 1000 + 900 * 86400, &latest), 0);
-	CHECK_EQ(tui_rereferrals(earlier, 1, 500, &latest), 0);
-	CHECK_EQ(latest, 0);
 }
 
 /* ---- case history and audit ---- */
@@ -864,48 +857,11 @@ test_case_lines(void)
 	tui_case_entry_clear(&e[1]);
 }
 
+/* Bars, progress and rates as the charts draw them. */
 static void
-test_charts(void)
+test_bars(void)
 {
-	struct tui_charts c;
-	struct tui_whatif w;
-	struct record r;
-	char bar[256], facts[256];
-	const char *when[] = {
-		"2026-01-10T09:00:00Z", "2026-03-01T09:00:00Z", "2026-02-01T09:00:00Z",
-		"2027-06-01T09:00:00Z",
-	};
-
-	tui_charts_init(&c);
-	memset(&r, 0, sizeof r);
-	for (int i = 0; i < 4; i++) {
-		snprintf(facts, sizeof facts, "{\"case_id\":\"C-%d\",\"received\":\"%s\"}",
-		    i == 1 || i == 3 ? 1 : i, when[i]);
-		r.kind = i == 2 ? KIND_OVERRIDE : KIND_ROUTE;
-		r.route = i % ROUTE_COUNT;
-		r.case_id = (struct rbytes){ i == 1 || i == 3 ? "C-1" : i == 0 ? "C-0" : "C-2", 3 };
-		r.facts = (struct rbytes){ facts, strlen(facts) };
-		tui_charts_add(&c, &r);
-	}
-	r.kind = KIND_OUTCOME;		/* not a contact */
-	tui_charts_add(&c, &r);
-	CHECK_EQ(c.contacts, 4);
-	CHECK_EQ(c.overrides, 1);
-	CHECK_EQ(c.rereferrals, 0);	/* C-1: 2026-03 then 2027-06, more than a year */
-	CHECK_EQ(c.nmonths, 4);
-	CHECK_STR(c.months[0].key, "2026-01");
-	CHECK_STR(c.months[1].key, "2026-02");
-	CHECK_STR(c.months[3].key, "2027-06");
-	CHECK_EQ(c.months[1].overrides, 1);
-	snprintf(facts, sizeof facts, "{\"case_id\":\"C-1\",\"received\":\"2027-07-01T00:00:00Z\"}");
-	r.kind = KIND_ROUTE;
-	r.route = ROUTE_MASH;
-	r.case_id = (struct rbytes){ "C-1", 3 };
-	r.facts = (struct rbytes){ facts, strlen(facts) };
-	tui_charts_add(&c, &r);
-	CHECK_EQ(c.rereferrals, 1);
-	CHECK_EQ(c.months[4].routes[ROUTE_MASH], 1);
-	tui_charts_free(&c);
+	char bar[256];
 
 	tui_bar(5, 10, 10, 0, bar, sizeof bar);
 	CHECK_STR(bar, "#####");
@@ -923,27 +879,9 @@ test_charts(void)
 	CHECK_STR(bar, "33.3%");
 	tui_rate(0, 0, bar, sizeof bar);
 	CHECK_STR(bar, "-");
-	memset(&w, 0, sizeof w);
-	tui_whatif_add(&w, 1, "C-1", 3, ROUTE_MASH, ROUTE_MASH);
-	tui_whatif_add(&w, 2, "C-\x1b[2J", 7, ROUTE_MASH, ROUTE_EARLY_HELP_UNIT);
-	tui_whatif_add(&w, 3, "C-3", 3, 9, 0);
-	CHECK_EQ(w.replayed, 2);
-	CHECK_EQ(w.moved, 1);
-	CHECK_EQ(w.matrix[ROUTE_MASH][ROUTE_EARLY_HELP_UNIT], 1);
-	CHECK_EQ(w.nmoves, 1);		/* only the one that moves is listed */
-	CHECK_EQ(w.moves[0].seq, 2);
-	CHECK_EQ(w.moves[0].from, ROUTE_MASH);
-	CHECK_EQ(w.moves[0].to, ROUTE_EARLY_HELP_UNIT);
-	CHECK(strchr(w.moves[0].case_id, '\x1b') == NULL);	/* sanitised for the screen */
-	for (uint64_t k = 0; k < TUI_WHATIF_MOVES + 5; k++)
-		tui_whatif_add(&w, 10 + k, "C-9", 3, ROUTE_UNIVERSAL, ROUTE_MASH);
-	CHECK_EQ(w.moved, TUI_WHATIF_MOVES + 6);
-	CHECK_EQ(w.nmoves, TUI_WHATIF_MOVES);	/* listed up to the cap, counted beyond */
-	tui_whatif_free(&w);
-	CHECK_EQ(w.nmoves, 0);
 }
 
-/* Override rates by team (the child's district) and by officer. */
+/* The charts count by month, by team (the child's district) and by officer. */
 static void
 test_chart_groups(void)
 {
@@ -967,31 +905,15 @@ test_chart_groups(void)
 		r.case_id = (struct rbytes){ "C-x", 3 };
 		r.actor = (struct rbytes){ rows[i].actor, strlen(rows[i].actor) };
 		r.facts = (struct rbytes){ facts, strlen(facts) };
-		tui_charts_add(&c, &r);
+		stats_add(&c.st, &r);
 	}
-	CHECK_EQ(c.teams.n, 3);
-	CHECK_STR(c.teams.g[0].name, "Broxtowe");
-	CHECK_EQ(c.teams.g[0].contacts, 2);
-	CHECK_EQ(c.teams.g[0].overrides, 1);
-	CHECK_STR(c.teams.g[1].name, "Gedling");
-	CHECK_EQ(c.teams.g[1].overrides, 1);
-	CHECK_STR(c.teams.g[2].name, "(no district)");
-	CHECK_EQ(c.officers.n, 2);
-	CHECK_STR(c.officers.g[1].name, "j.smith");
-	CHECK_EQ(c.officers.g[1].contacts, 2);
-	CHECK_EQ(c.officers.g[1].overrides, 1);
-	/* past TUI_CHART_GROUPS names the rest are counted together, never dropped */
-	for (int i = 0; i < TUI_CHART_GROUPS + 3; i++) {
-		char name[16];
-
-		snprintf(name, sizeof name, "u%02d", i);
-		r.kind = KIND_OVERRIDE;
-		r.actor = (struct rbytes){ name, strlen(name) };
-		tui_charts_add(&c, &r);
-	}
-	CHECK_EQ(c.officers.n, TUI_CHART_GROUPS);
-	CHECK_STR(c.officers.g[TUI_CHART_GROUPS].name, "other");
-	CHECK_EQ(c.officers.g[TUI_CHART_GROUPS].contacts, 5);	/* 2 + 35 names, 32 kept */
+	CHECK_EQ(c.st.by[STATS_DISTRICT].n, 3);
+	CHECK_STR(c.st.by[STATS_DISTRICT].g[2].key, "(no district)");
+	CHECK_EQ(c.st.by[STATS_OFFICER].n, 2);
+	CHECK_STR(c.st.by[STATS_OFFICER].g[1].key, "j.smith");
+	CHECK_EQ(c.st.by[STATS_OFFICER].g[1].contacts, 2);
+	CHECK_EQ(c.st.by[STATS_OFFICER].g[1].overrides, 1);
+	CHECK_EQ(c.st.by[STATS_AGENCY].n, 0);		/* not asked for */
 	tui_charts_free(&c);
 }
 
@@ -1084,20 +1006,20 @@ test_data(void)
 	/* charts: every route and override record counted once */
 	tui_charts_init(&c);
 	CHECK_EQ(tui_data_charts(s, &c, NULL, NULL, &cause), 0);
-	CHECK(c.contacts >= 120);
-	CHECK(c.nmonths >= 12);
-	CHECK(c.overrides > 0);
+	CHECK(c.st.total.contacts >= 120);
+	CHECK(c.st.by[STATS_MONTH].n >= 12);
+	CHECK(c.st.total.overrides > 0);
 	tui_charts_free(&c);
 	{
 		struct ruleset *rs = load_rules();
-		struct tui_whatif w;
+		struct audit_whatif w;
 
 		CHECK_EQ(tui_data_whatif(s, rs, &w, NULL, NULL, &cause), 0);
 		CHECK(w.replayed >= 120);
 		CHECK_EQ(w.moved, 0);		/* the same rules: nothing moves */
 		CHECK_EQ(w.failed, 0);
-		CHECK_EQ(w.nmoves, 0);
-		tui_whatif_free(&w);
+		CHECK_EQ(w.moves.n, 0);
+		audit_whatif_free(&w);
 		rules_free(rs);
 	}
 out:
@@ -1132,7 +1054,7 @@ main(void)
 	test_age_and_clock();
 	test_lists();
 	test_case_lines();
-	test_charts();
+	test_bars();
 	test_chart_groups();
 	test_data();
 	rules_free(rs);

@@ -38,8 +38,8 @@ int tui_data_log_page(struct store *s, uint64_t from, size_t n, struct tui_case_
 /* Scans the whole log for the charts. */
 int tui_data_charts(struct store *s, struct tui_charts *c, tui_progress_fn progress, void *arg,
     char **cause);
-/* Replays every decision under a candidate rule set; fills w anew (tui_whatif_free it). */
-int tui_data_whatif(struct store *s, const struct ruleset *candidate, struct tui_whatif *w,
+/* Replays every decision under a candidate rule set; fills w anew (audit_whatif_free it). */
+int tui_data_whatif(struct store *s, const struct ruleset *candidate, struct audit_whatif *w,
     tui_progress_fn progress, void *arg, char **cause);
 
 #endif

@@ -6,12 +6,13 @@
 #include <stdint.h>
 
 #include "core/actions.h"
+#include "core/audit.h"
+#include "core/stats.h"
 #include "rules/engine.h"
 #include "core/queue.h"
 #include "store/record.h"
 #include "store/roles.h"
 #include "rules/rules.h"
-#include "base/map.h"
 #include "base/util.h"
 
 /* ---- keys ---- */
@@ -197,15 +198,6 @@ void tui_case_json(const struct tui_form *intake, const char *case_id, const str
 
 /* ---- pathway ---- */
 
-/* A change to the case that would change the route. */
-struct tui_change {
-	int indicator;		/* toggling this indicator, or -1 */
-	int consent;		/* or consent becoming this value (index), or -1 */
-	int add;		/* the indicator would be added (1) or removed (0) */
-	enum route_id route;
-	int rule;
-};
-
 struct tui_pathway {
 	const struct ruleset *rs;
 	unsigned char *selected;	/* per indicator */
@@ -222,8 +214,8 @@ struct tui_pathway {
 	int have_dec;
 	char *error;			/* why the case does not parse */
 	struct buf facts;		/* the case JSON evaluated */
-	struct tui_change *changes;
-	size_t nchanges;
+	struct audit_change *changes;	/* single changes that would change the route */
+	size_t nchanges, changecap;
 	size_t nselected;
 };
 
@@ -250,11 +242,6 @@ const char *tui_consent_note(const struct tui_pathway *p, const char *consent);
 const char *tui_route_label(int route);
 const char *tui_route_short(int route);
 const char *tui_domain_short(int domain);
-
-/* ---- re-referral ---- */
-
-/* Receipt times of a child's earlier contacts: how many fall within 12 months before `at`. */
-size_t tui_rereferrals(const int64_t *earlier, size_t n, int64_t at, int64_t *latest);
 
 /* ---- decision ---- */
 
@@ -386,42 +373,13 @@ void tui_case_lines(const struct tui_case_entry *e, size_t n, int width, char **
 
 /* ---- audit ---- */
 
-#define TUI_CHART_MONTHS 24
-
-struct tui_month {
-	char key[8];			/* YYYY-MM */
-	unsigned long routes[ROUTE_COUNT];
-	unsigned long contacts, overrides, rereferrals;
-};
-
-/* Contacts and overrides of one team (a district) or one officer. */
-struct tui_group {
-	char name[41];
-	unsigned long contacts, overrides;
-};
-
-#define TUI_CHART_GROUPS 32	/* kept by name; the rest are counted under "other" */
-
-struct tui_groups {
-	struct tui_group g[TUI_CHART_GROUPS + 1];	/* the last: "other" */
-	size_t n;
-};
-
+/* The audit charts: contacts per month, per team (the child's district) and per officer. */
 struct tui_charts {
-	struct tui_month months[TUI_CHART_MONTHS];	/* the most recent months seen */
-	size_t nmonths;
-	struct tui_groups teams;	/* by the child's district: the team that took it */
-	struct tui_groups officers;	/* by the user who recorded the decision */
-	unsigned long contacts, overrides, rereferrals;
-	/* per case: the previous contact's receipt, for re-referrals */
-	struct map seen;	/* case id -> receipt */
-	struct json_doc doc;
+	struct stats st;
 };
 
 void tui_charts_init(struct tui_charts *c);
 void tui_charts_free(struct tui_charts *c);
-/* Counts one record (route and override records only); records come oldest first. */
-void tui_charts_add(struct tui_charts *c, const struct record *r);
 /* A bar of value/max in width columns, with eighth blocks when utf8, else '#'. */
 void tui_bar(unsigned long value, unsigned long max, int width, int utf8, char *out, size_t outsz);
 /* "[#####     ]  45%" style progress in width columns. */
@@ -429,25 +387,6 @@ void tui_progress(size_t done, size_t total, int width, int utf8, char *out, siz
 /* One in a thousand as "12.3%" ("-" for 0/0). */
 void tui_rate(unsigned long part, unsigned long whole, char *out, size_t outsz);
 
-/* One decision the candidate rules would route elsewhere. */
-struct tui_move {
-	uint64_t seq;
-	char case_id[65];		/* sanitised */
-	int from, to;
-};
-
 #define TUI_WHATIF_MOVES 100000	/* listed; beyond that only counted */
-
-struct tui_whatif {
-	unsigned long matrix[ROUTE_COUNT][ROUTE_COUNT];
-	unsigned long replayed, failed, moved;
-	struct tui_move *moves;		/* in log order */
-	size_t nmoves, movecap;
-};
-
-/* Counts one replayed decision, and lists it if it moves. */
-void tui_whatif_add(struct tui_whatif *w, uint64_t seq, const char *case_id, size_t idlen,
-    int recorded, int candidate);
-void tui_whatif_free(struct tui_whatif *w);
 
 #endif

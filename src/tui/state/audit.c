@@ -1,4 +1,4 @@
-/* audit.c: a case's history as lines, the audit charts, bars, progress and the what-if matrix. */
+/* audit.c: a case's history as lines, the audit charts' counts, bars and progress. */
 #include "tui/state/state.h"
 
 #include <stdio.h>
@@ -7,8 +7,6 @@
 
 #include "base/json.h"
 #include "base/sanitise.h"
-
-#define YEAR_SECONDS (365 * INT64_C(86400))
 
 /* ---- case history ---- */
 
@@ -356,131 +354,16 @@ tui_case_lines(const struct tui_case_entry *e, size_t n, int width, char ***line
 void
 tui_charts_init(struct tui_charts *c)
 {
-	memset(c, 0, sizeof *c);
-	json_doc_init(&c->doc);
+	stats_init(&c->st, 0, 0);
+	stats_group_by(&c->st, STATS_MONTH, "(none)");
+	stats_group_by(&c->st, STATS_DISTRICT, "(no district)");
+	stats_group_by(&c->st, STATS_OFFICER, "(unknown)");
 }
 
 void
 tui_charts_free(struct tui_charts *c)
 {
-	map_free(&c->seen);
-	json_doc_free(&c->doc);
-	memset(c, 0, sizeof *c);
-}
-
-/* The previous receipt for the case (0 if none) and remembers this one. */
-static int64_t
-seen_swap(struct tui_charts *c, const char *id, size_t n, int64_t received)
-{
-	int added;
-	int64_t *v = map_put(&c->seen, id, n, received, &added), prev = added ? 0 : *v;
-
-	*v = received;
-	return prev;
-}
-
-/* The month's slot, kept in order, only the latest TUI_CHART_MONTHS; NULL if too old. */
-static struct tui_month *
-month_slot(struct tui_charts *c, const char key[8])
-{
-	size_t i = 0;
-
-	while (i < c->nmonths && strcmp(c->months[i].key, key) < 0)
-		i++;
-	if (i < c->nmonths && strcmp(c->months[i].key, key) == 0)
-		return &c->months[i];
-	if (c->nmonths == TUI_CHART_MONTHS) {
-		if (i == 0)
-			return NULL;	/* older than every month kept */
-		memmove(&c->months[0], &c->months[1], (i - 1) * sizeof c->months[0]);
-		i--;
-	} else {
-		memmove(&c->months[i + 1], &c->months[i], (c->nmonths - i) * sizeof c->months[0]);
-		c->nmonths++;
-	}
-	memset(&c->months[i], 0, sizeof c->months[i]);
-	memcpy(c->months[i].key, key, 8);
-	return &c->months[i];
-}
-
-/* Counts one contact for the group of that name, or for "other" once all slots are taken. */
-static void
-group_add(struct tui_groups *gs, const char *name, int override)
-{
-	struct tui_group *g = NULL;
-
-	for (size_t i = 0; i < gs->n && g == NULL; i++)
-		if (strcmp(gs->g[i].name, name) == 0)
-			g = &gs->g[i];
-	if (g == NULL && gs->n < TUI_CHART_GROUPS) {
-		g = &gs->g[gs->n++];
-		snprintf(g->name, sizeof g->name, "%s", name);
-	}
-	if (g == NULL) {
-		g = &gs->g[TUI_CHART_GROUPS];
-		snprintf(g->name, sizeof g->name, "other");
-	}
-	g->contacts++;
-	g->overrides += (unsigned long)override;
-}
-
-/* The string at token i, if it is one, unescaped and sanitised into out; else "". */
-static void
-token_clean(const struct json_doc *d, int i, char *out, size_t outsz)
-{
-	struct buf b;
-
-	out[0] = '\0';
-	if (i < 0 || d->tok[i].type != JSMN_STRING)
-		return;
-	buf_init(&b);
-	add_json_text(&b, d, i);
-	snprintf(out, outsz, "%s", b.data);
-	buf_free(&b);
-}
-
-void
-tui_charts_add(struct tui_charts *c, const struct record *r)
-{
-	int64_t received = 0, prev;
-	struct tui_month *m;
-	char *cause = NULL, when[32], key[8], team[41] = "", officer[41];
-	int re, override = r->kind == KIND_OVERRIDE;
-
-	if (r->kind != KIND_ROUTE && r->kind != KIND_OVERRIDE)
-		return;
-	if (r->facts.n > 0 && json_parse(&c->doc, r->facts.p, r->facts.n, &cause) == 0 &&
-	    c->doc.tok[0].type == JSMN_OBJECT) {
-		int i = json_object_get(&c->doc, 0, "received");
-
-		if (i >= 0 && c->doc.tok[i].type == JSMN_STRING && JSON_TOK_LEN(&c->doc, i) < 31) {
-			memcpy(when, JSON_TOK_PTR(&c->doc, i), JSON_TOK_LEN(&c->doc, i));
-			when[JSON_TOK_LEN(&c->doc, i)] = '\0';
-			if (parse_utc(when, &received) < 0)
-				received = 0;
-		}
-		token_clean(&c->doc, get_path(&c->doc, "child", "district"), team, sizeof team);
-	}
-	free(cause);
-	copy_clean(officer, sizeof officer, &r->actor);
-	group_add(&c->teams, team[0] != '\0' ? team : "(no district)", override);
-	group_add(&c->officers, officer[0] != '\0' ? officer : "(unknown)", override);
-	prev = seen_swap(c, r->case_id.p, r->case_id.n, received);
-	re = prev > 0 && received > 0 && prev < received && received - prev <= YEAR_SECONDS;
-	format_utc(received > 0 ? received : r->time, when);
-	memcpy(key, when, 7);
-	key[7] = '\0';
-	c->contacts++;
-	c->overrides += r->kind == KIND_OVERRIDE;
-	c->rereferrals += (unsigned long)re;
-	m = month_slot(c, key);
-	if (m == NULL)
-		return;
-	m->contacts++;
-	if (r->route >= 0 && r->route < ROUTE_COUNT)
-		m->routes[r->route]++;
-	m->overrides += r->kind == KIND_OVERRIDE;
-	m->rereferrals += (unsigned long)re;
+	stats_free(&c->st);
 }
 
 void
@@ -548,37 +431,4 @@ tui_rate(unsigned long part, unsigned long whole, char *out, size_t outsz)
 	}
 	permille = (unsigned long long)part * 1000 / whole;
 	snprintf(out, outsz, "%llu.%llu%%", permille / 10, permille % 10);
-}
-
-void
-tui_whatif_add(struct tui_whatif *w, uint64_t seq, const char *case_id, size_t idlen,
-    int recorded, int candidate)
-{
-	struct tui_move *m;
-
-	if (recorded < 0 || recorded >= ROUTE_COUNT || candidate < 0 || candidate >= ROUTE_COUNT)
-		return;
-	w->matrix[recorded][candidate]++;
-	w->replayed++;
-	if (recorded == candidate)
-		return;
-	w->moved++;
-	if (w->nmoves == TUI_WHATIF_MOVES)
-		return;
-	if (w->nmoves == w->movecap) {
-		w->movecap = w->movecap ? w->movecap * 2 : 64;
-		w->moves = xreallocarray(w->moves, w->movecap, sizeof *w->moves);
-	}
-	m = &w->moves[w->nmoves++];
-	m->seq = seq;
-	m->from = recorded;
-	m->to = candidate;
-	sanitise_text(case_id, idlen, m->case_id, sizeof m->case_id);
-}
-
-void
-tui_whatif_free(struct tui_whatif *w)
-{
-	free(w->moves);
-	memset(w, 0, sizeof *w);
 }

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/replay.h"
+#include "core/audit.h"
+#include "core/stats.h"
 
 #define PROGRESS_EVERY 4096
 
@@ -344,8 +345,7 @@ count_txn(struct store_txn *t, void *argp)
 
 struct scan_arg {
 	struct tui_charts *charts;
-	struct tui_whatif *whatif;
-	const struct ruleset *candidate;
+	struct audit_whatif *whatif;
 	struct replayer rp;
 	size_t done, total;
 	tui_progress_fn progress;
@@ -357,7 +357,6 @@ scan_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *a
 {
 	struct scan_arg *a = argp;
 	struct record r;
-	struct decision d;
 	char *cause = NULL;
 
 	if (a->progress != NULL && ++a->done % PROGRESS_EVERY == 0)
@@ -367,15 +366,9 @@ scan_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *a
 		return 0;
 	}
 	if (a->charts != NULL)
-		tui_charts_add(a->charts, &r);
-	if (a->whatif != NULL && replay_applies(&r)) {
-		if (replay_decide(&a->rp, t, a->candidate, &r, &d, NULL, &cause) < 0) {
-			free(cause);
-			a->whatif->failed++;
-		} else
-			tui_whatif_add(a->whatif, seq, r.case_id.p, r.case_id.n, r.rec_route,
-			    (int)d.route);
-	}
+		stats_add(&a->charts->st, &r);
+	if (a->whatif != NULL)
+		audit_whatif_record(a->whatif, &a->rp, t, seq, &r);
 	return 0;
 }
 
@@ -406,16 +399,15 @@ tui_data_charts(struct store *s, struct tui_charts *c, tui_progress_fn progress,
 }
 
 int
-tui_data_whatif(struct store *s, const struct ruleset *candidate, struct tui_whatif *w,
+tui_data_whatif(struct store *s, const struct ruleset *candidate, struct audit_whatif *w,
     tui_progress_fn progress, void *arg, char **cause)
 {
 	struct scan_arg a;
 	int rc;
 
 	memset(&a, 0, sizeof a);
-	memset(w, 0, sizeof *w);
+	audit_whatif_init(w, candidate, TUI_WHATIF_MOVES);
 	a.whatif = w;
-	a.candidate = candidate;
 	a.progress = progress;
 	a.parg = arg;
 	replayer_init(&a.rp);

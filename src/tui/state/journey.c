@@ -7,8 +7,6 @@
 
 #include "base/json.h"
 
-#define YEAR_SECONDS (365 * INT64_C(86400))
-
 const char *const tui_districts[] = {
 	"Ashfield", "Bassetlaw", "Broxtowe", "Gedling", "Mansfield", "Newark and Sherwood",
 	"Rushcliffe",
@@ -710,82 +708,6 @@ tui_pathway_move(struct tui_pathway *p, long delta, size_t rows)
 	p->top = l.top;
 }
 
-/* Recounts the compiled masks after the case's indicator bits changed. */
-static void
-recount(struct case_facts *cf)
-{
-	const struct ruleset *rs = cf->rs;
-
-	for (size_t m = 0; m < rs->nmasks; m++) {
-		const uint64_t *mask = rs->masks + m * rs->nwords;
-		uint32_t c = 0;
-
-		for (size_t w = 0; w < rs->nwords; w++)
-			c += (uint32_t)__builtin_popcountll(cf->bits[w] & mask[w]);
-		cf->counts[m] = c;
-	}
-}
-
-static void
-add_change(struct tui_pathway *p, size_t *cap, int ind, int consent, int add,
-    const struct decision *d)
-{
-	if (p->nchanges == *cap) {
-		*cap = *cap ? *cap * 2 : 32;
-		p->changes = xreallocarray(p->changes, *cap, sizeof *p->changes);
-	}
-	p->changes[p->nchanges++] = (struct tui_change){ ind, consent, add, d->route, d->rule };
-}
-
-static int
-consent_fact(const struct ruleset *rs)
-{
-	for (size_t k = 0; k < rs->nfacts; k++)
-		if (strcmp(rs->facts[k].path, "consent") == 0 && rs->facts[k].type == FACT_STRING &&
-		    rs->facts[k].nvalues > 0)
-			return (int)k;
-	return -1;
-}
-
-/* Tries each single change to the case and keeps those that change the route. */
-static void
-find_changes(struct tui_pathway *p)
-{
-	const struct ruleset *rs = p->rs;
-	struct case_facts *cf = &p->cf;
-	struct decision d;
-	size_t cap = 0;
-	int fi;
-
-	p->nchanges = 0;
-	for (size_t i = 0; i < rs->nindicators; i++) {
-		uint64_t bit = UINT64_C(1) << (i % 64);
-
-		cf->bits[i / 64] ^= bit;
-		recount(cf);
-		if (engine_decide(rs, cf, &d, NULL) == 0 && d.route != p->dec.route)
-			add_change(p, &cap, (int)i, -1, (cf->bits[i / 64] & bit) != 0, &d);
-		cf->bits[i / 64] ^= bit;
-	}
-	recount(cf);
-	fi = consent_fact(rs);
-	if (fi >= 0 && cf->facts[fi].present) {
-		struct fact_value saved = cf->facts[fi];
-		const struct fact_def *f = &rs->facts[fi];
-
-		for (size_t k = 0; k < f->nvalues; k++) {
-			if ((int)k == saved.enum_index)
-				continue;
-			cf->facts[fi].enum_index = (int)k;
-			cf->facts[fi].str = f->values[k];
-			cf->facts[fi].len = strlen(f->values[k]);
-			if (engine_decide(rs, cf, &d, NULL) == 0 && d.route != p->dec.route)
-				add_change(p, &cap, -1, (int)k, 0, &d);
-		}
-		cf->facts[fi] = saved;
-	}
-}
-
 void
 tui_pathway_evaluate(struct tui_pathway *p, const struct tui_form *intake, const char *case_id)
 {
@@ -802,7 +724,7 @@ tui_pathway_evaluate(struct tui_pathway *p, const struct tui_form *intake, const
 		return;
 	}
 	p->have_dec = 1;
-	find_changes(p);
+	audit_changes(&p->cf, &p->dec, &p->changes, &p->nchanges, &p->changecap);
 }
 
 void
@@ -861,14 +783,14 @@ void
 tui_pathway_changes_text(const struct tui_pathway *p, size_t max, struct buf *out)
 {
 	size_t lines = 0;
-	int fi = consent_fact(p->rs);
+	int fi = audit_consent_fact(p->rs);
 
 	buf_reset(out);
 	if (!p->have_dec)
 		return;
 	/* consent first: it is a fact the officer can check with the referrer */
 	for (size_t k = 0; k < p->nchanges && lines < max; k++) {
-		const struct tui_change *c = &p->changes[k];
+		const struct audit_change *c = &p->changes[k];
 
 		if (c->consent < 0 || fi < 0)
 			continue;
@@ -878,7 +800,7 @@ tui_pathway_changes_text(const struct tui_pathway *p, size_t max, struct buf *ou
 	}
 	/* removals, one by one: each is a need already recorded */
 	for (size_t k = 0; k < p->nchanges && lines < max; k++) {
-		const struct tui_change *c = &p->changes[k];
+		const struct audit_change *c = &p->changes[k];
 
 		if (c->indicator < 0 || c->add)
 			continue;
@@ -892,7 +814,7 @@ tui_pathway_changes_text(const struct tui_pathway *p, size_t max, struct buf *ou
 		int example = -1;
 
 		for (size_t k = 0; k < p->nchanges; k++) {
-			const struct tui_change *c = &p->changes[k];
+			const struct audit_change *c = &p->changes[k];
 
 			if (c->indicator >= 0 && c->add && (int)c->route == route) {
 				if (example < 0)
@@ -935,26 +857,6 @@ tui_consent_note(const struct tui_pathway *p, const char *consent)
 		return strcmp(consent, "given") == 0 ? "given (a safeguarding referral does not "
 		    "need it)." : "refused; the MASH may act without it where asking adds risk.";
 	return "not needed for this route.";
-}
-
-/* ---- re-referrals ---- */
-
-size_t
-tui_rereferrals(const int64_t *earlier, size_t n, int64_t at, int64_t *latest)
-{
-	size_t c = 0;
-
-	if (latest != NULL)
-		*latest = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (earlier[i] <= 0 || earlier[i] > at)
-			continue;
-		if (latest != NULL && earlier[i] > *latest)
-			*latest = earlier[i];
-		if (at - earlier[i] <= YEAR_SECONDS)
-			c++;
-	}
-	return c;
 }
 
 /* ---- decision ---- */
