@@ -52,7 +52,7 @@ void stats_add(struct stats *st, const struct record *r);
 int stats_scan(struct store *s, struct stats *st, char **cause);
 /* Sorts a table's groups by key. */
 void stats_sort(struct stats_table *t);
-/* part/whole in percent with one decimal ("28.5"); -1 and "" for 0/0. */
+/* part/whole in percent to one decimal, rounded half up (4/14: "28.6"); -1 and "" for 0/0. */
 int stats_rate(unsigned long part, unsigned long whole, char *out, size_t outsz);
 
 #endif

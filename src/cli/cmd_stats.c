@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "base/time.h"
+#include "base/width.h"
 #include "core/stats.h"
 #include "store/roles.h"
 
@@ -65,15 +66,11 @@ stats_headers(enum stats_by by, const char *h[NCOLS], int csv)
 	h[c++] = "late";
 }
 
-/* Characters (not bytes) in UTF-8 text, for padding. */
+/* Terminal columns of a cell, for padding: wide characters take two. */
 static size_t
 stats_width(const char *s)
 {
-	size_t w = 0;
-
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
+	return width_text(s, strlen(s));
 }
 
 static void

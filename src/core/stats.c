@@ -222,7 +222,8 @@ stats_rate(unsigned long part, unsigned long whole, char *out, size_t outsz)
 		snprintf(out, outsz, "%s", "");
 		return -1;
 	}
-	permille = (unsigned long long)part * 1000 / whole;
+	/* tenths of a percent, half up: 4 of 14 is 285.7 tenths, shown 28.6 */
+	permille = ((unsigned long long)part * 2000 + whole) / (2ULL * whole);
 	snprintf(out, outsz, "%llu.%llu", permille / 10, permille % 10);
 	return 0;
 }

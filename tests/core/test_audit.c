@@ -128,6 +128,16 @@ test_stats(void)
 	stats_free(&st);
 	CHECK_EQ(stats_rate(1, 3, rate, sizeof rate), 0);
 	CHECK_STR(rate, "33.3");
+	CHECK_EQ(stats_rate(4, 14, rate, sizeof rate), 0);
+	CHECK_STR(rate, "28.6");			/* 28.571...: rounded, not cut */
+	CHECK_EQ(stats_rate(2, 3, rate, sizeof rate), 0);
+	CHECK_STR(rate, "66.7");
+	CHECK_EQ(stats_rate(1, 16, rate, sizeof rate), 0);
+	CHECK_STR(rate, "6.3");				/* 6.25: half up */
+	CHECK_EQ(stats_rate(1, 2001, rate, sizeof rate), 0);
+	CHECK_STR(rate, "0.0");				/* 0.0499... */
+	CHECK_EQ(stats_rate(UINT64_C(1) << 50, UINT64_C(3) << 50, rate, sizeof rate), 0);
+	CHECK_STR(rate, "33.3");			/* no overflow on counts of 2^50 */
 	CHECK_EQ(stats_rate(3, 3, rate, sizeof rate), 0);
 	CHECK_STR(rate, "100.0");
 	CHECK_EQ(stats_rate(0, 0, rate, sizeof rate), -1);
