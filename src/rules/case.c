@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "base/names.h"
-#include "base/sanitise.h"
 
 void
 case_init(struct case_facts *cf, const struct ruleset *rs)
@@ -156,9 +155,9 @@ read_fact(struct case_facts *cf, int fi, int i, char **cause)
 }
 
 /*
- * A case id goes to the log, the screens and every export: no control
- * characters (NUL, ESC, newline, DEL, C1) and nothing that reorders text.
- * The id is not quoted back, as it is exactly what is wrong.
+ * A case id goes to the log, the screens and every export, and names one
+ * child's history: only the safe set of case_id_valid. The id is not quoted
+ * back, as it is exactly what is wrong.
  */
 static int
 check_case_id(struct case_facts *cf, char **cause)
@@ -169,12 +168,12 @@ check_case_id(struct case_facts *cf, char **cause)
 		return -1;
 	}
 	/*
-	 * older versions logged such ids: replaying them must not call the log
-	 * damaged; a plain line holds no control or bidi characters at all
+	 * older versions logged other ids: replaying them must not call the log
+	 * damaged; every new one is from the safe set, so that look-alikes
+	 * (spaces, format characters, other normal forms) never split a history
 	 */
-	if (!cf->logged && !cf->doc.plain && !sanitise_is_clean(cf->case_id, cf->case_id_len)) {
-		*cause = xstrdup("'case_id' must not hold control characters or "
-		    "bidirectional controls");
+	if (!cf->logged && !case_id_valid(cf->case_id, cf->case_id_len)) {
+		*cause = xstrdup("'case_id' must be " CASE_ID_RULE);
 		return -1;
 	}
 	return 0;

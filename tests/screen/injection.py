@@ -237,7 +237,7 @@ def route_unsafe_ids(fd, env, tmp, lines):
     r = subprocess.run([fd, "--db", "db", "--as", "a.khan", "route", "--record"], cwd=tmp,
                        env=env, input=b"".join(lines), capture_output=True)
     errs = r.stderr.splitlines()[:-1]
-    why = b": rejected: 'case_id' must not hold control characters"
+    why = b": rejected: 'case_id' must be 1 to 256 of the ASCII letters"
     if (lines and r.returncode != 1) or r.stdout != b"" or len(errs) != len(lines) or \
             not all(why in e for e in errs) or b"FDM" in r.stderr:
         raise RuntimeError("route --record of %d case ids with controls: exit %d, %d "

@@ -223,8 +223,16 @@ check_nogrep "--pseudonymise csv: no free-text string fact" 'Jane|07700' "$T/row
 printf '%s\n' '{"case_id":"C\u001b[31mX\nY","consent":"given","indicators":[]}' >"$T/esc.jsonl"
 fd "$DBF" off1 route --record "$T/esc.jsonl" >"$T/out" 2>"$T/err"
 check_eq "a case id with ESC and a newline is rejected" $? 1
-check_grep "the rejection says why" "^$T/esc.jsonl:1: rejected: 'case_id' must not hold control characters" "$T/err"
+check_grep "the rejection says why" "^$T/esc.jsonl:1: rejected: 'case_id' must be 1 to 256 of the ASCII letters" "$T/err"
 check_nogrep "the rejection does not quote the id" '31m|X.?Y' "$T/err"
+# look-alikes of a known id never start a second history for the same child
+for id in 'F-2 ' ' F-2' 'F-\u200b2' 'F\u00ad-2' '\ufeffF-2' 'F\u20102' '\uff26-2'; do
+	printf '{"case_id":"%s","consent":"given","indicators":["dev.l2_09"]}\n' "$id" >"$T/alike.json"
+	fd "$DBF" off1 decide "$T/alike.json" >"$T/out" 2>&1
+	check_eq "decide refuses the look-alike case id '$id'" $? 1
+	fd "$DBF" off1 route --record "$T/alike.json" >"$T/out" 2>&1
+	check_eq "route --record refuses the look-alike case id '$id'" $? 1
+done
 RAT=$(printf 'line one red\nline two\tx and the end')
 cat >"$T/f2.json" <<EOF
 {"case_id":"F-2","consent":"given","indicators":["dev.l2_09"]}
