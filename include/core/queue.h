@@ -21,6 +21,7 @@ struct queue_row {
 	int route, level;		/* RECORD_NONE if not routed */
 	int urgency;			/* enum urgency from the latest decision */
 	int awaiting_signoff;
+	int returned;			/* its latest change was returned: a new decision is due */
 	enum record_kind last_kind;
 	uint32_t contacts;
 };

@@ -26,7 +26,11 @@ struct case_state {
 	int route, level;		/* latest final route, or RECORD_NONE */
 	uint32_t contacts;		/* route and override records */
 	uint64_t first_seq, last_seq;
-	uint64_t awaiting_signoff;	/* an override or step-down not yet signed off, or 0 */
+	uint64_t awaiting_signoff;	/* an override, step-down or route correction not yet
+					   signed off, or 0 */
+	int changed_from;		/* the route before the change awaiting sign-off */
+	int returned;			/* a sign-off returned the latest change: a new
+					   decision is due */
 };
 
 /* The genesis: the "prev" of record 1 is 32 zero bytes. */
@@ -54,6 +58,7 @@ struct queue_entry {
 	int has_state;
 	int route;			/* or RECORD_NONE */
 	int awaiting;
+	int returned;			/* its latest change was returned at sign-off */
 };
 
 /* Reads a queue value; -1 if it is malformed. */

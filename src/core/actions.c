@@ -130,6 +130,18 @@ check_target(struct store_txn *t, struct append_job *j)
 	return 0;
 }
 
+/*
+ * Whether a case is the MASH's: on that route, or moved off it by a change
+ * (step-down, override or route correction) that no manager has approved:
+ * one awaiting sign-off or returned at it.
+ */
+static int
+case_with_mash(const struct case_state *cs)
+{
+	return cs->route == ROUTE_MASH ||
+	    ((cs->awaiting_signoff != 0 || cs->returned) && cs->changed_from == ROUTE_MASH);
+}
+
 static int
 check_case(struct store_txn *t, struct append_job *j, enum role role)
 {
@@ -143,7 +155,7 @@ check_case(struct store_txn *t, struct append_job *j, enum role role)
 	if (j->case_must_be_open && cs.status != CASE_OPEN)
 		return store_fail(t, "the case is closed");
 	/* a child with the MASH is social care's: early help does not close that case */
-	if (j->r.kind == KIND_OUTCOME && role == ROLE_EARLY_HELP && cs.route == ROUTE_MASH)
+	if (j->r.kind == KIND_OUTCOME && role == ROLE_EARLY_HELP && case_with_mash(&cs))
 		return store_fail(t, "the case is with the MASH: early help cannot close it "
 		    "(a manager can, or step it down first)");
 	if (j->step > 0 && cs.route == ROUTE_MASH)

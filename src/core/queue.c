@@ -188,7 +188,7 @@ queue_read_row(struct store_txn *t, struct queue_page_arg *a, uint64_t seq,
     const struct store_val *value, struct queue_row *row)
 {
 	const struct queue_filter *f = a->f;
-	struct case_state cs = { CASE_OPEN, RECORD_NONE, RECORD_NONE, 0, 0, 0, 0 };
+	struct case_state cs = { CASE_OPEN, RECORD_NONE, RECORD_NONE, 0, 0, 0, 0, RECORD_NONE, 0 };
 	struct record last, dec;
 	const struct record *src = &last;
 	struct queue_entry e;
@@ -235,6 +235,7 @@ queue_read_row(struct store_txn *t, struct queue_page_arg *a, uint64_t seq,
 	row->urgency = src != NULL ? queue_read_urgency(&a->doc, &src->detail, &a->received)
 	    : URGENCY_NONE;
 	row->awaiting_signoff = cs.awaiting_signoff != 0;
+	row->returned = cs.returned;
 	row->last_kind = last.kind;
 	row->contacts = cs.contacts;
 	return 1;

@@ -38,7 +38,7 @@ dlog_head(struct store_txn *t, struct dlog_head *h)
 static void
 encode_state(const struct case_state *cs, unsigned char out[CASE_STATE_LEN])
 {
-	out[0] = 1;	/* version */
+	out[0] = 2;	/* version */
 	out[1] = (unsigned char)cs->status;
 	out[2] = (unsigned char)cs->route;
 	out[3] = (unsigned char)cs->level;
@@ -50,6 +50,8 @@ encode_state(const struct case_state *cs, unsigned char out[CASE_STATE_LEN])
 	store_put_u64(out + 16, cs->last_seq);
 	store_put_u64(out + 24, cs->awaiting_signoff);
 	memset(out + 32, 0, 4);
+	out[32] = (unsigned char)cs->changed_from;
+	out[33] = cs->returned != 0;
 }
 
 static int
@@ -57,7 +59,8 @@ decode_state(const struct store_val *v, struct case_state *cs)
 {
 	const unsigned char *p = v->data;
 
-	if (v->len != CASE_STATE_LEN || p[0] != 1)
+	/* version 1 kept neither the route before a change nor a return */
+	if (v->len != CASE_STATE_LEN || p[0] < 1 || p[0] > 2)
 		return -1;
 	cs->status = p[1] ? CASE_CLOSED : CASE_OPEN;
 	cs->route = p[2];
@@ -66,6 +69,8 @@ decode_state(const struct store_val *v, struct case_state *cs)
 	cs->first_seq = store_get_u64(p + 8);
 	cs->last_seq = store_get_u64(p + 16);
 	cs->awaiting_signoff = store_get_u64(p + 24);
+	cs->changed_from = p[0] == 1 ? RECORD_NONE : p[32];
+	cs->returned = p[0] == 1 ? 0 : p[33] != 0;
 	return 0;
 }
 
@@ -84,7 +89,8 @@ dlog_case_state(struct store_txn *t, const char *case_id, size_t len, struct cas
 
 /*
  * A queue value: NUL (no case id starts with one), a version byte, the
- * route (0xff: none), whether it awaits sign-off, then the case id.
+ * route (0xff: none), 1 if it awaits sign-off or 2 if its latest change was
+ * returned, then the case id.
  */
 #define QUEUE_HEAD 4
 
@@ -104,7 +110,8 @@ dlog_queue_entry(const struct store_val *v, struct queue_entry *e)
 		return -1;
 	e->has_state = 1;
 	e->route = p[2] == 0xff ? RECORD_NONE : p[2];
-	e->awaiting = p[3] != 0;
+	e->awaiting = p[3] == 1;
+	e->returned = p[3] == 2;
 	e->id = (const char *)p + QUEUE_HEAD;
 	e->len = v->len - QUEUE_HEAD;
 	return 0;
@@ -119,7 +126,7 @@ put_queue_entry(struct store_txn *t, const struct case_state *cs, const struct r
 	val[0] = '\0';
 	val[1] = 1;	/* version */
 	val[2] = cs->route >= 0 && cs->route < ROUTE_COUNT ? (unsigned char)cs->route : 0xff;
-	val[3] = cs->awaiting_signoff != 0;
+	val[3] = cs->awaiting_signoff != 0 ? 1 : cs->returned ? 2 : 0;
 	memcpy(val + QUEUE_HEAD, r->case_id.p, r->case_id.n);
 	store_put_u64(key, cs->last_seq);
 	/* not STORE_APPEND: the counts' key sorts after it */
@@ -227,6 +234,17 @@ update_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1], int counted
 	    -1 : 0;
 }
 
+/* A new route awaiting sign-off: the case is open, and remembers where it came from. */
+static void
+change_route(struct case_state *cs, const struct record *r)
+{
+	cs->changed_from = cs->route;
+	cs->route = r->route;
+	cs->level = r->level;
+	cs->status = CASE_OPEN;
+	cs->awaiting_signoff = r->seq;
+}
+
 /* How one record changes its case's state. */
 static void
 apply_record(struct case_state *cs, const struct record *r)
@@ -241,27 +259,36 @@ apply_record(struct case_state *cs, const struct record *r)
 		/* fall through */
 	case KIND_STEP_UP:
 	case KIND_STEP_DOWN:
+		cs->returned = 0;	/* the new decision a return asked for */
+		if (r->kind == KIND_OVERRIDE || r->kind == KIND_STEP_DOWN) {
+			change_route(cs, r);
+			break;
+		}
 		if (r->route != RECORD_NONE) {
 			cs->route = r->route;
 			cs->level = r->level;
 		}
 		cs->status = CASE_OPEN;
-		if (r->kind == KIND_OVERRIDE || r->kind == KIND_STEP_DOWN)
-			cs->awaiting_signoff = r->seq;
 		break;
 	case KIND_CORRECTION:
-		/* a correction names a new route only when it changes one; it never reopens */
-		if (r->route != RECORD_NONE) {
-			cs->route = r->route;
-			cs->level = r->level;
+		/*
+		 * a correction that changes the case's route is an override: the case
+		 * is open on the new route and awaits sign-off; one without a route,
+		 * or with the route the case has, is a note and changes nothing
+		 */
+		if (r->route != RECORD_NONE && r->route != cs->route) {
+			cs->returned = 0;
+			change_route(cs, r);
 		}
 		break;
 	case KIND_OUTCOME:
 		cs->status = CASE_CLOSED;
 		break;
 	case KIND_SIGN_OFF:
-		if (cs->awaiting_signoff == r->ref)
+		if (cs->awaiting_signoff == r->ref) {
 			cs->awaiting_signoff = 0;
+			cs->returned = r->outcome.n == 8 && memcmp(r->outcome.p, "returned", 8) == 0;
+		}
 		break;
 	case KIND_COUNT:
 		break;
@@ -272,7 +299,8 @@ apply_record(struct case_state *cs, const struct record *r)
 static int
 update_case(struct store_txn *t, struct dlog_head *head, const struct record *r)
 {
-	struct case_state cs = { CASE_OPEN, RECORD_NONE, RECORD_NONE, 0, 0, 0, 0 }, was;
+	struct case_state cs = { CASE_OPEN, RECORD_NONE, RECORD_NONE, 0, 0, 0, 0, RECORD_NONE, 0 },
+	    was;
 	unsigned char state[CASE_STATE_LEN], key[8];
 	int rc = dlog_case_state(t, r->case_id.p, r->case_id.n, &cs), counted = 0;
 

@@ -167,6 +167,9 @@ case_draw(struct tui_app *a)
 	if (cv->cs.awaiting_signoff)
 		tui_textf(a, 1, x, a->cols - x, tui_attr(a, C_AMBER), "  sign-off due #%llu",
 		    (unsigned long long)cv->cs.awaiting_signoff);
+	else if (cv->cs.returned)
+		tui_text(a, 1, x, a->cols - x, "  returned at sign-off: a new decision is due",
+		    tui_attr(a, C_AMBER), 0);
 	tui_heading(a, 2, "History, oldest first ");
 	for (int r = 0; r < rows && cv->top + (size_t)r < cv->nlines; r++) {
 		size_t li = cv->top + (size_t)r;

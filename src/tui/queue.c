@@ -120,7 +120,7 @@ draw_row(struct tui_app *a, const struct cols *c, int y, const struct queue_row 
 	    selected ? base : tui_urgency_attr(a, r->urgency), 0);
 	tui_format_age(r->received_at, now, age, sizeof age);
 	tui_text(a, y, c->age, 7, age, overdue && !selected ? tui_attr(a, C_RED) : base, 0);
-	snprintf(flags, sizeof flags, "%s%s", r->awaiting_signoff ? "S" : "",
+	snprintf(flags, sizeof flags, "%s%s", r->awaiting_signoff ? "S" : r->returned ? "B" : "",
 	    r->contacts > 1 ? "R" : "");
 	tui_text(a, y, c->flags, 3, flags, selected ? base : tui_attr(a, C_AMBER), 0);
 }

@@ -67,7 +67,8 @@ setup_txn(struct store_txn *t, void *argp)
 
 	if (rulestore_publish(t, a->text, a->len, "admin", 1, &pub) < 0)
 		return -1;
-	if (store_put(t, TABLE_USERS, "off", 3, "officer", 7, 0) < 0)
+	if (store_put(t, TABLE_USERS, "off", 3, "officer", 7, 0) < 0 ||
+	    store_put(t, TABLE_USERS, "eh", 2, "early_help", 10, 0) < 0)
 		return -1;
 	return store_put(t, TABLE_USERS, "mgr", 3, "manager", 7, 0) < 0 ? -1 : 0;
 }
@@ -442,6 +443,117 @@ test_free_text(struct store *s, const struct ruleset *rs)
 	REFUSED_TEXT(action_correct(s, "off", 1, -1, esc, &seq_, &cause_), "the rationale holds");
 }
 
+struct state_arg {
+	const char *id;
+	struct case_state cs;
+};
+
+static int
+state_txn(struct store_txn *t, void *argp)
+{
+	struct state_arg *a = argp;
+
+	return dlog_case_state(t, a->id, strlen(a->id), &a->cs) == 0 ? 0 : -1;
+}
+
+static struct case_state
+state_of(struct store *s, const char *id)
+{
+	struct state_arg a = { id, { 0 } };
+	char *cause = NULL;
+
+	if (store_read(s, state_txn, &a, &cause) < 0)
+		fatal("%s", cause);
+	return a.cs;
+}
+
+/* The queue row of one case id; returned 0 if it is not in the queue. */
+static int
+queue_row_of(struct store *s, const char *id, struct queue_row *out)
+{
+	struct queue_filter f = { -1, NULL, id, 0 };
+	struct queue_row rows[8];
+	char *cause = NULL;
+	int more, n = queue_page(s, &f, 0, rows, 8, &more, &cause);
+
+	for (int i = 0; i < n; i++)
+		if (strcmp(rows[i].case_id, id) == 0) {
+			*out = rows[i];
+			return 1;
+		}
+	free(cause);
+	return 0;
+}
+
+/*
+ * A correction that changes the route is an override: it awaits sign-off and
+ * cannot take a case off the MASH for a role that may not close it there; a
+ * returned sign-off leaves the case open and flagged for a new decision.
+ */
+static void
+test_corrections(struct store *s, const struct ruleset *rs)
+{
+	static const char why[] = "The referral was read wrongly at the front door.";
+	struct queue_row row;
+	struct case_state cs;
+	char *cause = NULL;
+	uint64_t mash, closed, corr = 0, note = 0;
+
+	mash = decide(s, rs, "{\"case_id\":\"K-1\",\"consent\":\"not_required\","
+	    "\"indicators\":[\"dev.l4_01\"]}", -1);
+	CHECK_EQ(state_of(s, "K-1").route, ROUTE_MASH);
+	/* early help may not close a MASH case, nor by correcting its route first */
+	CHECK_EQ(action_correct(s, "eh", mash, ROUTE_TARGETED_EARLY_HELP, why, &corr, &cause), 0);
+	cs = state_of(s, "K-1");
+	CHECK_EQ(cs.route, ROUTE_TARGETED_EARLY_HELP);
+	CHECK_EQ(cs.awaiting_signoff, corr);
+	CHECK_EQ(action_outcome(s, "eh", "K-1", OUTCOME_NEEDS_MET, NULL, NULL, &cause), -1);
+	CHECK(cause != NULL && strstr(cause, "with the MASH") != NULL);
+	free(cause);
+	cause = NULL;
+	CHECK_EQ(state_of(s, "K-1").status, CASE_OPEN);
+	/* returned, it is still the MASH's; approved, it is early help's to close */
+	CHECK_EQ(action_sign_off(s, "mgr", corr, 0, why, NULL, &cause), 0);
+	CHECK(state_of(s, "K-1").returned);
+	CHECK_EQ(action_outcome(s, "eh", "K-1", OUTCOME_NEEDS_MET, NULL, NULL, &cause), -1);
+	free(cause);
+	cause = NULL;
+	CHECK_EQ(action_correct(s, "eh", mash, ROUTE_EARLY_HELP_UNIT, why, &corr, &cause), 0);
+	CHECK_EQ(action_sign_off(s, "mgr", corr, 1, NULL, NULL, &cause), 0);
+	CHECK_EQ(action_outcome(s, "eh", "K-1", OUTCOME_NEEDS_MET, NULL, NULL, &cause), 0);
+
+	/* a closed case corrected to the MASH is open again, in the queue, awaiting sign-off */
+	closed = decide(s, rs, "{\"case_id\":\"K-2\",\"consent\":\"given\","
+	    "\"indicators\":[\"dev.l2_01\"]}", -1);
+	CHECK_EQ(action_outcome(s, "mgr", "K-2", OUTCOME_NEEDS_MET, NULL, NULL, &cause), 0);
+	CHECK(!queue_row_of(s, "K-2", &row));
+	CHECK_EQ(action_correct(s, "off", closed, ROUTE_MASH, why, &corr, &cause), 0);
+	cs = state_of(s, "K-2");
+	CHECK_EQ(cs.status, CASE_OPEN);
+	CHECK_EQ(cs.route, ROUTE_MASH);
+	CHECK_EQ(cs.awaiting_signoff, corr);
+	CHECK(queue_row_of(s, "K-2", &row) && row.awaiting_signoff && row.route == ROUTE_MASH);
+	/* returned: no longer awaiting, but flagged, open and in the queue until decided */
+	CHECK_EQ(action_sign_off(s, "mgr", corr, 0, "Not supported by the referral: decide again.",
+	    NULL, &cause), 0);
+	cs = state_of(s, "K-2");
+	CHECK_EQ(cs.awaiting_signoff, 0);
+	CHECK(cs.returned);
+	CHECK(queue_row_of(s, "K-2", &row) && !row.awaiting_signoff && row.returned);
+	decide(s, rs, "{\"case_id\":\"K-2\",\"consent\":\"given\","
+	    "\"indicators\":[\"dev.l2_01\"]}", -1);
+	CHECK(!state_of(s, "K-2").returned);
+	CHECK(queue_row_of(s, "K-2", &row) && !row.returned);
+
+	/* without a route a correction is a note: no route in it, nothing about the case moves */
+	cs = state_of(s, "K-2");
+	CHECK_EQ(action_correct(s, "off", closed, -1, why, &note, &cause), 0);
+	CHECK_EQ(state_of(s, "K-2").route, cs.route);
+	CHECK_EQ(state_of(s, "K-2").awaiting_signoff, cs.awaiting_signoff);
+	CHECK_EQ(state_of(s, "K-2").status, cs.status);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -459,6 +571,7 @@ main(void)
 	test_counts(s, rs);
 	test_batch_counts(s);
 	test_free_text(s, rs);
+	test_corrections(s, rs);
 	rules_free(rs);
 	store_close(s);
 	tmpdir_remove(dir);

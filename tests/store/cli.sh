@@ -25,7 +25,7 @@ fd "$DB" off1 decide --override mash --rationale "SECRET-RATIONALE, the school r
 fd "$DB" mgr1 sign-off 201 --approve >"$T/out" 2>&1 || { fail "sign-off"; cat "$T/out"; }
 fd "$DB" eh1 step-down "$Z" --rationale "SECRET-STEPDOWN agreed with the family" >"$T/out" 2>&1 ||
 	{ fail "step-down"; cat "$T/out"; }
-fd "$DB" eh1 outcome "$Z" needs_met --note "SECRET-OUTCOME-NOTE all resolved" >"$T/out" 2>&1 ||
+fd "$DB" mgr1 outcome "$Z" needs_met --note "SECRET-OUTCOME-NOTE all resolved" >"$T/out" 2>&1 ||
 	{ fail "outcome"; cat "$T/out"; }
 fd "$DB" off1 correct 150 --rationale '=HYPERLINK("x") SECRET-CORRECTION, wrong district' >"$T/out" 2>&1 ||
 	{ fail "correct"; cat "$T/out"; }
@@ -378,12 +378,38 @@ check_eq "early help cannot close a case with the MASH" $? 1
 check_grep "and is told why" 'the case is with the MASH: early help cannot close it' "$T/out"
 fd "$DB" mgr1 outcome "$V" needs_met >"$T/out" 2>&1
 check_eq "a manager can close a case with the MASH" $? 0
+fd "$DB" off1 correct "$VSEQ" \
+    --rationale "A note on the first decision: the referrer's name was misspelt" >"$T/out" 2>&1
+check_eq "a closed case's record can be corrected" $? 0
+check_grep "a correction without --route is recorded" '^recorded seq [0-9]+: correction, case V-CASE-0001, about' "$T/out"
+check_nogrep "a correction without --route holds no route" 'route' "$T/out"
+fd "$DB" mgr1 outcome "$V" needs_met >"$T/out" 2>&1
+check_eq "a correction without a route does not reopen the case" $? 1
+check_grep "it is still closed" 'the case is closed' "$T/out"
 fd "$DB" off1 correct "$VSEQ" --route early_help_unit \
     --rationale "The first decision named the wrong route for this child" >"$T/out" 2>&1
-check_eq "a closed case's record can be corrected" $? 0
+check_eq "a closed case's route can be corrected" $? 0
+CSEQ=$(recorded_seq "$T/out")
 fd "$DB" mgr1 outcome "$V" needs_met >"$T/out" 2>&1
-check_eq "a correction does not reopen the case" $? 1
-check_grep "it is still closed" 'the case is closed' "$T/out"
+check_eq "a correction that changes the route reopens the case" $? 0
+
+# ---- a route correction is an override: it cannot take a case off the MASH to close it ----
+W=W-CASE-0001
+sed "s/\"case_id\":\"$Z\"/\"case_id\":\"$W\"/; s/\"indicators\":\[[^]]*\]/\"indicators\":[\"fam.l4_01\"]/" \
+    "$T/z.json" >"$T/w.json"
+fd "$DB" off1 decide "$T/w.json" >"$T/out" 2>&1 || { fail "decide W"; cat "$T/out"; }
+WSEQ=$(recorded_seq "$T/out")
+fd "$DB" eh1 correct "$WSEQ" --route targeted_early_help \
+    --rationale "Early help thinks the family can be supported without the MASH" >"$T/out" 2>&1
+check_eq "early help may correct a MASH case's route" $? 0
+CSEQ=$(recorded_seq "$T/out")
+fd "$DB" eh1 outcome "$W" needs_met >"$T/out" 2>&1
+check_eq "but cannot then close the case before a manager approves" $? 1
+check_grep "and is told it is the MASH's" 'the case is with the MASH: early help cannot close it' "$T/out"
+fd "$DB" mgr1 sign-off "$CSEQ" --return --comment "Stays with the MASH until the strategy talk" >"$T/out" 2>&1
+check_eq "the route correction awaits sign-off, and a manager returns it" $? 0
+fd "$DB" eh1 outcome "$W" needs_met >"$T/out" 2>&1
+check_eq "a returned correction does not free the case for early help" $? 1
 fd "$DB" aud1 verify >"$T/out" 2>&1
 check_eq "verify after the reopened case" $? 0
 finish

@@ -961,8 +961,8 @@ test_valid_file_loads(void)
 	CHECK_EQ(rules_find_rule(rs, "nope"), -1);
 	for (size_t i = 0; i < rs->nrules; i++)
 		CHECK(rs->rules[i].reachable);
-	/* tests: the case as JSON, with the test's name as case_id when none is given */
-	CHECK_STR(rs->tests[0].case_json, "{\"case_id\":\"harm goes to the MASH\","
+	/* tests: the case as JSON, with "test" as case_id when none is given */
+	CHECK_STR(rs->tests[0].case_json, "{\"case_id\":\"test\","
 	    "\"consent\":\"given\",\"indicators\":[\"fam.l4_01\"]}");
 	CHECK_EQ(rs->tests[0].route, ROUTE_MASH);
 	CHECK_EQ(rs->tests[0].rule, 0);

@@ -175,8 +175,9 @@ tui_help_lines(enum tui_screen scr, char ***lines, size_t *n)
 	if (scr == SCR_QUEUE) {
 		help_add(lines, n, &cap, "  Marks: ! a MASH contact past its timescale (end of the "
 		    "next working day);");
-		help_add(lines, n, &cap, "  S a decision awaiting sign-off; R the child was "
-		    "referred before. Age: since receipt.");
+		help_add(lines, n, &cap, "  S a decision awaiting sign-off; B one returned, "
+		    "to decide again;");
+		help_add(lines, n, &cap, "  R the child was referred before. Age: since receipt.");
 	}
 	if (scr == SCR_INTAKE || scr == SCR_DECISION || scr == SCR_OUTCOME)
 		help_add(lines, n, &cap, "  (letters)        type into the field; Space or "
