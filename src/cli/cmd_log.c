@@ -28,6 +28,16 @@ struct log_query {
 	struct buf out;
 	unsigned long written;
 	unsigned long damaged;	/* records skipped because they do not decode */
+	/* pseudonymised rows, held to be written in keyed order, not the log's */
+	struct buf held;
+	struct held_row *rows;
+	size_t nrows, caprows;
+};
+
+/* A pseudonymised row in q->held, and the keyed record id it is sorted by. */
+struct held_row {
+	unsigned char order[DIGEST_LEN];
+	size_t off, len;
 };
 
 static const char log_usage[] =
@@ -106,29 +116,124 @@ reduced_facts(struct log_query *q, struct store_txn *t, const struct record *r, 
 	buf_addc(out, '}');
 }
 
-/* Writes one record as pseudonymised JSON: keyed id, reduced facts, no free text. */
+/*
+ * HMAC-SHA-256 under the export's key of a domain name, a NUL and the bytes:
+ * one key gives each kind of identifier its own pseudonyms, and without the
+ * key nothing can be computed from a real identifier that matches them.
+ */
 static void
-write_pseudonymised(struct log_query *q, struct store_txn *t, const struct record *r)
+keyed(const struct log_query *q, const char *domain, const void *p, size_t n,
+    unsigned char mac[DIGEST_LEN])
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_add(&b, domain, strlen(domain) + 1);
+	buf_add(&b, p, n);
+	digest_hmac_sha256(q->key, q->keylen, b.data, b.len, mac);
+	buf_free(&b);
+}
+
+/* PREFIX:HEX of the keyed value, hexlen digits of it. */
+static void
+keyed_text(const struct log_query *q, const char *domain, const char *prefix, const void *p,
+    size_t n, size_t hexlen, char out[72])
 {
 	unsigned char mac[DIGEST_LEN];
-	char hex[65], idbuf[70];
-	struct record p = *r;
-	struct buf facts;
+	char hex[65];
 
-	digest_hmac_sha256(q->key, q->keylen, r->case_id.p, r->case_id.n, mac);
+	keyed(q, domain, p, n, mac);
 	digest_hex(mac, hex);
-	snprintf(idbuf, sizeof idbuf, "p:%s", hex);
-	p.case_id = (struct rbytes){ idbuf, strlen(idbuf) };
-	buf_init(&facts);
-	reduced_facts(q, t, r, &facts);
-	p.facts = (struct rbytes){ facts.data, facts.len };
-	if (facts.len == 4)	/* "null" */
-		p.facts.n = 0;
-	p.rationale.n = 0;
-	p.detail.n = 0;
-	record_to_json(&p, &q->out);
-	buf_addc(&q->out, '\n');
-	buf_free(&facts);
+	snprintf(out, 72, "%s:%.*s", prefix, (int)hexlen, hex);
+}
+
+/* A record's keyed id ("r:" and 32 hex digits): its sequence number under the key. */
+static void
+keyed_record(const struct log_query *q, uint64_t seq, char out[72], unsigned char *order)
+{
+	unsigned char be[8];
+
+	store_put_u64(be, seq);
+	keyed_text(q, "record", "r", be, 8, 32, out);
+	if (order != NULL)
+		keyed(q, "record", be, 8, order);
+}
+
+/* The columns a pseudonymised row has, each either keyed, coded or coarse. */
+struct pseudo_row {
+	char id[72], ref[72], actor[72], case_id[72];
+	char date[32];
+};
+
+static void
+pseudo_row(struct log_query *q, const struct record *r, struct pseudo_row *p,
+    unsigned char order[DIGEST_LEN])
+{
+	keyed_record(q, r->seq, p->id, order);
+	if (r->ref != 0)
+		keyed_record(q, r->ref, p->ref, NULL);
+	else
+		p->ref[0] = '\0';
+	keyed_text(q, "actor", "u", r->actor.p, r->actor.n, 32, p->actor);
+	keyed_text(q, "case", "p", r->case_id.p, r->case_id.n, 64, p->case_id);
+	/* the day, not the second: an exact time would join two exports record by record */
+	format_utc(r->time, p->date);
+	p->date[10] = '\0';
+}
+
+static void
+json_text(struct buf *out, const char *name, const char *p, size_t n)
+{
+	buf_printf(out, ",\"%s\":", name);
+	if (n == 0)
+		buf_adds(out, "null");
+	else
+		json_write_string(out, p, n);
+}
+
+static void
+json_code(struct buf *out, const char *name, int v, const char *text)
+{
+	if (v == RECORD_NONE)
+		buf_printf(out, ",\"%s\":null", name);
+	else if (text != NULL)
+		buf_printf(out, ",\"%s\":\"%s\"", name, text);
+	else
+		buf_printf(out, ",\"%s\":%d", name, v);
+}
+
+/*
+ * Writes one record as pseudonymised JSON: keyed ids, the day, reduced facts,
+ * no free text, and nothing computed over the real identifiers (no sequence
+ * number, no record hash) that is not keyed.
+ */
+static void
+write_pseudonymised(struct log_query *q, struct store_txn *t, const struct record *r,
+    const struct pseudo_row *p)
+{
+	struct buf *out = &q->held;
+	char hex[65];
+
+	buf_printf(out, "{\"id\":\"%s\",\"date\":\"%s\",\"kind\":\"%s\",\"actor\":\"%s\"",
+	    p->id, p->date, record_kind_name(r->kind), p->actor);
+	json_text(out, "role", r->role.p, r->role.n);
+	buf_printf(out, ",\"case_id\":\"%s\",\"facts\":", p->case_id);
+	reduced_facts(q, t, r, out);
+	if (r->has_ruleset) {
+		digest_hex(r->ruleset, hex);
+		buf_printf(out, ",\"ruleset\":\"sha256:%s\"", hex);
+	} else
+		buf_adds(out, ",\"ruleset\":null");
+	json_text(out, "engine", r->engine.p, r->engine.n);
+	json_code(out, "recommended_route", r->rec_route,
+	    route_name((enum route_id)r->rec_route));
+	json_code(out, "recommended_level", r->rec_level, NULL);
+	json_text(out, "recommended_rule", r->rule.p, r->rule.n);
+	json_code(out, "route", r->route, route_name((enum route_id)r->route));
+	json_code(out, "level", r->level, NULL);
+	json_text(out, "outcome", r->outcome.p, r->outcome.n);
+	json_text(out, "ref", p->ref, strlen(p->ref));
+	buf_adds(out, "}\n");
 }
 
 /* One clean CSV field, quoted when needed and defused against spreadsheet formulas. */
@@ -176,13 +281,80 @@ csv_text(struct buf *out, const char *s, int last)
 	csv_field(out, s, strlen(s), last);
 }
 
+/* One pseudonymised CSV row: the columns of the pseudonymised JSON, facts aside. */
+static void
+write_csv_pseudonymised(struct log_query *q, const struct record *r,
+    const struct pseudo_row *p)
+{
+	struct buf *out = &q->held;
+	char num[32], hex[65] = "";
+
+	csv_text(out, p->id, 0);
+	csv_text(out, p->date, 0);
+	csv_text(out, record_kind_name(r->kind), 0);
+	csv_text(out, p->actor, 0);
+	csv_field(out, r->role.p, r->role.n, 0);
+	csv_text(out, p->case_id, 0);
+	if (r->has_ruleset)
+		digest_hex(r->ruleset, hex);
+	csv_text(out, hex, 0);
+	csv_text(out, r->rec_route == RECORD_NONE ? "" : route_name((enum route_id)r->rec_route), 0);
+	snprintf(num, sizeof num, "%d", r->rec_level);
+	csv_text(out, r->rec_level == RECORD_NONE ? "" : num, 0);
+	csv_field(out, r->rule.p, r->rule.n, 0);
+	csv_text(out, r->route == RECORD_NONE ? "" : route_name((enum route_id)r->route), 0);
+	snprintf(num, sizeof num, "%d", r->level);
+	csv_text(out, r->level == RECORD_NONE ? "" : num, 0);
+	csv_field(out, r->outcome.p, r->outcome.n, 0);
+	csv_text(out, p->ref, 1);
+}
+
+/* Keeps one pseudonymised row, to be written in keyed order once all are read. */
+static void
+hold_pseudonymised(struct log_query *q, struct store_txn *t, const struct record *r)
+{
+	struct pseudo_row p;
+	struct held_row *h;
+
+	if (q->nrows == q->caprows) {
+		q->caprows = q->caprows ? q->caprows * 2 : 256;
+		q->rows = xreallocarray(q->rows, q->caprows, sizeof *q->rows);
+	}
+	h = &q->rows[q->nrows++];
+	pseudo_row(q, r, &p, h->order);
+	h->off = q->held.len;
+	if (q->format == FORMAT_CSV)
+		write_csv_pseudonymised(q, r, &p);
+	else
+		write_pseudonymised(q, t, r, &p);
+	h->len = q->held.len - h->off;
+}
+
+static int
+held_order(const void *a, const void *b)
+{
+	return memcmp(((const struct held_row *)a)->order, ((const struct held_row *)b)->order,
+	    DIGEST_LEN);
+}
+
+/* Writes the held rows sorted by keyed record id: their order says nothing of the log's. */
+static int
+flush_held(struct log_query *q)
+{
+	if (q->nrows > 1)
+		qsort(q->rows, q->nrows, sizeof *q->rows, held_order);
+	for (size_t i = 0; i < q->nrows; i++) {
+		buf_add(&q->out, q->held.data + q->rows[i].off, q->rows[i].len);
+		if (q->out.len > (1 << 20) && flush_log(q) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void
 write_csv(struct log_query *q, const struct record *r)
 {
-	char num[32], when[32], hex[65] = "", mac[65];
-	const struct rbytes *id = &r->case_id;
-	unsigned char m[DIGEST_LEN];
-	char pid[70];
+	char num[32], when[32], hex[65] = "";
 
 	snprintf(num, sizeof num, "%llu", (unsigned long long)r->seq);
 	csv_text(&q->out, num, 0);
@@ -191,13 +363,7 @@ write_csv(struct log_query *q, const struct record *r)
 	csv_text(&q->out, record_kind_name(r->kind), 0);
 	csv_field(&q->out, r->actor.p, r->actor.n, 0);
 	csv_field(&q->out, r->role.p, r->role.n, 0);
-	if (q->key != NULL) {
-		digest_hmac_sha256(q->key, q->keylen, id->p, id->n, m);
-		digest_hex(m, mac);
-		snprintf(pid, sizeof pid, "p:%s", mac);
-		csv_text(&q->out, pid, 0);
-	} else
-		csv_field(&q->out, id->p, id->n, 0);
+	csv_field(&q->out, r->case_id.p, r->case_id.n, 0);
 	if (r->has_ruleset)
 		digest_hex(r->ruleset, hex);
 	csv_text(&q->out, hex, 0);
@@ -208,7 +374,7 @@ write_csv(struct log_query *q, const struct record *r)
 	csv_text(&q->out, r->route == RECORD_NONE ? "" : route_name((enum route_id)r->route), 0);
 	snprintf(num, sizeof num, "%d", r->level);
 	csv_text(&q->out, r->level == RECORD_NONE ? "" : num, 0);
-	csv_field(&q->out, q->key ? "" : r->rationale.p, q->key ? 0 : r->rationale.n, 0);
+	csv_field(&q->out, r->rationale.p, r->rationale.n, 0);
 	csv_field(&q->out, r->outcome.p, r->outcome.n, 0);
 	snprintf(num, sizeof num, "%llu", (unsigned long long)r->ref);
 	csv_text(&q->out, r->ref ? num : "", 0);
@@ -221,10 +387,13 @@ emit(struct log_query *q, struct store_txn *t, const struct record *r)
 {
 	if (!matches(q, r))
 		return 0;
+	if (q->key != NULL) {
+		hold_pseudonymised(q, t, r);
+		q->written++;
+		return 0;
+	}
 	if (q->format == FORMAT_CSV)
 		write_csv(q, r);
-	else if (q->key != NULL)
-		write_pseudonymised(q, t, r);
 	else {
 		record_to_json(r, &q->out);
 		buf_addc(&q->out, '\n');
@@ -470,7 +639,11 @@ cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	replayer_init(&q.rp);
 	buf_init(&q.out);
-	if (q.format == FORMAT_CSV)
+	buf_init(&q.held);
+	if (q.format == FORMAT_CSV && q.key != NULL)
+		buf_adds(&q.out, "id,date,kind,actor,role,case_id,ruleset,recommended_route,"
+		    "recommended_level,recommended_rule,route,level,outcome,ref\n");
+	else if (q.format == FORMAT_CSV)
 		buf_adds(&q.out, "seq,time,kind,actor,role,case_id,ruleset,recommended_route,"
 		    "recommended_level,recommended_rule,route,level,rationale,outcome,ref,hash\n");
 	rc = store_read(s, role_txn, user, &cause);
@@ -480,11 +653,13 @@ cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		rc = store_read(s, log_last_txn, &q, &cause);
 	else if (rc == 0)
 		rc = dlog_scan(s, 0, emit_raw, &q, &cause);
-	if (flush_log(&q) < 0 && rc == 0) {
+	if ((flush_held(&q) < 0 || flush_log(&q) < 0) && rc == 0) {
 		rc = -1;
 		cause = xstrdup("cannot write the export");
 	}
 	buf_free(&q.out);
+	buf_free(&q.held);
+	free(q.rows);
 	replayer_free(&q.rp);
 	store_close(s);
 	free(user);
