@@ -128,19 +128,18 @@ def main():
     if os.path.exists(s.shim):
         count_file = os.path.join(s.tmp, "count")
         r = s.fd("route", "--record", "--batch", "1", "-", db=db, as_user="mgr",
-                 input=canary_case("F-count") + "\n", preload=s.shim,
+                 input=canary_case("F-count") + "\n", preload=s.shim_preload,
                  env={"FAULT_AT": "0", "FAULT_COUNT_FILE": count_file})
-        with open(count_file) as f:
-            ncalls = int(f.read())
+        ncalls = s.count_calls(r, count_file, "route counting run") or 0
         top = ncalls + 2 if s.long else min(ncalls, 4)
         for k in range(1, top + 1):
             for errname in ("ENOSPC", "EIO"):
                 env = {"FAULT_AT": str(k), "FAULT_ERRNO": errname}
                 r = s.fd("route", "--record", "--batch", "1", "-", db=db, as_user="mgr",
-                         input=canary_case("F-r%d%s" % (k, errname)) + "\n", preload=s.shim,
-                         env=env)
+                         input=canary_case("F-r%d%s" % (k, errname)) + "\n",
+                         preload=s.shim_preload, env=env)
                 scan("route under fault k=%d %s" % (k, errname), r.err_b)
-                r = s.fd("decide", "-", db=db, as_user="mgr", preload=s.shim, env=env,
+                r = s.fd("decide", "-", db=db, as_user="mgr", preload=s.shim_preload, env=env,
                          input=canary_case("F-d%d%s" % (k, errname)))
                 scan("decide under fault k=%d %s" % (k, errname), r.err_b)
     else:

@@ -67,6 +67,9 @@ class Suite:
             self.bin = os.environ.get("FD_BIN") or os.path.join(self.build, "frontdoor")
             self.shim = os.environ.get("FD_SHIM") or os.path.join(
                 self.build, "tests", "reliability", "libfaultshim.so")
+        # what LD_PRELOAD holds for the fault shim: a shared ASan runtime must come first
+        asan = os.environ.get("FD_ASAN_RUNTIME")
+        self.shim_preload = asan + ":" + self.shim if asan else self.shim
         self.sanitized = self._sanitized()
         self.seed = a.seed if a.seed is not None else int(time.time())
         self.rng = random.Random(self.seed)
@@ -171,6 +174,21 @@ class Suite:
         if preload:
             e["LD_PRELOAD"] = preload
         return subprocess.Popen(cmd, env=e, **kw)
+
+    def count_calls(self, r, count_file, what):
+        """The calls on data.mdb that a counting run under the shim (FAULT_AT=0) wrote to
+        count_file, once its exit status says it ran; None (a failed check) otherwise."""
+        if not self.check(r.returncode == 0, what + ": exit status 0",
+                          "exit %d: %s" % (r.returncode, r.stderr[-600:])):
+            return None
+        try:
+            with open(count_file) as f:
+                n = int(f.read())
+        except (OSError, ValueError) as e:
+            self.check(False, what + ": the shim wrote its count", str(e))
+            return None
+        self.check(n > 0, what + ": %d calls on data.mdb" % n)
+        return n if n > 0 else None
 
     # ---- databases ----
 
