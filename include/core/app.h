@@ -16,7 +16,7 @@ struct app_target {
 	const char *as_user;	/* root only */
 };
 
-/* The rule file used when none is named: the installed one, else the source tree's. */
+/* The rule file used when none is named: the installed one, else the build tree's copy. */
 const char *app_default_rules(void);
 
 #endif

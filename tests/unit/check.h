@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "test-config.h"	/* FD_SOURCE_RULES: the source tree's rule file */
+
 static int check_passed, check_failed;
 
 #define CHECK(cond) check_report((cond) != 0, #cond, __FILE__, __LINE__)
