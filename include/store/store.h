@@ -64,11 +64,19 @@ int store_read(struct store *s, int (*fn)(struct store_txn *t, void *arg), void 
 /* 0 found, 1 not found, -1 error (cause set on the transaction). */
 int store_get(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
     struct store_val *val);
-/* flags: STORE_APPEND (key sorts last), STORE_NOOVERWRITE (1 if present). */
-#define STORE_APPEND 1
-#define STORE_NOOVERWRITE 2
+/* Writes key's value, replacing any: 0 written, -1 error. */
 int store_put(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
-    const void *val, size_t vlen, int flags);
+    const void *val, size_t vlen);
+/* Writes key's value if the key is absent: 0 written, 1 present (left as it is), -1 error. */
+int store_put_new(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
+    const void *val, size_t vlen);
+/*
+ * Writes key's value at the end of a table whose keys are written in order:
+ * 0 written, 1 the key does not sort after every key there (nothing
+ * written), -1 error.
+ */
+int store_append(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
+    const void *val, size_t vlen);
 int store_del(struct store_txn *t, enum store_table tab, const void *key, size_t klen);
 /* Records an error on the transaction so that store_write aborts and reports it. */
 int store_fail(struct store_txn *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

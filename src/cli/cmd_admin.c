@@ -67,7 +67,7 @@ init_txn(struct store_txn *t, void *argp)
 
 	if (rulestore_publish(t, a->text, a->len, a->admin, (int64_t)time(NULL), &a->pub) < 0)
 		return -1;
-	return store_put(t, TABLE_USERS, a->admin, strlen(a->admin), "admin", 5, 0) < 0 ? -1 : 0;
+	return store_put(t, TABLE_USERS, a->admin, strlen(a->admin), "admin", 5) < 0 ? -1 : 0;
 }
 
 /* Says what init made; the names come from the command line or the system, so sanitised. */
@@ -184,7 +184,7 @@ users_change(struct store_txn *t, void *argp)
 		return store_del(t, TABLE_USERS, a->name, strlen(a->name)) < 0 ? -1 : 0;
 	}
 	return store_put(t, TABLE_USERS, a->name, strlen(a->name), role_name((enum role)a->role),
-	    strlen(role_name((enum role)a->role)), 0) < 0 ? -1 : 0;
+	    strlen(role_name((enum role)a->role))) < 0 ? -1 : 0;
 }
 
 static int
@@ -270,7 +270,7 @@ checkpoint_txn(struct store_txn *t, void *argp)
 	if (roles_require(t, a->user, ACT_CHECKPOINT, NULL) < 0 || dlog_head(t, &a->head) < 0)
 		return -1;
 	store_put_u64(key, a->head.seq);
-	return store_put(t, TABLE_CHECKPOINTS, key, 8, a->head.hash, DIGEST_LEN, 0) < 0 ? -1 : 0;
+	return store_put(t, TABLE_CHECKPOINTS, key, 8, a->head.hash, DIGEST_LEN) < 0 ? -1 : 0;
 }
 
 int

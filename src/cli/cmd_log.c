@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "base/csv.h"
 #include "base/time.h"
 #include "base/diag.h"
 #include "store/dlog.h"
@@ -236,30 +237,6 @@ write_pseudonymised(struct log_query *q, struct store_txn *t, const struct recor
 	buf_adds(out, "}\n");
 }
 
-/* One clean CSV field, quoted when needed and defused against spreadsheet formulas. */
-static void
-csv_quoted(struct buf *out, const char *p, size_t n, int last)
-{
-	int quote = 0;
-
-	for (size_t i = 0; i < n; i++)
-		quote |= p[i] == ',' || p[i] == '"';
-	if (n > 0 && strchr("=+-@", p[0]) != NULL)
-		quote = 2;
-	if (quote)
-		buf_addc(out, '"');
-	if (quote == 2)
-		buf_addc(out, '\'');
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '"')
-			buf_addc(out, '"');
-		buf_addc(out, p[i]);
-	}
-	if (quote)
-		buf_addc(out, '"');
-	buf_addc(out, last ? '\n' : ',');
-}
-
 /*
  * One CSV field, sanitised first as for a terminal: no raw control byte
  * (tab, newline and ESC included), C1 control, bidi control or invalid UTF-8.
@@ -270,7 +247,7 @@ csv_field(struct buf *out, const char *p, size_t n, int last)
 	char small[256], *clean = n < sizeof small ? small : xmalloc(n + 1);
 
 	n = sanitise_text(p, n, clean, n + 1);
-	csv_quoted(out, clean, n, last);
+	csv_cell(out, clean, n, last);
 	if (clean != small)
 		free(clean);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/csv.h"
 #include "base/time.h"
 #include "base/width.h"
 #include "core/stats.h"
@@ -88,25 +89,6 @@ stats_print_row(const char *cells[NCOLS], const size_t width[NCOLS])
 	fputc('\n', stdout);
 }
 
-/* A CSV cell, quoted when needed and defused against spreadsheet formulas. */
-static void
-stats_csv_cell(const char *s, int last)
-{
-	int formula = s[0] != '\0' && strchr("=+-@\t", s[0]) != NULL;
-	int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-
-	if (quote)
-		fputs(formula ? "\"'" : "\"", stdout);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', stdout);
-		fputc(*s, stdout);
-	}
-	if (quote)
-		fputc('"', stdout);
-	fputc(last ? '\n' : ',', stdout);
-}
-
 static void
 stats_report(struct stats *st, const struct stats_opts *o)
 {
@@ -114,7 +96,9 @@ stats_report(struct stats *st, const struct stats_opts *o)
 	char (*cells)[NCOLS][KEY_MAX] = xcalloc(t->n + 1, sizeof *cells);
 	const char *row[NCOLS];
 	size_t width[NCOLS];
+	struct buf line;
 
+	buf_init(&line);
 	stats_sort(t);
 	for (size_t i = 0; i < t->n; i++)
 		stats_cells(&t->g[i], o->csv, cells[i]);
@@ -131,14 +115,18 @@ stats_report(struct stats *st, const struct stats_opts *o)
 			row[c] = cells[i - 1][c];
 		if (!o->csv)
 			stats_print_row(row, width);
-		else
+		else {
+			buf_reset(&line);
 			for (int c = 0; c < NCOLS; c++)
-				stats_csv_cell(row[c], c == NCOLS - 1);
+				csv_cell(&line, row[c], strlen(row[c]), c == NCOLS - 1);
+			fwrite(line.data, 1, line.len, stdout);
+		}
 	}
 	if (!o->csv)
 		printf("\ncontacts: route and override records; re-referral: the case's previous "
 		    "contact was received\nat most %d days earlier; late: decided after the end of "
 		    "the first working day after receipt\n", AUDIT_REREFERRAL_DAYS);
+	buf_free(&line);
 	free(cells);
 }
 

@@ -648,11 +648,10 @@ demo_setup_txn(struct store_txn *t, void *argp)
 	for (size_t i = 0; i < FD_ARRAY_LEN(staff); i++) {
 		const char *r = role_name(staff[i].role);
 
-		if (store_put(t, TABLE_USERS, staff[i].name, strlen(staff[i].name), r, strlen(r),
-		    0) < 0)
+		if (store_put(t, TABLE_USERS, staff[i].name, strlen(staff[i].name), r, strlen(r)) < 0)
 			return -1;
 	}
-	return store_put(t, TABLE_USERS, w->user, strlen(w->user), mgr, strlen(mgr), 0) < 0
+	return store_put(t, TABLE_USERS, w->user, strlen(w->user), mgr, strlen(mgr)) < 0
 	    ? -1 : 0;
 }
 
@@ -702,7 +701,7 @@ demo_append_txn(struct store_txn *t, void *argp)
 		if (dlog_append(t, &head, &r, &w->scratch) < 0)
 			return -1;
 	}
-	if (w->last && store_put(t, TABLE_META, "demo", 4, "1", 1, 0) < 0)
+	if (w->last && store_put(t, TABLE_META, "demo", 4, "1", 1) < 0)
 		return -1;
 	return 0;
 }

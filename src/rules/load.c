@@ -909,6 +909,36 @@ static const struct field compare_fields[] = {
 	{ "in_list", Y_SCALAR, 0 }, { "not_in_list", Y_SCALAR, 0 },
 };
 
+/* What a comparison's operand is: one literal, a sequence of them, or a named list. */
+enum operand_form { OPERAND_ONE, OPERAND_SEQ, OPERAND_LIST };
+
+/*
+ * What each comparison key means, joined to compare_fields by name, so the
+ * order of neither table changes what a rule file says.
+ */
+static const struct compare_op {
+	const char *key;
+	enum cmp_op op;
+	enum operand_form form;
+	int orders;		/* compares order: needs a number */
+} compare_ops[] = {
+	{ "eq", OP_EQ, OPERAND_ONE, 0 }, { "ne", OP_NE, OPERAND_ONE, 0 },
+	{ "lt", OP_LT, OPERAND_ONE, 1 }, { "le", OP_LE, OPERAND_ONE, 1 },
+	{ "gt", OP_GT, OPERAND_ONE, 1 }, { "ge", OP_GE, OPERAND_ONE, 1 },
+	{ "in", OP_IN, OPERAND_SEQ, 0 }, { "not_in", OP_NOT_IN, OPERAND_SEQ, 0 },
+	{ "in_list", OP_IN, OPERAND_LIST, 0 }, { "not_in_list", OP_NOT_IN, OPERAND_LIST, 0 },
+};
+
+/* The meaning of a comparison key; every key of compare_fields but "fact" has one. */
+static const struct compare_op *
+compare_op_named(const char *key)
+{
+	for (size_t i = 0; i < FD_ARRAY_LEN(compare_ops); i++)
+		if (strcmp(compare_ops[i].key, key) == 0)
+			return &compare_ops[i];
+	return NULL;
+}
+
 /* Types the items of a named list for the fact that uses it (once per list). */
 static int
 type_list(struct loader *L, struct list_def *l, const struct fact_def *f, const struct ynode *at)
@@ -946,79 +976,92 @@ compile_enum_set(struct cond *c, const struct fact_def *f)
 	}
 }
 
+/* The literal operands of a comparison: one, or each of a sequence. */
+static int
+load_operands(struct loader *L, const struct ynode *opnode, const struct fact_def *f,
+    enum operand_form form, struct cond *c)
+{
+	size_t n = form == OPERAND_ONE ? 1 : opnode->n;
+
+	c->lits = xcalloc(n ? n : 1, sizeof *c->lits);
+	for (size_t i = 0; i < n; i++) {
+		if (load_literal(L, form == OPERAND_ONE ? opnode : opnode->items[i], f,
+		    &c->lits[c->nlits]) < 0) {
+			free(c->lits[c->nlits].str);
+			return -1;
+		}
+		c->nlits++;
+	}
+	return 0;
+}
+
+/* A comparison's operand as a named list, typed for the fact. */
+static int
+load_operand_list(struct loader *L, const struct ynode *n, const struct ynode *opnode,
+    const struct fact_def *f, struct cond *c)
+{
+	int li = FIND(L->rs->lists, L->rs->nlists, id, opnode->str);
+
+	if (li < 0) {
+		UNDEFINED(L, opnode, "E022", "list", L->rs->lists, L->rs->nlists, id);
+		return -1;
+	}
+	if (type_list(L, &L->rs->lists[li], f, n) < 0)
+		return -1;
+	L->rs->lists[li].used = 1;
+	c->list = li;
+	c->lits = L->rs->lists[li].items;
+	c->nlits = L->rs->lists[li].n;
+	return 0;
+}
+
 static struct cond *
 load_compare(struct loader *L, const struct ynode *n)
 {
 	const struct ynode *v[FD_ARRAY_LEN(compare_fields)];
-	const struct ynode *opnode = NULL;
+	const struct ynode *opnode = NULL, *factnode = NULL;
+	const struct compare_op *op = NULL;
 	struct fact_def *f;
 	struct cond *c;
-	int nops = 0, op = 0;
+	int nops = 0, rc;
 
 	if (map_fields(L, n, "a fact comparison", compare_fields,
 	    FD_ARRAY_LEN(compare_fields), v) > 0)
 		return NULL;
-	for (size_t i = 1; i < FD_ARRAY_LEN(compare_fields); i++)
-		if (v[i] != NULL)
-			nops++, op = (int)i, opnode = v[i];
-	if (nops != 1) {
+	for (size_t i = 0; i < FD_ARRAY_LEN(compare_fields); i++)
+		if (strcmp(compare_fields[i].key, "fact") == 0)
+			factnode = v[i];
+		else if (v[i] != NULL)
+			nops++, op = compare_op_named(compare_fields[i].key), opnode = v[i];
+	if (nops != 1 || op == NULL) {
 		error_at(L, n, "E012", "a fact comparison needs exactly one of eq, ne, lt, "
 		    "le, gt, ge, in, not_in, in_list, not_in_list");
 		return NULL;
 	}
-	int fi = FIND(L->rs->facts, L->rs->nfacts, path, v[0]->str);
+	int fi = FIND(L->rs->facts, L->rs->nfacts, path, factnode->str);
 	if (fi < 0) {
-		UNDEFINED(L, v[0], "E023", "fact", L->rs->facts, L->rs->nfacts, path);
+		UNDEFINED(L, factnode, "E023", "fact", L->rs->facts, L->rs->nfacts, path);
 		diag_note(L->d, "declare it under 'facts:' with its type");
 		return NULL;
 	}
 	f = &L->rs->facts[fi];
 	f->used = 1;
+	if (op->orders && f->type != FACT_INTEGER && f->type != FACT_NUMBER) {
+		error_at(L, opnode, "E026", "'%s' compares order; fact '%s' is not a number",
+		    op->key, f->path);
+		return NULL;
+	}
 	c = cond_new(COND_COMPARE, n);
 	c->index = fi;
-	if (op >= 3 && op <= 6 && f->type != FACT_INTEGER && f->type != FACT_NUMBER) {
-		error_at(L, opnode, "E026", "'%s' compares order; fact '%s' is not a number",
-		    compare_fields[op].key, f->path);
-		goto fail;
-	}
-	if (op <= 6) {
-		c->op = (enum cmp_op)(op - 1);
-		c->lits = xcalloc(1, sizeof *c->lits);
-		if (load_literal(L, opnode, f, &c->lits[0]) < 0) {
-			free(c->lits[0].str);
-			goto fail;
-		}
-		c->nlits = 1;
-	} else if (op <= 8) {
-		c->op = op == 7 ? OP_IN : OP_NOT_IN;
-		c->lits = xcalloc(opnode->n ? opnode->n : 1, sizeof *c->lits);
-		for (size_t i = 0; i < opnode->n; i++) {
-			if (load_literal(L, opnode->items[i], f, &c->lits[c->nlits]) < 0) {
-				free(c->lits[c->nlits].str);
-				goto fail;
-			}
-			c->nlits++;
-		}
-	} else {
-		int li = FIND(L->rs->lists, L->rs->nlists, id, opnode->str);
-
-		c->op = op == 9 ? OP_IN : OP_NOT_IN;
-		if (li < 0) {
-			UNDEFINED(L, opnode, "E022", "list", L->rs->lists, L->rs->nlists, id);
-			goto fail;
-		}
-		if (type_list(L, &L->rs->lists[li], f, n) < 0)
-			goto fail;
-		L->rs->lists[li].used = 1;
-		c->list = li;
-		c->lits = L->rs->lists[li].items;
-		c->nlits = L->rs->lists[li].n;
+	c->op = op->op;
+	rc = op->form == OPERAND_LIST ? load_operand_list(L, n, opnode, f, c) :
+	    load_operands(L, opnode, f, op->form, c);
+	if (rc < 0) {
+		cond_free(c);
+		return NULL;
 	}
 	compile_enum_set(c, f);
 	return c;
-fail:
-	cond_free(c);
-	return NULL;
 }
 
 static struct cond *

@@ -129,8 +129,8 @@ put_queue_entry(struct store_txn *t, const struct case_state *cs, const struct r
 	val[3] = cs->awaiting_signoff != 0 ? 1 : cs->returned ? 2 : 0;
 	memcpy(val + QUEUE_HEAD, r->case_id.p, r->case_id.n);
 	store_put_u64(key, cs->last_seq);
-	/* not STORE_APPEND: the counts' key sorts after it */
-	return store_put(t, TABLE_QUEUE, key, 8, val, QUEUE_HEAD + r->case_id.n, 0);
+	/* not store_append: the counts' key sorts after it */
+	return store_put(t, TABLE_QUEUE, key, 8, val, QUEUE_HEAD + r->case_id.n);
 }
 
 /*
@@ -230,7 +230,7 @@ update_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1], int counted
 	val[0] = 1;	/* version */
 	for (int i = 0; i <= ROUTE_COUNT; i++)
 		store_put_u64(val + 1 + 8 * i, counts[i]);
-	return store_put(t, TABLE_QUEUE, counts_key, sizeof counts_key, val, sizeof val, 0) < 0 ?
+	return store_put(t, TABLE_QUEUE, counts_key, sizeof counts_key, val, sizeof val) < 0 ?
 	    -1 : 0;
 }
 
@@ -320,7 +320,7 @@ update_case(struct store_txn *t, struct dlog_head *head, const struct record *r)
 	}
 	apply_record(&cs, r);
 	encode_state(&cs, state);
-	if (store_put(t, TABLE_CASES, r->case_id.p, r->case_id.n, state, sizeof state, 0) < 0)
+	if (store_put(t, TABLE_CASES, r->case_id.p, r->case_id.n, state, sizeof state) < 0)
 		return -1;
 	if (cs.status == CASE_OPEN && put_queue_entry(t, &cs, r) < 0)
 		return -1;
@@ -331,6 +331,7 @@ int
 dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struct buf *scratch)
 {
 	unsigned char key[8], ikey[CASE_ID_MAX + 9];
+	int rc;
 
 	if (r->case_id.n == 0 || r->case_id.n > CASE_ID_MAX ||
 	    memchr(r->case_id.p, '\0', r->case_id.n) != NULL)
@@ -341,12 +342,15 @@ dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struc
 	record_encode(r, scratch);
 	store_put_u64(key, r->seq);
 	/* with an out-of-date head LMDB refuses the append: never write around that */
-	if (store_put(t, TABLE_LOG, key, 8, scratch->data, scratch->len, STORE_APPEND) != 0)
+	rc = store_append(t, TABLE_LOG, key, 8, scratch->data, scratch->len);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
 		return store_fail(t, "the log changed during this transaction: nothing was saved");
 	memcpy(ikey, r->case_id.p, r->case_id.n);
 	ikey[r->case_id.n] = '\0';
 	store_put_u64(ikey + r->case_id.n + 1, r->seq);
-	if (store_put(t, TABLE_CASES, ikey, r->case_id.n + 9, "", 0, 0) < 0)
+	if (store_put(t, TABLE_CASES, ikey, r->case_id.n + 9, "", 0) < 0)
 		return -1;
 	if (update_case(t, head, r) < 0)
 		return -1;

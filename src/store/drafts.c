@@ -77,7 +77,7 @@ draft_save_txn(struct store_txn *t, void *argp)
 	store_put_u64((unsigned char *)val, (uint64_t)a->saved);
 	if (a->len > 0)
 		memcpy(val + 8, a->data, a->len);
-	rc = store_put(t, TABLE_DRAFTS, a->key, a->klen, val, 8 + a->len, 0);
+	rc = store_put(t, TABLE_DRAFTS, a->key, a->klen, val, 8 + a->len);
 	free(val);
 	return rc < 0 ? -1 : 0;
 }

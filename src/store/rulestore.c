@@ -12,8 +12,8 @@ int
 rulestore_put(struct store_txn *t, const char *text, size_t len, unsigned char hash[DIGEST_LEN])
 {
 	digest_sha256(text, len, hash);
-	return store_put(t, TABLE_RULESETS, hash, DIGEST_LEN, text, len, STORE_NOOVERWRITE) < 0
-	    ? -1 : 0;
+	/* the key is the content's hash: a set already there holds these very bytes */
+	return store_put_new(t, TABLE_RULESETS, hash, DIGEST_LEN, text, len) < 0 ? -1 : 0;
 }
 
 static int
@@ -74,7 +74,11 @@ rulestore_publish(struct store_txn *t, const char *text, size_t len, const char 
 	memcpy(val, out->hash, DIGEST_LEN);
 	store_put_u64(val + DIGEST_LEN, (uint64_t)now);
 	memcpy(val + PUB_LEN, actor, alen);
-	return store_put(t, TABLE_PUBLISHED, key, 8, val, PUB_LEN + alen, STORE_APPEND) < 0 ? -1 : 0;
+	rc = store_append(t, TABLE_PUBLISHED, key, 8, val, PUB_LEN + alen);
+	if (rc == 1)
+		return store_fail(t, "the publications changed during this transaction: "
+		    "nothing was saved");
+	return rc < 0 ? -1 : 0;
 }
 
 int

@@ -259,7 +259,7 @@ check_schema(struct store_txn *t, void *arg)
 		if (!*create)
 			return store_fail(t, "not a frontdoor database (no schema version)");
 		store_put_u64(ver, STORE_SCHEMA_VERSION);
-		return store_put(t, TABLE_META, "schema", 6, ver, 8, 0);
+		return store_put(t, TABLE_META, "schema", 6, ver, 8);
 	}
 	if (v.len != 8)
 		return store_fail(t, "damaged schema version");
@@ -483,20 +483,40 @@ store_get(struct store_txn *t, enum store_table tab, const void *key, size_t kle
 	return 0;
 }
 
-int
-store_put(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
-    const void *val, size_t vlen, int flags)
+/* mdb_put with flags; MDB_KEYEXIST, which means what the flags make it mean, gives 1. */
+static int
+store_mdb_put(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
+    const void *val, size_t vlen, unsigned flags)
 {
 	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
-	unsigned mflags = ((flags & STORE_APPEND) ? MDB_APPEND : 0) |
-	    ((flags & STORE_NOOVERWRITE) ? MDB_NOOVERWRITE : 0);
-	int rc = mdb_put(t->txn, t->s->dbi[tab], &k, &v, mflags);
+	int rc = mdb_put(t->txn, t->s->dbi[tab], &k, &v, flags);
 
-	if (rc == MDB_KEYEXIST)
+	if (rc == MDB_KEYEXIST && flags != 0)
 		return 1;
 	if (rc != 0)
 		return txn_error(t, rc);
 	return 0;
+}
+
+int
+store_put(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
+    const void *val, size_t vlen)
+{
+	return store_mdb_put(t, tab, key, klen, val, vlen, 0);
+}
+
+int
+store_put_new(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
+    const void *val, size_t vlen)
+{
+	return store_mdb_put(t, tab, key, klen, val, vlen, MDB_NOOVERWRITE);
+}
+
+int
+store_append(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
+    const void *val, size_t vlen)
+{
+	return store_mdb_put(t, tab, key, klen, val, vlen, MDB_APPEND);
 }
 
 int

@@ -67,10 +67,10 @@ setup_txn(struct store_txn *t, void *argp)
 
 	if (rulestore_publish(t, a->text, a->len, "admin", 1, &pub) < 0)
 		return -1;
-	if (store_put(t, TABLE_USERS, "off", 3, "officer", 7, 0) < 0 ||
-	    store_put(t, TABLE_USERS, "eh", 2, "early_help", 10, 0) < 0)
+	if (store_put(t, TABLE_USERS, "off", 3, "officer", 7) < 0 ||
+	    store_put(t, TABLE_USERS, "eh", 2, "early_help", 10) < 0)
 		return -1;
-	return store_put(t, TABLE_USERS, "mgr", 3, "manager", 7, 0) < 0 ? -1 : 0;
+	return store_put(t, TABLE_USERS, "mgr", 3, "manager", 7) < 0 ? -1 : 0;
 }
 
 static struct store *
@@ -245,7 +245,7 @@ put_old_entry_txn(struct store_txn *t, void *arg)
 	unsigned char key[8];
 
 	store_put_u64(key, e->seq);
-	return store_put(t, TABLE_QUEUE, key, 8, e->id, strlen(e->id), 0) < 0 ? -1 : 0;
+	return store_put(t, TABLE_QUEUE, key, 8, e->id, strlen(e->id)) < 0 ? -1 : 0;
 }
 
 /* A queue entry of an older database (the case id alone) still reads, and filters. */

@@ -158,7 +158,7 @@ put_txn(struct store_txn *t, void *arg)
 	unsigned char key[8];
 
 	store_put_u64(key, TARGET_SEQ);
-	return store_put(t, TABLE_LOG, key, 8, b->p, b->n, 0) < 0 ? -1 : 0;
+	return store_put(t, TABLE_LOG, key, 8, b->p, b->n) < 0 ? -1 : 0;
 }
 
 static void

@@ -130,7 +130,7 @@ put_keys(struct store_txn *t, void *argp)
 
 	for (size_t i = 0; i < a->n; i++) {
 		store_put_u64(k, a->order[i]);
-		if (store_put(t, TABLE_CHECKPOINTS, k, 8, "x", 1, 0) < 0)
+		if (store_put(t, TABLE_CHECKPOINTS, k, 8, "x", 1) < 0)
 			return -1;
 	}
 	return 0;
@@ -182,6 +182,86 @@ test_u64_lmdb(const char *base)
 	CHECK_EQ(a.nseen, NKEYS);
 	for (size_t i = 0; i < a.nseen && i < NKEYS; i++)
 		CHECK(a.seen[i] == key_values[i]);
+	store_close(s);
+out:
+	free(dir);
+}
+
+/* ---- put, put_new, append: one meaning per result ---- */
+
+struct puts_arg {
+	int put[2], put_new[2], append[6];
+	int got_rc[3];
+	char got[3][4];		/* a copy of each value read, while the transaction lasts */
+};
+
+/* The writes under test, each result kept; the transaction must still commit. */
+static int
+puts_fn(struct store_txn *t, void *argp)
+{
+	static const uint64_t order[6] = { 5, 7, 6, 7, 9, 1 };
+	struct puts_arg *a = argp;
+	unsigned char k[8];
+
+	a->put[0] = store_put(t, TABLE_META, "k1", 2, "a", 1);
+	a->put[1] = store_put(t, TABLE_META, "k1", 2, "b", 1);
+	a->put_new[0] = store_put_new(t, TABLE_META, "k1", 2, "c", 1);
+	a->put_new[1] = store_put_new(t, TABLE_META, "k2", 2, "d", 1);
+	for (int i = 0; i < 6; i++) {
+		store_put_u64(k, order[i]);
+		a->append[i] = store_append(t, TABLE_CHECKPOINTS, k, 8, "x", 1);
+	}
+	return 0;
+}
+
+static int
+puts_read_fn(struct store_txn *t, void *argp)
+{
+	static const char *const keys[3] = { "k1", "k2", "k3" };
+	struct puts_arg *a = argp;
+	struct store_val v;
+
+	for (int i = 0; i < 3; i++) {
+		a->got_rc[i] = store_get(t, TABLE_META, keys[i], 2, &v);
+		if (a->got_rc[i] == 0)
+			snprintf(a->got[i], sizeof a->got[i], "%.*s", (int)v.len, (const char *)v.data);
+	}
+	return 0;
+}
+
+static void
+test_put_results(const char *base)
+{
+	static const uint64_t kept[] = { 5, 7, 9 };
+	struct puts_arg a;
+	struct keys_arg keys;
+	char *dir = xasprintf("%s/puts", base), *cause = NULL;
+	struct store *s = open_new(dir, 0);
+
+	CHECK(s != NULL);
+	if (s == NULL)
+		goto out;
+	memset(&a, 0, sizeof a);
+	CHECK(store_write(s, puts_fn, &a, &cause) == 0);
+	free(cause);
+	cause = NULL;
+	CHECK(a.put[0] == 0 && a.put[1] == 0);		/* put replaces */
+	CHECK(a.put_new[0] == 1 && a.put_new[1] == 0);	/* 1: the key was there */
+	/* 1: the key does not sort after the last; equal is not after; 1 sorts first */
+	CHECK(a.append[0] == 0 && a.append[1] == 0 && a.append[2] == 1 && a.append[3] == 1 &&
+	    a.append[4] == 0 && a.append[5] == 1);
+	CHECK(store_read(s, puts_read_fn, &a, &cause) == 0);
+	free(cause);
+	cause = NULL;
+	CHECK(a.got_rc[0] == 0 && strcmp(a.got[0], "b") == 0);
+	CHECK(a.got_rc[1] == 0 && strcmp(a.got[1], "d") == 0);
+	CHECK_EQ(a.got_rc[2], 1);
+	memset(&keys, 0, sizeof keys);
+	CHECK(store_read(s, walk_keys, &keys, &cause) == 0);
+	free(cause);
+	CHECK_EQ(keys.nseen, 3);
+	for (size_t i = 0; i < keys.nseen && i < 3; i++)
+		CHECK(keys.seen[i] == kept[i]);
 	store_close(s);
 out:
 	free(dir);
@@ -854,7 +934,7 @@ put_meta(struct store_txn *t, void *argp)
 
 	if (a->len == 0)
 		return store_del(t, TABLE_META, "schema", 6) < 0 ? -1 : 0;
-	return store_put(t, TABLE_META, "schema", 6, a->val, a->len, 0);
+	return store_put(t, TABLE_META, "schema", 6, a->val, a->len);
 }
 
 static int
@@ -965,6 +1045,7 @@ main(void)
 
 	test_u64_bytes();
 	test_u64_lmdb(base);
+	test_put_results(base);
 	test_kind_names();
 	test_roundtrip();
 	test_decode_rejects();

@@ -1022,6 +1022,67 @@ test_load_file(void)
 	diag_free(&d);
 }
 
+/* ---- what each comparison key means ---- */
+
+/*
+ * Each key loads as its own operator with its own kind of operand, checked
+ * key by key by name, so a table in the loader put in another order (or an
+ * operator read from a position) shows here.
+ */
+static void
+test_compare_keys_by_name(void)
+{
+	static const struct {
+		const char *cond;
+		enum cmp_op op;
+		size_t nlits;
+		int list;	/* whether the operand is the named list */
+		double first;	/* the first literal, as a number (or -1 for text) */
+	} cases[] = {
+		{ "{fact: child.age, eq: 1}", OP_EQ, 1, 0, 1 },
+		{ "{fact: child.age, ne: 2}", OP_NE, 1, 0, 2 },
+		{ "{fact: child.age, lt: 3}", OP_LT, 1, 0, 3 },
+		{ "{fact: child.age, le: 4}", OP_LE, 1, 0, 4 },
+		{ "{fact: child.age, gt: 5}", OP_GT, 1, 0, 5 },
+		{ "{fact: child.age, ge: 6}", OP_GE, 1, 0, 6 },
+		{ "{fact: child.age, in: [7, 8, 9]}", OP_IN, 3, 0, 7 },
+		{ "{fact: child.age, not_in: [10, 11]}", OP_NOT_IN, 2, 0, 10 },
+		{ "{fact: agency, in_list: agencies}", OP_IN, 2, 1, -1 },
+		{ "{fact: agency, not_in_list: agencies}", OP_NOT_IN, 2, 1, -1 },
+	};
+	char text[2048];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct loaded l;
+		const struct cond *c;
+
+		snprintf(text, sizeof text, WITH_COND("%s"), cases[i].cond);
+		load(&l, text, strlen(text));
+		CHECK(l.rs != NULL);
+		if (l.rs == NULL) {
+			dump(&l.d);
+			unload(&l);
+			continue;
+		}
+		c = l.rs->rules[0].when;
+		check_report(c->kind == COND_COMPARE && c->op == cases[i].op, cases[i].cond,
+		    __FILE__, __LINE__);
+		check_report(c->nlits == cases[i].nlits && (c->list >= 0) == cases[i].list,
+		    cases[i].cond, __FILE__, __LINE__);
+		if (cases[i].first >= 0)
+			check_report(c->lits[0].num == cases[i].first, cases[i].cond, __FILE__,
+			    __LINE__);
+		else
+			CHECK(c->lits[0].str != NULL && strcmp(c->lits[0].str, "police") == 0);
+		unload(&l);
+	}
+	/* only the four ordering keys need a number */
+	REJECTED(WITH_COND("{fact: agency, le: x}"), "E026", COND_LINE, 30,
+	    "'le' compares order; fact 'agency' is not a number");
+	LOADS(WITH_COND("{fact: agency, ne: x}"));
+	LOADS(WITH_COND("{fact: agency, in: [x]}"));
+}
+
 int
 main(void)
 {
@@ -1055,6 +1116,7 @@ main(void)
 	test_valid_file_loads();
 	test_hash_is_of_the_bytes();
 	test_load_file();
+	test_compare_keys_by_name();
 	unload(&last);
 	return check_done();
 }
