@@ -10,67 +10,6 @@
 #include "cli/cli.h"
 #include "tui/tui.h"
 
-static int cmd_version(struct cli_ctx *ctx, int argc, char **argv);
-static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
-
-static const struct cli_command commands[] = {
-	{ "init", "[--db DIR] [--rules FILE]",
-	  "create a database, publish the rules, make you its admin", cmd_init },
-	{ "rules", "check|test|show|publish|history ...", "work with rule files", cmd_rules },
-	{ "route", "[--rules FILE] [--explain] [--strict] [--record [--batch N]] [FILE|-]",
-	  "route case JSON Lines to decisions (and log them)", cmd_route },
-	{ "log", "[--case ID] [--since DATE] [--until DATE] [--kind K] [--format jsonl|csv] "
-	  "[--pseudonymise KEY]", "export decision records", cmd_log },
-	{ "verify", "[--checkpoint SEQ:HASH] [--quiet]",
-	  "check the hash chain and replay every decision", cmd_verify },
-	{ "whatif", "--rules NEW.yaml", "replay the log under a candidate rule set", cmd_whatif },
-	{ "checkpoint", "", "print and store the log's head: SEQ:HASH", cmd_checkpoint },
-	{ "users", "add NAME ROLE | remove NAME | list", "manage who may do what", cmd_users },
-	{ "decide", "[--override ROUTE --rationale TEXT] [--urgency red|amber|green] "
-	  "[--strategy yes|no] [--feedback TEXT] [FILE|-]",
-	  "route one case with the rules in force and record the decision", cmd_decide },
-	{ "outcome", "CASE_ID CODE [--note TEXT]", "close an early help case with a coded reason",
-	  cmd_outcome },
-	{ "step-up", "CASE_ID --rationale TEXT", "step a case up to the MASH", cmd_step_up },
-	{ "step-down", "CASE_ID --rationale TEXT", "step a case down to targeted early help",
-	  cmd_step_down },
-	{ "sign-off", "SEQ (--approve | --return --comment TEXT)",
-	  "approve or return a decision awaiting sign-off", cmd_sign_off },
-	{ "correct", "SEQ --rationale TEXT [--route ROUTE]", "record a correction to a record",
-	  cmd_correct },
-	{ "stats", "[--by month|district|agency|officer] [--since DATE] [--until DATE] "
-	  "[--format table|csv]", "contacts, routes, overrides, re-referrals and delays",
-	  cmd_stats },
-	{ "demo", "[--db DIR] [--contacts N]", "build a demo database of synthetic contacts",
-	  cmd_demo },
-	{ "version", "", "print the version", cmd_version },
-	{ "help", "", "list the commands", cmd_help },
-};
-
-static int
-cmd_version(struct cli_ctx *ctx, int argc, char **argv)
-{
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	printf("frontdoor %s\n", FD_VERSION);
-	return EXIT_OK;
-}
-
-static int
-cmd_help(struct cli_ctx *ctx, int argc, char **argv)
-{
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	printf("frontdoor: triage contacts about children and log every decision\n\n");
-	printf("usage: frontdoor [--db DIR] [--as USER] COMMAND [ARGS]\n\n");
-	for (size_t i = 0; i < FD_ARRAY_LEN(commands); i++)
-		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
-	printf("\nSee frontdoor(1) and frontdoor-rules(5).\n");
-	return EXIT_OK;
-}
-
 /* Case data must never end up in a core file or be read by a debugger attached later. */
 static void
 no_core_dumps(void)
@@ -92,20 +31,20 @@ main(int argc, char **argv)
 	setlocale(LC_CTYPE, "");
 	opterr = 0;	/* each command reports bad options in its own words */
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--as") == 0) && i + 1 < argc) {
-			cli_db_option(&ctx, argv[i][2] == 'd' ? 'D' : 'A', argv[i + 1]);
-			i++;
-		} else if (strcmp(argv[i], "--version") == 0)
-			return cmd_version(&ctx, 0, NULL);
-		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return cmd_help(&ctx, 0, NULL);
-		else if (strcmp(argv[i], "--demo") == 0)
-			demo = 1;
-		else {
+		const struct cli_option *o = cli_global_option(argv[i]);
+
+		if (o == NULL || (o->arg != NULL && i + 1 >= argc)) {
 			fprintf(stderr, "frontdoor: unknown option '");
 			fput_sanitised(argv[i], strlen(argv[i]), stderr);
 			fprintf(stderr, "'\n");
 			return EXIT_USAGE;
+		}
+		switch (o->code) {
+		case 'D': ctx.db = argv[++i]; break;
+		case 'A': ctx.as_user = argv[++i]; break;
+		case 'd': demo = 1; break;
+		case 'h': return cmd_help_entry.exec(&ctx, 0, NULL);
+		default: return cmd_version_entry.exec(&ctx, 0, NULL);
 		}
 	}
 	if (demo && i < argc) {
@@ -117,7 +56,7 @@ main(int argc, char **argv)
 	if (i >= argc) {
 		if (demo || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))
 			return tui_main(&ctx, demo);
-		return cmd_help(&ctx, 0, NULL);
+		return cmd_help_entry.exec(&ctx, 0, NULL);
 	}
-	return cli_dispatch(&ctx, commands, FD_ARRAY_LEN(commands), "frontdoor", argc - i, argv + i);
+	return cli_run(&ctx, argc - i, argv + i);
 }

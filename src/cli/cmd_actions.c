@@ -1,6 +1,5 @@
 /* cmd_actions.c: decide, outcome, step-up, step-down, sign-off, correct: one record each. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,21 +8,101 @@
 #include "core/actions.h"
 #include "cli/cli.h"
 #include "store/dlog.h"
+#include "store/roles.h"
 #include "base/sanitise.h"
 
 #define INPUT_MAX (1024 * 1024)
 
-static const struct cli_command act_cmds[] = {
-	{ "decide", "[--override ROUTE --rationale TEXT] [--urgency red|amber|green] "
-	  "[--strategy yes|no] [--feedback TEXT] [--db DIR] [FILE|-]", "", cmd_decide },
-	{ "outcome", "CASE_ID CODE [--note TEXT] [--db DIR]", "", cmd_outcome },
-	{ "step-up", "CASE_ID --rationale TEXT [--db DIR]", "", cmd_step_up },
-	{ "step-down", "CASE_ID --rationale TEXT [--db DIR]", "", cmd_step_down },
-	{ "sign-off", "SEQ (--approve | --return --comment TEXT) [--db DIR]", "", cmd_sign_off },
-	{ "correct", "SEQ --rationale TEXT [--route ROUTE] [--db DIR]", "", cmd_correct },
+static int cmd_decide(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_outcome(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_step_up(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_step_down(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_sign_off(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_correct(struct cli_ctx *ctx, int argc, char **argv);
+
+static const struct cli_option decide_option_table[] = {
+	{ "override", 'o', "ROUTE", 0 }, { "rationale", 'r', "TEXT", 0 },
+	{ "urgency", 'u', "red|amber|green", 0 }, { "strategy", 's', "yes|no", 0 },
+	{ "feedback", 'f', "TEXT", 0 }, { NULL, 0, NULL, 0 },
 };
-enum { ACT_CMD_DECIDE, ACT_CMD_OUTCOME, ACT_CMD_STEP_UP, ACT_CMD_STEP_DOWN, ACT_CMD_SIGN_OFF,
-	ACT_CMD_CORRECT };
+
+const struct cli_command cmd_decide_entry = {
+	.name = "decide",
+	.usage = "[--override ROUTE --rationale TEXT] [--urgency red|amber|green] "
+	    "[--strategy yes|no] [--feedback TEXT] [FILE|-]",
+	.summary = "route one case with the rules in force and record the decision",
+	.options = decide_option_table,
+	.flags = CLI_DB,
+	.role = ACT_ROUTE,
+	.exec = cmd_decide,
+};
+
+static const struct cli_option outcome_option_table[] = {
+	{ "note", 'n', "TEXT", 0 }, { NULL, 0, NULL, 0 },
+};
+
+const struct cli_command cmd_outcome_entry = {
+	.name = "outcome",
+	.usage = "CASE_ID CODE [--note TEXT]",
+	.summary = "close an early help case with a coded reason",
+	.options = outcome_option_table,
+	.flags = CLI_DB,
+	.role = ACT_OUTCOME,
+	.exec = cmd_outcome,
+};
+
+static const struct cli_option rationale_option_table[] = {
+	{ "rationale", 'r', "TEXT", 0 }, { NULL, 0, NULL, 0 },
+};
+
+const struct cli_command cmd_step_up_entry = {
+	.name = "step-up",
+	.usage = "CASE_ID --rationale TEXT",
+	.summary = "step a case up to the MASH",
+	.options = rationale_option_table,
+	.flags = CLI_DB,
+	.role = ACT_STEP,
+	.exec = cmd_step_up,
+};
+
+const struct cli_command cmd_step_down_entry = {
+	.name = "step-down",
+	.usage = "CASE_ID --rationale TEXT",
+	.summary = "step a case down to targeted early help",
+	.options = rationale_option_table,
+	.flags = CLI_DB,
+	.role = ACT_STEP,
+	.exec = cmd_step_down,
+};
+
+static const struct cli_option sign_off_option_table[] = {
+	{ "approve", 'a', NULL, 0 }, { "return", 'R', NULL, 0 }, { "comment", 'c', "TEXT", 0 },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct cli_command cmd_sign_off_entry = {
+	.name = "sign-off",
+	.usage = "SEQ (--approve | --return --comment TEXT)",
+	.summary = "approve or return a decision awaiting sign-off",
+	.options = sign_off_option_table,
+	.flags = CLI_DB,
+	.role = ACT_SIGN_OFF,
+	.exec = cmd_sign_off,
+};
+
+static const struct cli_option correct_option_table[] = {
+	{ "rationale", 'r', "TEXT", 0 }, { "route", 't', "ROUTE", 0 }, { NULL, 0, NULL, 0 },
+};
+
+const struct cli_command cmd_correct_entry = {
+	.name = "correct",
+	.usage = "SEQ --rationale TEXT [--route ROUTE]",
+	.summary = "record a correction to a record",
+	.options = correct_option_table,
+	.flags = CLI_DB,
+	.role = ACT_CORRECT,
+	.exec = cmd_correct,
+};
 
 /* Every option these commands take; each command allows some of them. */
 struct act_opts {
@@ -31,15 +110,6 @@ struct act_opts {
 	int approve, ret;
 	char **operands;
 	int noperands;
-};
-
-static const struct option act_long[] = {
-	{ "override", required_argument, NULL, 'o' }, { "rationale", required_argument, NULL, 'r' },
-	{ "urgency", required_argument, NULL, 'u' }, { "strategy", required_argument, NULL, 's' },
-	{ "feedback", required_argument, NULL, 'f' }, { "note", required_argument, NULL, 'n' },
-	{ "approve", no_argument, NULL, 'a' }, { "return", no_argument, NULL, 'R' },
-	{ "comment", required_argument, NULL, 'c' }, { "route", required_argument, NULL, 't' },
-	CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
 };
 
 /* Stores one option's value; the caller has checked the command allows it. */
@@ -77,27 +147,19 @@ act_check_texts(const struct cli_command *cmd, const struct act_opts *o)
 	return 0;
 }
 
-/*
- * Parses the options `allowed` (their short letters) anywhere on the line and
- * exactly `want` operands; 0, or EXIT_USAGE after saying why.
- */
+/* Parses cmd's options anywhere on the line and min to max operands; 0, or EXIT_USAGE. */
 static int
-act_parse(struct cli_ctx *ctx, int which, const char *allowed, int min, int max, int argc,
+act_parse(struct cli_ctx *ctx, const struct cli_command *cmd, int min, int max, int argc,
     char **argv, struct act_opts *o)
 {
-	const struct cli_command *cmd = &act_cmds[which];
-	int ch, idx = -1;
+	struct cli_parse p;
+	int ch;
 
 	memset(o, 0, sizeof *o);
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", act_long, &idx)) != -1) {
+	cli_parse_init(&p, cmd, ctx, argc, argv);
+	while ((ch = cli_parse_next(&p)) != -1) {
 		if (ch == '?')
-			return cli_usage_error(cmd, "bad option");
-		if (cli_db_option(ctx, ch, optarg) == 0)
-			continue;
-		if (strchr(allowed, ch) == NULL)
-			return cli_usage_error(cmd, "--%s is not an option of this command",
-			    act_long[idx].name);
+			return EXIT_USAGE;
 		act_set(o, ch, optarg);
 	}
 	o->operands = argv + optind;
@@ -217,7 +279,7 @@ act_read_input(const char *path, char **out, size_t *len, char **cause)
 static int
 decide_options(const struct act_opts *o, struct route_decision *d)
 {
-	const struct cli_command *cmd = &act_cmds[ACT_CMD_DECIDE];
+	const struct cli_command *cmd = &cmd_decide_entry;
 
 	memset(d, 0, sizeof *d);
 	d->final_route = d->urgency = d->strategy_discussion = -1;
@@ -243,7 +305,7 @@ decide_options(const struct act_opts *o, struct route_decision *d)
 	return 0;
 }
 
-int
+static int
 cmd_decide(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct route_decision d;
@@ -255,7 +317,7 @@ cmd_decide(struct cli_ctx *ctx, int argc, char **argv)
 	uint64_t seq = 0;
 	int rc;
 
-	if (act_parse(ctx, ACT_CMD_DECIDE, "orusf", 0, 1, argc, argv, &o) != 0 ||
+	if (act_parse(ctx, &cmd_decide_entry, 0, 1, argc, argv, &o) != 0 ||
 	    decide_options(&o, &d) != 0)
 		return EXIT_USAGE;
 	if (act_read_input(o.noperands ? o.operands[0] : "-", &text, &len, &cause) < 0)
@@ -274,7 +336,7 @@ cmd_decide(struct cli_ctx *ctx, int argc, char **argv)
 	return act_finish("decide", s, user, rc, seq, cause);
 }
 
-int
+static int
 cmd_outcome(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct act_opts o;
@@ -283,10 +345,10 @@ cmd_outcome(struct cli_ctx *ctx, int argc, char **argv)
 	uint64_t seq = 0;
 	int code, rc;
 
-	if (act_parse(ctx, ACT_CMD_OUTCOME, "n", 2, 2, argc, argv, &o) != 0)
+	if (act_parse(ctx, &cmd_outcome_entry, 2, 2, argc, argv, &o) != 0)
 		return EXIT_USAGE;
 	if ((code = outcome_parse(o.operands[1])) < 0)
-		return cli_usage_error(&act_cmds[ACT_CMD_OUTCOME], "unknown outcome; codes are "
+		return cli_usage_error(&cmd_outcome_entry, "unknown outcome; codes are "
 		    "needs_met, single_agency, stepped_up, consent_withdrawn, moved_away");
 	if (cli_open_db(ctx, &s, &user) < 0)
 		return EXIT_PROBLEM;
@@ -296,49 +358,48 @@ cmd_outcome(struct cli_ctx *ctx, int argc, char **argv)
 
 /* step-up and step-down: the same but for the direction. */
 static int
-act_step(struct cli_ctx *ctx, int which, int argc, char **argv)
+act_step(struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv)
 {
-	const struct cli_command *cmd = &act_cmds[which];
 	struct act_opts o;
 	struct store *s;
 	char *user, *cause = NULL;
 	uint64_t seq = 0;
 	int rc;
 
-	if (act_parse(ctx, which, "r", 1, 1, argc, argv, &o) != 0)
+	if (act_parse(ctx, cmd, 1, 1, argc, argv, &o) != 0)
 		return EXIT_USAGE;
 	if (o.rationale == NULL)
 		return cli_usage_error(cmd, "--rationale is required");
 	if (cli_open_db(ctx, &s, &user) < 0)
 		return EXIT_PROBLEM;
-	rc = action_step(s, user, o.operands[0], which == ACT_CMD_STEP_UP, o.rationale, &seq,
+	rc = action_step(s, user, o.operands[0], cmd == &cmd_step_up_entry, o.rationale, &seq,
 	    &cause);
 	return act_finish(cmd->name, s, user, rc, seq, cause);
 }
 
-int
+static int
 cmd_step_up(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return act_step(ctx, ACT_CMD_STEP_UP, argc, argv);
+	return act_step(ctx, &cmd_step_up_entry, argc, argv);
 }
 
-int
+static int
 cmd_step_down(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return act_step(ctx, ACT_CMD_STEP_DOWN, argc, argv);
+	return act_step(ctx, &cmd_step_down_entry, argc, argv);
 }
 
-int
+static int
 cmd_sign_off(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_command *cmd = &act_cmds[ACT_CMD_SIGN_OFF];
+	const struct cli_command *cmd = &cmd_sign_off_entry;
 	struct act_opts o;
 	struct store *s;
 	char *user, *cause = NULL;
 	uint64_t target, seq = 0;
 	int rc;
 
-	if (act_parse(ctx, ACT_CMD_SIGN_OFF, "aRc", 1, 1, argc, argv, &o) != 0)
+	if (act_parse(ctx, &cmd_sign_off_entry, 1, 1, argc, argv, &o) != 0)
 		return EXIT_USAGE;
 	if (act_seq(o.operands[0], &target) < 0)
 		return cli_usage_error(cmd, "SEQ is a record's sequence number");
@@ -352,17 +413,17 @@ cmd_sign_off(struct cli_ctx *ctx, int argc, char **argv)
 	return act_finish("sign-off", s, user, rc, seq, cause);
 }
 
-int
+static int
 cmd_correct(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_command *cmd = &act_cmds[ACT_CMD_CORRECT];
+	const struct cli_command *cmd = &cmd_correct_entry;
 	struct act_opts o;
 	struct store *s;
 	char *user, *cause = NULL;
 	uint64_t target, seq = 0;
 	int route = -1, rc;
 
-	if (act_parse(ctx, ACT_CMD_CORRECT, "rt", 1, 1, argc, argv, &o) != 0)
+	if (act_parse(ctx, &cmd_correct_entry, 1, 1, argc, argv, &o) != 0)
 		return EXIT_USAGE;
 	if (act_seq(o.operands[0], &target) < 0)
 		return cli_usage_error(cmd, "SEQ is a record's sequence number");

@@ -1,6 +1,5 @@
 /* cmd_admin.c: `frontdoor init`, `users`, `checkpoint`, `rules publish|history|get`. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,24 +12,89 @@
 #include "store/rulestore.h"
 #include "base/sanitise.h"
 
-int rules_publish(struct cli_ctx *ctx, int argc, char **argv);
-int rules_history(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_users(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_checkpoint(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_rules_publish(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_rules_history(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_rules_get(struct cli_ctx *ctx, int argc, char **argv);
 
-/* Parses only --db/--as (and -h); returns the index of the first operand or -1. */
-static int
-db_options_only(struct cli_ctx *ctx, const char *cmd, const char *usage, int argc, char **argv)
-{
-	static const struct option opts[] = { CLI_DB_OPTIONS, { NULL, 0, NULL, 0 } };
-	int ch;
+static const struct cli_option init_option_table[] = {
+	{ "rules", 'r', "FILE", CLI_OPT_SHORT }, { NULL, 0, NULL, 0 },
+};
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		if (cli_db_option(ctx, ch, optarg) < 0) {
-			fprintf(stderr, "usage: frontdoor %s %s\n", cmd, usage);
-			return -1;
-		}
-	return optind;
-}
+const struct cli_command cmd_init_entry = {
+	.name = "init",
+	.usage = "[--rules FILE]",
+	.summary = "create a database, publish the rules, make you its admin",
+	.options = init_option_table,
+	.flags = CLI_DB,
+	.role = CLI_NO_ROLE,
+	.exec = cmd_init,
+};
+
+const struct cli_command cmd_users_add_entry = {
+	.name = "users add",
+	.usage = "NAME ROLE",
+	.summary = "give a user a role",
+	.flags = CLI_DB,
+	.role = ACT_USERS,
+	.exec = cmd_users,
+};
+
+const struct cli_command cmd_users_remove_entry = {
+	.name = "users remove",
+	.usage = "NAME",
+	.summary = "take a user's role away",
+	.flags = CLI_DB,
+	.role = ACT_USERS,
+	.exec = cmd_users,
+};
+
+const struct cli_command cmd_users_list_entry = {
+	.name = "users list",
+	.usage = "",
+	.summary = "list the users and their roles",
+	.flags = CLI_DB,
+	.role = ACT_USERS,
+	.exec = cmd_users,
+};
+
+const struct cli_command cmd_checkpoint_entry = {
+	.name = "checkpoint",
+	.usage = "",
+	.summary = "print and store the log's head: SEQ:HASH",
+	.flags = CLI_DB,
+	.role = ACT_CHECKPOINT,
+	.exec = cmd_checkpoint,
+};
+
+const struct cli_command cmd_rules_publish_entry = {
+	.name = "rules publish",
+	.usage = "FILE",
+	.summary = "check a rule file and put it in force",
+	.flags = CLI_DB,
+	.role = ACT_PUBLISH,
+	.exec = cmd_rules_publish,
+};
+
+const struct cli_command cmd_rules_history_entry = {
+	.name = "rules history",
+	.usage = "",
+	.summary = "list the rule sets published, oldest first",
+	.flags = CLI_DB,
+	.role = ACT_RULES_HISTORY,
+	.exec = cmd_rules_history,
+};
+
+const struct cli_command cmd_rules_get_entry = {
+	.name = "rules get",
+	.usage = "HASH",
+	.summary = "write a stored rule set's exact bytes to stdout",
+	.flags = CLI_DB,
+	.role = ACT_RULES_HISTORY,
+	.exec = cmd_rules_get,
+};
 
 /* Creates missing parent directories of a new database (like mkdir -p). */
 static int
@@ -82,12 +146,10 @@ init_report(const char *dir, const char *hex, const char *rules, const char *use
 	free(u);
 }
 
-int
+static int
 cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "rules", required_argument, NULL, 'r' }, CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
-	};
+	struct cli_parse p;
 	struct store_opts sopts = { 1, 0, 0 };
 	const char *rules = NULL;
 	struct init_arg a = { 0 };
@@ -97,15 +159,14 @@ cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	char hex[65];
 	int ch, rc = EXIT_USAGE;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
-		if (ch == 'r')
-			rules = optarg;
-		else if (cli_db_option(ctx, ch, optarg) < 0) {
-			fprintf(stderr, "usage: frontdoor init [--db DIR] [--rules FILE]\n");
+	cli_parse_init(&p, &cmd_init_entry, ctx, argc, argv);
+	while ((ch = cli_parse_next(&p)) != -1) {
+		if (ch == '?')
 			return EXIT_USAGE;
-		}
+		rules = optarg;
 	}
+	if (optind != argc)
+		return cli_usage_error(&cmd_init_entry, "takes no operands");
 	if (rules == NULL)
 		rules = app_default_rules();
 	rs = cli_load_rules(rules, 0);
@@ -209,37 +270,29 @@ users_list(struct store_txn *t, void *argp)
 	return rc < 0 ? -1 : 0;
 }
 
-int
+/* users add, remove and list: argv[0] says which. */
+static int
 cmd_users(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const char usage[] = "add NAME ROLE | remove NAME | list";
+	const struct cli_command *cmd = strcmp(argv[0], "add") == 0 ? &cmd_users_add_entry :
+	    strcmp(argv[0], "remove") == 0 ? &cmd_users_remove_entry : &cmd_users_list_entry;
+	int want = cmd == &cmd_users_add_entry ? 2 : cmd == &cmd_users_remove_entry, first, rc;
 	struct users_arg a = { NULL, NULL, -1 };
-	int first = db_options_only(ctx, "users", usage, argc, argv), rc;
 	struct store *s;
 	char *user, *cause = NULL;
 
-	if (first < 0 || first >= argc)
-		return first < 0 ? EXIT_USAGE : (fprintf(stderr, "usage: frontdoor users %s\n", usage), EXIT_USAGE);
-	argv += first;
-	argc -= first;
-	if (strcmp(argv[0], "add") == 0 && argc == 3) {
-		a.name = argv[1];
-		a.role = role_parse(argv[2]);
-		if (a.role < 0) {
-			fprintf(stderr, "frontdoor users: unknown role; roles are officer, early_help, "
-			    "manager, auditor, admin\n");
-			return EXIT_USAGE;
-		}
-	} else if (strcmp(argv[0], "remove") == 0 && argc == 2)
-		a.name = argv[1];
-	else if (!(strcmp(argv[0], "list") == 0 && argc == 1)) {
-		fprintf(stderr, "usage: frontdoor users %s\n", usage);
+	first = cli_parse_operands(cmd, ctx, argc, argv, want, want, want == 2 ?
+	    "expected a user name and a role" : want == 1 ? "expected a user name" :
+	    "takes no operands");
+	if (first < 0)
 		return EXIT_USAGE;
-	}
-	if (a.name != NULL && !roles_valid_user(a.name)) {
-		fprintf(stderr, "frontdoor users: not a valid user name\n");
-		return EXIT_USAGE;
-	}
+	if (want >= 1)
+		a.name = argv[first];
+	if (want == 2 && (a.role = role_parse(argv[first + 1])) < 0)
+		return cli_usage_error(cmd, "unknown role; roles are officer, early_help, manager, "
+		    "auditor, admin");
+	if (a.name != NULL && !roles_valid_user(a.name))
+		return cli_usage_error(cmd, "not a valid user name");
 	if (cli_open_db(ctx, &s, &user) < 0)
 		return EXIT_PROBLEM;
 	a.actor = user;
@@ -273,18 +326,15 @@ checkpoint_txn(struct store_txn *t, void *argp)
 	return store_put(t, TABLE_CHECKPOINTS, key, 8, a->head.hash, DIGEST_LEN) < 0 ? -1 : 0;
 }
 
-int
+static int
 cmd_checkpoint(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct checkpoint_arg a;
-	int first = db_options_only(ctx, "checkpoint", "[--db DIR]", argc, argv);
 	char hex[65];
 
-	if (first < 0 || first != argc) {
-		if (first >= 0)
-			fprintf(stderr, "usage: frontdoor checkpoint [--db DIR]\n");
+	if (cli_parse_operands(&cmd_checkpoint_entry, ctx, argc, argv, 0, 0,
+	    "takes no operands") < 0)
 		return EXIT_USAGE;
-	}
 	if (cli_db_run(ctx, "checkpoint", 1, &a.user, checkpoint_txn, &a) != EXIT_OK)
 		return EXIT_PROBLEM;
 	digest_hex(a.head.hash, hex);
@@ -311,20 +361,18 @@ publish_txn(struct store_txn *t, void *argp)
 	return rulestore_publish(t, a->text, a->len, a->user, (int64_t)time(NULL), &a->pub);
 }
 
-int
-rules_publish(struct cli_ctx *ctx, int argc, char **argv)
+static int
+cmd_rules_publish(struct cli_ctx *ctx, int argc, char **argv)
 {
-	int first = db_options_only(ctx, "rules publish", "[--db DIR] FILE", argc, argv), rc;
+	int first = cli_parse_operands(&cmd_rules_publish_entry, ctx, argc, argv, 1, 1,
+	    "expected one rule file"), rc;
 	struct publish_arg a = { 0 };
 	struct ruleset *rs;
 	struct store *s;
 	char *user, *cause = NULL, *text = NULL, hex[65];
 
-	if (first < 0 || argc - first != 1) {
-		if (first >= 0)
-			fprintf(stderr, "usage: frontdoor rules publish [--db DIR] FILE\n");
+	if (first < 0)
 		return EXIT_USAGE;
-	}
 	rs = cli_load_rules(argv[first], 0);
 	if (rs == NULL)
 		return EXIT_PROBLEM;
@@ -414,26 +462,22 @@ get_txn(struct store_txn *t, void *argp)
 	return 0;
 }
 
-int
-rules_get(struct cli_ctx *ctx, int argc, char **argv)
+static int
+cmd_rules_get(struct cli_ctx *ctx, int argc, char **argv)
 {
-	int first = db_options_only(ctx, "rules get", "[--db DIR] HASH", argc, argv);
+	int first = cli_parse_operands(&cmd_rules_get_entry, ctx, argc, argv, 1, 1,
+	    "expected one rule set's hash");
 	struct get_arg a = { 0 };
 	const char *hex;
 
-	if (first < 0 || argc - first != 1) {
-		if (first >= 0)
-			fprintf(stderr, "usage: frontdoor rules get [--db DIR] HASH\n");
+	if (first < 0)
 		return EXIT_USAGE;
-	}
 	hex = argv[first];
 	if (strncmp(hex, "sha256:", 7) == 0)
 		hex += 7;
-	if (strlen(hex) != 2 * DIGEST_LEN || digest_hex_decode(hex, a.hash) < 0) {
-		fprintf(stderr, "frontdoor rules get: HASH must be 64 hex digits, as rules history "
-		    "prints them (sha256: in front is optional)\n");
-		return EXIT_USAGE;
-	}
+	if (strlen(hex) != 2 * DIGEST_LEN || digest_hex_decode(hex, a.hash) < 0)
+		return cli_usage_error(&cmd_rules_get_entry, "HASH must be 64 hex digits, as rules "
+		    "history prints them (sha256: in front is optional)");
 	if (cli_db_run(ctx, "rules get", 0, &a.user, get_txn, &a) != EXIT_OK)
 		return EXIT_PROBLEM;
 	if (a.altered) {
@@ -444,16 +488,13 @@ rules_get(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int
-rules_history(struct cli_ctx *ctx, int argc, char **argv)
+static int
+cmd_rules_history(struct cli_ctx *ctx, int argc, char **argv)
 {
-	int first = db_options_only(ctx, "rules history", "[--db DIR]", argc, argv);
 	const char *user;
 
-	if (first < 0 || first != argc) {
-		if (first >= 0)
-			fprintf(stderr, "usage: frontdoor rules history [--db DIR]\n");
+	if (cli_parse_operands(&cmd_rules_history_entry, ctx, argc, argv, 0, 0,
+	    "takes no operands") < 0)
 		return EXIT_USAGE;
-	}
 	return cli_db_run(ctx, "rules history", 0, &user, history_txn, &user);
 }

@@ -1,5 +1,4 @@
 /* cmd_audit.c: `frontdoor verify` (chain and replay) and `frontdoor whatif` (a candidate rule set). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,23 +9,37 @@
 #include "store/roles.h"
 #include "core/verify.h"
 
+static int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_whatif(struct cli_ctx *ctx, int argc, char **argv);
 
-/* Checks the caller's role in a short read transaction before a long scan. */
-static int
-require_txn(struct store_txn *t, void *argp)
-{
-	const void *const *a = argp;
+static const struct cli_option verify_option_table[] = {
+	{ "checkpoint", 'c', "SEQ:HASH", CLI_OPT_SHORT }, { "threads", 't', "N", CLI_OPT_SHORT },
+	{ "quiet", 'q', NULL, CLI_OPT_SHORT }, { NULL, 0, NULL, 0 },
+};
 
-	return roles_require(t, a[0], *(const enum action *)a[1], NULL);
-}
+const struct cli_command cmd_verify_entry = {
+	.name = "verify",
+	.usage = "[--checkpoint SEQ:HASH] [--threads N] [--quiet]",
+	.summary = "check the hash chain and replay every decision",
+	.options = verify_option_table,
+	.flags = CLI_DB,
+	.role = ACT_AUDIT,
+	.exec = cmd_verify,
+};
 
-static int
-require_role(struct store *s, const char *user, enum action act, char **cause)
-{
-	const void *a[2] = { user, &act };
+static const struct cli_option whatif_option_table[] = {
+	{ "rules", 'r', "FILE", CLI_OPT_SHORT }, { NULL, 0, NULL, 0 },
+};
 
-	return store_read(s, require_txn, a, cause);
-}
+const struct cli_command cmd_whatif_entry = {
+	.name = "whatif",
+	.usage = "--rules FILE",
+	.summary = "replay the log under a candidate rule set",
+	.options = whatif_option_table,
+	.flags = CLI_DB,
+	.role = ACT_AUDIT,
+	.exec = cmd_whatif,
+};
 
 struct progress {
 	int on;
@@ -71,51 +84,54 @@ verify_report(const struct verify_result *res)
 	return res->nproblems ? EXIT_PROBLEM : EXIT_OK;
 }
 
-int
+/* Parses verify's options into o; 0, or EXIT_USAGE after saying why. */
+static int
+verify_options_parse(struct cli_ctx *ctx, int argc, char **argv, struct verify_opts *o,
+    int *quiet)
+{
+	const struct cli_command *cmd = &cmd_verify_entry;
+	struct cli_parse p;
+	char *end;
+	int ch;
+
+	cli_parse_init(&p, cmd, ctx, argc, argv);
+	while ((ch = cli_parse_next(&p)) != -1) {
+		if (ch == '?')
+			return EXIT_USAGE;
+		if (ch == 'c' && parse_checkpoint(optarg, o) < 0)
+			return cli_usage_error(cmd, "--checkpoint is SEQ:HASH, as checkpoint prints it");
+		if (ch == 't') {
+			o->threads = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o->threads < 1 || o->threads > 64)
+				return cli_usage_error(cmd, "--threads takes 1 to 64");
+		}
+		*quiet |= ch == 'q';
+	}
+	if (optind != argc)
+		return cli_usage_error(cmd, "takes no operands");
+	return 0;
+}
+
+static int
 cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "checkpoint", required_argument, NULL, 'c' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "quiet", no_argument, NULL, 'q' }, CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
-	};
-	static const char usage[] =
-	    "usage: frontdoor verify [--checkpoint SEQ:HASH] [--threads N] [--quiet]\n";
 	struct progress prog = { 0, 0, 0, "verifying" };
 	struct verify_opts o;
 	struct verify_result res;
 	struct store *s;
-	char *user, *cause = NULL, *end;
-	int ch, quiet = 0, rc;
+	char *user, *cause = NULL;
+	int quiet = 0, rc;
 
 	memset(&o, 0, sizeof o);
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:t:q", opts, NULL)) != -1) {
-		if (ch == 'c' && parse_checkpoint(optarg, &o) == 0)
-			continue;
-		if (ch == 't') {
-			o.threads = (int)strtol(optarg, &end, 10);
-			if (*end == '\0' && o.threads >= 1 && o.threads <= 64)
-				continue;
-		}
-		if (ch == 'q')
-			quiet = 1;
-		else if (cli_db_option(ctx, ch, optarg) < 0 || ch == 'c' || ch == 't') {
-			fputs(usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fputs(usage, stderr);
+	if (verify_options_parse(ctx, argc, argv, &o, &quiet) != 0)
 		return EXIT_USAGE;
-	}
 	if (cli_open_db(ctx, &s, &user) < 0)
 		return EXIT_PROBLEM;
 	prog.on = !quiet && isatty(STDERR_FILENO);
 	o.progress = verify_progress;
 	o.progress_arg = &prog;
 	memset(&res, 0, sizeof res);
-	rc = require_role(s, user, ACT_AUDIT, &cause);
+	rc = cli_require_role(&cmd_verify_entry, s, user, &cause);
 	if (rc == 0)
 		rc = verify_run(s, &o, &res, &cause);
 	if (prog.on)
@@ -183,12 +199,10 @@ whatif_report(const struct audit_whatif *w)
 	}
 }
 
-int
+static int
 cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "rules", required_argument, NULL, 'r' }, CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
-	};
+	struct cli_parse p;
 	struct audit_whatif w;
 	const char *rules = NULL;
 	struct ruleset *rs;
@@ -196,16 +210,16 @@ cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
 	char *user, *cause = NULL;
 	int ch, rc;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "r:", opts, NULL)) != -1)
-		if (ch == 'r')
-			rules = optarg;
-		else if (cli_db_option(ctx, ch, optarg) < 0)
-			rules = NULL, optind = argc + 1;
-	if (rules == NULL || optind != argc) {
-		fprintf(stderr, "usage: frontdoor whatif --rules NEW.yaml [--db DIR]\n");
-		return EXIT_USAGE;
+	cli_parse_init(&p, &cmd_whatif_entry, ctx, argc, argv);
+	while ((ch = cli_parse_next(&p)) != -1) {
+		if (ch == '?')
+			return EXIT_USAGE;
+		rules = optarg;
 	}
+	if (rules == NULL)
+		return cli_usage_error(&cmd_whatif_entry, "--rules is required");
+	if (optind != argc)
+		return cli_usage_error(&cmd_whatif_entry, "takes no operands");
 	rs = cli_load_rules(rules, 0);
 	if (rs == NULL)
 		return EXIT_USAGE;
@@ -214,7 +228,7 @@ cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
 		return EXIT_PROBLEM;
 	}
 	audit_whatif_init(&w, rs, 0);
-	rc = require_role(s, user, ACT_AUDIT, &cause);
+	rc = cli_require_role(&cmd_whatif_entry, s, user, &cause);
 	if (rc == 0)
 		rc = audit_whatif_run(s, &w, &cause);
 	if (rc == 0)

@@ -1,5 +1,4 @@
 /* cmd_demo.c: `frontdoor demo`: builds (or finds) the demo database and prints where it is. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,31 +9,41 @@
 
 #define DEMO_DEFAULT_CONTACTS 300
 
-static const struct cli_command demo_cmd = {
-	"demo", "[--db DIR] [--contacts N]", "", cmd_demo
+static int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
+
+static const struct cli_option demo_option_table[] = {
+	{ "contacts", 'n', "N", 0 }, { NULL, 0, NULL, 0 },
 };
 
-int
+const struct cli_command cmd_demo_entry = {
+	.name = "demo",
+	.usage = "[--contacts N]",
+	.summary = "build a demo database of synthetic contacts",
+	.options = demo_option_table,
+	.flags = CLI_DB,
+	.role = CLI_NO_ROLE,
+	.exec = cmd_demo,
+};
+
+static int
 cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "contacts", required_argument, NULL, 'n' }, CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
-	};
+	const struct cli_command *demo_cmd = &cmd_demo_entry;
+	struct cli_parse p;
 	long contacts = DEMO_DEFAULT_CONTACTS;
 	char *dir, *user = NULL, *cause = NULL, *end;
 	int ch;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch == 'n') {
-			contacts = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || contacts < 0 || contacts > 100000)
-				return cli_usage_error(&demo_cmd, "--contacts takes 0 to 100000");
-		} else if (cli_db_option(ctx, ch, optarg) < 0)
-			return cli_usage_error(&demo_cmd, "bad option");
+	cli_parse_init(&p, demo_cmd, ctx, argc, argv);
+	while ((ch = cli_parse_next(&p)) != -1) {
+		if (ch == '?')
+			return EXIT_USAGE;
+		contacts = strtol(optarg, &end, 10);
+		if (*optarg == '\0' || *end != '\0' || contacts < 0 || contacts > 100000)
+			return cli_usage_error(demo_cmd, "--contacts takes 0 to 100000");
 	}
 	if (optind != argc)
-		return cli_usage_error(&demo_cmd, "takes no operands");
+		return cli_usage_error(demo_cmd, "takes no operands");
 	/* never the real database: $FRONTDOOR_DB is not consulted */
 	dir = ctx->db != NULL ? xstrdup(ctx->db) : demo_default_dir();
 	if (identity_current(ctx->as_user, &user, &cause) < 0 ||

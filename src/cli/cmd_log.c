@@ -1,5 +1,4 @@
 /* cmd_log.c: `frontdoor log`: export decision records as JSON Lines or CSV, optionally pseudonymised. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +40,25 @@ struct held_row {
 	size_t off, len;
 };
 
-static const char log_usage[] =
-    "[--case ID] [--since DATE] [--until DATE] [--kind KIND] [--last N] "
-    "[--format jsonl|csv] [--pseudonymise KEY|@FILE] [--db DIR]";
+static int cmd_log(struct cli_ctx *ctx, int argc, char **argv);
+
+static const struct cli_option log_option_table[] = {
+	{ "case", 'c', "ID", 0 }, { "since", 's', "DATE", 0 }, { "until", 'u', "DATE", 0 },
+	{ "kind", 'k', "KIND", 0 }, { "last", 'l', "N", 0 }, { "format", 'f', "jsonl|csv", 0 },
+	{ "pseudonymise", 'p', "KEY|@FILE", 0 }, { "pseudonymize", 'p', "KEY|@FILE", CLI_OPT_ALIAS },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct cli_command cmd_log_entry = {
+	.name = "log",
+	.usage = "[--case ID] [--since DATE] [--until DATE] [--kind KIND] [--last N] "
+	    "[--format jsonl|csv] [--pseudonymise KEY|@FILE]",
+	.summary = "export decision records",
+	.options = log_option_table,
+	.flags = CLI_DB,
+	.role = ACT_READ_CASES,
+	.exec = cmd_log,
+};
 
 static int
 flush_log(struct log_query *q)
@@ -449,12 +464,6 @@ log_last_txn(struct store_txn *t, void *argp)
 	return 0;
 }
 
-static int
-role_txn(struct store_txn *t, void *argp)
-{
-	return roles_require(t, argp, ACT_READ_CASES, NULL);
-}
-
 /*
  * Names a usage problem: "frontdoor log: OPT: WHAT: ARG", with the argument
  * sanitised and cut to 40 bytes, as it is whatever was typed. Returns -1.
@@ -538,24 +547,8 @@ read_key(struct log_query *q, const char *arg)
 	return 0;
 }
 
-/* An unknown option or a missing argument, named without any value given with '='. */
 static int
-bad_option(int ch, char **argv)
-{
-	const char *arg = argv[optind - 1];
-	char name[48];
-
-	if (ch == '?' && optopt != 0) {
-		/* a short option, perhaps inside a cluster: optind need not have moved */
-		snprintf(name, sizeof name, "-%c", optopt);
-		return log_bad("", "unknown option", name);
-	}
-	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
-	return log_bad("", ch == ':' ? "missing argument" : "unknown option", name);
-}
-
-static int
-parse_log_opt(struct cli_ctx *ctx, struct log_query *q, int ch, char **argv)
+parse_log_opt(struct log_query *q, int ch)
 {
 	switch (ch) {
 	case 'c': q->case_id = optarg; return 0;
@@ -566,37 +559,32 @@ parse_log_opt(struct cli_ctx *ctx, struct log_query *q, int ch, char **argv)
 	case 'l': return parse_last_opt(q, optarg);
 	case 'p': return read_key(q, optarg);
 	}
-	if (cli_db_option(ctx, ch, optarg) == 0)
-		return 0;
-	return bad_option(ch, argv);
+	return -1;	/* '?': reported with the usage line already */
 }
 
 static int
 parse_log_opts(struct cli_ctx *ctx, int argc, char **argv, struct log_query *q)
 {
-	static const struct option opts[] = {
-		{ "case", required_argument, NULL, 'c' }, { "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' }, { "kind", required_argument, NULL, 'k' },
-		{ "format", required_argument, NULL, 'f' }, { "last", required_argument, NULL, 'l' },
-		{ "pseudonymise", required_argument, NULL, 'p' },
-		{ "pseudonymize", required_argument, NULL, 'p' }, CLI_DB_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch, bad = 0;
+	struct cli_parse p;
+	int ch;
 
-	optind = 1;
-	while (!bad && (ch = getopt_long(argc, argv, ":", opts, NULL)) != -1)
-		bad = parse_log_opt(ctx, q, ch, argv) < 0;
-	if (!bad && optind != argc)
-		bad = log_bad("", "takes no operands (--case ID for one case's records)", NULL) < 0;
-	if (bad) {
-		fprintf(stderr, "usage: frontdoor log %s\n", log_usage);
-		return -1;
-	}
-	return 0;
+	cli_parse_init(&p, &cmd_log_entry, ctx, argc, argv);
+	while ((ch = cli_parse_next(&p)) != -1)
+		if (ch == '?')
+			return -1;
+		else if (parse_log_opt(q, ch) < 0)
+			break;
+	if (ch == -1 && optind == argc)
+		return 0;
+	if (ch == -1)
+		log_bad("", "takes no operands (--case ID for one case's records)", NULL);
+	fputs("usage: ", stderr);
+	cli_usage_line(&cmd_log_entry, stderr);
+	fputc('\n', stderr);
+	return -1;
 }
 
-int
+static int
 cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct log_query q;
@@ -623,7 +611,7 @@ cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 	else if (q.format == FORMAT_CSV)
 		buf_adds(&q.out, "seq,time,kind,actor,role,case_id,ruleset,recommended_route,"
 		    "recommended_level,recommended_rule,route,level,rationale,outcome,ref,hash\n");
-	rc = store_read(s, role_txn, user, &cause);
+	rc = cli_require_role(&cmd_log_entry, s, user, &cause);
 	if (rc == 0 && q.case_id != NULL)
 		rc = store_read(s, log_case_txn, &q, &cause);
 	else if (rc == 0 && q.last > 0)

@@ -1,7 +1,6 @@
 /* cmd_route.c: `frontdoor route`: case JSON Lines in, decision JSON Lines out, optionally logged. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +18,23 @@
 #define OUT_FLUSH (1024 * 1024)
 #define DEFAULT_BATCH 1000
 
-static const struct cli_command route_cmd = {
-	"route", "[--rules FILE] [--explain] [--strict] [--record [--batch N]] [--db DIR] [FILE|-]",
-	"", cmd_route
+static int cmd_route(struct cli_ctx *ctx, int argc, char **argv);
+
+static const struct cli_option route_option_table[] = {
+	{ "rules", 'r', "FILE", CLI_OPT_SHORT }, { "explain", 'e', NULL, CLI_OPT_SHORT },
+	{ "strict", 's', NULL, CLI_OPT_SHORT }, { "record", 'R', NULL, 0 },
+	{ "batch", 'b', "N", 0 }, { NULL, 0, NULL, 0 },
+};
+
+const struct cli_command cmd_route_entry = {
+	.name = "route",
+	.usage = "[--rules FILE] [--explain] [--strict] [--record [--batch N]] [FILE|-]",
+	.summary = "route case JSON Lines to decisions (and log them)",
+	.options = route_option_table,
+	.flags = CLI_DB,
+	.role = ACT_ROUTE,
+	.role_when = "with --record",
+	.exec = cmd_route,
 };
 
 struct route_opts {
@@ -293,22 +306,15 @@ route_stream(const struct ruleset *rs, const struct route_opts *o, int fd,
 static int
 parse_route_opts(struct cli_ctx *ctx, int argc, char **argv, struct route_opts *o)
 {
-	static const struct option opts[] = {
-		{ "rules", required_argument, NULL, 'r' },
-		{ "explain", no_argument, NULL, 'e' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "record", no_argument, NULL, 'R' },
-		{ "batch", required_argument, NULL, 'b' },
-		CLI_DB_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct cli_command *cmd = &cmd_route_entry;
+	struct cli_parse p;
 	char *end;
 	int ch;
 
 	memset(o, 0, sizeof *o);
 	o->batch = DEFAULT_BATCH;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "r:es", opts, NULL)) != -1) {
+	cli_parse_init(&p, cmd, ctx, argc, argv);
+	while ((ch = cli_parse_next(&p)) != -1) {
 		switch (ch) {
 		case 'r': o->rules = optarg; break;
 		case 'e': o->explain = 1; break;
@@ -317,17 +323,16 @@ parse_route_opts(struct cli_ctx *ctx, int argc, char **argv, struct route_opts *
 		case 'b':
 			o->batch = strtol(optarg, &end, 10);
 			if (*end != '\0' || o->batch < 1 || o->batch > 1000000)
-				return cli_usage_error(&route_cmd, "--batch takes 1 to 1000000");
+				return cli_usage_error(cmd, "--batch takes 1 to 1000000");
 			break;
 		default:
-			if (cli_db_option(ctx, ch, optarg) < 0)
-				return cli_usage_error(&route_cmd, "unknown option or missing argument");
+			return EXIT_USAGE;
 		}
 	}
 	if (argc - optind > 1)
-		return cli_usage_error(&route_cmd, "at most one input file");
+		return cli_usage_error(cmd, "at most one input file");
 	if (o->record && o->explain)
-		return cli_usage_error(&route_cmd, "--explain is not for --record (the log keeps "
+		return cli_usage_error(cmd, "--explain is not for --record (the log keeps "
 		    "each decision's reasons)");
 	o->input = argc - optind == 1 ? argv[optind] : "-";
 	o->name = sanitise_dup(strcmp(o->input, "-") == 0 ? "stdin" : o->input);
@@ -402,7 +407,7 @@ close_recorder(struct recorder *rec)
 	free(rec->b.v);
 }
 
-int
+static int
 cmd_route(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct route_counts counts = { 0, 0 };

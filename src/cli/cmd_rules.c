@@ -1,5 +1,4 @@
 /* cmd_rules.c: `frontdoor rules check|test|show`: rule files for people who write them. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,54 +6,53 @@
 #include "cli/cli.h"
 #include "rules/ruletest.h"
 
-static int rules_check(struct cli_ctx *ctx, int argc, char **argv);
-static int rules_test(struct cli_ctx *ctx, int argc, char **argv);
-static int rules_show(struct cli_ctx *ctx, int argc, char **argv);
-int rules_publish(struct cli_ctx *ctx, int argc, char **argv);
-int rules_history(struct cli_ctx *ctx, int argc, char **argv);
-int rules_get(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_rules_check(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_rules_test(struct cli_ctx *ctx, int argc, char **argv);
+static int cmd_rules_show(struct cli_ctx *ctx, int argc, char **argv);
 
-static const struct cli_command rules_commands[] = {
-	{ "rules check", "FILE", "report every problem in a rule file", rules_check },
-	{ "rules test", "[--verbose] [--require-coverage] FILE",
-	  "run the rule file's tests and report rule coverage", rules_test },
-	{ "rules show", "FILE", "print the rule set: hash, levels, indicators, rules", rules_show },
-	{ "rules publish", "[--db DIR] FILE", "check a rule file and put it in force (admin)",
-	  rules_publish },
-	{ "rules history", "[--db DIR]", "list the rule sets published, oldest first",
-	  rules_history },
-	{ "rules get", "[--db DIR] HASH", "write a stored rule set's exact bytes to stdout",
-	  rules_get },
+const struct cli_command cmd_rules_check_entry = {
+	.name = "rules check",
+	.usage = "FILE",
+	.summary = "report every problem in a rule file",
+	.role = CLI_NO_ROLE,
+	.exec = cmd_rules_check,
 };
 
-int
-cmd_rules(struct cli_ctx *ctx, int argc, char **argv)
-{
-	return cli_dispatch(ctx, rules_commands, FD_ARRAY_LEN(rules_commands), "frontdoor",
-	    argc - 1, argv + 1);
-}
+static const struct cli_option rules_test_option_table[] = {
+	{ "verbose", 'v', NULL, CLI_OPT_SHORT }, { "require-coverage", 'c', NULL, 0 },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct cli_command cmd_rules_test_entry = {
+	.name = "rules test",
+	.usage = "[--verbose] [--require-coverage] FILE",
+	.summary = "run the rule file's tests and report rule coverage",
+	.options = rules_test_option_table,
+	.role = CLI_NO_ROLE,
+	.exec = cmd_rules_test,
+};
+
+const struct cli_command cmd_rules_show_entry = {
+	.name = "rules show",
+	.usage = "FILE",
+	.summary = "print the rule set: hash, levels, indicators, rules",
+	.role = CLI_NO_ROLE,
+	.exec = cmd_rules_show,
+};
 
 /* Parses a rule subcommand's options; returns the FILE operand or NULL after a usage error. */
 static const char *
-one_file(const struct cli_command *cmd, int argc, char **argv, int *verbose, int *coverage)
+one_file(const struct cli_command *cmd, struct cli_ctx *ctx, int argc, char **argv,
+    int *verbose, int *coverage)
 {
-	static const struct option opts[] = {
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "require-coverage", no_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parse p;
 	int ch;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
-		if (ch == 'v' && verbose != NULL)
-			*verbose = 1;
-		else if (ch == 'c' && coverage != NULL)
-			*coverage = 1;
-		else {
-			cli_usage_error(cmd, "unknown option or missing argument");
+	cli_parse_init(&p, cmd, ctx, argc, argv);
+	while ((ch = cli_parse_next(&p)) != -1) {
+		if (ch == '?')
 			return NULL;
-		}
+		*(ch == 'v' ? verbose : coverage) = 1;
 	}
 	if (argc - optind != 1) {
 		cli_usage_error(cmd, "expected one rule file");
@@ -64,10 +62,9 @@ one_file(const struct cli_command *cmd, int argc, char **argv, int *verbose, int
 }
 
 static int
-rules_check(struct cli_ctx *ctx, int argc, char **argv)
+cmd_rules_check(struct cli_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	const char *path = one_file(&rules_commands[0], argc, argv, NULL, NULL);
+	const char *path = one_file(&cmd_rules_check_entry, ctx, argc, argv, NULL, NULL);
 	struct ruleset *rs;
 
 	if (path == NULL)
@@ -106,11 +103,10 @@ print_failure(const struct ruleset *rs, const struct test_def *t, const struct t
 }
 
 static int
-rules_test(struct cli_ctx *ctx, int argc, char **argv)
+cmd_rules_test(struct cli_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
 	int verbose = 0, coverage = 0, permille;
-	const char *path = one_file(&rules_commands[1], argc, argv, &verbose, &coverage);
+	const char *path = one_file(&cmd_rules_test_entry, ctx, argc, argv, &verbose, &coverage);
 	struct test_report rep;
 	struct ruleset *rs;
 	int rc;
@@ -188,10 +184,9 @@ rule_id_width(const struct ruleset *rs)
 }
 
 static int
-rules_show(struct cli_ctx *ctx, int argc, char **argv)
+cmd_rules_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	const char *path = one_file(&rules_commands[2], argc, argv, NULL, NULL);
+	const char *path = one_file(&cmd_rules_show_entry, ctx, argc, argv, NULL, NULL);
 	struct ruleset *rs;
 	struct buf b;
 	int width;

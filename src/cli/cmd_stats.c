@@ -1,5 +1,4 @@
 /* cmd_stats.c: `frontdoor stats`: contacts, routes, overrides, re-referrals, delays per group. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +12,22 @@
 
 #define KEY_MAX STATS_KEY_MAX
 
-static const struct cli_command stats_cmd = {
-	"stats", "[--by month|district|agency|officer] [--since DATE] [--until DATE] "
-	"[--format table|csv] [--db DIR]", "", cmd_stats
+static int cmd_stats(struct cli_ctx *ctx, int argc, char **argv);
+
+static const struct cli_option stats_option_table[] = {
+	{ "by", 'b', "month|district|agency|officer", 0 }, { "since", 's', "DATE", 0 },
+	{ "until", 'u', "DATE", 0 }, { "format", 'f', "table|csv", 0 }, { NULL, 0, NULL, 0 },
+};
+
+const struct cli_command cmd_stats_entry = {
+	.name = "stats",
+	.usage = "[--by month|district|agency|officer] [--since DATE] [--until DATE] "
+	    "[--format table|csv]",
+	.summary = "contacts, routes, overrides, re-referrals and delays",
+	.options = stats_option_table,
+	.flags = CLI_DB,
+	.role = ACT_AUDIT,
+	.exec = cmd_stats,
 };
 
 struct stats_opts {
@@ -131,55 +143,45 @@ stats_report(struct stats *st, const struct stats_opts *o)
 }
 
 static int
-stats_role_txn(struct store_txn *t, void *argp)
-{
-	return roles_require(t, argp, ACT_AUDIT, NULL);
-}
-
-static int
 stats_options(struct cli_ctx *ctx, int argc, char **argv, struct stats_opts *st)
 {
-	static const struct option opts[] = {
-		{ "by", required_argument, NULL, 'b' }, { "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' }, { "format", required_argument, NULL, 'f' },
-		CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
-	};
+	const struct cli_command *stats_cmd = &cmd_stats_entry;
+	struct cli_parse p;
 	int ch, by;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	cli_parse_init(&p, stats_cmd, ctx, argc, argv);
+	while ((ch = cli_parse_next(&p)) != -1) {
 		switch (ch) {
 		case 'b':
 			for (by = 0; by < STATS_BY_COUNT; by++)
 				if (strcmp(optarg, stats_by_names[by]) == 0)
 					break;
 			if (by == STATS_BY_COUNT)
-				return cli_usage_error(&stats_cmd, "--by is month, district, agency "
+				return cli_usage_error(stats_cmd, "--by is month, district, agency "
 				    "or officer");
 			st->by = (enum stats_by)by;
 			break;
 		case 's':
 		case 'u':
 			if (parse_utc_bound(optarg, ch == 'u', ch == 's' ? &st->since : &st->until) < 0)
-				return cli_usage_error(&stats_cmd, "--%s: not a date (" UTC_FORMS ")",
+				return cli_usage_error(stats_cmd, "--%s: not a date (" UTC_FORMS ")",
 				    ch == 's' ? "since" : "until");
 			break;
 		case 'f':
 			if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "table") != 0)
-				return cli_usage_error(&stats_cmd, "--format is table or csv");
+				return cli_usage_error(stats_cmd, "--format is table or csv");
 			st->csv = strcmp(optarg, "csv") == 0;
 			break;
 		default:
-			if (cli_db_option(ctx, ch, optarg) < 0)
-				return cli_usage_error(&stats_cmd, "bad option");
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error(&stats_cmd, "takes no operands");
+		return cli_usage_error(stats_cmd, "takes no operands");
 	return 0;
 }
 
-int
+static int
 cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct stats_opts o;
@@ -195,7 +197,7 @@ cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
 		return EXIT_PROBLEM;
 	stats_init(&st, o.since, o.until);
 	stats_group_by(&st, o.by, "(none)");
-	rc = store_read(s, stats_role_txn, user, &cause);
+	rc = cli_require_role(&cmd_stats_entry, s, user, &cause);
 	if (rc == 0)
 		rc = stats_scan(s, &st, &cause);
 	store_close(s);

@@ -1,0 +1,1 @@
+$FRONTDOOR rules test -vx good.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR --db db users add a.khan

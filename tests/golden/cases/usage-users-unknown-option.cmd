@@ -1,0 +1,1 @@
+$FRONTDOOR users list --force

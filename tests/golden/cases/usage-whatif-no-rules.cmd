@@ -1,0 +1,1 @@
+$FRONTDOOR whatif good.yaml
