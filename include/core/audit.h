@@ -22,7 +22,7 @@
  * 365 days before, and not after.
  */
 int audit_rereferral(int64_t earlier, int64_t at);
-/* How many of a child's earlier receipts re-refer at `at`; *latest: the latest not after it, or 0. */
+/* How many of a child's earlier receipts re-refer at `at`; *latest: the latest not after it. */
 size_t audit_rereferrals(const int64_t *earlier, size_t n, int64_t at, int64_t *latest);
 
 /*

@@ -169,6 +169,8 @@ struct tui_screen_ops {
 	void (*key)(struct tui_app *a, int key, enum tui_act act);
 	int (*typing)(const struct tui_app *a);
 	void (*idle)(struct tui_app *a);
+	/* frees what the screen keeps in the application, once, at exit (or NULL) */
+	void (*free)(struct tui_app *a);
 	const char *hints;
 	/* hints for a mode of the screen (a confirm step), or NULL for `hints` */
 	const char *(*mode_hints)(const struct tui_app *a);

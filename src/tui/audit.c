@@ -566,11 +566,23 @@ audit_key(struct tui_app *a, int key, enum tui_act act)
 	}
 }
 
+static void
+audit_free(struct tui_app *a)
+{
+	tui_case_entries_free(a->au.page, a->au.npage);
+	tui_lines_free(a->au.problems, a->au.nproblems);
+	tui_lines_free(a->au.diag, a->au.ndiag);
+	if (a->au.have_charts)
+		tui_charts_free(&a->au.charts);
+	audit_whatif_free(&a->au.whatif);
+}
+
 const struct tui_screen_ops tui_audit_ops = {
 	.enter = audit_enter,
 	.draw = audit_draw,
 	.key = audit_key,
 	.typing = NULL,
 	.idle = NULL,
+	.free = audit_free,
 	.hints = "1 v w c t:tabs  Enter:open  r:refresh  ?:help  q:back",
 };

@@ -268,11 +268,20 @@ case_key(struct tui_app *a, int key, enum tui_act act)
 	}
 }
 
+static void
+caseview_free(struct tui_app *a)
+{
+	tui_case_entries_free(a->cv.e, a->cv.n);
+	tui_lines_free(a->cv.lines, a->cv.nlines);
+	free(a->cv.starts);
+}
+
 const struct tui_screen_ops tui_case_ops = {
 	.enter = case_enter,
 	.draw = case_draw,
 	.key = case_key,
 	.typing = NULL,
 	.idle = NULL,
+	.free = caseview_free,
 	.hints = "j/k:move  n:new  o:outcome  u:step up  D:step down  r:refresh  ?:help  q:back",
 };

@@ -358,6 +358,7 @@ const struct tui_screen_ops tui_decision_ops = {
 	.key = decision_key,
 	.typing = decision_typing,
 	.idle = decision_idle,
+	.free = NULL,		/* the intake screen frees the journey */
 	.hints = "Tab:next  S-Tab:prev  Left/Right:choice  F2:review  Esc:pathway  F1:help",
 	.mode_hints = decision_hints,
 };

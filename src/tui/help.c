@@ -93,11 +93,18 @@ help_key(struct tui_app *a, int key, enum tui_act act)
 	}
 }
 
+static void
+help_free(struct tui_app *a)
+{
+	tui_lines_free(a->help.lines, a->help.n);
+}
+
 const struct tui_screen_ops tui_help_ops = {
 	.enter = help_enter,
 	.draw = help_draw,
 	.key = help_key,
 	.typing = NULL,
 	.idle = NULL,
+	.free = help_free,
 	.hints = "j/k:scroll  PgUp/PgDn:page  g/G:top/bottom  Esc/q:back",
 };

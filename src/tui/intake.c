@@ -452,12 +452,21 @@ intake_hints(const struct tui_app *a)
 	    NULL;
 }
 
+/* The journey the intake, pathway and decision screens share: kept here, freed here. */
+static void
+journey_free(struct tui_app *a)
+{
+	if (a->j.active)
+		tui_journey_end(a, 0);
+}
+
 const struct tui_screen_ops tui_intake_ops = {
 	.enter = intake_enter,
 	.draw = intake_draw,
 	.key = intake_key,
 	.typing = intake_typing,
 	.idle = journey_idle,
+	.free = journey_free,
 	.hints = "Tab:next  S-Tab:prev  Left/Right:choice  F2:pathway  Esc:leave  F1:help",
 	.mode_hints = intake_hints,
 };

@@ -244,12 +244,21 @@ outcome_hints(const struct tui_app *a)
 	return a->ov.confirm ? "Enter/y:write to the log  Esc:back to edit" : NULL;
 }
 
+static void
+outcome_free(struct tui_app *a)
+{
+	if (a->ov.have_form)
+		tui_form_free(&a->ov.form);
+	free(a->ov.error);
+}
+
 const struct tui_screen_ops tui_outcome_ops = {
 	.enter = outcome_enter,
 	.draw = outcome_draw,
 	.key = outcome_key,
 	.typing = outcome_typing,
 	.idle = NULL,
+	.free = outcome_free,
 	.hints = "Tab:next  S-Tab:prev  Left/Right:choice  F2:review  Esc:back  F1:help",
 	.mode_hints = outcome_hints,
 };

@@ -270,5 +270,6 @@ const struct tui_screen_ops tui_pathway_ops = {
 	.key = pathway_key,
 	.typing = pathway_typing,
 	.idle = pathway_idle,
+	.free = NULL,		/* the intake screen frees the journey */
 	.hints = "Space:tick  type:filter  Up/Down:move  Enter/F2:decide  Esc:back  F1:help",
 };

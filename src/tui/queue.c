@@ -333,11 +333,18 @@ queue_key(struct tui_app *a, int key, enum tui_act act)
 		tui_error(a, "cannot read the queue", cause);
 }
 
+static void
+queue_free(struct tui_app *a)
+{
+	tui_queue_free(&a->queue);
+}
+
 const struct tui_screen_ops tui_queue_ops = {
 	.enter = queue_enter,
 	.draw = queue_draw,
 	.key = queue_key,
 	.typing = NULL,
 	.idle = queue_idle,
+	.free = queue_free,
 	.hints = "Enter:open  n:new  /:search  f/d:filter  m:sign-off  a:audit  ?:help  q:quit",
 };

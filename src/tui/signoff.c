@@ -325,12 +325,23 @@ signoff_hints(const struct tui_app *a)
 	    "Tab:next  Left/Right:choice  F2:review  Esc:cancel  F1:help";
 }
 
+static void
+signoff_free(struct tui_app *a)
+{
+	tui_queue_free(&a->so.q);
+	if (a->so.form.f != NULL)
+		tui_form_free(&a->so.form);
+	tui_case_entry_clear(&a->so.entry);
+	free(a->so.error);
+}
+
 const struct tui_screen_ops tui_signoff_ops = {
 	.enter = signoff_enter,
 	.draw = signoff_draw,
 	.key = signoff_key,
 	.typing = signoff_typing,
 	.idle = NULL,
+	.free = signoff_free,
 	.hints = "Enter/a:approve  x:return  j/k:move  r:refresh  ?:help  q:back",
 	.mode_hints = signoff_hints,
 };

@@ -612,27 +612,9 @@ tui_open(struct tui_app *a, const struct app_target *ctx, int demo, char **cause
 static void
 tui_free(struct tui_app *a)
 {
-	if (a->j.active)
-		tui_journey_end(a, 0);
-	tui_queue_free(&a->queue);
-	tui_queue_free(&a->so.q);
-	if (a->so.form.f != NULL)
-		tui_form_free(&a->so.form);
-	tui_case_entry_clear(&a->so.entry);
-	free(a->so.error);
-	if (a->ov.have_form)
-		tui_form_free(&a->ov.form);
-	free(a->ov.error);
-	tui_case_entries_free(a->cv.e, a->cv.n);
-	tui_lines_free(a->cv.lines, a->cv.nlines);
-	free(a->cv.starts);
-	tui_case_entries_free(a->au.page, a->au.npage);
-	tui_lines_free(a->au.problems, a->au.nproblems);
-	tui_lines_free(a->au.diag, a->au.ndiag);
-	if (a->au.have_charts)
-		tui_charts_free(&a->au.charts);
-	audit_whatif_free(&a->au.whatif);
-	tui_lines_free(a->help.lines, a->help.n);
+	for (int scr = 0; scr < SCR_COUNT; scr++)
+		if (screen_ops[scr]->free != NULL)
+			screen_ops[scr]->free(a);
 	tui_edit_free(&a->prompt.edit);
 	if (a->rs != NULL)
 		rules_free(a->rs);
