@@ -394,7 +394,6 @@ check_grep "it is still closed" 'the case is closed' "$T/out"
 fd "$DB" off1 correct "$VSEQ" --route early_help_unit \
     --rationale "The first decision named the wrong route for this child" >"$T/out" 2>&1
 check_eq "a closed case's route can be corrected" $? 0
-CSEQ=$(recorded_seq "$T/out")
 fd "$DB" mgr1 outcome "$V" needs_met >"$T/out" 2>&1
 check_eq "a correction that changes the route reopens the case" $? 0
 
