@@ -7,8 +7,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "base/privsep.h"
 #include "cli/cli.h"
 #include "tui/tui.h"
+
+/* The administrator's settings file; tests build a copy of frontdoor with their own. */
+#ifndef FD_CONF_PATH
+#define FD_CONF_PATH FD_SYSTEM_CONF
+#endif
 
 /* Case data must never end up in a core file or be read by a debugger attached later. */
 static void
@@ -23,11 +29,13 @@ no_core_dumps(void)
 int
 main(int argc, char **argv)
 {
-	struct cli_ctx ctx = { NULL, NULL };
+	struct cli_ctx ctx = { NULL, NULL, FD_CONF_PATH };
 	int i = 1, demo = 0;
 
-	/* the locale only affects how text is shown; numbers never depend on it */
+	/* installed setgid: the group only while the database opens; no user settings trusted */
 	no_core_dumps();
+	privsep_start();
+	/* the locale only affects how text is shown; numbers never depend on it */
 	setlocale(LC_CTYPE, "");
 	opterr = 0;	/* each command reports bad options in its own words */
 	for (; i < argc && argv[i][0] == '-'; i++) {

@@ -305,11 +305,12 @@ int
 cli_open_db(struct cli_ctx *ctx, struct store **s, char **user)
 {
 	struct store_opts opts = { 0, 0, 0 };
-	char *dir = ctx->db != NULL ? xstrdup(ctx->db) : store_default_dir(), *cause = NULL;
+	char *dir = NULL, *cause = NULL;
 
 	*s = NULL;
 	*user = NULL;
-	if (identity_current(ctx->as_user, user, &cause) < 0 ||
+	if (app_database(ctx, APP_OPEN, &dir, &cause) < 0 ||
+	    identity_current(ctx->as_user, user, &cause) < 0 ||
 	    store_open(s, dir, &opts, &cause) < 0) {
 		fprintf(stderr, "frontdoor: ");
 		fput_sanitised(cause, strlen(cause), stderr);

@@ -155,7 +155,7 @@ cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	struct init_arg a = { 0 };
 	struct ruleset *rs;
 	struct store *s = NULL;
-	char *dir, *user = NULL, *cause = NULL, *text = NULL;
+	char *dir = NULL, *user = NULL, *cause = NULL, *text = NULL;
 	char hex[65];
 	int ch, rc = EXIT_USAGE;
 
@@ -173,8 +173,8 @@ cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	if (rs == NULL)
 		return EXIT_USAGE;
 	rules_free(rs);
-	dir = ctx->db != NULL ? xstrdup(ctx->db) : store_default_dir();
-	if (identity_current(ctx->as_user, &user, &cause) < 0 ||
+	if (app_database(ctx, APP_CREATE, &dir, &cause) < 0 ||
+	    identity_current(ctx->as_user, &user, &cause) < 0 ||
 	    read_file(rules, RULES_MAX_FILE, &text, &a.len, &cause) < 0 ||
 	    make_parents(dir, &cause) < 0 || store_open(&s, dir, &sopts, &cause) < 0)
 		goto out;

@@ -31,7 +31,7 @@ cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_command *demo_cmd = &cmd_demo_entry;
 	struct cli_parse p;
 	long contacts = DEMO_DEFAULT_CONTACTS;
-	char *dir, *user = NULL, *cause = NULL, *end;
+	char *dir = NULL, *user = NULL, *cause = NULL, *end;
 	int ch;
 
 	cli_parse_init(&p, demo_cmd, ctx, argc, argv);
@@ -45,8 +45,8 @@ cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error(demo_cmd, "takes no operands");
 	/* never the real database: $FRONTDOOR_DB is not consulted */
-	dir = ctx->db != NULL ? xstrdup(ctx->db) : demo_default_dir();
-	if (identity_current(ctx->as_user, &user, &cause) < 0 ||
+	if (app_database(ctx, APP_DEMO, &dir, &cause) < 0 ||
+	    identity_current(ctx->as_user, &user, &cause) < 0 ||
 	    demo_create(dir, app_default_rules(), user, (int)contacts, &cause) < 0) {
 		free(dir);
 		free(user);

@@ -162,9 +162,9 @@ identity_current(const char *as_user, char **name, char **cause)
 		return 0;
 	}
 	errno = 0;
-	pw = getpwuid(geteuid());
+	pw = getpwuid(getuid());
 	if (pw == NULL) {
-		*cause = xasprintf("cannot tell who you are (uid %u has no name)", (unsigned)geteuid());
+		*cause = xasprintf("cannot tell who you are (uid %u has no name)", (unsigned)getuid());
 		return -1;
 	}
 	*name = xstrdup(pw->pw_name);

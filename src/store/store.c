@@ -1,7 +1,6 @@
 /* store.c: opens the LMDB environment safely and runs short, retryable transactions. */
 #include "store/store.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <lmdb.h>
 #include <stdarg.h>
@@ -13,7 +12,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "base/privsep.h"
 #include "base/util.h"
+#include "store/dbfiles.h"
 
 #define STORE_MAX_READERS 510
 #define STORE_MAX_ATTEMPTS 16
@@ -87,132 +88,6 @@ store_map_size(const struct store *s)
 
 	mdb_env_info(s->env, &info);
 	return info.me_mapsize;
-}
-
-/* Refuses files other users could read: children's data stays in the group. */
-static int
-check_private(const char *path, char **cause)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (st.st_mode & S_IRWXO) {
-		*cause = xasprintf("%s is open to every user (mode %04o): refusing to use it; "
-		    "fix with chmod o-rwx", path, (unsigned)(st.st_mode & 07777));
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * An existing directory becomes a database only if it is an empty directory
- * of the user's own: init must not take over (and chmod) a shared or another
- * user's directory, whose owner could then read the children's data.
- */
-static int
-check_dir_is_ours(const char *dir, char **cause)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	int empty = 1;
-
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		*cause = xasprintf("%s exists and is not a directory", dir);
-		return -1;
-	}
-	if (st.st_uid != geteuid()) {
-		*cause = xasprintf("%s belongs to another user: refusing to make it a database "
-		    "(give a new directory)", dir);
-		return -1;
-	}
-	if ((d = opendir(dir)) == NULL) {
-		*cause = xasprintf("%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	while (empty && (e = readdir(d)) != NULL)
-		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
-	closedir(d);
-	if (!empty) {
-		*cause = xasprintf("%s is not empty: refusing to make it a database (give a new "
-		    "or empty directory)", dir);
-		return -1;
-	}
-	return 0;
-}
-
-/* Creates the directory for a new database, 2770 whatever the umask. */
-static int
-make_dir(const char *dir, char **cause)
-{
-	char *data = xasprintf("%s/data.mdb", dir);
-	int exists = access(data, F_OK) == 0;
-
-	free(data);
-	if (exists) {
-		*cause = xasprintf("%s already holds a database", dir);
-		return -1;
-	}
-	if (mkdir(dir, 0700) < 0) {
-		if (errno != EEXIST) {
-			*cause = xasprintf("cannot create %s: %s", dir, strerror(errno));
-			return -1;
-		}
-		if (check_dir_is_ours(dir, cause) < 0)
-			return -1;
-	}
-	if (chmod(dir, 02770) < 0) {
-		*cause = xasprintf("cannot set permissions on %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int
-set_file_modes(const char *dir, char **cause)
-{
-	static const char *const files[] = { "data.mdb", "lock.mdb" };
-
-	for (size_t i = 0; i < FD_ARRAY_LEN(files); i++) {
-		char *p = xasprintf("%s/%s", dir, files[i]);
-		int rc = chmod(p, 0660);
-
-		if (rc < 0 && errno != ENOENT) {
-			*cause = xasprintf("cannot set permissions on %s: %s", p, strerror(errno));
-			free(p);
-			return -1;
-		}
-		free(p);
-	}
-	return 0;
-}
-
-static int
-check_modes(const char *dir, char **cause)
-{
-	static const char *const files[] = { "data.mdb", "lock.mdb" };
-	struct stat st;
-
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		*cause = xasprintf("%s: no database here (create one with frontdoor init)", dir);
-		return -1;
-	}
-	if (check_private(dir, cause) < 0)
-		return -1;
-	for (size_t i = 0; i < FD_ARRAY_LEN(files); i++) {
-		char *p = xasprintf("%s/%s", dir, files[i]);
-		int rc = check_private(p, cause);
-
-		free(p);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
 }
 
 static int
@@ -292,41 +167,55 @@ open_env(MDB_env *env, const char *dir, unsigned flags)
 	return rc;
 }
 
-int
-store_open(struct store **out, const char *dir, const struct store_opts *opts, char **cause)
+/* Opens the environment in dir; the files are checked before and verified after. */
+static int
+open_checked(struct store *s, const char *dir, const struct store_opts *opts, char **cause)
 {
-	struct store *s = xcalloc(1, sizeof *s);
+	struct dbfiles f;
+	mdb_filehandle_t fd;
 	int rc, dead;
-	unsigned flags = MDB_NOTLS;
 
-	s->path = xstrdup(dir);
-	if (opts->create && make_dir(dir, cause) < 0)
-		goto fail;
-	if (!opts->create && check_modes(dir, cause) < 0)
-		goto fail;
+	if (opts->create && dbfiles_make_dir(dir, cause) < 0)
+		return -1;
+	if (dbfiles_check(dir, privsep_active(), &f, cause) < 0)
+		return -1;
 	if ((rc = mdb_env_create(&s->env)) != 0 ||
 	    (rc = mdb_env_set_maxdbs(s->env, TABLE_COUNT + 2)) != 0 ||
-	    (rc = mdb_env_set_maxreaders(s->env, STORE_MAX_READERS)) != 0) {
-		lmdb_error(cause, "cannot set up", dir, rc);
-		goto fail;
-	}
+	    (rc = mdb_env_set_maxreaders(s->env, STORE_MAX_READERS)) != 0)
+		return lmdb_error(cause, "cannot set up", dir, rc);
 	if (opts->create)
 		mdb_env_set_mapsize(s->env, opts->map_size ? opts->map_size : STORE_DEFAULT_MAP);
 	s->readonly = opts->readonly;
 	if (!opts->create && !opts->readonly) {
 		char *data = xasprintf("%s/data.mdb", dir);
-		s->readonly = access(data, W_OK) != 0 && errno == EACCES;
+		s->readonly = eaccess(data, W_OK) != 0 && errno == EACCES;
 		free(data);
 	}
-	rc = open_env(s->env, dir, flags | (s->readonly ? MDB_RDONLY : 0));
-	if (rc != 0) {
-		lmdb_error(cause, "cannot open", dir, rc);
-		goto fail;
-	}
-	if (opts->create && set_file_modes(dir, cause) < 0)
-		goto fail;
+	rc = open_env(s->env, dir, MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0));
+	if (rc != 0)
+		return lmdb_error(cause, "cannot open", dir, rc);
+	if ((rc = mdb_env_get_fd(s->env, &fd)) != 0)
+		return lmdb_error(cause, "cannot open", dir, rc);
+	if (dbfiles_verify_open(dir, fd, &f, cause) < 0)
+		return -1;
+	if (opts->create && dbfiles_set_modes(dir, cause) < 0)
+		return -1;
 	mdb_reader_check(s->env, &dead);
-	if (open_tables(s, opts->create, cause) < 0)
+	return 0;
+}
+
+int
+store_open(struct store **out, const char *dir, const struct store_opts *opts, char **cause)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+	int rc;
+
+	s->path = xstrdup(dir);
+	/* the database's group, if installed setgid, only while its files are opened */
+	privsep_raise();
+	rc = open_checked(s, dir, opts, cause);
+	privsep_lower();
+	if (rc < 0 || open_tables(s, opts->create, cause) < 0)
 		goto fail;
 	if (opts->create)
 		rc = store_write(s, check_schema, (int[]){ 1 }, cause);

@@ -13,6 +13,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "base/privsep.h"
 #include "core/actions.h"
 #include "core/demo.h"
 #include "store/roles.h"
@@ -112,6 +113,7 @@ tui_term_init(struct tui_app *a, char **cause)
 		return -1;
 	}
 	a->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	privsep_scrub_terminal();
 	if (newterm(NULL, stdout, stdin) == NULL) {
 		*cause = xstrdup("cannot start the terminal (is TERM set?)");
 		return -1;
@@ -592,14 +594,14 @@ tui_open(struct tui_app *a, const struct app_target *ctx, int demo, char **cause
 
 	if (identity_current(ctx->as_user, &a->user, cause) < 0)
 		return -1;
+	if (app_database(ctx, demo ? APP_DEMO : APP_OPEN, &a->dbpath, cause) < 0)
+		return -1;
 	if (demo) {
 		/* never the real database: $FRONTDOOR_DB is not consulted */
-		a->dbpath = ctx->db != NULL ? xstrdup(ctx->db) : demo_default_dir();
 		if (demo_create(a->dbpath, app_default_rules(), a->user, TUI_DEMO_CONTACTS,
 		    cause) < 0)
 			return -1;
-	} else
-		a->dbpath = ctx->db != NULL ? xstrdup(ctx->db) : store_default_dir();
+	}
 	if (store_open(&a->s, a->dbpath, &opts, cause) < 0)
 		return -1;
 	if (tui_data_role(a->s, a->user, &a->role, &a->has_role, cause) < 0)

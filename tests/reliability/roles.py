@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rel  # noqa: E402
 
 USERS = {"officer": "off", "early_help": "eh", "manager": "mgr", "auditor": "aud",
-         "admin": "adm"}
+         "admin": "adm", "officer2": "off2", "manager2": "mgr2"}
 ACTION_TEXT = {
     "route": "record a routing decision", "outcome": "record an outcome",
     "step": "step a case up or down", "sign_off": "sign off decisions",
@@ -48,12 +48,24 @@ def main():
     s = rel.Suite("roles", __doc__)
     s.parse()
     s.need_root()
-    reps = 5 if s.long else 1
-    fixture = rel.load_cases()
-    db = s.new_db(users=[(u, r) for r, u in USERS.items()] + [("off2", "officer"),
-                                                             ("mgr2", "manager")])
-    n = [0]
+    db = s.new_db(users=[(u, r.rstrip("2")) for r, u in USERS.items()])
 
+    def fd(*argv, as_user=None, input=None):
+        return s.fd(*argv, db=db, as_user=as_user, input=input)
+
+    run_matrix(s, fd, USERS, "nobody", rel.POLICY, 5 if s.long else 1)
+    ok, out = s.verify(db)
+    s.check(ok, "verify after the matrix", out[-300:])
+    s.finish()
+
+
+def run_matrix(s, fd, users, nobody, policy, reps):
+    """Every role in users (role -> user name, and users["officer2"], ["manager2"] as a second
+    officer and manager), and nobody (a user with no role), tries every command; fd(*argv,
+    as_user=NAME) runs frontdoor on the database under test as NAME (None: its admin, root).
+    policy is a rule file every user can read."""
+    fixture = rel.load_cases()
+    n = [0]
     def fresh_case(universal=True):
         """A case line never seen before (a universal one, so it can be stepped up)."""
         while True:
@@ -70,26 +82,26 @@ def main():
             f.write(line + "\n")
         return path
 
-    def decided(by="off2", override=None):
+    def decided(by=None, override=None):
         cid, line = fresh_case()
         argv = ["decide", write(cid, line)]
         if override:
             argv += ["--override", override, "--rationale", RATIONALE]
-        r = s.fd(*argv, db=db, as_user=by)
+        r = fd(*argv, as_user=by or users["officer2"])
         m = re.search(r"recorded seq (\d+)", r.stdout)
         if r.returncode != 0 or not m:
             raise SystemExit("setup failed: %s %s" % (r.stdout, r.stderr))
         return cid, int(m.group(1))
 
     def head():
-        r = s.fd("log", "--last", "1", db=db, as_user="aud")
+        r = fd("log", "--last", "1", as_user=users["auditor"])
         m = re.search(r'"seq":(\d+)', r.stdout)
         return int(m.group(1)) if m else 0
 
     def state():
-        users = s.fd("users", "list", db=db).stdout
-        pubs = s.fd("rules", "history", db=db).stdout
-        return head(), users, pubs
+        listed = fd("users", "list").stdout
+        pubs = fd("rules", "history").stdout
+        return head(), listed, pubs
 
     def prepare(cmd, tag):
         """The argv of one attempt, with whatever it needs set up first."""
@@ -119,7 +131,7 @@ def main():
         if cmd == "verify":
             return ["verify", "--quiet"]
         if cmd == "whatif":
-            return ["whatif", "--rules", rel.POLICY]
+            return ["whatif", "--rules", policy]
         if cmd == "stats":
             return ["stats"]
         if cmd == "checkpoint":
@@ -128,16 +140,16 @@ def main():
             return ["users", "add", "new" + tag, "officer"]
         if cmd == "users remove":
             victim = "victim" + tag
-            s.fd("users", "add", victim, "auditor", db=db)
+            fd("users", "add", victim, "auditor")
             return ["users", "remove", victim]
         if cmd == "users list":
             return ["users", "list"]
         if cmd == "rules publish":
-            return ["rules", "publish", rel.POLICY]
+            return ["rules", "publish", policy]
         if cmd == "rules history":
             return ["rules", "history"]
         if cmd == "rules get":
-            pubs = s.fd("rules", "history", db=db).stdout
+            pubs = fd("rules", "history").stdout
             return ["rules", "get", re.findall(r"sha256:[0-9a-f]{64}", pubs)[-1]]
         raise KeyError(cmd)
 
@@ -145,12 +157,12 @@ def main():
     matrix = {}
     for rep in range(reps):
         for role in rel.ROLES + ["none"]:
-            user = USERS.get(role, "nobody")
+            user = users.get(role, nobody)
             for cmd, action, appends in COMMANDS:
                 tag = "%d%s%s" % (rep, role[:3], cmd.replace(" ", "")[:6])
                 argv = prepare(cmd, re.sub(r"[^a-z0-9]", "", tag))
                 before = state()
-                r = s.fd(*argv, db=db, as_user=user)
+                r = fd(*argv, as_user=user)
                 after = state()
                 allowed = role in rel.ALLOWED[action]
                 what = "%s as %s" % (cmd, role)
@@ -184,9 +196,6 @@ def main():
     total = len(cmds) * (len(rel.ROLES) + 1) * reps
     s.log("%d attempts: %d allowed and done, %d refused, %d unauthorised actions succeeded"
           % (total, granted, refused, wrong))
-    ok, out = s.verify(db)
-    s.check(ok, "verify after the matrix", out[-300:])
-    s.finish()
 
 
 if __name__ == "__main__":
