@@ -37,6 +37,18 @@ int roles_get(struct store_txn *t, const char *user, enum role *out);
  */
 int roles_require(struct store_txn *t, const char *user, enum action a, enum role *out);
 
+/* What roles_guard checks: the user still has the role the session started with. */
+struct roles_session {
+	const char *user;
+	enum role role;
+};
+/*
+ * A store guard (store_set_guard) for a long session such as the screens: a
+ * transaction fails once the user has lost that role, removed or given
+ * another, so a removed user's open screen reads nothing more.
+ */
+int roles_guard(struct store_txn *t, void *session);
+
 /* Whether s is a user name the database accepts: 1-32 of [A-Za-z0-9_.-]. */
 int roles_valid_user(const char *s);
 /* The OS user running this process; with as_user (root only), that user instead. */

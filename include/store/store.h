@@ -61,6 +61,13 @@ int store_write(struct store *s, int (*fn)(struct store_txn *t, void *arg), void
 int store_read(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg,
     char **cause);
 
+/*
+ * Sets a check that runs at the start of every later transaction on s, before
+ * its work; its failure aborts the transaction as the work's own would. The
+ * screens use it to check the person's role again at every read and write.
+ */
+void store_set_guard(struct store *s, int (*guard)(struct store_txn *t, void *arg), void *arg);
+
 /* 0 found, 1 not found, -1 error (cause set on the transaction). */
 int store_get(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
     struct store_val *val);

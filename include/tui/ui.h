@@ -136,6 +136,7 @@ struct tui_app {
 	char *dbpath;
 	enum role role;
 	int has_role;
+	struct roles_session session;	/* rechecked at every transaction */
 	struct ruleset *rs;		/* the rule set in force, or NULL */
 	char *rs_error;
 	enum tui_screen screen;

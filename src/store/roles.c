@@ -104,6 +104,24 @@ roles_get(struct store_txn *t, const char *user, enum role *out)
 }
 
 int
+roles_guard(struct store_txn *t, void *session)
+{
+	const struct roles_session *rs = session;
+	enum role now = ROLE_OFFICER;
+	int rc = roles_get(t, rs->user, &now);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return store_fail(t, "user %s no longer has a role in this database: nothing more "
+		    "is shown or saved", rs->user);
+	if (now != rs->role)
+		return store_fail(t, "user %s is now %s, no longer %s: start frontdoor again",
+		    rs->user, role_name(now), role_name(rs->role));
+	return 0;
+}
+
+int
 roles_require(struct store_txn *t, const char *user, enum action a, enum role *out)
 {
 	enum role r = ROLE_OFFICER;

@@ -29,6 +29,8 @@ struct store {
 	MDB_dbi dbi[TABLE_COUNT];
 	char *path;
 	int readonly;
+	int (*guard)(struct store_txn *t, void *arg);	/* run first in every transaction */
+	void *guard_arg;
 };
 
 struct store_txn {
@@ -255,6 +257,22 @@ grow_map(struct store *s, char **cause)
 	return 0;
 }
 
+void
+store_set_guard(struct store *s, int (*guard)(struct store_txn *t, void *arg), void *arg)
+{
+	s->guard = guard;
+	s->guard_arg = arg;
+}
+
+/* The guard, then fn: the transaction's work. */
+static int
+txn_run(struct store_txn *t, int (*fn)(struct store_txn *t, void *arg), void *arg)
+{
+	if (t->s->guard != NULL && t->s->guard(t, t->s->guard_arg) < 0)
+		return -1;
+	return fn(t, arg);
+}
+
 static char *
 txn_cause(struct store_txn *t, const char *what)
 {
@@ -280,7 +298,7 @@ store_write(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *ar
 		}
 		if (rc != 0)
 			return lmdb_error(cause, "cannot write to", s->path, rc);
-		frc = fn(&t, arg);
+		frc = txn_run(&t, fn, arg);
 		if (t.rc == MDB_MAP_FULL) {
 			mdb_txn_abort(t.txn);
 			free(t.cause);
@@ -322,7 +340,7 @@ store_read(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg
 		}
 		if (rc != 0)
 			return lmdb_error(cause, "cannot read", s->path, rc);
-		frc = fn(&t, arg);
+		frc = txn_run(&t, fn, arg);
 		mdb_txn_abort(t.txn);
 		if (frc < 0 || t.rc != 0) {
 			*cause = txn_cause(&t, "cannot read the database");

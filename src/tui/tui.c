@@ -606,6 +606,12 @@ tui_open(struct tui_app *a, const struct app_target *ctx, int demo, char **cause
 		return -1;
 	if (tui_data_role(a->s, a->user, &a->role, &a->has_role, cause) < 0)
 		return -1;
+	if (a->has_role) {
+		/* removed or given another role: the open screens read and save no more */
+		a->session.user = a->user;
+		a->session.role = a->role;
+		store_set_guard(a->s, roles_guard, &a->session);
+	}
 	if (action_rules_in_force(a->s, &a->rs, &a->rs_error) < 0)
 		a->rs = NULL;
 	return 0;

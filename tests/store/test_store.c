@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "../unit/check.h"
 #include "store/dlog.h"
 #include "store/record.h"
+#include "store/roles.h"
 #include "rules/rules.h"
 #include "store/store.h"
 #include "base/util.h"
@@ -1038,6 +1040,168 @@ test_schema(const char *base)
 	free(dir);
 }
 
+/* One database file replaced: the open is refused with a cause naming why. */
+static void
+check_refused(const char *dir, const char *want)
+{
+	char *cause = NULL;
+	struct store *s = open_old(dir, &cause);
+
+	CHECK(s == NULL);
+	store_close(s);
+	CHECK(cause != NULL && strstr(cause, want) != NULL);
+	if (cause == NULL || strstr(cause, want) == NULL)
+		fprintf(stderr, "  wanted \"%s\" in: %s\n", want, cause ? cause : "(none)");
+	free(cause);
+}
+
+/* A lock.mdb or data.mdb that is a symlink, a FIFO or has a second name is never opened. */
+static void
+test_links(const char *base)
+{
+	char *dir = xasprintf("%s/links", base), *cause = NULL;
+	char *lock = xasprintf("%s/lock.mdb", dir), *data = xasprintf("%s/data.mdb", dir);
+	char *victim = xasprintf("%s/victim", base), *saved = xasprintf("%s/saved", base);
+	struct store *s = open_new(dir, 0);
+	struct stat st;
+	FILE *fp;
+
+	CHECK(s != NULL);
+	store_close(s);
+	fp = fopen(victim, "w");
+	CHECK(fp != NULL);
+	if (fp != NULL) {
+		fputs("not a lock file\n", fp);
+		fclose(fp);
+	}
+	CHECK(chmod(victim, 0660) == 0);
+	/* the attack: LMDB would truncate and rewrite whatever lock.mdb points at */
+	CHECK(rename(lock, saved) == 0 && symlink(victim, lock) == 0);
+	check_refused(dir, "lock.mdb is a symbolic link");
+	CHECK(stat(victim, &st) == 0 && st.st_size == 16);
+	CHECK(unlink(lock) == 0 && mkfifo(lock, 0660) == 0);
+	check_refused(dir, "not a regular file");
+	CHECK(unlink(lock) == 0 && rename(saved, lock) == 0);
+	CHECK(rename(data, saved) == 0 && symlink(saved, data) == 0);
+	check_refused(dir, "data.mdb is a symbolic link");
+	CHECK(unlink(data) == 0 && link(saved, data) == 0);
+	check_refused(dir, "more than one name");
+	CHECK(unlink(saved) == 0);
+	s = open_old(dir, &cause);
+	CHECK(s != NULL);
+	store_close(s);
+	free(cause);
+	free(lock);
+	free(data);
+	free(victim);
+	free(saved);
+	free(dir);
+}
+
+/* Writes an access ACL in the kernel's stored form: owner and group rw, one named user. */
+static int
+set_acl(const char *path, const char *attr, unsigned named_perm, unsigned mask)
+{
+	static const unsigned short tags[] = { 0x01, 0x02, 0x04, 0x10, 0x20 };
+	unsigned perms[] = { 6, named_perm, 6, mask, 0 };
+	unsigned char acl[4 + 5 * 8] = { 2, 0, 0, 0 };
+
+	for (size_t i = 0; i < 5; i++) {
+		unsigned char *e = acl + 4 + 8 * i;
+		uint32_t id = tags[i] == 0x02 ? 54321 : 0xffffffffu;
+
+		e[0] = (unsigned char)tags[i];
+		e[2] = (unsigned char)perms[i];
+		for (int b = 0; b < 4; b++)
+			e[4 + b] = (unsigned char)(id >> (8 * b));
+	}
+	return setxattr(path, attr, acl, sizeof acl, 0);
+}
+
+/* An ACL that lets a user outside owner and group in is refused like an "other" bit. */
+static void
+test_acl(const char *base)
+{
+	char *dir = xasprintf("%s/acl", base), *data = xasprintf("%s/data.mdb", dir);
+	char *cause = NULL;
+	struct store *s = open_new(dir, 0);
+
+	CHECK(s != NULL);
+	store_close(s);
+	if (set_acl(data, "system.posix_acl_access", 4, 6) < 0) {
+		printf("test_acl: no POSIX ACLs here (%s): skipped\n", strerror(errno));
+		goto out;
+	}
+	check_refused(dir, "has an ACL that lets in users outside");
+	/* the mask lets nothing through: nothing granted, nothing refused */
+	CHECK(set_acl(data, "system.posix_acl_access", 4, 0) == 0);
+	s = open_old(dir, &cause);
+	CHECK(s != NULL);
+	store_close(s);
+	free(cause);
+	CHECK(removexattr(data, "system.posix_acl_access") == 0 && chmod(data, 0660) == 0);
+	CHECK(set_acl(dir, "system.posix_acl_default", 6, 6) == 0);
+	check_refused(dir, "has an ACL that lets in users outside");
+	CHECK(removexattr(dir, "system.posix_acl_default") == 0);
+	s = open_old(dir, &cause);
+	CHECK(s != NULL);
+	store_close(s);
+	free(cause);
+out:
+	free(data);
+	free(dir);
+}
+
+static int
+noop_txn(struct store_txn *t, void *arg)
+{
+	(void)t;
+	(void)arg;
+	return 0;
+}
+
+static int
+set_user_txn(struct store_txn *t, void *arg)
+{
+	const char *role = arg;
+
+	if (role == NULL)
+		return store_del(t, TABLE_USERS, "ann", 3) < 0 ? -1 : 0;
+	return store_put(t, TABLE_USERS, "ann", 3, role, strlen(role), 0);
+}
+
+/* With roles_guard set, every transaction stops once the user's role is gone or changed. */
+static void
+test_guard(const char *base)
+{
+	char *dir = xasprintf("%s/guard", base), *cause = NULL;
+	struct roles_session session = { "ann", ROLE_OFFICER };
+	struct store *s = open_new(dir, 0);
+
+	CHECK(s != NULL);
+	if (s == NULL)
+		goto out;
+	CHECK(store_write(s, set_user_txn, "officer", &cause) == 0);
+	store_set_guard(s, roles_guard, &session);
+	CHECK(store_read(s, noop_txn, NULL, &cause) == 0);
+	store_set_guard(s, NULL, NULL);
+	CHECK(store_write(s, set_user_txn, "manager", &cause) == 0);
+	store_set_guard(s, roles_guard, &session);
+	CHECK(store_read(s, noop_txn, NULL, &cause) < 0);
+	CHECK_CONTAINS(cause, "is now manager, no longer officer");
+	free(cause);
+	cause = NULL;
+	store_set_guard(s, NULL, NULL);
+	CHECK(store_write(s, set_user_txn, NULL, &cause) == 0);
+	store_set_guard(s, roles_guard, &session);
+	CHECK(store_write(s, noop_txn, NULL, &cause) < 0);
+	CHECK_CONTAINS(cause, "no longer has a role");
+	free(cause);
+	store_close(s);
+out:
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -1054,6 +1218,9 @@ main(void)
 	test_map_growth(base);
 	test_modes(base);
 	test_world_access(base);
+	test_links(base);
+	test_acl(base);
+	test_guard(base);
 	test_schema(base);
 	scratch_remove(base);
 	free(base);
