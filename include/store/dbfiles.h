@@ -6,10 +6,9 @@
 
 /* The two files LMDB keeps in a database directory, as found before opening. */
 struct dbfiles {
-	int have_lock;		/* lock.mdb existed */
-	dev_t lock_dev, data_dev;
-	ino_t lock_ino, data_ino;
-	int have_data;
+	int have_data, have_lock;	/* each existed */
+	dev_t data_dev, lock_dev;
+	ino_t data_ino, lock_ino;
 };
 
 /*

@@ -192,7 +192,7 @@ dbfiles_set_modes(const char *dir, char **cause)
 	return 0;
 }
 
-/* The checks on one of the two files; 1 if it is missing. */
+/* The checks on one of the two files: 1 if it is there, 0 if it is missing, -1 if refused. */
 static int
 check_file(const char *path, const struct stat *dst, int privileged, dev_t *dev, ino_t *ino,
     char **cause)
@@ -201,7 +201,7 @@ check_file(const char *path, const struct stat *dst, int privileged, dev_t *dev,
 
 	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT)
-			return 1;
+			return 0;
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -218,7 +218,7 @@ check_file(const char *path, const struct stat *dst, int privileged, dev_t *dev,
 	}
 	*dev = st.st_dev;
 	*ino = st.st_ino;
-	return check_private(path, &st, cause);
+	return check_private(path, &st, cause) < 0 ? -1 : 1;
 }
 
 int
@@ -242,25 +242,15 @@ dbfiles_check(const char *dir, int privileged, struct dbfiles *f, char **cause)
 	}
 	data = xasprintf("%s/data.mdb", dir);
 	lock = xasprintf("%s/lock.mdb", dir);
-	f->have_data = 0;
-	switch (check_file(data, &st, privileged, &f->data_dev, &f->data_ino, cause)) {
-	case -1:
+	if ((f->have_data = check_file(data, &st, privileged, &f->data_dev, &f->data_ino,
+	    cause)) < 0 ||
+	    (f->have_lock = check_file(lock, &st, privileged, &f->lock_dev, &f->lock_ino,
+	    cause)) < 0)
 		goto out;
-	case 0:
-		f->have_data = 1;
-	}
-	switch (check_file(lock, &st, privileged, &f->lock_dev, &f->lock_ino, cause)) {
-	case -1:
+	if (!f->have_lock && privileged && getuid() != st.st_uid) {
+		*cause = xasprintf("%s is missing and would belong to you: run any frontdoor "
+		    "command once as root to make it again", lock);
 		goto out;
-	case 0:
-		f->have_lock = 1;
-		break;
-	default:
-		if (privileged && getuid() != st.st_uid) {
-			*cause = xasprintf("%s is missing and would belong to you: run any frontdoor "
-			    "command once as root to make it again", lock);
-			goto out;
-		}
 	}
 	rc = 0;
 out:
