@@ -1167,7 +1167,7 @@ set_user_txn(struct store_txn *t, void *arg)
 
 	if (role == NULL)
 		return store_del(t, TABLE_USERS, "ann", 3) < 0 ? -1 : 0;
-	return store_put(t, TABLE_USERS, "ann", 3, role, strlen(role), 0);
+	return store_put(t, TABLE_USERS, "ann", 3, role, strlen(role));
 }
 
 /* With roles_guard set, every transaction stops once the user's role is gone or changed. */
