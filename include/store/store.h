@@ -20,6 +20,8 @@ enum store_table {
 	TABLE_DRAFTS,		/* user, NUL, draft id -> unfinished intake form */
 	TABLE_QUEUE,		/* open cases: 8-byte sequence of their latest record -> case id;
 				   and the open counts per route, under one 9-byte key */
+	TABLE_TREE,		/* the log's Merkle tree: 8-byte storage index -> 32-byte hash
+				   (see merkle.h); created on the first writable open */
 	TABLE_COUNT
 };
 
@@ -28,7 +30,7 @@ struct store_txn;
 
 struct store_opts {
 	int create;		/* create the environment (frontdoor init only) */
-	int readonly;
+	int readonly;		/* read only; works without a lock file (archived copies) */
 	size_t map_size;	/* initial map size when creating; 0 = default */
 };
 

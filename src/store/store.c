@@ -14,13 +14,14 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "store/tree.h"
 
 #define STORE_MAX_READERS 510
 #define STORE_MAX_ATTEMPTS 16
 
 static const char *const table_names[TABLE_COUNT] = {
 	"meta", "log", "cases", "rulesets", "published", "users",
-	"checkpoints", "drafts", "queue",
+	"checkpoints", "drafts", "queue", "tree",
 };
 
 struct store {
@@ -28,6 +29,7 @@ struct store {
 	MDB_dbi dbi[TABLE_COUNT];
 	char *path;
 	int readonly;
+	int missing[TABLE_COUNT];	/* added after this database was made, read-only here */
 };
 
 struct store_txn {
@@ -233,7 +235,14 @@ open_tables(struct store *s, int create, char **cause)
 	if (rc != 0)
 		return lmdb_error(cause, "cannot read", s->path, rc);
 	for (int i = 0; i < TABLE_COUNT; i++) {
-		rc = mdb_dbi_open(txn, table_names[i], create ? MDB_CREATE : 0, &s->dbi[i]);
+		/* a table newer than the database is made on a writable open, else read as empty */
+		int added = i == TABLE_TREE, flags = create || (added && !s->readonly) ? MDB_CREATE : 0;
+
+		rc = mdb_dbi_open(txn, table_names[i], (unsigned)flags, &s->dbi[i]);
+		if (rc == MDB_NOTFOUND && added) {
+			s->missing[i] = 1;
+			continue;
+		}
 		if (rc != 0) {
 			mdb_txn_abort(txn);
 			return lmdb_error(cause, "not a frontdoor database:", s->path, rc);
@@ -292,47 +301,79 @@ open_env(MDB_env *env, const char *dir, unsigned flags)
 	return rc;
 }
 
+/* Makes the environment handle (again, after a failed open, which leaves it unusable). */
+static int
+make_env(struct store *s, const struct store_opts *opts, char **cause)
+{
+	int rc;
+
+	if (s->env != NULL)
+		mdb_env_close(s->env);
+	s->env = NULL;
+	if ((rc = mdb_env_create(&s->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(s->env, TABLE_COUNT + 2)) != 0 ||
+	    (rc = mdb_env_set_maxreaders(s->env, STORE_MAX_READERS)) != 0)
+		return lmdb_error(cause, "cannot set up", s->path, rc);
+	if (opts->create)
+		mdb_env_set_mapsize(s->env, opts->map_size ? opts->map_size : STORE_DEFAULT_MAP);
+	return 0;
+}
+
+/*
+ * Opens the environment; a read-only one whose lock file cannot be made or
+ * opened (an archived copy on read-only media) is opened without locking:
+ * nothing can write to it while it is read.
+ */
+static int
+open_any(struct store *s, const struct store_opts *opts, int *nolock, char **cause)
+{
+	unsigned flags = MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0);
+	int rc;
+
+	*nolock = 0;
+	if (make_env(s, opts, cause) < 0)
+		return -1;
+	rc = open_env(s->env, s->path, flags);
+	if (rc != 0 && s->readonly && !opts->create) {
+		if (make_env(s, opts, cause) < 0)
+			return -1;
+		rc = open_env(s->env, s->path, flags | MDB_NOLOCK);
+		*nolock = rc == 0;
+	}
+	return rc != 0 ? lmdb_error(cause, "cannot open", s->path, rc) : 0;
+}
+
 int
 store_open(struct store **out, const char *dir, const struct store_opts *opts, char **cause)
 {
 	struct store *s = xcalloc(1, sizeof *s);
-	int rc, dead;
-	unsigned flags = MDB_NOTLS;
+	int rc, dead, nolock;
 
 	s->path = xstrdup(dir);
 	if (opts->create && make_dir(dir, cause) < 0)
 		goto fail;
 	if (!opts->create && check_modes(dir, cause) < 0)
 		goto fail;
-	if ((rc = mdb_env_create(&s->env)) != 0 ||
-	    (rc = mdb_env_set_maxdbs(s->env, TABLE_COUNT + 2)) != 0 ||
-	    (rc = mdb_env_set_maxreaders(s->env, STORE_MAX_READERS)) != 0) {
-		lmdb_error(cause, "cannot set up", dir, rc);
-		goto fail;
-	}
-	if (opts->create)
-		mdb_env_set_mapsize(s->env, opts->map_size ? opts->map_size : STORE_DEFAULT_MAP);
 	s->readonly = opts->readonly;
 	if (!opts->create && !opts->readonly) {
 		char *data = xasprintf("%s/data.mdb", dir);
-		s->readonly = access(data, W_OK) != 0 && errno == EACCES;
+		s->readonly = access(data, W_OK) != 0 && (errno == EACCES || errno == EROFS);
 		free(data);
 	}
-	rc = open_env(s->env, dir, flags | (s->readonly ? MDB_RDONLY : 0));
-	if (rc != 0) {
-		lmdb_error(cause, "cannot open", dir, rc);
+	if (open_any(s, opts, &nolock, cause) < 0)
 		goto fail;
-	}
 	if (opts->create && set_file_modes(dir, cause) < 0)
 		goto fail;
-	mdb_reader_check(s->env, &dead);
+	if (!nolock)
+		mdb_reader_check(s->env, &dead);
 	if (open_tables(s, opts->create, cause) < 0)
 		goto fail;
 	if (opts->create)
 		rc = store_write(s, check_schema, (int[]){ 1 }, cause);
 	else
 		rc = store_read(s, read_schema, NULL, cause);
-	if (rc < 0)
+	/* a database from before the tree gets it now, while nothing else waits on it */
+	if (rc < 0 || (!s->readonly && tree_build(s, cause) < 0))
 		goto fail;
 	*out = s;
 	return 0;
@@ -472,7 +513,7 @@ store_get(struct store_txn *t, enum store_table tab, const void *key, size_t kle
     struct store_val *val)
 {
 	MDB_val k = { klen, (void *)key }, v;
-	int rc = mdb_get(t->txn, t->s->dbi[tab], &k, &v);
+	int rc = t->s->missing[tab] ? MDB_NOTFOUND : mdb_get(t->txn, t->s->dbi[tab], &k, &v);
 
 	if (rc == MDB_NOTFOUND)
 		return 1;
@@ -490,7 +531,7 @@ store_put(struct store_txn *t, enum store_table tab, const void *key, size_t kle
 	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
 	unsigned mflags = ((flags & STORE_APPEND) ? MDB_APPEND : 0) |
 	    ((flags & STORE_NOOVERWRITE) ? MDB_NOOVERWRITE : 0);
-	int rc = mdb_put(t->txn, t->s->dbi[tab], &k, &v, mflags);
+	int rc = t->s->missing[tab] ? EACCES : mdb_put(t->txn, t->s->dbi[tab], &k, &v, mflags);
 
 	if (rc == MDB_KEYEXIST)
 		return 1;
@@ -503,7 +544,7 @@ int
 store_del(struct store_txn *t, enum store_table tab, const void *key, size_t klen)
 {
 	MDB_val k = { klen, (void *)key };
-	int rc = mdb_del(t->txn, t->s->dbi[tab], &k, NULL);
+	int rc = t->s->missing[tab] ? MDB_NOTFOUND : mdb_del(t->txn, t->s->dbi[tab], &k, NULL);
 
 	if (rc == MDB_NOTFOUND)
 		return 1;
@@ -516,7 +557,7 @@ int
 store_cursor_open(struct store_txn *t, enum store_table tab, struct store_cursor **out)
 {
 	struct store_cursor *c = xcalloc(1, sizeof *c);
-	int rc = mdb_cursor_open(t->txn, t->s->dbi[tab], &c->c);
+	int rc = t->s->missing[tab] ? 0 : mdb_cursor_open(t->txn, t->s->dbi[tab], &c->c);
 
 	if (rc != 0) {
 		free(c);
@@ -532,7 +573,8 @@ store_cursor_close(struct store_cursor *c)
 {
 	if (c == NULL)
 		return;
-	mdb_cursor_close(c->c);
+	if (c->c != NULL)
+		mdb_cursor_close(c->c);
 	free(c);
 }
 
@@ -540,7 +582,7 @@ static int
 cursor_get(struct store_cursor *c, MDB_val *k, MDB_val *v, MDB_cursor_op op,
     struct store_val *key, struct store_val *val)
 {
-	int rc = mdb_cursor_get(c->c, k, v, op);
+	int rc = c->c == NULL ? MDB_NOTFOUND : mdb_cursor_get(c->c, k, v, op);
 
 	if (rc == MDB_NOTFOUND)
 		return 1;
@@ -580,8 +622,8 @@ store_cursor_seek(struct store_cursor *c, const void *key, size_t klen,
 int
 store_count(struct store_txn *t, enum store_table tab, size_t *out)
 {
-	MDB_stat st;
-	int rc = mdb_stat(t->txn, t->s->dbi[tab], &st);
+	MDB_stat st = { 0 };
+	int rc = t->s->missing[tab] ? 0 : mdb_stat(t->txn, t->s->dbi[tab], &st);
 
 	if (rc != 0)
 		return txn_error(t, rc);
