@@ -39,6 +39,10 @@ struct store_txn;
  * and returns -1 if it cannot. The caller closes the store and frees *user.
  */
 int cli_open_db(struct cli_ctx *ctx, struct store **s, char **user);
+/* The same, read-only if asked: commands that only read work on archived, read-only copies. */
+int cli_open_db_mode(struct cli_ctx *ctx, struct store **s, char **user, int readonly);
+/* Reads a file the user names, or standard input for "-" or NULL. */
+int cli_read_input(const char *path, size_t limit, char **out, size_t *len, char **cause);
 /* Prints a command's failure: "frontdoor CMD: cause", and frees cause. */
 int cli_fail(const char *cmd, char *cause, int code);
 /*
@@ -56,6 +60,11 @@ int cmd_users(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_log(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_checkpoint(struct cli_ctx *ctx, int argc, char **argv);
+/* Stores and prints the chain's head as SEQ:HASH. */
+int cli_checkpoint_head(struct cli_ctx *ctx);
+int cmd_prove(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_check_proof(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_witness(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_whatif(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct cli_ctx *ctx, int argc, char **argv);

@@ -75,7 +75,13 @@ cli_db_run(struct cli_ctx *ctx, const char *cmd, int write, const char **user,
 int
 cli_open_db(struct cli_ctx *ctx, struct store **s, char **user)
 {
-	struct store_opts opts = { 0, 0, 0 };
+	return cli_open_db_mode(ctx, s, user, 0);
+}
+
+int
+cli_open_db_mode(struct cli_ctx *ctx, struct store **s, char **user, int readonly)
+{
+	struct store_opts opts = { 0, readonly, 0 };
 	char *dir = ctx->db != NULL ? xstrdup(ctx->db) : store_default_dir(), *cause = NULL;
 
 	*s = NULL;
@@ -153,4 +159,11 @@ cli_load_rules(const char *path, int print_warnings)
 	diag_free(&d);
 	free(text);
 	return rs;
+}
+
+int
+cli_read_input(const char *path, size_t limit, char **out, size_t *len, char **cause)
+{
+	return read_file(path == NULL || strcmp(path, "-") == 0 ? "/dev/stdin" : path, limit, out,
+	    len, cause);
 }

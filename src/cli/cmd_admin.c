@@ -1,4 +1,4 @@
-/* cmd_admin.c: `frontdoor init`, `users`, `checkpoint`, `rules publish|history|get`. */
+/* cmd_admin.c: `frontdoor init`, `users`, the chain head of `checkpoint`, `rules publish|history|get`. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include "store/roles.h"
 #include "store/rulestore.h"
 #include "base/sanitise.h"
+#include "core/proof.h"
 
 int rules_publish(struct cli_ctx *ctx, int argc, char **argv);
 int rules_history(struct cli_ctx *ctx, int argc, char **argv);
@@ -86,10 +87,12 @@ int
 cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "rules", required_argument, NULL, 'r' }, CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "rules", required_argument, NULL, 'r' }, { "origin", required_argument, NULL, 'o' },
+		CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct store_opts sopts = { 1, 0, 0 };
-	const char *rules = NULL;
+	const char *rules = NULL, *origin = NULL;
+	struct buf vkey;
 	struct init_arg a = { 0 };
 	struct ruleset *rs;
 	struct store *s = NULL;
@@ -101,8 +104,10 @@ cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
 		if (ch == 'r')
 			rules = optarg;
+		else if (ch == 'o')
+			origin = optarg;
 		else if (cli_db_option(ctx, ch, optarg) < 0) {
-			fprintf(stderr, "usage: frontdoor init [--db DIR] [--rules FILE]\n");
+			fprintf(stderr, "usage: frontdoor init [--db DIR] [--rules FILE] [--origin NAME]\n");
 			return EXIT_USAGE;
 		}
 	}
@@ -112,6 +117,7 @@ cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	if (rs == NULL)
 		return EXIT_USAGE;
 	rules_free(rs);
+	buf_init(&vkey);
 	dir = ctx->db != NULL ? xstrdup(ctx->db) : store_default_dir();
 	if (identity_current(ctx->as_user, &user, &cause) < 0 ||
 	    read_file(rules, RULES_MAX_FILE, &text, &a.len, &cause) < 0 ||
@@ -119,15 +125,18 @@ cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	a.text = text;
 	a.admin = user;
-	if (store_write(s, init_txn, &a, &cause) < 0)
+	if (store_write(s, init_txn, &a, &cause) < 0 ||
+	    proof_key_create(s, origin, &vkey, &cause) < 0)
 		goto out;
 	digest_hex(a.pub.hash, hex);
 	init_report(dir, hex, rules, user);
+	printf("  checkpoint key: %s\n", vkey.data);
 	rc = EXIT_OK;
 out:
 	if (cause != NULL)
 		rc = cli_fail("init", cause, EXIT_PROBLEM);
 	store_close(s);
+	buf_free(&vkey);
 	free(text);
 	free(user);
 	free(dir);
@@ -273,18 +282,13 @@ checkpoint_txn(struct store_txn *t, void *argp)
 	return store_put(t, TABLE_CHECKPOINTS, key, 8, a->head.hash, DIGEST_LEN, 0) < 0 ? -1 : 0;
 }
 
+/* Stores and prints the chain's head, SEQ:HASH (frontdoor checkpoint with no options). */
 int
-cmd_checkpoint(struct cli_ctx *ctx, int argc, char **argv)
+cli_checkpoint_head(struct cli_ctx *ctx)
 {
 	struct checkpoint_arg a;
-	int first = db_options_only(ctx, "checkpoint", "[--db DIR]", argc, argv);
 	char hex[65];
 
-	if (first < 0 || first != argc) {
-		if (first >= 0)
-			fprintf(stderr, "usage: frontdoor checkpoint [--db DIR]\n");
-		return EXIT_USAGE;
-	}
 	if (cli_db_run(ctx, "checkpoint", 1, &a.user, checkpoint_txn, &a) != EXIT_OK)
 		return EXIT_PROBLEM;
 	digest_hex(a.head.hash, hex);
