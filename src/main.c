@@ -25,7 +25,7 @@ static const struct cli_command commands[] = {
 	  "check the hash chain and tree and replay every decision", cmd_verify },
 	{ "whatif", "--rules NEW.yaml", "replay the log under a candidate rule set", cmd_whatif },
 	{ "checkpoint", "[--signed [--size N] | --vkey | --new-key [--origin NAME]]",
-	  "print and store the log's head: SEQ:HASH, or a signed checkpoint of its tree",
+	  "print and store the log's head (SEQ:HASH), or sign a checkpoint of its tree",
 	  cmd_checkpoint },
 	{ "prove", "(SEQ | --case ID | --from OLD_SIZE) [--checkpoint FILE]",
 	  "prove a record is in the log, or that it only grew since a size", cmd_prove },

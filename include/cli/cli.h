@@ -43,6 +43,9 @@ int cli_open_db(struct cli_ctx *ctx, struct store **s, char **user);
 int cli_open_db_mode(struct cli_ctx *ctx, struct store **s, char **user, int readonly);
 /* Reads a file the user names, or standard input for "-" or NULL. */
 int cli_read_input(const char *path, size_t limit, char **out, size_t *len, char **cause);
+struct note_key;
+/* A signed-note verifier key given as text, or the name of a file holding it. */
+int cli_load_vkey(const char *arg, struct note_key *k, char **cause);
 /* Prints a command's failure: "frontdoor CMD: cause", and frees cause. */
 int cli_fail(const char *cmd, char *cause, int code);
 /*

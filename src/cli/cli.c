@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/diag.h"
+#include "base/note.h"
 #include "store/roles.h"
 #include "store/store.h"
 
@@ -166,4 +168,22 @@ cli_read_input(const char *path, size_t limit, char **out, size_t *len, char **c
 {
 	return read_file(path == NULL || strcmp(path, "-") == 0 ? "/dev/stdin" : path, limit, out,
 	    len, cause);
+}
+
+/* A verifier key given as text, or a file holding it. */
+int
+cli_load_vkey(const char *arg, struct note_key *k, char **cause)
+{
+	struct stat st;
+	char *text;
+	size_t len;
+	int rc;
+
+	if (stat(arg, &st) != 0)
+		return note_vkey_parse(arg, strlen(arg), k, cause);
+	if (cli_read_input(arg, 4096, &text, &len, cause) < 0)
+		return -1;
+	rc = note_vkey_parse(text, len, k, cause);
+	free(text);
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include "core/audit.h"
 #include "store/roles.h"
 #include "core/verify.h"
+#include "core/proof.h"
 
 
 /* Checks the caller's role in a short read transaction before a long scan. */
@@ -60,11 +61,60 @@ parse_checkpoint(const char *s, struct verify_opts *o)
 	return 0;
 }
 
+/*
+ * A signed checkpoint from a file, checked with the key given (text or a
+ * file) or else the one the database names; its size and root go to o.
+ */
 static int
-verify_report(const struct verify_result *res)
+signed_checkpoint(struct store *s, const char *path, const char *vkey, struct verify_opts *o,
+    char **cause)
+{
+	struct note_key k;
+	struct note n;
+	struct note_checkpoint c;
+	char *text = NULL;
+	size_t len;
+	int rc = vkey != NULL ? cli_load_vkey(vkey, &k, cause) : proof_vkey(s, &k, cause);
+
+	if (rc != 0) {
+		if (rc == 1)
+			*cause = xstrdup("the database names no checkpoint key: give the log's key "
+			    "with --vkey");
+		return -1;
+	}
+	rc = cli_read_input(path, NOTE_MAX_SIZE, &text, &len, cause);
+	if (rc == 0 && (rc = proof_open_checkpoint(text, len, &k, &n, &c, cause)) == 0) {
+		o->have_tree_check = 1;
+		o->tree_size = c.size;
+		memcpy(o->tree_root, c.root, DIGEST_LEN);
+		note_checkpoint_free(&c);
+		note_free(&n);
+	}
+	free(text);
+	note_key_free(&k);
+	return rc;
+}
+
+/* Whether an argument is meant as SEQ:HASH: digits, then a colon. */
+static int
+seq_hash_form(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n > 0 && s[n] == ':';
+}
+
+static int
+verify_report(const struct verify_result *res, const struct verify_opts *o)
 {
 	for (size_t i = 0; i < res->nproblems; i++)
 		printf("%s\n", res->problems[i].text);
+	if (res->tree_root_checked)
+		printf("signed checkpoint of %llu records: signature and tree root verified\n",
+		    (unsigned long long)o->tree_size);
+	printf("tree: %llu of %lu records%s\n", (unsigned long long)res->tree_leaves,
+	    res->records, res->tree_leaves < res->records ? " (the rest are added on the next "
+	    "write)" : "");
 	printf("%lu records checked, %lu decisions replayed: %s (%zu problem%s)\n", res->records,
 	    res->replayed, res->nproblems ? "FAILED" : "chain intact, every decision reproduced",
 	    res->nproblems, res->nproblems == 1 ? "" : "s");
@@ -75,12 +125,14 @@ int
 cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "checkpoint", required_argument, NULL, 'c' },
+		{ "checkpoint", required_argument, NULL, 'c' }, { "vkey", required_argument, NULL, 'k' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' }, CLI_DB_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	static const char usage[] =
-	    "usage: frontdoor verify [--checkpoint SEQ:HASH] [--threads N] [--quiet]\n";
+	    "usage: frontdoor verify [--checkpoint SEQ:HASH|FILE [--vkey KEY|FILE]] [--threads N] "
+	    "[--quiet]\n";
+	const char *note = NULL, *vkey = NULL;
 	struct progress prog = { 0, 0, 0, "verifying" };
 	struct verify_opts o;
 	struct verify_result res;
@@ -91,7 +143,14 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:t:q", opts, NULL)) != -1) {
+		/* SEQ:HASH (which must parse), else a file holding a signed checkpoint */
+		if (ch == 'c' && !seq_hash_form(optarg)) {
+			note = optarg;
+			continue;
+		}
 		if (ch == 'c' && parse_checkpoint(optarg, &o) == 0)
+			continue;
+		if (ch == 'k' && (vkey = optarg) != NULL)
 			continue;
 		if (ch == 't') {
 			o.threads = (int)strtol(optarg, &end, 10);
@@ -109,13 +168,16 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	if (cli_open_db(ctx, &s, &user) < 0)
+	/* read-only: an archived copy on read-only media verifies too */
+	if (cli_open_db_mode(ctx, &s, &user, 1) < 0)
 		return EXIT_PROBLEM;
 	prog.on = !quiet && isatty(STDERR_FILENO);
 	o.progress = verify_progress;
 	o.progress_arg = &prog;
 	memset(&res, 0, sizeof res);
 	rc = require_role(s, user, ACT_AUDIT, &cause);
+	if (rc == 0 && note != NULL)
+		rc = signed_checkpoint(s, note, vkey, &o, &cause);
 	if (rc == 0)
 		rc = verify_run(s, &o, &res, &cause);
 	if (prog.on)
@@ -126,7 +188,7 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 		verify_result_free(&res);
 		return cli_fail("verify", cause, EXIT_PROBLEM);
 	}
-	rc = verify_report(&res);
+	rc = verify_report(&res, &o);
 	verify_result_free(&res);
 	return rc;
 }

@@ -232,24 +232,6 @@ cmd_prove(struct cli_ctx *ctx, int argc, char **argv)
 
 /* ---- check-proof ---- */
 
-/* A verifier key given as text, or a file holding it. */
-static int
-load_vkey(const char *arg, struct note_key *k, char **cause)
-{
-	struct stat st;
-	char *text;
-	size_t len;
-	int rc;
-
-	if (stat(arg, &st) != 0)
-		return note_vkey_parse(arg, strlen(arg), k, cause);
-	if (cli_read_input(arg, 4096, &text, &len, cause) < 0)
-		return -1;
-	rc = note_vkey_parse(text, len, k, cause);
-	free(text);
-	return rc;
-}
-
 /* Says what was proven: the record's sequence, case and kind (sanitised), and the tree. */
 static void
 report_inclusion(const struct proof_inclusion_result *res, int json)
@@ -313,7 +295,7 @@ cmd_check_proof(struct cli_ctx *ctx, int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	if (load_vkey(vkey, &k, &cause) < 0)
+	if (cli_load_vkey(vkey, &k, &cause) < 0)
 		return cli_fail("check-proof", cause, EXIT_USAGE);
 	if (cli_read_input(argc > optind ? argv[optind] : NULL, PROOF_MAX_INPUT, &text, &len,
 	    &cause) < 0 || proof_check_inclusion(text, len, &k, &res, &cause) < 0) {
