@@ -82,7 +82,7 @@ checkpoint_run(struct cli_ctx *ctx, enum checkpoint_mode mode, uint64_t size, co
 	if (mode == CP_HEAD)
 		return cli_checkpoint_head(ctx);
 	if (open_for(ctx, "checkpoint", mode == CP_NEW_KEY ? ACT_USERS : ACT_CHECKPOINT,
-	    mode != CP_NEW_KEY, &s) < 0)
+	    mode == CP_VKEY, &s) < 0)
 		return EXIT_PROBLEM;
 	buf_init(&out);
 	if (mode == CP_SIGNED)

@@ -190,10 +190,20 @@ root_txn(struct store_txn *t, void *argp)
 {
 	struct root_arg *a = argp;
 	struct merkle_reader r;
+	struct dlog_head head;
 	uint64_t leaves;
 
-	if (tree_leaves(t, &leaves) < 0)
+	if (tree_leaves(t, &leaves) < 0 || dlog_head(t, &head) < 0)
 		return -1;
+	/* the whole log, or nothing: never a checkpoint of less than it holds by accident */
+	if (a->size == 0 && leaves > head.seq)
+		return store_fail(t, "the log's tree holds %llu records but the log %llu: records "
+		    "were removed (run frontdoor verify)", (unsigned long long)leaves,
+		    (unsigned long long)head.seq);
+	if (a->size == 0 && leaves < head.seq)
+		return store_fail(t, "the log's tree covers %llu of its %llu records: open the "
+		    "database for writing once (any command that writes, as a user who may), which "
+		    "builds it", (unsigned long long)leaves, (unsigned long long)head.seq);
 	if (a->size == 0)
 		a->size = leaves;
 	if (a->size > leaves)
