@@ -58,6 +58,7 @@ test_vectors(void)
 	cause = NULL;
 	buf_free(&b);
 	note_key_free(&s);
+	note_key_free(&v);
 }
 
 static void
