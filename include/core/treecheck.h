@@ -13,15 +13,21 @@
  * are not yet complete, each at its level. A subtree reaching left out of the
  * part takes its left half from the store (the part there checks that half).
  */
+struct store_cursor;
 struct treecheck {
 	uint64_t leaves;		/* the stored tree's size: records past it are not checked */
 	uint64_t next;			/* the leaf expected next (a gap starts the walk over) */
+	struct store_cursor *cursor;	/* the stored hashes are read in the order they were written */
+	uint64_t serial;		/* the transaction the cursor belongs to */
+	uint64_t at;			/* the place it is at, or UINT64_MAX */
 	int depth;
 	int level[64];
 	merkle_hash hash[64];
 };
 
 void treecheck_init(struct treecheck *tc, uint64_t leaves);
+/* Closes its cursor (read-only: after its transaction ended, as LMDB allows). */
+void treecheck_free(struct treecheck *tc);
 /*
  * Checks record seq's leaf (its stored bytes raw) and every subtree it
  * completes against the stored hashes: 0 when they agree (or the tree does

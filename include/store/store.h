@@ -72,6 +72,12 @@ int store_get(struct store_txn *t, enum store_table tab, const void *key, size_t
 int store_put(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
     const void *val, size_t vlen, int flags);
 int store_del(struct store_txn *t, enum store_table tab, const void *key, size_t klen);
+/*
+ * A number no other transaction of this store in this process has had (never
+ * 0): a reader that keeps a cursor across calls knows by it when the
+ * transaction it was opened in has ended.
+ */
+uint64_t store_txn_serial(const struct store_txn *t);
 /* Records an error on the transaction so that store_write aborts and reports it. */
 int store_fail(struct store_txn *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -11,6 +11,14 @@ treecheck_init(struct treecheck *tc, uint64_t leaves)
 {
 	memset(tc, 0, sizeof *tc);
 	tc->leaves = leaves;
+	tc->at = UINT64_MAX;
+}
+
+void
+treecheck_free(struct treecheck *tc)
+{
+	store_cursor_close(tc->cursor);
+	tc->cursor = NULL;
 }
 
 /* 0 with the stored hash, 1 if it is missing or malformed, -1 if the store fails. */
@@ -27,6 +35,43 @@ stored(struct store_txn *t, int level, uint64_t n, unsigned char out[MERKLE_HASH
 		return rc;
 	if (v.len != MERKLE_HASH)
 		return 1;
+	memcpy(out, v.data, MERKLE_HASH);
+	return 0;
+}
+
+/*
+ * The same, for the hashes a part reads in turn: a record's leaf and the
+ * subtrees it completes follow each other in the table, so one cursor steps
+ * through them (a new transaction, or a jump, seeks first).
+ */
+static int
+stored_next(struct treecheck *tc, struct store_txn *t, int level, uint64_t n,
+    unsigned char out[MERKLE_HASH])
+{
+	uint64_t index = merkle_stored_index(level, n);
+	unsigned char key[8];
+	struct store_val k, v;
+	int rc;
+
+	if (tc->cursor == NULL || tc->serial != store_txn_serial(t)) {
+		treecheck_free(tc);
+		if (store_cursor_open(t, TABLE_TREE, &tc->cursor) < 0)
+			return -1;
+		tc->serial = store_txn_serial(t);
+		tc->at = UINT64_MAX;
+	}
+	if (tc->at != UINT64_MAX && tc->at + 1 == index)
+		rc = store_cursor_move(tc->cursor, MOVE_NEXT, &k, &v);
+	else {
+		store_put_u64(key, index);
+		rc = store_cursor_seek(tc->cursor, key, 8, &k, &v);
+	}
+	tc->at = UINT64_MAX;
+	if (rc != 0)
+		return rc;
+	if (k.len != 8 || store_get_u64(k.data) != index || v.len != MERKLE_HASH)
+		return 1;
+	tc->at = index;
 	memcpy(out, v.data, MERKLE_HASH);
 	return 0;
 }
@@ -59,7 +104,7 @@ treecheck_record(struct treecheck *tc, struct store_txn *t, uint64_t seq, const 
 	tc->next = n + 1;
 	merkle_leaf_hash(raw, len, tc->hash[tc->depth]);
 	tc->level[tc->depth++] = 0;
-	if ((rc = stored(t, 0, n, want)) != 0)
+	if ((rc = stored_next(tc, t, 0, n, want)) != 0)
 		return missing(tc, rc, what);
 	if (memcmp(want, tc->hash[tc->depth - 1], MERKLE_HASH) != 0) {
 		*what = "tree leaf differs: the record or the tree was altered";
@@ -77,7 +122,7 @@ treecheck_record(struct treecheck *tc, struct store_txn *t, uint64_t seq, const 
 			return missing(tc, rc, what);
 		merkle_node_hash(left, tc->hash[tc->depth - 1], node);
 		tc->depth -= mine ? 2 : 1;
-		if ((rc = stored(t, level + 1, k >> 1, want)) != 0)
+		if ((rc = stored_next(tc, t, level + 1, k >> 1, want)) != 0)
 			return missing(tc, rc, what);
 		if (!bad && memcmp(want, node, MERKLE_HASH) != 0) {
 			*what = "tree node above it differs: the tree was altered";

@@ -512,6 +512,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 		else
 			free(scan[i].cause);
 		replayer_free(&parts[i].rp);
+		treecheck_free(&parts[i].tc);
 	}
 	merge_parts(parts, n, res, &cap);
 	if (rc < 0) {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <lmdb.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ struct store {
 	char *path;
 	int readonly;
 	int missing[TABLE_COUNT];	/* added after this database was made, read-only here */
+	atomic_uint_least64_t serials;	/* transactions begun, for store_txn_serial */
 };
 
 struct store_txn {
@@ -37,6 +39,7 @@ struct store_txn {
 	MDB_txn *txn;
 	int rc;			/* the first LMDB error inside the transaction */
 	char *cause;		/* or the caller's own reason to abort */
+	uint64_t serial;	/* which transaction of this process (store_txn_serial) */
 };
 
 struct store_cursor {
@@ -423,7 +426,7 @@ store_write(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *ar
 		return -1;
 	}
 	for (int attempt = 0; attempt < STORE_MAX_ATTEMPTS; attempt++) {
-		struct store_txn t = { s, NULL, 0, NULL };
+		struct store_txn t = { s, NULL, 0, NULL, atomic_fetch_add(&s->serials, 1) + 1 };
 		int rc = mdb_txn_begin(s->env, NULL, 0, &t.txn), frc;
 
 		if (rc == MDB_MAP_RESIZED) {
@@ -465,7 +468,7 @@ int
 store_read(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg, char **cause)
 {
 	for (int attempt = 0; attempt < STORE_MAX_ATTEMPTS; attempt++) {
-		struct store_txn t = { s, NULL, 0, NULL };
+		struct store_txn t = { s, NULL, 0, NULL, atomic_fetch_add(&s->serials, 1) + 1 };
 		int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t.txn), frc;
 
 		if (rc == MDB_MAP_RESIZED) {
@@ -493,6 +496,12 @@ txn_error(struct store_txn *t, int rc)
 	if (t->rc == 0)
 		t->rc = rc;
 	return -1;
+}
+
+uint64_t
+store_txn_serial(const struct store_txn *t)
+{
+	return t->serial;
 }
 
 int
