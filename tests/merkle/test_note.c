@@ -49,6 +49,7 @@ test_vectors(void)
 	CHECK(note_verify(&n, &v, NULL) == 1);
 	note_free(&n);
 	/* manglings of the key are refused */
+	note_key_free(&v);
 	CHECK(note_vkey_parse(VKEY "A", strlen(VKEY) + 1, &v, &cause) < 0);
 	free(cause);
 	cause = NULL;
@@ -58,7 +59,6 @@ test_vectors(void)
 	cause = NULL;
 	buf_free(&b);
 	note_key_free(&s);
-	note_key_free(&v);
 }
 
 static void
