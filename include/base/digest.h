@@ -7,6 +7,9 @@
 #define DIGEST_LEN 32
 
 void digest_sha256(const void *data, size_t len, unsigned char out[DIGEST_LEN]);
+/* SHA-256 of one byte and then data, without copying data. */
+void digest_sha256_prefixed(unsigned char prefix, const void *data, size_t len,
+    unsigned char out[DIGEST_LEN]);
 /* HMAC-SHA-256 of data under key. */
 void digest_hmac_sha256(const void *key, size_t klen, const void *data, size_t len,
     unsigned char out[DIGEST_LEN]);

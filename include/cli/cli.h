@@ -109,6 +109,13 @@ int cli_open_db(struct cli_ctx *ctx, struct store **s, char **user);
 /* Checks, in a short read transaction, that user has the role cmd needs. */
 int cli_require_role(const struct cli_command *cmd, struct store *s, const char *user,
     char **cause);
+/* cli_open_db, read-only if asked: commands that only read work on archived, read-only copies. */
+int cli_open_db_mode(struct cli_ctx *ctx, struct store **s, char **user, int readonly);
+/* Reads a file the user names, or standard input for "-" or NULL. */
+int cli_read_input(const char *path, size_t limit, char **out, size_t *len, char **cause);
+struct note_key;
+/* A signed-note verifier key given as text, or the name of a file holding it. */
+int cli_load_vkey(const char *arg, struct note_key *k, char **cause);
 /* Prints a command's failure: "frontdoor CMD: cause", and frees cause. */
 int cli_fail(const char *cmd, char *cause, int code);
 /*
@@ -121,17 +128,23 @@ int cli_db_run(struct cli_ctx *ctx, const char *cmd, int write, const char **use
 
 /* The entries, one per command, from the cmd_*.c that runs it. */
 extern const struct cli_command cmd_init_entry, cmd_users_add_entry, cmd_users_remove_entry,
-    cmd_users_list_entry, cmd_checkpoint_entry, cmd_rules_publish_entry,
-    cmd_rules_history_entry, cmd_rules_get_entry;			/* cmd_admin.c */
+    cmd_users_list_entry, cmd_rules_publish_entry, cmd_rules_history_entry,
+    cmd_rules_get_entry;						/* cmd_admin.c */
 extern const struct cli_command cmd_rules_check_entry, cmd_rules_test_entry,
     cmd_rules_show_entry;						/* cmd_rules.c */
 extern const struct cli_command cmd_route_entry;			/* cmd_route.c */
 extern const struct cli_command cmd_log_entry;				/* cmd_log.c */
 extern const struct cli_command cmd_verify_entry, cmd_whatif_entry;	/* cmd_audit.c */
+extern const struct cli_command cmd_checkpoint_entry, cmd_prove_entry,
+    cmd_check_proof_entry;						/* cmd_proof.c */
+extern const struct cli_command cmd_witness_entry;			/* cmd_witness.c */
 extern const struct cli_command cmd_stats_entry;			/* cmd_stats.c */
 extern const struct cli_command cmd_decide_entry, cmd_outcome_entry, cmd_step_up_entry,
     cmd_step_down_entry, cmd_sign_off_entry, cmd_correct_entry;		/* cmd_actions.c */
 extern const struct cli_command cmd_demo_entry;				/* cmd_demo.c */
 extern const struct cli_command cmd_version_entry, cmd_help_entry;	/* cmd_help.c */
+
+/* Stores and prints the chain's head as SEQ:HASH (cmd_admin.c). */
+int cli_checkpoint_head(struct cli_ctx *ctx);
 
 #endif

@@ -1,4 +1,4 @@
-/* verify.h: checks the whole decision log: sequence, hash chain, checkpoints, and replay. */
+/* verify.h: checks the whole decision log: sequence, hash chain, Merkle tree, checkpoints, and replay. */
 #ifndef FD_VERIFY_H
 #define FD_VERIFY_H
 
@@ -16,6 +16,8 @@ struct verify_problem {
 
 struct verify_result {
 	unsigned long records, replayed;
+	uint64_t tree_leaves;		/* records the stored tree covers */
+	int tree_root_checked;		/* the signed checkpoint's root was found */
 	struct verify_problem *problems;
 	size_t nproblems;
 };
@@ -24,6 +26,9 @@ struct verify_opts {
 	int have_check;		/* a checkpoint kept outside the host */
 	uint64_t check_seq;
 	unsigned char check_hash[DIGEST_LEN];
+	int have_tree_check;	/* a signed checkpoint's tree (its signature checked by the caller) */
+	uint64_t tree_size;
+	unsigned char tree_root[DIGEST_LEN];
 	int threads;		/* 0: one per processor, at most 8 */
 	/* called now and then from the calling thread */
 	void (*progress)(size_t done, size_t total, void *arg);

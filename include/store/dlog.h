@@ -14,6 +14,7 @@
 struct dlog_head {
 	uint64_t seq;
 	unsigned char hash[DIGEST_LEN];
+	int tree_current;		/* the Merkle tree was found to cover the log */
 	int counts_read;
 	uint64_t counts[ROUTE_COUNT + 1];
 };
@@ -38,7 +39,8 @@ int dlog_head(struct store_txn *t, struct dlog_head *h);
 /*
  * Appends r after head (which the caller read in this transaction, or kept
  * from the previous append in it): sets r->seq, r->prev and r->hash, writes
- * the record, the case index, the case state and the queue, and advances head.
+ * the record, its leaf of the log's Merkle tree, the case index, the case
+ * state and the queue, and advances head.
  * scratch is reused for the encoding.
  */
 int dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struct buf *scratch);

@@ -20,6 +20,8 @@ enum store_table {
 	TABLE_DRAFTS,		/* user, NUL, draft id -> unfinished intake form */
 	TABLE_QUEUE,		/* open cases: 8-byte sequence of their latest record -> case id;
 				   and the open counts per route, under one 9-byte key */
+	TABLE_TREE,		/* the log's Merkle tree: 8-byte storage index -> 32-byte hash
+				   (see merkle.h); created on the first writable open */
 	TABLE_COUNT
 };
 
@@ -28,7 +30,7 @@ struct store_txn;
 
 struct store_opts {
 	int create;		/* create the environment (frontdoor init only) */
-	int readonly;
+	int readonly;		/* read only; works without a lock file (archived copies) */
 	size_t map_size;	/* initial map size when creating; 0 = default */
 };
 
@@ -85,6 +87,12 @@ int store_put_new(struct store_txn *t, enum store_table tab, const void *key, si
 int store_append(struct store_txn *t, enum store_table tab, const void *key, size_t klen,
     const void *val, size_t vlen);
 int store_del(struct store_txn *t, enum store_table tab, const void *key, size_t klen);
+/*
+ * A number no other transaction of this store in this process has had (never
+ * 0): a reader that keeps a cursor across calls knows by it when the
+ * transaction it was opened in has ended.
+ */
+uint64_t store_txn_serial(const struct store_txn *t);
 /* Records an error on the transaction so that store_write aborts and reports it. */
 int store_fail(struct store_txn *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -9,6 +9,7 @@
 
 /* SHA-256 fetched once for all threads: an implicit fetch per call costs more than the hash. */
 static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
 
 static void
 fetch_sha256(void)
@@ -19,14 +20,30 @@ fetch_sha256(void)
 void
 digest_sha256(const void *data, size_t len, unsigned char out[DIGEST_LEN])
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	unsigned int outlen = 0;
 
-	pthread_once(&once, fetch_sha256);
+	pthread_once(&sha256_once, fetch_sha256);
 	if (sha256_md == NULL)
 		fatal("SHA-256 is not available");
 	if (EVP_Digest(data, len, out, &outlen, sha256_md, NULL) != 1 || outlen != DIGEST_LEN)
 		fatal("SHA-256 failed");
+}
+
+void
+digest_sha256_prefixed(unsigned char prefix, const void *data, size_t len,
+    unsigned char out[DIGEST_LEN])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned int outlen = 0;
+
+	pthread_once(&sha256_once, fetch_sha256);
+	if (ctx == NULL || sha256_md == NULL)
+		fatal("SHA-256 is not available");
+	if (EVP_DigestInit_ex(ctx, sha256_md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, &prefix, 1) != 1 || EVP_DigestUpdate(ctx, data, len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, out, &outlen) != 1 || outlen != DIGEST_LEN)
+		fatal("SHA-256 failed");
+	EVP_MD_CTX_free(ctx);
 }
 
 void

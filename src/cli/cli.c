@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/diag.h"
+#include "base/note.h"
 #include "store/roles.h"
 #include "store/store.h"
 
@@ -36,7 +38,8 @@ static const struct cli_command cmd_users_entry = {
 
 const struct cli_command *const cli_commands[] = {
 	&cmd_init_entry, &cmd_rules_entry, &cmd_route_entry, &cmd_log_entry, &cmd_verify_entry,
-	&cmd_whatif_entry, &cmd_checkpoint_entry, &cmd_users_entry, &cmd_decide_entry,
+	&cmd_whatif_entry, &cmd_checkpoint_entry, &cmd_prove_entry, &cmd_check_proof_entry,
+	&cmd_witness_entry, &cmd_users_entry, &cmd_decide_entry,
 	&cmd_outcome_entry, &cmd_step_up_entry, &cmd_step_down_entry, &cmd_sign_off_entry,
 	&cmd_correct_entry, &cmd_stats_entry, &cmd_demo_entry, &cmd_version_entry,
 	&cmd_help_entry, NULL,
@@ -304,7 +307,13 @@ cli_db_run(struct cli_ctx *ctx, const char *cmd, int write, const char **user,
 int
 cli_open_db(struct cli_ctx *ctx, struct store **s, char **user)
 {
-	struct store_opts opts = { 0, 0, 0 };
+	return cli_open_db_mode(ctx, s, user, 0);
+}
+
+int
+cli_open_db_mode(struct cli_ctx *ctx, struct store **s, char **user, int readonly)
+{
+	struct store_opts opts = { 0, readonly, 0 };
 	char *dir = NULL, *cause = NULL;
 
 	*s = NULL;
@@ -366,4 +375,29 @@ cli_load_rules(const char *path, int print_warnings)
 	diag_free(&d);
 	free(text);
 	return rs;
+}
+
+int
+cli_read_input(const char *path, size_t limit, char **out, size_t *len, char **cause)
+{
+	return read_file(path == NULL || strcmp(path, "-") == 0 ? "/dev/stdin" : path, limit, out,
+	    len, cause);
+}
+
+/* A verifier key given as text, or a file holding it. */
+int
+cli_load_vkey(const char *arg, struct note_key *k, char **cause)
+{
+	struct stat st;
+	char *text;
+	size_t len;
+	int rc;
+
+	if (stat(arg, &st) != 0)
+		return note_vkey_parse(arg, strlen(arg), k, cause);
+	if (cli_read_input(arg, 4096, &text, &len, cause) < 0)
+		return -1;
+	rc = note_vkey_parse(text, len, k, cause);
+	free(text);
+	return rc;
 }

@@ -1,4 +1,4 @@
-/* cmd_admin.c: `frontdoor init`, `users`, `checkpoint`, `rules publish|history|get`. */
+/* cmd_admin.c: `frontdoor init`, `users`, the chain head of `checkpoint`, `rules publish|history|get`. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,21 +11,22 @@
 #include "store/roles.h"
 #include "store/rulestore.h"
 #include "base/sanitise.h"
+#include "core/proof.h"
 
 static int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
 static int cmd_users(struct cli_ctx *ctx, int argc, char **argv);
-static int cmd_checkpoint(struct cli_ctx *ctx, int argc, char **argv);
 static int cmd_rules_publish(struct cli_ctx *ctx, int argc, char **argv);
 static int cmd_rules_history(struct cli_ctx *ctx, int argc, char **argv);
 static int cmd_rules_get(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_option init_option_table[] = {
-	{ "rules", 'r', "FILE", CLI_OPT_SHORT }, { NULL, 0, NULL, 0 },
+	{ "rules", 'r', "FILE", CLI_OPT_SHORT }, { "origin", 'o', "NAME", 0 },
+	{ NULL, 0, NULL, 0 },
 };
 
 const struct cli_command cmd_init_entry = {
 	.name = "init",
-	.usage = "[--rules FILE]",
+	.usage = "[--rules FILE] [--origin NAME]",
 	.summary = "create a database, publish the rules, make you its admin",
 	.options = init_option_table,
 	.flags = CLI_DB,
@@ -58,15 +59,6 @@ const struct cli_command cmd_users_list_entry = {
 	.flags = CLI_DB,
 	.role = ACT_USERS,
 	.exec = cmd_users,
-};
-
-const struct cli_command cmd_checkpoint_entry = {
-	.name = "checkpoint",
-	.usage = "",
-	.summary = "print and store the log's head: SEQ:HASH",
-	.flags = CLI_DB,
-	.role = ACT_CHECKPOINT,
-	.exec = cmd_checkpoint,
 };
 
 const struct cli_command cmd_rules_publish_entry = {
@@ -151,7 +143,8 @@ cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_parse p;
 	struct store_opts sopts = { 1, 0, 0 };
-	const char *rules = NULL;
+	const char *rules = NULL, *origin = NULL;
+	struct buf vkey;
 	struct init_arg a = { 0 };
 	struct ruleset *rs;
 	struct store *s = NULL;
@@ -163,7 +156,10 @@ cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	while ((ch = cli_parse_next(&p)) != -1) {
 		if (ch == '?')
 			return EXIT_USAGE;
-		rules = optarg;
+		if (ch == 'r')
+			rules = optarg;
+		else
+			origin = optarg;
 	}
 	if (optind != argc)
 		return cli_usage_error(&cmd_init_entry, "takes no operands");
@@ -173,6 +169,7 @@ cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	if (rs == NULL)
 		return EXIT_USAGE;
 	rules_free(rs);
+	buf_init(&vkey);
 	if (app_database(ctx, APP_CREATE, &dir, &cause) < 0 ||
 	    identity_current(ctx->as_user, &user, &cause) < 0 ||
 	    read_file(rules, RULES_MAX_FILE, &text, &a.len, &cause) < 0 ||
@@ -180,15 +177,18 @@ cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	a.text = text;
 	a.admin = user;
-	if (store_write(s, init_txn, &a, &cause) < 0)
+	if (store_write(s, init_txn, &a, &cause) < 0 ||
+	    proof_key_create(s, origin, &vkey, &cause) < 0)
 		goto out;
 	digest_hex(a.pub.hash, hex);
 	init_report(dir, hex, rules, user);
+	printf("  checkpoint key: %s\n", vkey.data);
 	rc = EXIT_OK;
 out:
 	if (cause != NULL)
 		rc = cli_fail("init", cause, EXIT_PROBLEM);
 	store_close(s);
+	buf_free(&vkey);
 	free(text);
 	free(user);
 	free(dir);
@@ -326,15 +326,13 @@ checkpoint_txn(struct store_txn *t, void *argp)
 	return store_put(t, TABLE_CHECKPOINTS, key, 8, a->head.hash, DIGEST_LEN) < 0 ? -1 : 0;
 }
 
-static int
-cmd_checkpoint(struct cli_ctx *ctx, int argc, char **argv)
+/* Stores and prints the chain's head, SEQ:HASH (frontdoor checkpoint with no options). */
+int
+cli_checkpoint_head(struct cli_ctx *ctx)
 {
 	struct checkpoint_arg a;
 	char hex[65];
 
-	if (cli_parse_operands(&cmd_checkpoint_entry, ctx, argc, argv, 0, 0,
-	    "takes no operands") < 0)
-		return EXIT_USAGE;
 	if (cli_db_run(ctx, "checkpoint", 1, &a.user, checkpoint_txn, &a) != EXIT_OK)
 		return EXIT_PROBLEM;
 	digest_hex(a.head.hash, hex);

@@ -8,19 +8,21 @@
 #include "core/audit.h"
 #include "store/roles.h"
 #include "core/verify.h"
+#include "core/proof.h"
 
 static int cmd_verify(struct cli_ctx *ctx, int argc, char **argv);
 static int cmd_whatif(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_option verify_option_table[] = {
-	{ "checkpoint", 'c', "SEQ:HASH", CLI_OPT_SHORT }, { "threads", 't', "N", CLI_OPT_SHORT },
-	{ "quiet", 'q', NULL, CLI_OPT_SHORT }, { NULL, 0, NULL, 0 },
+	{ "checkpoint", 'c', "SEQ:HASH|FILE", CLI_OPT_SHORT }, { "vkey", 'k', "KEY|FILE", 0 },
+	{ "threads", 't', "N", CLI_OPT_SHORT }, { "quiet", 'q', NULL, CLI_OPT_SHORT },
+	{ NULL, 0, NULL, 0 },
 };
 
 const struct cli_command cmd_verify_entry = {
 	.name = "verify",
-	.usage = "[--checkpoint SEQ:HASH] [--threads N] [--quiet]",
-	.summary = "check the hash chain and replay every decision",
+	.usage = "[--checkpoint SEQ:HASH|FILE [--vkey KEY|FILE]] [--threads N] [--quiet]",
+	.summary = "check the hash chain and tree and replay every decision",
 	.options = verify_option_table,
 	.flags = CLI_DB,
 	.role = ACT_AUDIT,
@@ -73,21 +75,74 @@ parse_checkpoint(const char *s, struct verify_opts *o)
 	return 0;
 }
 
+/*
+ * A signed checkpoint from a file, checked with the key given (text or a
+ * file) or else the one the database names; its size and root go to o.
+ */
 static int
-verify_report(const struct verify_result *res)
+signed_checkpoint(struct store *s, const char *path, const char *vkey, struct verify_opts *o,
+    char **cause)
+{
+	struct note_key k;
+	struct note n;
+	struct note_checkpoint c;
+	char *text = NULL;
+	size_t len;
+	int rc = vkey != NULL ? cli_load_vkey(vkey, &k, cause) : proof_vkey(s, &k, cause);
+
+	if (rc != 0) {
+		if (rc == 1)
+			*cause = xstrdup("the database names no checkpoint key: give the log's key "
+			    "with --vkey");
+		return -1;
+	}
+	rc = cli_read_input(path, NOTE_MAX_SIZE, &text, &len, cause);
+	if (rc == 0 && (rc = proof_open_checkpoint(text, len, &k, &n, &c, cause)) == 0) {
+		o->have_tree_check = 1;
+		o->tree_size = c.size;
+		memcpy(o->tree_root, c.root, DIGEST_LEN);
+		note_checkpoint_free(&c);
+		note_free(&n);
+	}
+	free(text);
+	note_key_free(&k);
+	return rc;
+}
+
+/* Whether an argument is meant as SEQ:HASH: digits, then a colon. */
+static int
+seq_hash_form(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n > 0 && s[n] == ':';
+}
+
+static int
+verify_report(const struct verify_result *res, const struct verify_opts *o)
 {
 	for (size_t i = 0; i < res->nproblems; i++)
 		printf("%s\n", res->problems[i].text);
+	if (res->tree_root_checked)
+		printf("signed checkpoint of %llu records: signature and tree root verified\n",
+		    (unsigned long long)o->tree_size);
+	printf("tree: %llu of %lu records%s\n", (unsigned long long)res->tree_leaves,
+	    res->records, res->tree_leaves < res->records ? " (the rest are added on the next "
+	    "write)" : "");
 	printf("%lu records checked, %lu decisions replayed: %s (%zu problem%s)\n", res->records,
 	    res->replayed, res->nproblems ? "FAILED" : "chain intact, every decision reproduced",
 	    res->nproblems, res->nproblems == 1 ? "" : "s");
 	return res->nproblems ? EXIT_PROBLEM : EXIT_OK;
 }
 
-/* Parses verify's options into o; 0, or EXIT_USAGE after saying why. */
+/*
+ * Parses verify's options into o; a --checkpoint that is not SEQ:HASH names a
+ * file holding a signed checkpoint, left in *note. 0, or EXIT_USAGE after
+ * saying why.
+ */
 static int
 verify_options_parse(struct cli_ctx *ctx, int argc, char **argv, struct verify_opts *o,
-    int *quiet)
+    int *quiet, const char **note, const char **vkey)
 {
 	const struct cli_command *cmd = &cmd_verify_entry;
 	struct cli_parse p;
@@ -98,8 +153,12 @@ verify_options_parse(struct cli_ctx *ctx, int argc, char **argv, struct verify_o
 	while ((ch = cli_parse_next(&p)) != -1) {
 		if (ch == '?')
 			return EXIT_USAGE;
-		if (ch == 'c' && parse_checkpoint(optarg, o) < 0)
+		if (ch == 'c' && !seq_hash_form(optarg))
+			*note = optarg;
+		else if (ch == 'c' && parse_checkpoint(optarg, o) < 0)
 			return cli_usage_error(cmd, "--checkpoint is SEQ:HASH, as checkpoint prints it");
+		if (ch == 'k')
+			*vkey = optarg;
 		if (ch == 't') {
 			o->threads = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o->threads < 1 || o->threads > 64)
@@ -115,6 +174,7 @@ verify_options_parse(struct cli_ctx *ctx, int argc, char **argv, struct verify_o
 static int
 cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 {
+	const char *note = NULL, *vkey = NULL;
 	struct progress prog = { 0, 0, 0, "verifying" };
 	struct verify_opts o;
 	struct verify_result res;
@@ -123,15 +183,18 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 	int quiet = 0, rc;
 
 	memset(&o, 0, sizeof o);
-	if (verify_options_parse(ctx, argc, argv, &o, &quiet) != 0)
+	if (verify_options_parse(ctx, argc, argv, &o, &quiet, &note, &vkey) != 0)
 		return EXIT_USAGE;
-	if (cli_open_db(ctx, &s, &user) < 0)
+	/* read-only: an archived copy on read-only media verifies too */
+	if (cli_open_db_mode(ctx, &s, &user, 1) < 0)
 		return EXIT_PROBLEM;
 	prog.on = !quiet && isatty(STDERR_FILENO);
 	o.progress = verify_progress;
 	o.progress_arg = &prog;
 	memset(&res, 0, sizeof res);
 	rc = cli_require_role(&cmd_verify_entry, s, user, &cause);
+	if (rc == 0 && note != NULL)
+		rc = signed_checkpoint(s, note, vkey, &o, &cause);
 	if (rc == 0)
 		rc = verify_run(s, &o, &res, &cause);
 	if (prog.on)
@@ -142,7 +205,7 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 		verify_result_free(&res);
 		return cli_fail("verify", cause, EXIT_PROBLEM);
 	}
-	rc = verify_report(&res);
+	rc = verify_report(&res, &o);
 	verify_result_free(&res);
 	return rc;
 }

@@ -8,6 +8,8 @@
 
 #include "store/dlog.h"
 #include "core/replay.h"
+#include "core/treecheck.h"
+#include "store/tree.h"
 
 #define PROGRESS_EVERY 65536
 #define MAX_THREADS 8
@@ -27,6 +29,8 @@ struct part {
 	struct verify_problem *problems;
 	size_t nproblems, cap;
 	int check_seen;
+	struct treecheck tc;
+	int tree_bad;
 	atomic_size_t *done;
 	size_t total;
 	int reports_progress;
@@ -136,6 +140,20 @@ tick(struct part *p)
 		p->o->progress(done, p->total, p->o->progress_arg);
 }
 
+/* The record's leaf and the subtrees it completes, against the stored tree. */
+static void
+check_tree(struct part *p, struct store_txn *t, uint64_t seq, const struct store_val *raw,
+    const struct record *r)
+{
+	const char *what;
+	int rc = treecheck_record(&p->tc, t, seq, raw->data, raw->len, &what);
+
+	if (rc == 0)
+		return;
+	p->tree_bad = 1;
+	problem(p, seq, r, "%s", rc < 0 ? "the log's tree cannot be read here" : what);
+}
+
 static int
 verify_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *arg)
 {
@@ -165,6 +183,7 @@ verify_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 			memcpy(p->last_hash, p->prev, DIGEST_LEN);
 			p->have_prev = 1;
 		}
+		check_tree(p, t, seq, raw, NULL);
 		return 0;
 	}
 	if (r.seq != seq)
@@ -183,6 +202,7 @@ verify_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 	memcpy(p->prev, r.hash, DIGEST_LEN);
 	memcpy(p->last_hash, r.hash, DIGEST_LEN);
 	p->have_prev = 1;
+	check_tree(p, t, seq, raw, &r);
 	check_replay(p, t, seq, &r);
 	return 0;
 }
@@ -195,6 +215,9 @@ static int
 head_txn(struct store_txn *t, void *arg)
 {
 	uint64_t *last = arg;
+
+	if (tree_leaves(t, &last[1]) < 0)
+		return -1;
 	struct store_cursor *c;
 	struct store_val k, v;
 	int rc;
@@ -368,11 +391,83 @@ sort_problems(struct verify_result *res)
 		qsort(res->problems, res->nproblems, sizeof res->problems[0], problem_order);
 }
 
+/* A problem found after the parts, outside any record's own checks. */
+static void
+late_problem(struct verify_result *res, size_t *cap, uint64_t seq, const char *fmt, ...)
+    FD_ATTR_PRINTF(4, 5);
+
+static void
+late_problem(struct verify_result *res, size_t *cap, uint64_t seq, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	add_problem(&res->problems, &res->nproblems, cap, seq, NULL, msg);
+	free(msg);
+}
+
+struct root_arg {
+	uint64_t size;
+	unsigned char root[DIGEST_LEN];
+};
+
+static int
+stored_root_txn(struct store_txn *t, void *argp)
+{
+	struct root_arg *a = argp;
+	struct merkle_reader r;
+
+	tree_reader(t, &r);
+	return merkle_root(&r, a->size, a->root);
+}
+
+/*
+ * The tree as a whole: no longer than the log, and, for a signed checkpoint,
+ * its root at the checkpoint's size: from the stored tree when every part
+ * found it sound, else computed again from the records alone.
+ */
+static int
+check_tree_end(struct store *s, const struct verify_opts *o, const struct part *parts, int n,
+    struct verify_result *res, size_t *cap, char **cause)
+{
+	uint64_t records = parts[n - 1].last_seq, have = records;
+	struct root_arg a;
+	int bad = 0;
+
+	for (int i = 0; i < n; i++)
+		bad |= parts[i].tree_bad;
+	if (res->tree_leaves > records)
+		late_problem(res, cap, records + 1, "truncated: the log's tree holds %llu records, "
+		    "but the log ends at %llu", (unsigned long long)res->tree_leaves,
+		    (unsigned long long)records);
+	if (!o->have_tree_check)
+		return 0;
+	a.size = o->tree_size;
+	if (!bad && res->tree_leaves >= a.size && a.size <= records) {
+		if (store_read(s, stored_root_txn, &a, cause) < 0)
+			return -1;
+	} else if (treecheck_root_from_log(s, a.size, a.root, &have, cause) < 0)
+		return -1;
+	if (have < a.size)
+		late_problem(res, cap, a.size, "truncated: the signed checkpoint covers %llu "
+		    "records, but the log holds %llu in sequence", (unsigned long long)a.size,
+		    (unsigned long long)have);
+	else if (memcmp(a.root, o->tree_root, DIGEST_LEN) != 0)
+		late_problem(res, cap, a.size, "differs from the signed checkpoint of %llu records: "
+		    "history was rewritten", (unsigned long long)a.size);
+	else
+		res->tree_root_checked = 1;
+	return 0;
+}
+
 int
 verify_run(struct store *s, const struct verify_opts *o, struct verify_result *res,
     char **cause)
 {
-	uint64_t last;
+	uint64_t last[2];
 	struct part parts[MAX_THREADS];
 	struct dlog_part scan[MAX_THREADS];
 	struct stored_checks sc;
@@ -382,12 +477,13 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	int n, rc = 0;
 
 	memset(res, 0, sizeof *res);
-	if (store_read(s, head_txn, &last, cause) < 0)
+	if (store_read(s, head_txn, last, cause) < 0)
 		return -1;
-	n = dlog_part_count(last, o->threads, MAX_THREADS);
+	res->tree_leaves = last[1];
+	n = dlog_part_count(last[0], o->threads, MAX_THREADS);
 	memset(parts, 0, sizeof parts);
 	memset(scan, 0, sizeof scan);
-	dlog_split(scan, n, last);
+	dlog_split(scan, n, last[0]);
 	for (int i = 0; i < n; i++) {
 		struct part *p = &parts[i];
 
@@ -398,7 +494,8 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 		p->expect = i == 0 ? 1 : 0;
 		p->have_prev = i == 0;	/* prev starts as the genesis: zeros */
 		p->done = &done;
-		p->total = last;
+		p->total = last[0];
+		treecheck_init(&p->tc, last[1]);
 		p->reports_progress = i == 0;
 		if (n == 1 && o->cache != NULL)
 			replayer_init_cached(&p->rp, o->cache);
@@ -415,6 +512,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 		else
 			free(scan[i].cause);
 		replayer_free(&parts[i].rp);
+		treecheck_free(&parts[i].tc);
 	}
 	merge_parts(parts, n, res, &cap);
 	if (rc < 0) {
@@ -423,7 +521,8 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	}
 	sc.res = res;
 	sc.cap = &cap;
-	if (store_read(s, check_stored_checkpoints, &sc, cause) < 0 ||
+	if (check_tree_end(s, o, parts, n, res, &cap, cause) < 0 ||
+	    store_read(s, check_stored_checkpoints, &sc, cause) < 0 ||
 	    store_read(s, check_stored_rulesets, &sc, cause) < 0)
 		return -1;
 	sort_problems(res);

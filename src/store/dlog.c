@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/tree.h"
+
 /*
  * A case's state ("ID") and its index entries ("ID", NUL, 8-byte sequence)
  * share one table: adjacent keys, so a decision touches one leaf page for both.
@@ -336,6 +338,14 @@ dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struc
 	if (r->case_id.n == 0 || r->case_id.n > CASE_ID_MAX ||
 	    memchr(r->case_id.p, '\0', r->case_id.n) != NULL)
 		return store_fail(t, "a case id must be 1 to %d bytes with no NUL", CASE_ID_MAX);
+	if (!head->tree_current) {
+		uint64_t leaves;
+
+		/* a log written without the tree gets it before it grows */
+		if (tree_leaves(t, &leaves) < 0 || (leaves < head->seq && tree_catch_up(t) < 0))
+			return -1;
+		head->tree_current = 1;
+	}
 	r->seq = head->seq + 1;
 	memcpy(r->prev, head->hash, DIGEST_LEN);
 	buf_reset(scratch);
@@ -347,6 +357,8 @@ dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struc
 		return -1;
 	if (rc == 1)
 		return store_fail(t, "the log changed during this transaction: nothing was saved");
+	if (tree_append(t, r->seq - 1, scratch->data, scratch->len) < 0)
+		return -1;
 	memcpy(ikey, r->case_id.p, r->case_id.n);
 	ikey[r->case_id.n] = '\0';
 	store_put_u64(ikey + r->case_id.n + 1, r->seq);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <lmdb.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +16,14 @@
 #include "base/privsep.h"
 #include "base/util.h"
 #include "store/dbfiles.h"
+#include "store/tree.h"
 
 #define STORE_MAX_READERS 510
 #define STORE_MAX_ATTEMPTS 16
 
 static const char *const table_names[TABLE_COUNT] = {
 	"meta", "log", "cases", "rulesets", "published", "users",
-	"checkpoints", "drafts", "queue",
+	"checkpoints", "drafts", "queue", "tree",
 };
 
 struct store {
@@ -31,6 +33,8 @@ struct store {
 	int readonly;
 	int (*guard)(struct store_txn *t, void *arg);	/* run first in every transaction */
 	void *guard_arg;
+	int missing[TABLE_COUNT];	/* added after this database was made, read-only here */
+	atomic_uint_least64_t serials;	/* transactions begun, for store_txn_serial */
 };
 
 struct store_txn {
@@ -38,6 +42,7 @@ struct store_txn {
 	MDB_txn *txn;
 	int rc;			/* the first LMDB error inside the transaction */
 	char *cause;		/* or the caller's own reason to abort */
+	uint64_t serial;	/* which transaction of this process (store_txn_serial) */
 };
 
 struct store_cursor {
@@ -110,7 +115,14 @@ open_tables(struct store *s, int create, char **cause)
 	if (rc != 0)
 		return lmdb_error(cause, "cannot read", s->path, rc);
 	for (int i = 0; i < TABLE_COUNT; i++) {
-		rc = mdb_dbi_open(txn, table_names[i], create ? MDB_CREATE : 0, &s->dbi[i]);
+		/* a table newer than the database is made on a writable open, else read as empty */
+		int added = i == TABLE_TREE, flags = create || (added && !s->readonly) ? MDB_CREATE : 0;
+
+		rc = mdb_dbi_open(txn, table_names[i], (unsigned)flags, &s->dbi[i]);
+		if (rc == MDB_NOTFOUND && added) {
+			s->missing[i] = 1;
+			continue;
+		}
 		if (rc != 0) {
 			mdb_txn_abort(txn);
 			return lmdb_error(cause, "not a frontdoor database:", s->path, rc);
@@ -169,40 +181,76 @@ open_env(MDB_env *env, const char *dir, unsigned flags)
 	return rc;
 }
 
+/* Makes the environment handle (again, after a failed open, which leaves it unusable). */
+static int
+make_env(struct store *s, const struct store_opts *opts, char **cause)
+{
+	int rc;
+
+	if (s->env != NULL)
+		mdb_env_close(s->env);
+	s->env = NULL;
+	if ((rc = mdb_env_create(&s->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(s->env, TABLE_COUNT + 2)) != 0 ||
+	    (rc = mdb_env_set_maxreaders(s->env, STORE_MAX_READERS)) != 0)
+		return lmdb_error(cause, "cannot set up", s->path, rc);
+	if (opts->create)
+		mdb_env_set_mapsize(s->env, opts->map_size ? opts->map_size : STORE_DEFAULT_MAP);
+	return 0;
+}
+
+/*
+ * Opens the environment; a read-only one whose lock file cannot be made or
+ * opened (an archived copy on read-only media) is opened without locking:
+ * nothing can write to it while it is read.
+ */
+static int
+open_any(struct store *s, const struct store_opts *opts, int *nolock, char **cause)
+{
+	unsigned flags = MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0);
+	int rc;
+
+	*nolock = 0;
+	if (make_env(s, opts, cause) < 0)
+		return -1;
+	rc = open_env(s->env, s->path, flags);
+	if (rc != 0 && s->readonly && !opts->create) {
+		if (make_env(s, opts, cause) < 0)
+			return -1;
+		rc = open_env(s->env, s->path, flags | MDB_NOLOCK);
+		*nolock = rc == 0;
+	}
+	return rc != 0 ? lmdb_error(cause, "cannot open", s->path, rc) : 0;
+}
+
 /* Opens the environment in dir; the files are checked before and verified after. */
 static int
 open_checked(struct store *s, const char *dir, const struct store_opts *opts, char **cause)
 {
 	struct dbfiles f;
 	mdb_filehandle_t fd;
-	int rc, dead;
+	int rc, dead, nolock;
 
 	if (opts->create && dbfiles_make_dir(dir, cause) < 0)
 		return -1;
 	if (dbfiles_check(dir, privsep_active(), &f, cause) < 0)
 		return -1;
-	if ((rc = mdb_env_create(&s->env)) != 0 ||
-	    (rc = mdb_env_set_maxdbs(s->env, TABLE_COUNT + 2)) != 0 ||
-	    (rc = mdb_env_set_maxreaders(s->env, STORE_MAX_READERS)) != 0)
-		return lmdb_error(cause, "cannot set up", dir, rc);
-	if (opts->create)
-		mdb_env_set_mapsize(s->env, opts->map_size ? opts->map_size : STORE_DEFAULT_MAP);
 	s->readonly = opts->readonly;
 	if (!opts->create && !opts->readonly) {
 		char *data = xasprintf("%s/data.mdb", dir);
-		s->readonly = eaccess(data, W_OK) != 0 && errno == EACCES;
+		s->readonly = eaccess(data, W_OK) != 0 && (errno == EACCES || errno == EROFS);
 		free(data);
 	}
-	rc = open_env(s->env, dir, MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0));
-	if (rc != 0)
-		return lmdb_error(cause, "cannot open", dir, rc);
+	if (open_any(s, opts, &nolock, cause) < 0)
+		return -1;
 	if ((rc = mdb_env_get_fd(s->env, &fd)) != 0)
 		return lmdb_error(cause, "cannot open", dir, rc);
 	if (dbfiles_verify_open(dir, fd, &f, cause) < 0)
 		return -1;
 	if (opts->create && dbfiles_set_modes(dir, cause) < 0)
 		return -1;
-	mdb_reader_check(s->env, &dead);
+	if (!nolock)
+		mdb_reader_check(s->env, &dead);
 	return 0;
 }
 
@@ -223,7 +271,8 @@ store_open(struct store **out, const char *dir, const struct store_opts *opts, c
 		rc = store_write(s, check_schema, (int[]){ 1 }, cause);
 	else
 		rc = store_read(s, read_schema, NULL, cause);
-	if (rc < 0)
+	/* a database from before the tree gets it now, while nothing else waits on it */
+	if (rc < 0 || (!s->readonly && tree_build(s, cause) < 0))
 		goto fail;
 	*out = s;
 	return 0;
@@ -289,7 +338,7 @@ store_write(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *ar
 		return -1;
 	}
 	for (int attempt = 0; attempt < STORE_MAX_ATTEMPTS; attempt++) {
-		struct store_txn t = { s, NULL, 0, NULL };
+		struct store_txn t = { s, NULL, 0, NULL, atomic_fetch_add(&s->serials, 1) + 1 };
 		int rc = mdb_txn_begin(s->env, NULL, 0, &t.txn), frc;
 
 		if (rc == MDB_MAP_RESIZED) {
@@ -331,7 +380,7 @@ int
 store_read(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg, char **cause)
 {
 	for (int attempt = 0; attempt < STORE_MAX_ATTEMPTS; attempt++) {
-		struct store_txn t = { s, NULL, 0, NULL };
+		struct store_txn t = { s, NULL, 0, NULL, atomic_fetch_add(&s->serials, 1) + 1 };
 		int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t.txn), frc;
 
 		if (rc == MDB_MAP_RESIZED) {
@@ -361,6 +410,12 @@ txn_error(struct store_txn *t, int rc)
 	return -1;
 }
 
+uint64_t
+store_txn_serial(const struct store_txn *t)
+{
+	return t->serial;
+}
+
 int
 store_fail(struct store_txn *t, const char *fmt, ...)
 {
@@ -379,7 +434,7 @@ store_get(struct store_txn *t, enum store_table tab, const void *key, size_t kle
     struct store_val *val)
 {
 	MDB_val k = { klen, (void *)key }, v;
-	int rc = mdb_get(t->txn, t->s->dbi[tab], &k, &v);
+	int rc = t->s->missing[tab] ? MDB_NOTFOUND : mdb_get(t->txn, t->s->dbi[tab], &k, &v);
 
 	if (rc == MDB_NOTFOUND)
 		return 1;
@@ -396,7 +451,7 @@ store_mdb_put(struct store_txn *t, enum store_table tab, const void *key, size_t
     const void *val, size_t vlen, unsigned flags)
 {
 	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
-	int rc = mdb_put(t->txn, t->s->dbi[tab], &k, &v, flags);
+	int rc = t->s->missing[tab] ? EACCES : mdb_put(t->txn, t->s->dbi[tab], &k, &v, flags);
 
 	if (rc == MDB_KEYEXIST && flags != 0)
 		return 1;
@@ -430,7 +485,7 @@ int
 store_del(struct store_txn *t, enum store_table tab, const void *key, size_t klen)
 {
 	MDB_val k = { klen, (void *)key };
-	int rc = mdb_del(t->txn, t->s->dbi[tab], &k, NULL);
+	int rc = t->s->missing[tab] ? MDB_NOTFOUND : mdb_del(t->txn, t->s->dbi[tab], &k, NULL);
 
 	if (rc == MDB_NOTFOUND)
 		return 1;
@@ -443,7 +498,7 @@ int
 store_cursor_open(struct store_txn *t, enum store_table tab, struct store_cursor **out)
 {
 	struct store_cursor *c = xcalloc(1, sizeof *c);
-	int rc = mdb_cursor_open(t->txn, t->s->dbi[tab], &c->c);
+	int rc = t->s->missing[tab] ? 0 : mdb_cursor_open(t->txn, t->s->dbi[tab], &c->c);
 
 	if (rc != 0) {
 		free(c);
@@ -459,7 +514,8 @@ store_cursor_close(struct store_cursor *c)
 {
 	if (c == NULL)
 		return;
-	mdb_cursor_close(c->c);
+	if (c->c != NULL)
+		mdb_cursor_close(c->c);
 	free(c);
 }
 
@@ -467,7 +523,7 @@ static int
 cursor_get(struct store_cursor *c, MDB_val *k, MDB_val *v, MDB_cursor_op op,
     struct store_val *key, struct store_val *val)
 {
-	int rc = mdb_cursor_get(c->c, k, v, op);
+	int rc = c->c == NULL ? MDB_NOTFOUND : mdb_cursor_get(c->c, k, v, op);
 
 	if (rc == MDB_NOTFOUND)
 		return 1;
@@ -507,8 +563,8 @@ store_cursor_seek(struct store_cursor *c, const void *key, size_t klen,
 int
 store_count(struct store_txn *t, enum store_table tab, size_t *out)
 {
-	MDB_stat st;
-	int rc = mdb_stat(t->txn, t->s->dbi[tab], &st);
+	MDB_stat st = { 0 };
+	int rc = t->s->missing[tab] ? 0 : mdb_stat(t->txn, t->s->dbi[tab], &st);
 
 	if (rc != 0)
 		return txn_error(t, rc);

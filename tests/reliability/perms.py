@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """perms.py: file permissions. Under umask 000, 022 and 077 `frontdoor init` makes the
-database directory 2770 and every file in it 0660, and they stay so after writes. As root:
+database directory 2770 and every file in it 0660 (the checkpoint signing key 0640: the group reads it,
+nobody rewrites it), and they stay so after writes. As root:
 a throwaway user outside the database's group cannot open it (nor read its files), while
 a member of the group can open it (and is then refused for want of a role). A database
 whose directory or files are open to every user (o+r, o+w, o+x) is refused with a message
@@ -18,6 +19,8 @@ import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rel  # noqa: E402
+
+KEY_MODE = 0o640  # checkpoint.key: read by the group, written once at init
 
 
 def mode(path):
@@ -52,7 +55,8 @@ def main():
                     "umask %03o: data.mdb and lock.mdb exist" % um, str(files))
             for f in files:
                 m = mode(os.path.join(db, f))
-                s.check(m == 0o660, "umask %03o: %s is 0660" % (um, f), "%04o" % m)
+                want = KEY_MODE if f == "checkpoint.key" else 0o660
+                s.check(m == want, "umask %03o: %s is %04o" % (um, f, want), "%04o" % m)
             if rep == 0:
                 s.log("umask %03o: %s %04o, %s" % (um, os.path.basename(db), dmode, ", ".join(
                     "%s %04o" % (f, mode(os.path.join(db, f))) for f in files)))

@@ -34,6 +34,7 @@ static const char usage[] =
     "                       first OLD in one of its strings; then rehash and rechain\n"
     "  rawkey HEX FROM      store record FROM's bytes under an arbitrary key\n"
     "  clear TABLE          delete every entry of a named table\n"
+    "  drop TABLE           delete a named table itself (a database made before it was)\n"
     "  ruleset-append TEXT  append TEXT to every stored rule set's bytes, in place\n"
     "  index CASE SEQ       add record SEQ to the case index of CASE\n";
 
@@ -244,14 +245,14 @@ cmd_list(void)
 }
 
 static void
-cmd_clear(const char *table)
+cmd_clear(const char *table, int del)
 {
 	MDB_dbi dbi;
 	int rc = mdb_dbi_open(txn, table, 0, &dbi);
 
 	if (rc != 0)
 		die(table, rc);
-	if ((rc = mdb_drop(txn, dbi, 0)) != 0)
+	if ((rc = mdb_drop(txn, dbi, del)) != 0)
 		die("drop", rc);
 }
 
@@ -400,6 +401,7 @@ main(int argc, char **argv)
 	if ((rc = mdb_dbi_open(txn, "log", 0, &logdbi)) != 0)
 		die("log", rc);
 	if (argc >= 4 && strcmp(cmd, "rawkey") != 0 && strcmp(cmd, "clear") != 0 &&
+	    strcmp(cmd, "drop") != 0 &&
 	    strcmp(cmd, "index") != 0 && strcmp(cmd, "ruleset-append") != 0)
 		a = arg_u64(argv[3]);
 	if (argc >= 5 && strcmp(cmd, "flip") != 0)
@@ -511,7 +513,9 @@ main(int argc, char **argv)
 		if (rc != 0 || (rc = mdb_put(txn, dbi, &key, &val, 0)) != 0)
 			die("index", rc);
 	} else if (strcmp(cmd, "clear") == 0 && argc == 4)
-		cmd_clear(argv[3]);
+		cmd_clear(argv[3], 0);
+	else if (strcmp(cmd, "drop") == 0 && argc == 4)
+		cmd_clear(argv[3], 1);
 	else if (strcmp(cmd, "ruleset-append") == 0 && argc == 4)
 		cmd_ruleset_append(argv[3]);
 	else {

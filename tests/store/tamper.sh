@@ -148,11 +148,13 @@ check "log --case $(cid 10) leaves out record 5 of case $(cid 5) that a forged i
 scenario rehash 'rehash 120' ''
 check_grep "rewritten with its own hash: seq 121 no longer follows" "^seq 121 case $(cid 121): the chain is broken" "$OUT"
 check_nogrep "rewritten with its own hash: not reported as edited" 'edited' "$OUT"
-only_seqs rehash 121
+check_grep "rewritten with its own hash: its leaf in the tree differs" "^seq 120 case $(cid 120): tree leaf differs" "$OUT"
+only_seqs rehash 120 121
 
 scenario truncate_stored 'truncate 60' ''
 check_grep "truncated past a stored checkpoint" '^seq 150: truncated: a stored checkpoint names this record' "$OUT"
-only_seqs truncate_stored 150
+check_grep "truncated: the tree is longer than the log" "^seq 141: truncated: the log's tree holds 200 records, but the log ends at 140$" "$OUT"
+only_seqs truncate_stored 141 150
 
 # truncation that no stored checkpoint covers: the auditor's own copy of the head catches it
 N=$((N + 1))
@@ -164,16 +166,18 @@ OUT=$T/truncate_checkpoint.out
 fd "$T/s$N" aud1 verify --checkpoint "$EXT" >"$OUT" 2>&1
 check "truncated, checked against the checkpoint: verify fails" [ $? -ne 0 ]
 check_grep "truncated: the checkpoint names 200, the log ends at 190" '^seq 200: truncated: the checkpoint names this record, but the log ends at 190' "$OUT"
-only_seqs truncate_checkpoint 200
+only_seqs truncate_checkpoint 191 200
 
 # history rewritten from 170 on, every hash recomputed: only checkpoints can tell
 scenario rechain_checkpoint 'rechain 170' "--checkpoint $EXT"
 check_grep "rewritten history differs from the checkpoint" "^seq 200 case $(cid 200): differs from the checkpoint: history was rewritten" "$OUT"
-only_seqs rechain_checkpoint 200
+# the stored tree still holds the old leaves: each rewritten record is named
+check_grep "rewritten history: the tree names the first rewritten record" "^seq 170 case $(cid 170): tree leaf differs" "$OUT"
+only_seqs rechain_checkpoint $(seq 170 200)
 
 scenario rechain_stored 'rechain 120' ''
 check_grep "rewritten history differs from the stored checkpoint" "^seq 150 case $(cid 150): differs from a stored checkpoint" "$OUT"
-only_seqs rechain_stored 150
+only_seqs rechain_stored $(seq 120 200)
 
 # the stored checkpoint itself, rewritten to the new head, is still caught by the auditor's copy
 N=$((N + 1))
