@@ -29,8 +29,10 @@ int dbfiles_set_modes(const char *dir, char **cause);
 int dbfiles_check(const char *dir, int privileged, struct dbfiles *f, char **cause);
 /*
  * After LMDB opened dir: data_fd (LMDB's) and an open lock file are the very
- * files checked before, still regular files at their names.
+ * files checked before, still regular files at their names. nolock: opened
+ * read-only without a lock file (an archived copy), so only data.mdb is checked.
  */
-int dbfiles_verify_open(const char *dir, int data_fd, const struct dbfiles *f, char **cause);
+int dbfiles_verify_open(const char *dir, int data_fd, int nolock, const struct dbfiles *f,
+    char **cause);
 
 #endif

@@ -297,17 +297,18 @@ verify_name(const char *dir, const char *name, int had, dev_t dev, ino_t ino, st
 }
 
 int
-dbfiles_verify_open(const char *dir, int data_fd, const struct dbfiles *f, char **cause)
+dbfiles_verify_open(const char *dir, int data_fd, int nolock, const struct dbfiles *f,
+    char **cause)
 {
 	struct stat data, lock, fdst;
 
 	if (verify_name(dir, "data.mdb", f->have_data, f->data_dev, f->data_ino, &data,
 	    cause) < 0 ||
-	    verify_name(dir, "lock.mdb", f->have_lock, f->lock_dev, f->lock_ino, &lock,
-	    cause) < 0)
+	    (!nolock && verify_name(dir, "lock.mdb", f->have_lock, f->lock_dev, f->lock_ino,
+	    &lock, cause) < 0))
 		return -1;
 	if (fstat(data_fd, &fdst) < 0 || fdst.st_dev != data.st_dev ||
-	    fdst.st_ino != data.st_ino || !have_open(lock.st_dev, lock.st_ino)) {
+	    fdst.st_ino != data.st_ino || (!nolock && !have_open(lock.st_dev, lock.st_ino))) {
 		*cause = xasprintf("%s: the files opened are not the ones named: refusing to "
 		    "use them", dir);
 		return -1;

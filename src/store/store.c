@@ -245,7 +245,7 @@ open_checked(struct store *s, const char *dir, const struct store_opts *opts, ch
 		return -1;
 	if ((rc = mdb_env_get_fd(s->env, &fd)) != 0)
 		return lmdb_error(cause, "cannot open", dir, rc);
-	if (dbfiles_verify_open(dir, fd, &f, cause) < 0)
+	if (dbfiles_verify_open(dir, fd, nolock, &f, cause) < 0)
 		return -1;
 	if (opts->create && dbfiles_set_modes(dir, cause) < 0)
 		return -1;

@@ -138,6 +138,7 @@ def check_directory_closed(s, inst):
     attempts = [
         ("list the directory", "ls %s" % inst.db),
         ("read data.mdb", "cat %s" % data),
+        ("read the log's signing key", "cat %s/checkpoint.key" % inst.db),
         ("grep data.mdb for a name", "grep -a root %s" % data),
         ("open data.mdb for writing", ": >> %s" % data),
         ("open lock.mdb for writing", ": >> %s" % lock),
@@ -154,10 +155,11 @@ def check_directory_closed(s, inst):
         s.check(r.returncode != 0, "a practitioner cannot %s" % what,
                 "exit %d: %s" % (r.returncode, r.stdout[-200:]))
     after = os.stat(data)
-    s.check(sorted(os.listdir(inst.db)) == ["data.mdb", "lock.mdb"] and
+    # init made the two LMDB files and the log's checkpoint signing key
+    s.check(sorted(os.listdir(inst.db)) == ["checkpoint.key", "data.mdb", "lock.mdb"] and
             not os.path.islink(lock) and after.st_ino == before.st_ino and
             stat.S_IMODE(after.st_mode) == 0o660,
-            "the directory holds the same two files, unchanged", str(os.listdir(inst.db)))
+            "the directory holds the same three files, unchanged", str(os.listdir(inst.db)))
     st = os.stat(inst.db)
     s.check(stat.S_IMODE(st.st_mode) == 0o2770 and st.st_uid == 0 and st.st_gid == inst.gid(),
             "init made the system directory root:%s 2770" % inst.group,
