@@ -104,6 +104,9 @@ enum store_move { MOVE_FIRST, MOVE_LAST, MOVE_NEXT, MOVE_PREV, MOVE_CURRENT };
 /* 0 positioned, 1 nothing there, -1 error. */
 int store_cursor_move(struct store_cursor *c, enum store_move m, struct store_val *key,
     struct store_val *val);
+/* A table's last entry (valid until the transaction ends): 0, 1 if it is empty, -1 error. */
+int store_last(struct store_txn *t, enum store_table tab, struct store_val *key,
+    struct store_val *val);
 int store_cursor_seek(struct store_cursor *c, const void *key, size_t klen,
     struct store_val *keyout, struct store_val *val);
 

@@ -17,15 +17,11 @@
 int
 dlog_head(struct store_txn *t, struct dlog_head *h)
 {
-	struct store_cursor *c;
 	struct store_val k, v;
 	int rc;
 
 	memset(h, 0, sizeof *h);
-	if (store_cursor_open(t, TABLE_LOG, &c) < 0)
-		return -1;
-	rc = store_cursor_move(c, MOVE_LAST, &k, &v);
-	store_cursor_close(c);
+	rc = store_last(t, TABLE_LOG, &k, &v);
 	if (rc < 0)
 		return -1;
 	if (rc == 1)

@@ -35,14 +35,10 @@ decode_publication(const struct store_val *k, const struct store_val *v, struct 
 int
 rulestore_active(struct store_txn *t, struct publication *out)
 {
-	struct store_cursor *c;
 	struct store_val k, v;
 	int rc;
 
-	if (store_cursor_open(t, TABLE_PUBLISHED, &c) < 0)
-		return -1;
-	rc = store_cursor_move(c, MOVE_LAST, &k, &v);
-	store_cursor_close(c);
+	rc = store_last(t, TABLE_PUBLISHED, &k, &v);
 	if (rc != 0)
 		return rc;
 	if (decode_publication(&k, &v, out) < 0)

@@ -603,3 +603,16 @@ store_release_pages(struct store_txn *t)
 	if (mdb_env_get_fd(t->s->env, &fd) == 0)
 		release_file_pages(fd);
 }
+
+int
+store_last(struct store_txn *t, enum store_table tab, struct store_val *key, struct store_val *val)
+{
+	struct store_cursor *c;
+	int rc;
+
+	if (store_cursor_open(t, tab, &c) < 0)
+		return -1;
+	rc = store_cursor_move(c, MOVE_LAST, key, val);
+	store_cursor_close(c);
+	return rc;
+}

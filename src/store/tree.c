@@ -38,15 +38,11 @@ tree_reader(struct store_txn *t, struct merkle_reader *r)
 int
 tree_leaves(struct store_txn *t, uint64_t *leaves)
 {
-	struct store_cursor *c;
 	struct store_val k, v;
 	int rc;
 
 	*leaves = 0;
-	if (store_cursor_open(t, TABLE_TREE, &c) < 0)
-		return -1;
-	rc = store_cursor_move(c, MOVE_LAST, &k, &v);
-	store_cursor_close(c);
+	rc = store_last(t, TABLE_TREE, &k, &v);
 	if (rc < 0)
 		return -1;
 	if (rc == 1)
