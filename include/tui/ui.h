@@ -145,6 +145,12 @@ struct tui_app {
 	int rows, cols, too_small;
 	int utf8, colour, mouse;
 	MEVENT mev;			/* the last mouse event (TK_MOUSE) */
+	int pend[16];			/* keys read but not yet acted on */
+	size_t npend;
+	struct tui_utf8_in u8;		/* bytes of a character (a locale that is not UTF-8) */
+	int pasting;			/* inside a bracketed paste: keys are its text */
+	struct buf paste;
+	size_t paste_over;		/* characters beyond TUI_PASTE_MAX, not kept */
 	char msg[512];
 	enum tui_msg_kind msg_kind;
 	int quit;
@@ -175,6 +181,8 @@ struct tui_screen_ops {
 	const char *hints;
 	/* hints for a mode of the screen (a confirm step), or NULL for `hints` */
 	const char *(*mode_hints)(const struct tui_app *a);
+	/* takes a paste (NULL: the screen has no text field to put it in) */
+	void (*paste)(struct tui_app *a, const char *text, size_t n);
 };
 
 extern const struct tui_screen_ops tui_queue_ops, tui_intake_ops, tui_pathway_ops,
@@ -194,6 +202,18 @@ void tui_ask(struct tui_app *a, const char *keys, void (*done)(struct tui_app *,
     const char *fmt, ...) FD_ATTR_PRINTF(4, 5);
 void tui_ask_text(struct tui_app *a, const char *initial,
     void (*done)(struct tui_app *, int, const char *), const char *fmt, ...) FD_ATTR_PRINTF(4, 5);
+/*
+ * Gives a key to the form's focused field (tui_form_key); a letter on a
+ * choice says that only Left and Right change it.
+ */
+int tui_form_take(struct tui_app *a, struct tui_form *f, int key);
+/*
+ * Puts a paste into the form's focused field, saying on the message line
+ * what did not fit or why nothing was taken; 1 if the form changed.
+ */
+int tui_paste_form(struct tui_app *a, struct tui_form *f, const char *text, size_t n);
+/* Puts a paste into a one-line editor (line breaks become spaces); 1 if it changed. */
+int tui_paste_line(struct tui_app *a, struct tui_edit *e, const char *text, size_t n);
 /* Draws a progress bar on the message line now (for long scans). */
 void tui_progress_cb(size_t done, size_t total, void *arg);
 

@@ -150,7 +150,7 @@ decision_draw(struct tui_app *a)
 static int
 decision_typing(const struct tui_app *a)
 {
-	return a->j.active && !a->j.confirm && tui_form_typing(&a->j.decision);
+	return a->j.active && !a->j.confirm ? tui_form_typing(&a->j.decision) : 0;
 }
 
 static void
@@ -333,7 +333,7 @@ decision_key(struct tui_app *a, int key, enum tui_act act)
 		tui_switch(a, SCR_PATHWAY);
 		break;
 	default:
-		if (key != TK_MOUSE && tui_form_key(f, key) == 1)
+		if (key != TK_MOUSE && tui_form_take(a, f, key) == 1)
 			j->dirty = 1;
 		break;
 	}
@@ -349,7 +349,19 @@ decision_idle(struct tui_app *a)
 static const char *
 decision_hints(const struct tui_app *a)
 {
-	return a->j.confirm ? "Enter/y:write to the log  Esc:back to edit  Up/Down:scroll" : NULL;
+	if (a->j.confirm)
+		return "Enter/y:write to the log  Esc:back to edit  Up/Down:scroll";
+	return decision_typing(a) == 2 ? "Enter:new line  Tab:next  S-Tab:prev  F2/^N:review  "
+	    "Esc:pathway  F1/^G:help" : NULL;
+}
+
+static void
+decision_paste(struct tui_app *a, const char *text, size_t n)
+{
+	if (!a->j.active || a->j.confirm)
+		tui_message(a, MSG_ERROR, "Nothing here takes a paste: nothing was changed.");
+	else if (tui_paste_form(a, &a->j.decision, text, n))
+		a->j.dirty = 1;
 }
 
 const struct tui_screen_ops tui_decision_ops = {
@@ -359,6 +371,7 @@ const struct tui_screen_ops tui_decision_ops = {
 	.typing = decision_typing,
 	.idle = decision_idle,
 	.free = NULL,		/* the intake screen frees the journey */
-	.hints = "Tab:next  S-Tab:prev  Left/Right:choice  F2:review  Esc:pathway  F1:help",
+	.hints = "Tab:next  S-Tab:prev  Left/Right:choice  F2/^N:review  Esc:pathway  F1/^G:help",
 	.mode_hints = decision_hints,
+	.paste = decision_paste,
 };

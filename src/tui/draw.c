@@ -132,6 +132,13 @@ tui_untrusted(const struct tui_app *a, int y, int x, int width, const char *s, s
 	return tui_text(a, y, x, width, buf, attr, pad);
 }
 
+/* Where a wrapped line from start ends, without the line break that ends it. */
+static size_t
+line_end(const char *s, size_t start, size_t end)
+{
+	return end > start && s[end - 1] == '\n' ? end - 1 : end;
+}
+
 int
 tui_wrapped(const struct tui_app *a, int y, int x, int width, int rows, const char *s,
     attr_t attr)
@@ -143,7 +150,7 @@ tui_wrapped(const struct tui_app *a, int y, int x, int width, int rows, const ch
 		return 0;
 	k = tui_wrap(s, n, width, starts, rows < 128 ? (size_t)rows : 128);
 	for (size_t i = 0; i < k && used < rows; i++) {
-		size_t end = i + 1 < k ? starts[i + 1] : n;
+		size_t end = line_end(s, starts[i], i + 1 < k ? starts[i + 1] : n);
 		char *line = xstrndup(s + starts[i], end - starts[i]);
 
 		tui_text(a, y + used, x, width, line, attr, 0);
@@ -193,13 +200,17 @@ tui_draw_lines(const struct tui_app *a, char **lines, size_t n, size_t top, int 
 	}
 }
 
-/* A long text field: wrapped over its rows, scrolled to keep the cursor in view. */
+/*
+ * A narrative field: wrapped over its rows, its paragraphs kept, scrolled to
+ * keep the cursor in view, with scroll marks when there is more.
+ */
 static void
 draw_longtext(struct tui_app *a, const struct tui_field *fl, int focused, int y, int x, int w,
     int rows)
 {
 	const struct tui_edit *e = &fl->edit;
-	size_t starts[512], k = tui_wrap(e->text, e->len, w, starts, 512), cl = 0, first = 0;
+	size_t max = e->len + 2, *starts = xcalloc(max, sizeof *starts);
+	size_t k = tui_wrap(e->text, e->len, w, starts, max), cl = 0, first = 0;
 	attr_t at = tui_attr(a, focused ? C_FOCUS : C_FIELD);
 
 	for (size_t i = 0; i < k; i++)
@@ -211,7 +222,7 @@ draw_longtext(struct tui_app *a, const struct tui_field *fl, int focused, int y,
 		size_t li = first + (size_t)r;
 
 		if (li < k) {
-			size_t end = li + 1 < k ? starts[li + 1] : e->len;
+			size_t end = line_end(e->text, starts[li], li + 1 < k ? starts[li + 1] : e->len);
 			char *line = xstrndup(e->text + starts[li], end - starts[li]);
 
 			tui_text(a, y + r, x, w, line, at, 1);
@@ -219,6 +230,10 @@ draw_longtext(struct tui_app *a, const struct tui_field *fl, int focused, int y,
 		} else
 			tui_fill(a, y + r, x, w, at);
 	}
+	if (first > 0)
+		tui_text(a, y, x + w, 1, a->utf8 ? "\u2191" : "^", tui_attr(a, C_KEY), 0);
+	if (first + (size_t)rows < k)
+		tui_text(a, y + rows - 1, x + w, 1, a->utf8 ? "\u2193" : "v", tui_attr(a, C_KEY), 0);
 	if (focused) {
 		a->cur_on = 1;
 		a->cur_y = y + (int)(cl - first);
@@ -226,6 +241,20 @@ draw_longtext(struct tui_app *a, const struct tui_field *fl, int focused, int y,
 		if (a->cur_x >= x + w)
 			a->cur_x = x + w - 1;
 	}
+	free(starts);
+}
+
+/* Under a narrative's label: how many characters it holds of how many it may. */
+static void
+draw_counter(struct tui_app *a, const struct tui_field *fl, int y, int label_w)
+{
+	size_t used = tui_text_chars(fl->edit.text, fl->edit.len);
+	int full = tui_edit_full(&fl->edit);
+
+	if (used == 0 || fl->rows < 2)
+		return;
+	tui_textf(a, y, 4, label_w - 2, tui_attr(a, full ? C_INVALID : C_DIM), "%zu/%zu%s", used,
+	    fl->edit.max, full ? " full" : "");
 }
 
 int
@@ -260,8 +289,10 @@ tui_draw_form(struct tui_app *a, const struct tui_form *f, int y, int label_w, i
 				    a->utf8 ? "\u25c0" : "<", l, a->utf8 ? "\u25b6" : ">");
 			else
 				tui_text(a, y + row, vx, vw, l, tui_attr(a, C_NORMAL), 0);
-		} else if (fl->kind == FK_LONGTEXT)
+		} else if (fl->kind == FK_LONGTEXT) {
 			draw_longtext(a, fl, focused, y + row, vx, vw, h);
+			draw_counter(a, fl, y + row + 1, label_w);
+		}
 		else {
 			size_t first = 0;
 			int col = 0;

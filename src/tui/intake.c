@@ -230,14 +230,14 @@ intake_draw(struct tui_app *a)
 		tui_text(a, 1 + used, 2, a->cols - 4, "Case id: blank for a new child; a known "
 		    "child's id for a re-referral", tui_attr(a, C_DIM), 0);
 	tui_textf(a, a->rows - 3, 0, a->cols, tui_attr(a, C_DIM), "* required  -  draft %s"
-	    "  -  F2: on to the pathway", j->dirty ? "being saved" :
+	    "  -  F2 or ^N: on to the pathway", j->dirty ? "being saved" :
 	    j->intake.touched ? "saved" : "saved once you type");
 }
 
 static int
 intake_typing(const struct tui_app *a)
 {
-	return a->j.active && !a->j.choosing && tui_form_typing(&a->j.intake);
+	return a->j.active && !a->j.choosing ? tui_form_typing(&a->j.intake) : 0;
 }
 
 static void
@@ -425,7 +425,7 @@ intake_key(struct tui_app *a, int key, enum tui_act act)
 	default:
 		if (key == TK_MOUSE)
 			break;
-		if (tui_form_key(f, key) == 1)
+		if (tui_form_take(a, f, key) == 1)
 			j->dirty = 1;
 		break;
 	}
@@ -448,8 +448,19 @@ journey_idle(struct tui_app *a)
 static const char *
 intake_hints(const struct tui_app *a)
 {
-	return a->j.choosing ? "Enter:choose  j/k:move  n:new contact  X:discard draft  Esc:back" :
-	    NULL;
+	if (a->j.choosing)
+		return "Enter:choose  j/k:move  n:new contact  X:discard draft  Esc:back";
+	return intake_typing(a) == 2 ? "Enter:new line  Tab:next  S-Tab:prev  F2/^N:pathway  "
+	    "Esc:leave  F1/^G:help" : NULL;
+}
+
+static void
+intake_paste(struct tui_app *a, const char *text, size_t n)
+{
+	if (!a->j.active || a->j.choosing)
+		tui_message(a, MSG_ERROR, "Nothing here takes a paste: nothing was changed.");
+	else if (tui_paste_form(a, &a->j.intake, text, n))
+		a->j.dirty = 1;
 }
 
 /* The journey the intake, pathway and decision screens share: kept here, freed here. */
@@ -467,6 +478,7 @@ const struct tui_screen_ops tui_intake_ops = {
 	.typing = intake_typing,
 	.idle = journey_idle,
 	.free = journey_free,
-	.hints = "Tab:next  S-Tab:prev  Left/Right:choice  F2:pathway  Esc:leave  F1:help",
+	.hints = "Tab:next  S-Tab:prev  Left/Right:choice  F2/^N:pathway  Esc:leave  F1/^G:help",
 	.mode_hints = intake_hints,
+	.paste = intake_paste,
 };

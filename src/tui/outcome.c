@@ -130,7 +130,7 @@ outcome_draw(struct tui_app *a)
 static int
 outcome_typing(const struct tui_app *a)
 {
-	return a->ov.have_form && !a->ov.confirm && tui_form_typing(&a->ov.form);
+	return a->ov.have_form && !a->ov.confirm ? tui_form_typing(&a->ov.form) : 0;
 }
 
 static void
@@ -233,7 +233,7 @@ outcome_key(struct tui_app *a, int key, enum tui_act act)
 		break;
 	default:
 		if (key != TK_MOUSE)
-			tui_form_key(&ov->form, key);
+			tui_form_take(a, &ov->form, key);
 		break;
 	}
 }
@@ -241,7 +241,19 @@ outcome_key(struct tui_app *a, int key, enum tui_act act)
 static const char *
 outcome_hints(const struct tui_app *a)
 {
-	return a->ov.confirm ? "Enter/y:write to the log  Esc:back to edit" : NULL;
+	if (a->ov.confirm)
+		return "Enter/y:write to the log  Esc:back to edit";
+	return outcome_typing(a) == 2 ? "Enter:new line  Tab:next  S-Tab:prev  F2/^N:review  "
+	    "Esc:back  F1/^G:help" : NULL;
+}
+
+static void
+outcome_paste(struct tui_app *a, const char *text, size_t n)
+{
+	if (!a->ov.have_form || a->ov.confirm)
+		tui_message(a, MSG_ERROR, "Nothing here takes a paste: nothing was changed.");
+	else
+		tui_paste_form(a, &a->ov.form, text, n);
 }
 
 static void
@@ -259,6 +271,7 @@ const struct tui_screen_ops tui_outcome_ops = {
 	.typing = outcome_typing,
 	.idle = NULL,
 	.free = outcome_free,
-	.hints = "Tab:next  S-Tab:prev  Left/Right:choice  F2:review  Esc:back  F1:help",
+	.hints = "Tab:next  S-Tab:prev  Left/Right:choice  F2/^N:review  Esc:back  F1/^G:help",
 	.mode_hints = outcome_hints,
+	.paste = outcome_paste,
 };

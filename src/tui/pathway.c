@@ -257,6 +257,14 @@ pathway_key(struct tui_app *a, int key, enum tui_act act)
 	}
 }
 
+/* A paste filters the indicators, as typing does. */
+static void
+pathway_paste(struct tui_app *a, const char *text, size_t n)
+{
+	if (a->j.active && tui_paste_line(a, &a->j.path.filter, text, n))
+		tui_pathway_filter(&a->j.path);
+}
+
 static void
 pathway_idle(struct tui_app *a)
 {
@@ -271,5 +279,6 @@ const struct tui_screen_ops tui_pathway_ops = {
 	.typing = pathway_typing,
 	.idle = pathway_idle,
 	.free = NULL,		/* the intake screen frees the journey */
-	.hints = "Space:tick  type:filter  Up/Down:move  Enter/F2:decide  Esc:back  F1:help",
+	.hints = "Space:tick  type:filter  Up/Down:move  Enter/F2/^N:decide  Esc:back  F1/^G:help",
+	.paste = pathway_paste,
 };

@@ -157,7 +157,7 @@ signoff_draw(struct tui_app *a)
 static int
 signoff_typing(const struct tui_app *a)
 {
-	return a->so.form_open && !a->so.confirm && tui_form_typing(&a->so.form);
+	return a->so.form_open && !a->so.confirm ? tui_form_typing(&a->so.form) : 0;
 }
 
 static void
@@ -253,11 +253,11 @@ form_key(struct tui_app *a, int key, enum tui_act act)
 			so_close_form(so);
 		break;
 	default:
-		if (key == TK_F2) {
+		if (key == TK_F2 || key == TK_CTRL('n')) {
 			so_review(a);
 			break;
 		}
-		if (key == TK_ENTER) {
+		if (key == TK_ENTER && tui_form_typing(&so->form) != 2) {
 			if (!tui_form_move(&so->form, 1))
 				so_review(a);
 		} else if (key == TK_TAB || key == TK_DOWN)
@@ -265,9 +265,18 @@ form_key(struct tui_app *a, int key, enum tui_act act)
 		else if (key == TK_BTAB || key == TK_UP)
 			tui_form_move(&so->form, -1);
 		else if (key != TK_MOUSE)
-			tui_form_key(&so->form, key);
+			tui_form_take(a, &so->form, key);
 		break;
 	}
+}
+
+static void
+signoff_paste(struct tui_app *a, const char *text, size_t n)
+{
+	if (!a->so.form_open || a->so.confirm)
+		tui_message(a, MSG_ERROR, "Nothing here takes a paste: nothing was changed.");
+	else
+		tui_paste_form(a, &a->so.form, text, n);
 }
 
 static void
@@ -344,4 +353,5 @@ const struct tui_screen_ops tui_signoff_ops = {
 	.free = signoff_free,
 	.hints = "Enter/a:approve  x:return  j/k:move  r:refresh  ?:help  q:back",
 	.mode_hints = signoff_hints,
+	.paste = signoff_paste,
 };

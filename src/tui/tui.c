@@ -20,6 +20,8 @@
 #include "tui/ui.h"
 
 #define TUI_TICK_MS 250		/* idle tick: draft saving and signal checks */
+#define TUI_ESC_FOLLOW_MS 30	/* the rest of an escape sequence comes within this */
+#define TUI_PASTE_MAX (1024 * 1024)	/* bytes of one paste kept */
 #define TUI_DEMO_CONTACTS 300
 
 static const struct tui_screen_ops *const screen_ops[SCR_COUNT] = {
@@ -36,12 +38,22 @@ static const struct tui_screen_ops *const screen_ops[SCR_COUNT] = {
 
 /* ---- the terminal ---- */
 
+/* Asks the terminal to mark pastes (ESC [ 200 ~ ... ESC [ 201 ~), or to stop. */
+static void
+tui_bracketed_paste(int on)
+{
+	fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+	fflush(stdout);
+}
+
 /* fatal()'s hook: give the terminal back before the message is printed. */
 static void
 tui_fatal_restore(void)
 {
-	if (stdscr != NULL && !isendwin())
+	if (stdscr != NULL && !isendwin()) {
+		tui_bracketed_paste(0);
 		endwin();
+	}
 }
 
 /* Whether the NO_COLOR convention asks for no colour: set and not empty. */
@@ -127,13 +139,15 @@ tui_term_init(struct tui_app *a, char **cause)
 	timeout(TUI_TICK_MS);
 	curs_set(0);
 	tui_colours_init(a);
-	if (m == NULL || strcmp(m, "0") != 0) {
+	/* mouse reporting stops the terminal's own selection (copy and paste over ssh): asked for */
+	if (m != NULL && strcmp(m, "1") == 0) {
 		a->mouse = 1;
 		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
 		    BUTTON5_PRESSED, NULL);
 		mouseinterval(0);
 	}
 	tui_size(a);
+	tui_bracketed_paste(1);
 	return 0;
 }
 
@@ -142,6 +156,7 @@ tui_term_end(struct tui_app *a)
 {
 	if (stdscr != NULL && !isendwin()) {
 		curs_set(1);
+		tui_bracketed_paste(0);
 		endwin();
 	}
 	fd_set_fatal_hook(NULL);
@@ -202,6 +217,100 @@ tui_translate(struct tui_app *a, int rc, wint_t ch)
 		return TK_BACKSPACE;
 	}
 	return (int)ch;
+}
+
+/* Queues a key read (-1: nothing to act on). */
+static void
+tui_push(struct tui_app *a, int key)
+{
+	if (key >= 0 && a->npend < FD_ARRAY_LEN(a->pend))
+		a->pend[a->npend++] = key;
+}
+
+/* The characters of bytes still waiting to be UTF-8 (a pause ends them). */
+static void
+tui_flush_bytes(struct tui_app *a)
+{
+	uint32_t out[TUI_UTF8_OUT];
+	size_t k = tui_utf8_flush(&a->u8, out);
+
+	for (size_t i = 0; i < k; i++)
+		tui_push(a, (int)out[i]);
+}
+
+/*
+ * After an ESC: reads what follows at once and queues the key the sequence
+ * stands for. PuTTY's, rxvt's and the Linux console's F-keys are not in
+ * every terminfo entry, and curses hands them over as ESC and characters;
+ * a sequence no key has is dropped, never taken as Esc and text.
+ */
+static void
+tui_read_escape(struct tui_app *a)
+{
+	char seq[TUI_ESCAPE_MAX];
+	size_t n = 0;
+
+	timeout(TUI_ESC_FOLLOW_MS);
+	while (!tui_escape_complete(seq, n)) {
+		int c = getch();
+
+		if (c == ERR)
+			break;
+		if (c < 0x20 || c >= 0x7f) {
+			ungetch(c);	/* not part of a sequence: read it afresh */
+			break;
+		}
+		seq[n++] = (char)c;
+	}
+	if (n == 0) {
+		tui_push(a, TK_ESC);
+		return;
+	}
+	if (seq[0] != '[' && seq[0] != 'O') {
+		tui_push(a, TK_ESC);	/* Esc, then a key typed at once */
+		tui_push(a, tui_translate(a, OK, (wint_t)(unsigned char)seq[0]));
+		return;
+	}
+	tui_push(a, tui_escape_complete(seq, n) ? tui_escape_key(seq, n) : -1);
+}
+
+/*
+ * Reads from the terminal and queues the keys; 0 if nothing came in time. In
+ * a locale that is not UTF-8, curses cannot make characters of the bytes:
+ * they are read one by one and made characters here, so none is lost.
+ */
+static int
+tui_read(struct tui_app *a)
+{
+	wint_t ch;
+	int rc;
+
+	if (a->utf8)
+		rc = get_wch(&ch);
+	else {
+		int c = getch();
+
+		rc = c == ERR ? ERR : c >= KEY_MIN ? KEY_CODE_YES : OK;
+		ch = (wint_t)c;
+	}
+	if (rc == ERR) {
+		tui_flush_bytes(a);
+		return a->npend > 0;
+	}
+	if (rc == OK && !a->utf8 && ch >= 0x80 && ch <= 0xff) {
+		uint32_t out[TUI_UTF8_OUT];
+		size_t k = tui_utf8_feed(&a->u8, (unsigned char)ch, out);
+
+		for (size_t i = 0; i < k; i++)
+			tui_push(a, (int)out[i]);
+		return 1;
+	}
+	tui_flush_bytes(a);
+	if (rc == OK && ch == 27)
+		tui_read_escape(a);
+	else
+		tui_push(a, tui_translate(a, rc, ch));
+	return 1;
 }
 
 /* ---- navigation and messages ---- */
@@ -341,6 +450,55 @@ tui_prompt_key(struct tui_app *a, int key)
 	}
 }
 
+int
+tui_form_take(struct tui_app *a, struct tui_form *f, int key)
+{
+	int rc = tui_form_key(f, key);
+
+	if (rc == 0 && f->n > 0 && f->f[f->focus].kind == FK_CHOICE && tui_key_is_text(key))
+		tui_message(a, MSG_INFO, "\"%s\" is a choice: Left and Right change it; "
+		    "typing does not.", f->f[f->focus].label);
+	return rc;
+}
+
+/* Says what a paste could not do: nothing taken, or characters that did not fit. */
+static int
+paste_report(struct tui_app *a, const char *label, const struct tui_edit *e, long got,
+    size_t dropped)
+{
+	dropped += a->paste_over;
+	if (got < 0)
+		tui_message(a, MSG_ERROR, "\"%s\" is a choice: a paste goes into a text field only; "
+		    "nothing was changed.", label);
+	else if (dropped > 0)
+		tui_message(a, MSG_ERROR, "Pasted %ld characters; %zu more did not fit: \"%s\" "
+		    "holds %zu at most.", got, dropped, label, e->max);
+	return got > 0;
+}
+
+int
+tui_paste_form(struct tui_app *a, struct tui_form *f, const char *text, size_t n)
+{
+	size_t dropped = 0;
+	long got = tui_form_paste(f, text, n, &dropped);
+	const struct tui_field *fl = &f->f[f->focus];
+
+	if (paste_report(a, fl->label, &fl->edit, got, dropped) == 0)
+		return 0;
+	if (fl->kind != FK_LONGTEXT && memchr(text, '\n', n) != NULL)
+		tui_message(a, MSG_INFO, "Pasted as one line: \"%s\" holds one line.", fl->label);
+	return 1;
+}
+
+int
+tui_paste_line(struct tui_app *a, struct tui_edit *e, const char *text, size_t n)
+{
+	size_t dropped = 0;
+	long got = (long)tui_edit_paste(e, text, n, &dropped);
+
+	return paste_report(a, "the answer", e, got, dropped);
+}
+
 void
 tui_progress_cb(size_t done, size_t total, void *arg)
 {
@@ -416,8 +574,8 @@ draw_title(struct tui_app *a)
 	tui_fill(a, 0, 0, a->cols, tui_attr(a, C_TITLE));
 	const char *bar = a->utf8 ? "\u2502" : "|", *dot = a->utf8 ? "\u00b7" : "-";
 
-	tui_textf(a, 0, 0, a->cols, tui_attr(a, C_TITLE) | A_BOLD, " frontdoor %s %s", bar,
-	    tui_screen_title(a->screen));
+	tui_textf(a, 0, 0, a->cols, tui_attr(a, C_TITLE) | A_BOLD, " frontdoor %s %s%s", bar,
+	    tui_screen_title(a->screen), a->utf8 ? "" : "  [locale not UTF-8]");
 	snprintf(right, sizeof right, "%s %s %s%s%s%s ", a->user, dot,
 	    a->has_role ? role_name(a->role) : "no role", a->rs != NULL ? " " : "",
 	    a->rs != NULL ? dot : "", a->rs != NULL ? " rules " : "");
@@ -482,8 +640,18 @@ tui_draw(struct tui_app *a)
 	ops->draw(a);
 	draw_message(a);
 	hints = ops->mode_hints != NULL ? ops->mode_hints(a) : NULL;
-	draw_hints(a, a->prompt.active ? (a->prompt.text ? "Enter:accept  Esc:cancel" :
-	    "answer with one of the keys shown  Esc:cancel") : hints != NULL ? hints : ops->hints);
+	if (a->prompt.active)
+		draw_hints(a, a->prompt.text ? "Enter:accept  Esc:cancel" :
+		    "answer with one of the keys shown  Esc:cancel");
+	else {
+		struct buf b;
+
+		buf_init(&b);
+		tui_hints_for_role(a->screen, hints != NULL ? hints : ops->hints, a->has_role,
+		    a->role, &b);
+		draw_hints(a, b.data);
+		buf_free(&b);
+	}
 	if (a->cur_on) {
 		move(a->cur_y, a->cur_x);
 		curs_set(1);
@@ -518,7 +686,7 @@ tui_key(struct tui_app *a, int key)
 		tui_prompt_key(a, key);
 		return;
 	}
-	typing = ops->typing != NULL && ops->typing(a);
+	typing = ops->typing != NULL ? ops->typing(a) : 0;
 	act = tui_key_action(a->screen, key, typing);
 	if (act == TA_HELP && a->screen != SCR_HELP) {
 		a->help.about = a->screen;
@@ -529,6 +697,50 @@ tui_key(struct tui_app *a, int key)
 	if (key != TK_MOUSE)
 		a->msg[0] = '\0';
 	ops->key(a, key, act);
+}
+
+/*
+ * A paste as a whole: into the text field (or text prompt) that has the
+ * focus, never as keys, so that its line breaks and letters cannot move the
+ * focus, change a choice or act on the screen.
+ */
+static void
+tui_paste_done(struct tui_app *a)
+{
+	const struct tui_screen_ops *ops = screen_ops[a->screen];
+	const char *text = a->paste.data != NULL ? a->paste.data : "";
+	size_t n = a->paste.len;
+
+	a->pasting = 0;
+	a->msg[0] = '\0';
+	if (a->too_small)
+		;
+	else if (a->prompt.active && a->prompt.text)
+		tui_paste_line(a, &a->prompt.edit, text, n);
+	else if (a->prompt.active || ops->paste == NULL)
+		tui_message(a, MSG_ERROR, "Nothing here takes a paste: nothing was changed.");
+	else
+		ops->paste(a, text, n);
+	buf_reset(&a->paste);
+	a->paste_over = 0;
+}
+
+/* One key: part of a paste, a paste's marks, or a key to act on. */
+static void
+tui_take(struct tui_app *a, int key)
+{
+	if (key == TK_PASTE_BEGIN) {
+		a->pasting = 1;
+		buf_reset(&a->paste);
+		a->paste_over = 0;
+	} else if (a->pasting && key == TK_PASTE_END)
+		tui_paste_done(a);
+	else if (a->pasting && a->paste.len < TUI_PASTE_MAX)
+		tui_paste_add(&a->paste, key);
+	else if (a->pasting)
+		a->paste_over++;
+	else if (key != TK_PASTE_END)
+		tui_key(a, key);
 }
 
 /* Reads pending signals; INT, TERM and HUP end the program. */
@@ -559,28 +771,35 @@ tui_loop(struct tui_app *a)
 	int sig = 0;
 
 	while (!a->quit) {
-		wint_t ch;
-		int rc, key;
+		int key;
 
-		tui_draw(a);
-		/* deferred work (counts over the whole queue) waits until the screen is up */
-		timeout(a->idle_now ? 0 : TUI_TICK_MS);
-		rc = get_wch(&ch);
-		if ((sig = tui_signals(a)) != 0)
-			break;
-		if (rc == ERR && tui_terminal_gone()) {
-			sig = SIGHUP;	/* as if hung up: the draft is kept, nothing spins */
-			break;
+		if (a->npend == 0) {
+			int got;
+
+			tui_draw(a);
+			/* deferred work (counts over the whole queue) waits until the screen is up */
+			timeout(a->idle_now ? 0 : TUI_TICK_MS);
+			got = tui_read(a);
+			if ((sig = tui_signals(a)) != 0)
+				break;
+			if (!got && tui_terminal_gone()) {
+				sig = SIGHUP;	/* as if hung up: the draft is kept, nothing spins */
+				break;
+			}
+			if (!got) {
+				if (a->pasting)
+					tui_paste_done(a);	/* the end mark never came */
+				a->idle_now = 0;
+				if (screen_ops[a->screen]->idle != NULL)
+					screen_ops[a->screen]->idle(a);
+				continue;
+			}
+			if (a->npend == 0)
+				continue;
 		}
-		if (rc == ERR) {
-			a->idle_now = 0;
-			if (screen_ops[a->screen]->idle != NULL)
-				screen_ops[a->screen]->idle(a);
-			continue;
-		}
-		key = tui_translate(a, rc, ch);
-		if (key >= 0)
-			tui_key(a, key);
+		key = a->pend[0];
+		memmove(a->pend, a->pend + 1, --a->npend * sizeof a->pend[0]);
+		tui_take(a, key);
 	}
 	return sig;
 }
@@ -624,6 +843,7 @@ tui_free(struct tui_app *a)
 		if (screen_ops[scr]->free != NULL)
 			screen_ops[scr]->free(a);
 	tui_edit_free(&a->prompt.edit);
+	buf_free(&a->paste);
 	if (a->rs != NULL)
 		rules_free(a->rs);
 	free(a->rs_error);
@@ -641,6 +861,7 @@ tui_main(const struct app_target *ctx, int demo)
 	int sig, rc = EXIT_OK;
 
 	memset(&a, 0, sizeof a);
+	buf_init(&a.paste);
 	a.sigfd = -1;
 	/* wide characters need the locale's encoding; numbers never depend on it */
 	setlocale(LC_CTYPE, "");
@@ -679,6 +900,9 @@ tui_main(const struct app_target *ctx, int demo)
 	else if (a.rs == NULL)
 		tui_message(&a, MSG_ERROR, "%s", a.rs_error != NULL ? a.rs_error :
 		    "no rule set in force");
+	else if (!a.utf8)
+		tui_message(&a, MSG_ERROR, "The locale is not UTF-8 (LANG=C?): letters outside "
+		    "ASCII are kept as typed but shown as ?. A UTF-8 locale shows them.");
 	else if (demo)
 		tui_message(&a, MSG_INFO, "Demo database (synthetic contacts). Press ? for help.");
 	sig = tui_loop(&a);

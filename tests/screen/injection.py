@@ -45,7 +45,8 @@ What it does
      payload (insert, origin, mouse, bracketed paste, scroll region, keypad).
   4. Scans the raw transcript byte by byte. Only ncurses' own vocabulary may appear: CSI
      sequences with parameters below 1000 and finals ncurses uses (cursor motion, erase,
-     insert/delete, SGR, scroll region, the alternate screen and cursor modes), ESC 7/8/=/>
+     insert/delete, SGR, scroll region, the alternate screen and cursor modes, and the
+     bracketed paste the screens ask for themselves), ESC 7/8/=/>
      /M/D/E, ESC ( B, ESC ( 0, and the C0 controls CR, LF, BS, HT, SO, SI. A finding is:
      any OSC, DCS, APC, PM or SOS string; any other escape; any other C0 control; any C1
      control, raw (0x80-0x9F outside UTF-8) or UTF-8 encoded (U+0080-U+009F); any bidi
@@ -409,7 +410,8 @@ class Checker:
 
 # ncurses' vocabulary for screen-256color
 CSI_FINALS = set("ABCDEFGHJKLMPSTXZd@fGhlmr")
-PRIVATE_MODES = {"1", "12", "25", "1049", "1000", "1002", "1003", "1005", "1006", "1015"}
+PRIVATE_MODES = {"1", "12", "25", "1049", "1000", "1002", "1003", "1005", "1006", "1015",
+                 "2004"}  # 2004: the screens' own bracketed paste, set at start, reset at exit
 SET_MODES = {"4", "34"}
 ESC_SINGLE = set("78=>MDE")
 CHARSETS = {"(B", "(0", ")0", ")B"}

@@ -9,6 +9,7 @@
 #include "base/diag.h"
 #include "store/dlog.h"
 #include "tui/state/data.h"
+#include "tui/state/forms.h"
 #include "tui/state/state.h"
 #include "base/util.h"
 
@@ -200,6 +201,14 @@ test_text(void)
 	k = tui_wrap("abcdefghij", 10, 4, starts, 16);
 	CHECK_EQ(k, 3);
 	CHECK_EQ(tui_wrap("", 0, 4, starts, 16), 1);
+	/* a line break ends a line; a full line's break makes no empty one */
+	k = tui_wrap("ab\ncd", 5, 10, starts, 16);
+	CHECK_EQ(k, 2);
+	CHECK_EQ(starts[1], 3);
+	k = tui_wrap("abcd\nef\n", 8, 4, starts, 16);
+	CHECK_EQ(k, 3);
+	CHECK_EQ(starts[1], 5);
+	CHECK_EQ(starts[2], 8);
 }
 
 static void
@@ -255,6 +264,206 @@ test_edit(void)
 	tui_edit_free(&e);
 }
 
+/* ---- terminal input ---- */
+
+static int
+esc(const char *seq)
+{
+	size_t n = strlen(seq);
+
+	CHECK(tui_escape_complete(seq, n));
+	for (size_t i = 1; i < n; i++)
+		CHECK(!tui_escape_complete(seq, i));	/* not cut short */
+	return tui_escape_key(seq, n);
+}
+
+static void
+test_escapes(void)
+{
+	/* xterm and VT100 F1..F4, PuTTY and rxvt ESC [ 1 1 ~, the Linux console ESC [ [ A */
+	CHECK_EQ(esc("OP"), TK_F1);
+	CHECK_EQ(esc("OQ"), TK_F2);
+	CHECK_EQ(esc("[11~"), TK_F1);
+	CHECK_EQ(esc("[12~"), TK_F2);	/* PuTTY's F2: never Esc */
+	CHECK_EQ(esc("[14~"), TK_F4);
+	CHECK_EQ(esc("[15~"), TK_F5);
+	CHECK_EQ(esc("[21~"), TK_F10);
+	CHECK_EQ(esc("[[A"), TK_F1);
+	CHECK_EQ(esc("[[B"), TK_F2);
+	CHECK_EQ(esc("[[E"), TK_F5);
+	CHECK_EQ(esc("[A"), TK_UP);
+	CHECK_EQ(esc("OD"), TK_LEFT);
+	CHECK_EQ(esc("[5~"), TK_PGUP);
+	CHECK_EQ(esc("[Z"), TK_BTAB);
+	CHECK_EQ(esc("[200~"), TK_PASTE_BEGIN);
+	CHECK_EQ(esc("[201~"), TK_PASTE_END);
+	/* unknown or modified: ignored, never Esc */
+	CHECK_EQ(esc("[24;2~"), -1);
+	CHECK_EQ(esc("[1;5P"), -1);
+	CHECK_EQ(esc("[99~"), -1);
+	CHECK_EQ(esc("[[Z"), -1);
+	CHECK_EQ(esc("Ox"), -1);
+	/* Esc then an ordinary key is complete at once; a run-away sequence stops */
+	CHECK(tui_escape_complete("x", 1));
+	CHECK(!tui_escape_complete("[123", 4));
+	CHECK(tui_escape_complete("[1234567890123456", TUI_ESCAPE_MAX));
+	CHECK(!tui_escape_complete("", 0));
+}
+
+/* Feeds bytes as a non-UTF-8 locale reads them; the characters into out as UTF-8. */
+static void
+feed_bytes(const char *in, int flush, char *out, size_t outsz)
+{
+	struct tui_utf8_in d;
+	struct buf b;
+	uint32_t cps[TUI_UTF8_OUT];
+
+	memset(&d, 0, sizeof d);
+	buf_init(&b);
+	for (const char *p = in; *p; p++) {
+		size_t k = tui_utf8_feed(&d, (unsigned char)*p, cps);
+
+		for (size_t i = 0; i < k; i++) {
+			char enc[4];
+
+			buf_add(&b, enc, utf8_encode(cps[i], enc));
+		}
+	}
+	if (flush) {
+		size_t k = tui_utf8_flush(&d, cps);
+
+		for (size_t i = 0; i < k; i++) {
+			char enc[4];
+
+			buf_add(&b, enc, utf8_encode(cps[i], enc));
+		}
+	}
+	snprintf(out, outsz, "%.*s", (int)b.len, b.data != NULL ? b.data : "");
+	buf_free(&b);
+}
+
+static void
+test_bytes(void)
+{
+	char out[64];
+
+	/* "Renée" typed in one burst under LANG=C: every byte kept */
+	feed_bytes("Ren\xc3\xa9" "e", 0, out, sizeof out);
+	CHECK_STR(out, "Renée");
+	feed_bytes("\xe7\x8e\x8b\xf0\x9f\x98\x80", 0, out, sizeof out);
+	CHECK_STR(out, "王😀");
+	/* Latin-1 bytes (not UTF-8) become the characters they name, not nothing */
+	feed_bytes("Ren\xe9" "e", 0, out, sizeof out);
+	CHECK_STR(out, "Renée");
+	feed_bytes("\xc3(", 0, out, sizeof out);
+	CHECK_STR(out, "Ã(");
+	/* a lead byte at the end of input waits, then is flushed */
+	feed_bytes("ab\xc3", 0, out, sizeof out);
+	CHECK_STR(out, "ab");
+	feed_bytes("ab\xc3", 1, out, sizeof out);
+	CHECK_STR(out, "abÃ");
+	/* an overlong form is not taken as the character it hides */
+	feed_bytes("\xe0\x80\xaf", 0, out, sizeof out);
+	CHECK_STR(out, "à\xc2\x80¯");
+}
+
+static void
+test_paste(void)
+{
+	struct tui_form f;
+	struct buf b;
+	size_t dropped;
+	const char *s;
+	int agency, reported;
+
+	tui_intake_init(&f);
+	agency = f.f[IF_REF_AGENCY].choice;
+	f.focus = IF_REF_NAME;
+	s = "Ann Teacher\r\nSchool\tnurse\ny\n";
+	CHECK_EQ(tui_form_paste(&f, s, strlen(s), &dropped), 26);
+	CHECK_STR(f.f[IF_REF_NAME].edit.text, "Ann Teacher School nurse y");
+	CHECK_EQ(f.focus, IF_REF_NAME);
+	CHECK_EQ(f.f[IF_REF_AGENCY].choice, agency);
+	CHECK(f.touched);
+	/* a narrative keeps its lines */
+	f.focus = IF_REPORTED;
+	CHECK_EQ(tui_form_typing(&f), 2);
+	s = "line one\r\n\r\nline three\n";
+	tui_form_paste(&f, s, strlen(s), &dropped);
+	CHECK_STR(f.f[IF_REPORTED].edit.text, "line one\n\nline three\n");
+	/* Enter makes a new line there, and does not move on */
+	CHECK_EQ(tui_key_action(SCR_INTAKE, TK_ENTER, 2), TA_NONE);
+	CHECK_EQ(tui_key_action(SCR_INTAKE, TK_ENTER, 1), TA_NEXT_FIELD);
+	CHECK_EQ(tui_key_action(SCR_INTAKE, TK_TAB, 2), TA_NEXT_FIELD);
+	CHECK_EQ(tui_form_key(&f, TK_ENTER), 1);
+	CHECK_EQ(f.focus, IF_REPORTED);
+	CHECK_EQ(f.f[IF_REPORTED].edit.len, strlen(s) - 2 + 1);
+	/* what does not fit is counted, not lost silently */
+	tui_edit_set(&f.f[IF_REPORTED].edit, "");
+	buf_init(&b);
+	for (int i = 0; i < TUI_NARRATIVE_MAX + 500; i++)
+		buf_addc(&b, (char)('a' + i % 26));
+	CHECK_EQ(tui_form_paste(&f, b.data, b.len, &dropped), TUI_NARRATIVE_MAX);
+	CHECK_EQ(dropped, 500);
+	CHECK(tui_edit_full(&f.f[IF_REPORTED].edit));
+	buf_free(&b);
+	/* nothing goes into a choice */
+	f.focus = IF_CONSENT;
+	reported = f.f[IF_CONSENT].choice;
+	CHECK_EQ(tui_form_paste(&f, "yes", 3, &dropped), -1);
+	CHECK_EQ(f.f[IF_CONSENT].choice, reported);
+	/* nor do letters or Space typed on one: only Left and Right */
+	CHECK_EQ(tui_form_key(&f, 'y'), 0);
+	CHECK_EQ(tui_form_key(&f, ' '), 0);
+	CHECK_EQ(f.f[IF_CONSENT].choice, reported);
+	CHECK_EQ(tui_form_key(&f, TK_RIGHT), 1);
+	tui_form_free(&f);
+	/* keys inside a paste: Enter a line break, controls left out */
+	buf_init(&b);
+	tui_paste_add(&b, 'a');
+	tui_paste_add(&b, TK_ENTER);
+	tui_paste_add(&b, TK_TAB);
+	tui_paste_add(&b, TK_F2);
+	tui_paste_add(&b, 0x1b);
+	tui_paste_add(&b, 0xe9);
+	CHECK_EQ(b.len, 5);
+	CHECK(memcmp(b.data, "a\n\t\xc3\xa9", 5) == 0);
+	buf_free(&b);
+}
+
+/* The footer names only the keys the role can use. */
+static void
+test_hints(void)
+{
+	struct buf b;
+	const char *q = "Enter:open  n:new  /:search  m:sign-off  a:audit  ?:help  q:quit";
+
+	buf_init(&b);
+	tui_hints_for_role(SCR_QUEUE, q, 1, ROLE_OFFICER, &b);
+	CHECK_STR(b.data, "Enter:open  n:new  /:search  ?:help  q:quit");
+	tui_hints_for_role(SCR_QUEUE, q, 1, ROLE_MANAGER, &b);
+	CHECK_CONTAINS(b.data, "m:sign-off");
+	tui_hints_for_role(SCR_QUEUE, q, 0, ROLE_OFFICER, &b);
+	CHECK_STR(b.data, "Enter:open  /:search  ?:help  q:quit");
+	tui_hints_for_role(SCR_INTAKE, "F2/^N:pathway  F1/^G:help", 1, ROLE_OFFICER, &b);
+	CHECK_STR(b.data, "F2/^N:pathway  F1/^G:help");
+	buf_free(&b);
+	/* every F-key action has a Ctrl- or letter key too */
+	for (size_t i = 0; i < tui_nkeys; i++) {
+		const struct tui_key *k = &tui_keys[i];
+		int other = 0;
+
+		if (k->key != TK_F1 && k->key != TK_F2 && k->key != TK_F5)
+			continue;
+		for (size_t j = 0; j < tui_nkeys; j++)
+			other |= tui_keys[j].act == k->act && (tui_keys[j].screens & k->screens) ==
+			    k->screens && tui_keys[j].key < 0x80;
+		if (!other)
+			fprintf(stderr, "    %s has no Ctrl- or letter key\n", k->label);
+		CHECK(other);
+	}
+}
+
 /* ---- intake ---- */
 
 static void
@@ -273,10 +482,12 @@ test_intake(void)
 	CHECK_EQ(tui_form_key(&f, TK_RIGHT), 1);
 	CHECK_STR(tui_form_value(&f, IF_CONSENT), "refused");
 	CHECK(f.f[IF_CONSENT_REASON].hidden);
-	tui_form_key(&f, 'n');		/* letters jump to a choice */
+	CHECK_EQ(tui_form_key(&f, 'n'), 0);	/* letters never change a choice */
+	CHECK_STR(tui_form_value(&f, IF_CONSENT), "refused");
+	tui_form_key(&f, TK_RIGHT);
 	CHECK_STR(tui_form_value(&f, IF_CONSENT), "not_sought");
 	CHECK(!f.f[IF_CONSENT_REASON].hidden);
-	tui_form_key(&f, 'n');
+	tui_form_key(&f, TK_RIGHT);
 	CHECK_STR(tui_form_value(&f, IF_CONSENT), "not_required");
 	CHECK(f.touched);
 	/* the focus moves over shown fields only */
@@ -1045,6 +1256,10 @@ main(void)
 	test_roles();
 	test_text();
 	test_edit();
+	test_escapes();
+	test_bytes();
+	test_paste();
+	test_hints();
 	test_intake();
 	test_case_json_and_drafts(rs);
 	test_pathway(rs);

@@ -9,6 +9,12 @@
 /* A text field of at most max characters, checked by v (or not, if NULL). */
 void tui_field_text(struct tui_field *fl, const char *name, const char *label, int required,
     size_t max, tui_validate_fn v);
+/* Characters a narrative field holds (a police report is often long). */
+#define TUI_NARRATIVE_MAX 20000
+
+/* A narrative: several lines and paragraphs (Enter makes a new line), rows shown. */
+void tui_field_narrative(struct tui_field *fl, const char *name, const char *label, int required,
+    int rows, tui_validate_fn v);
 /* A choice among n values, shown by their labels. */
 void tui_field_choice(struct tui_field *fl, const char *name, const char *label,
     const char *const *values, const char *const *labels, size_t n);

@@ -25,7 +25,8 @@ enum tui_keycode {
 	TK_BASE = 0x200000,
 	TK_UP, TK_DOWN, TK_LEFT, TK_RIGHT, TK_HOME, TK_END, TK_PGUP, TK_PGDN,
 	TK_ENTER, TK_ESC, TK_TAB, TK_BTAB, TK_BACKSPACE, TK_DELETE,
-	TK_F1, TK_F2, TK_F5, TK_F10, TK_RESIZE, TK_MOUSE, TK_IDLE
+	TK_F1, TK_F2, TK_F3, TK_F4, TK_F5, TK_F10, TK_RESIZE, TK_MOUSE, TK_IDLE,
+	TK_PASTE_BEGIN, TK_PASTE_END	/* a bracketed paste's marks */
 };
 #define TK_CTRL(c) ((c) & 0x1f)
 
@@ -50,6 +51,8 @@ enum tui_act {
 
 /* Keys that only act when no text field has the focus (there they are typed). */
 #define TKF_NAV 1u
+/* Keys that do not act in a multi-line field (there Enter makes a new line). */
+#define TKF_LINE 2u
 
 struct tui_key {
 	int key;
@@ -63,8 +66,17 @@ struct tui_key {
 extern const struct tui_key tui_keys[];
 extern const size_t tui_nkeys;
 
-/* What key does on screen scr; typing: a text field has the focus. */
+/* What key does on screen scr; typing: a text field has the focus (2: a multi-line one). */
 enum tui_act tui_key_action(enum tui_screen scr, int key, int typing);
+/* What the role needs to do what act does (ACT_COUNT: nothing). */
+enum action tui_act_needs(enum tui_act act);
+/*
+ * The footer: the "key:label" items of hints (two spaces apart) that the role
+ * may use on screen scr, into out (an item whose keys act only for other roles
+ * is left out).
+ */
+void tui_hints_for_role(enum tui_screen scr, const char *hints, int has_role, enum role role,
+    struct buf *out);
 /* Whether key is a character to type into a field. */
 int tui_key_is_text(int key);
 const char *tui_screen_title(enum tui_screen scr);
@@ -92,6 +104,36 @@ size_t tui_wrap(const char *s, size_t n, int width, size_t *starts, size_t max);
 /* Code points in s. */
 size_t tui_text_chars(const char *s, size_t n);
 
+/* ---- terminal input: escape sequences, bytes, pastes ---- */
+
+#define TUI_ESCAPE_MAX 16	/* bytes after ESC read before a sequence is given up */
+
+/* Whether the n bytes read after an ESC make a whole sequence (or are too many to be one). */
+int tui_escape_complete(const char *seq, size_t n);
+/*
+ * The key a whole sequence after ESC stands for: the F-keys as xterm, VT100,
+ * PuTTY, rxvt and the Linux console send them, arrows, Home/End, paging, a
+ * paste's marks; -1 for a sequence none of these (to be ignored, not read as Esc).
+ */
+int tui_escape_key(const char *seq, size_t n);
+
+/* Bytes read one at a time (a non-UTF-8 locale) made characters again. */
+struct tui_utf8_in {
+	unsigned char b[4];
+	size_t n, need;
+};
+#define TUI_UTF8_OUT 5
+/*
+ * Takes one byte; returns how many characters it completes, into out. Bytes
+ * that are not UTF-8 are each taken as the Latin-1 character of that value,
+ * so that nothing typed is lost.
+ */
+size_t tui_utf8_feed(struct tui_utf8_in *d, unsigned char byte, uint32_t out[TUI_UTF8_OUT]);
+/* The bytes still waiting (input paused), as Latin-1 characters. */
+size_t tui_utf8_flush(struct tui_utf8_in *d, uint32_t out[TUI_UTF8_OUT]);
+/* Adds a key received inside a paste to its text (Enter a line break, Tab a tab). */
+void tui_paste_add(struct buf *b, int key);
+
 /* ---- the line editor ---- */
 
 struct tui_edit {
@@ -99,6 +141,7 @@ struct tui_edit {
 	size_t len, cap;
 	size_t cur;		/* byte offset of the cursor, on a character boundary */
 	size_t max;		/* characters allowed */
+	int multiline;		/* Enter makes a line break */
 };
 
 void tui_edit_init(struct tui_edit *e, size_t max);
@@ -106,6 +149,21 @@ void tui_edit_free(struct tui_edit *e);
 void tui_edit_set(struct tui_edit *e, const char *s);
 /* Handles one key: 1 if the text changed, 2 if only the cursor moved, 0 if not an editing key. */
 int tui_edit_key(struct tui_edit *e, int key);
+/*
+ * Inserts n bytes of UTF-8 at the cursor, as many characters as fit; those
+ * that are not text (line breaks outside a multi-line editor) are left out.
+ * Returns the characters inserted; *dropped gets those that did not fit.
+ */
+size_t tui_edit_insert(struct tui_edit *e, const char *s, size_t n, size_t *dropped);
+/*
+ * Inserts pasted text: line breaks kept in a multi-line editor and made
+ * spaces in a one-line one (those ending the paste dropped), tabs and other
+ * controls made spaces. Returns the characters inserted (*dropped: those that
+ * did not fit).
+ */
+size_t tui_edit_paste(struct tui_edit *e, const char *s, size_t n, size_t *dropped);
+/* Whether the editor holds as many characters as it may. */
+int tui_edit_full(const struct tui_edit *e);
 /* The first byte to show and the cursor's column, so the cursor fits in width columns. */
 void tui_edit_view(const struct tui_edit *e, int width, size_t *first, int *curcol);
 
@@ -149,8 +207,15 @@ void tui_form_free(struct tui_form *f);
 int tui_form_move(struct tui_form *f, int dir);
 /* Gives a key to the focused field: 1 changed, 2 moved, 0 not handled. */
 int tui_form_key(struct tui_form *f, int key);
-/* Whether the focused field takes typed text. */
+/* Whether the focused field takes typed text: 1 one line, 2 several (Enter makes a new line). */
 int tui_form_typing(const struct tui_form *f);
+/*
+ * A paste into the focused field: line breaks kept in a multi-line field and
+ * made spaces in a one-line one, never moving the focus nor touching another
+ * field. Returns the characters inserted (*dropped: those that did not fit),
+ * or -1 when the focused field takes no text.
+ */
+long tui_form_paste(struct tui_form *f, const char *s, size_t n, size_t *dropped);
 /* The field's problem, or NULL. */
 const char *tui_form_check(const struct tui_form *f, size_t i, char *msg, size_t msgsz);
 /* The first shown field with a problem, or -1. */

@@ -84,16 +84,13 @@ tui_decision_init(struct tui_form *f)
 	tui_field_choice(&v[DF_CHOICE], "choice", "Decision", choice_values, choice_labels, 2);
 	tui_field_choice(&v[DF_ROUTE], "route", "Override to", route_values, route_labels, 4);
 	v[DF_ROUTE].validate = valid_override_route;
-	tui_field_text(&v[DF_RATIONALE], "rationale", "Rationale", 0, 2000, valid_rationale);
-	v[DF_RATIONALE].kind = FK_LONGTEXT;
-	v[DF_RATIONALE].rows = 3;
+	tui_field_narrative(&v[DF_RATIONALE], "rationale", "Rationale", 0, 3, valid_rationale);
 	tui_field_choice(&v[DF_URGENCY], "urgency", "Urgency", urgency_values, urgency_labels, 4);
 	tui_field_choice(&v[DF_STRATEGY], "strategy", "Strategy discussion", strategy_values,
 	    strategy_labels, 3);
 	v[DF_STRATEGY].validate = valid_strategy;
-	tui_field_text(&v[DF_FEEDBACK], "feedback", "Feedback to referrer", 1, 1000, valid_feedback);
-	v[DF_FEEDBACK].kind = FK_LONGTEXT;
-	v[DF_FEEDBACK].rows = 2;
+	tui_field_narrative(&v[DF_FEEDBACK], "feedback", "Feedback to referrer", 1, 2,
+	    valid_feedback);
 	f->relayout = decision_relayout;
 	f->ctx = 0;
 	decision_relayout(f);

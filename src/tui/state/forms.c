@@ -19,6 +19,16 @@ tui_field_text(struct tui_field *fl, const char *name, const char *label, int re
 }
 
 void
+tui_field_narrative(struct tui_field *fl, const char *name, const char *label, int required,
+    int rows, tui_validate_fn v)
+{
+	tui_field_text(fl, name, label, required, TUI_NARRATIVE_MAX, v);
+	fl->kind = FK_LONGTEXT;
+	fl->rows = rows;
+	fl->edit.multiline = 1;
+}
+
+void
 tui_field_choice(struct tui_field *fl, const char *name, const char *label,
     const char *const *values, const char *const *labels, size_t n)
 {

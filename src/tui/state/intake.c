@@ -292,9 +292,7 @@ tui_intake_init(struct tui_form *f)
 	    FD_ARRAY_LEN(district_values));
 	tui_field_text(&v[IF_SCHOOL], "school", "School or setting", 0, 80, NULL);
 	tui_field_text(&v[IF_HOUSEHOLD], "household", "Household members", 0, 200, NULL);
-	tui_field_text(&v[IF_REPORTED], "reported", "What was reported", 1, 2000, valid_reported);
-	v[IF_REPORTED].kind = FK_LONGTEXT;
-	v[IF_REPORTED].rows = 3;
+	tui_field_narrative(&v[IF_REPORTED], "reported", "What was reported", 1, 3, valid_reported);
 	tui_field_choice(&v[IF_BASIS], "basis", "Reported or seen", basis_values, basis_labels,
 	    FD_ARRAY_LEN(basis_values));
 	tui_field_choice(&v[IF_CONSENT], "consent", "Consent", consent_values, consent_labels,

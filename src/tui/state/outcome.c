@@ -44,9 +44,7 @@ tui_outcome_init(struct tui_form *f, enum tui_outcome_mode mode)
 	tui_field_choice(&v[OF_MODE], "mode", "Action", mode_values, mode_labels, 3);
 	v[OF_MODE].choice = (int)mode;
 	tui_field_choice(&v[OF_CODE], "code", "Reason", tab, tab + OUTCOME_COUNT, OUTCOME_COUNT);
-	tui_field_text(&v[OF_NOTE], "note", "Notes", 0, 2000, valid_note);
-	v[OF_NOTE].kind = FK_LONGTEXT;
-	v[OF_NOTE].rows = 4;
+	tui_field_narrative(&v[OF_NOTE], "note", "Notes", 0, 4, valid_note);
 	f->relayout = outcome_relayout;
 	outcome_relayout(f);
 }

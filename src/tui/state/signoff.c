@@ -25,9 +25,7 @@ tui_signoff_init(struct tui_form *f)
 	f->n = SF_COUNT;
 	f->f = v = xcalloc(SF_COUNT, sizeof *f->f);
 	tui_field_choice(&v[SF_VERDICT], "verdict", "Verdict", verdict_values, verdict_labels, 2);
-	tui_field_text(&v[SF_COMMENT], "comment", "Comment", 0, 2000, valid_comment);
-	v[SF_COMMENT].kind = FK_LONGTEXT;
-	v[SF_COMMENT].rows = 3;
+	tui_field_narrative(&v[SF_COMMENT], "comment", "Comment", 0, 3, valid_comment);
 }
 
 int

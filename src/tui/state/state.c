@@ -16,6 +16,7 @@
 /* The one key table: the screens act on it and the help screen is made from it. */
 const struct tui_key tui_keys[] = {
 	{ TK_F1, SCR_ALL, 0, TA_HELP, "F1", "help for this screen (from anywhere)" },
+	{ TK_CTRL('g'), SCR_ALL, 0, TA_HELP, "^G", "help for this screen (from anywhere)" },
 	{ '?', SCR_ALL & ~S(PATHWAY), TKF_NAV, TA_HELP, "?", "help (when not typing in a field)" },
 
 	{ TK_UP, MOVERS, 0, TA_UP, "Up", "move up" },
@@ -38,12 +39,15 @@ const struct tui_key tui_keys[] = {
 
 	{ TK_TAB, FORMS, 0, TA_NEXT_FIELD, "Tab", "next field" },
 	{ TK_DOWN, FORMS, 0, TA_NEXT_FIELD, "Down", "next field" },
-	{ TK_ENTER, FORMS, 0, TA_NEXT_FIELD, "Enter", "next field (on the last field: continue)" },
+	{ TK_ENTER, FORMS, TKF_LINE, TA_NEXT_FIELD, "Enter",
+	  "next field (last field: continue); a narrative: new line" },
 	{ TK_BTAB, FORMS, 0, TA_PREV_FIELD, "S-Tab", "previous field" },
 	{ TK_UP, FORMS, 0, TA_PREV_FIELD, "Up", "previous field" },
 	{ TK_LEFT, FORMS, 0, TA_LEFT, "Left", "move in the text, or previous choice" },
 	{ TK_RIGHT, FORMS, 0, TA_RIGHT, "Right", "move in the text, or next choice" },
 	{ TK_F2, FORMS | S(PATHWAY), 0, TA_NEXT_STEP, "F2",
+	  "continue: contact > pathway > decision > confirm" },
+	{ TK_CTRL('n'), FORMS | S(PATHWAY), 0, TA_NEXT_STEP, "^N",
 	  "continue: contact > pathway > decision > confirm" },
 	{ TK_ENTER, S(PATHWAY), 0, TA_NEXT_STEP, "Enter", "continue to the decision" },
 	{ ' ', S(PATHWAY), 0, TA_TOGGLE, "Space", "tick or untick the indicator" },
@@ -106,9 +110,98 @@ tui_key_action(enum tui_screen scr, int key, int typing)
 			continue;
 		if (typing && (k->flags & TKF_NAV))
 			continue;
+		if (typing == 2 && (k->flags & TKF_LINE))
+			continue;
 		return k->act;
 	}
 	return TA_NONE;
+}
+
+enum action
+tui_act_needs(enum tui_act act)
+{
+	switch (act) {
+	case TA_NEW:
+		return ACT_ROUTE;
+	case TA_OUTCOME:
+		return ACT_OUTCOME;
+	case TA_STEP_UP:
+	case TA_STEP_DOWN:
+		return ACT_STEP;
+	case TA_SIGNOFF:
+	case TA_APPROVE:
+	case TA_RETURN:
+		return ACT_SIGN_OFF;
+	case TA_AUDIT:
+		return ACT_AUDIT;
+	default:
+		return ACT_COUNT;
+	}
+}
+
+/* The key a footer names ("Enter", "F2", "^N", "a"), or -1 if it names none of the table's. */
+static int
+hint_key(const char *name, size_t n)
+{
+	static const struct {
+		const char *name;
+		int key;
+	} named[] = {
+		{ "Enter", TK_ENTER }, { "Tab", TK_TAB }, { "Esc", TK_ESC }, { "Space", ' ' },
+		{ "F1", TK_F1 }, { "F2", TK_F2 }, { "F5", TK_F5 },
+	};
+
+	if (n == 1)
+		return (unsigned char)name[0];
+	if (n == 2 && name[0] == '^')
+		return TK_CTRL(name[1]);
+	for (size_t i = 0; i < FD_ARRAY_LEN(named); i++)
+		if (strlen(named[i].name) == n && memcmp(named[i].name, name, n) == 0)
+			return named[i].key;
+	return -1;
+}
+
+/* Whether any key a footer item names ("f/d:filter") acts on scr for a role that may not. */
+static int
+hint_refused(enum tui_screen scr, const char *item, size_t n, int has_role, enum role role)
+{
+	const char *colon = memchr(item, ':', n), *p = item;
+
+	if (colon == NULL)
+		return 0;
+	while (p < colon) {
+		const char *slash = memchr(p, '/', (size_t)(colon - p));
+		const char *end = slash != NULL ? slash : colon;
+		int key = hint_key(p, (size_t)(end - p));
+		enum action need = key >= 0 ? tui_act_needs(tui_key_action(scr, key, 0)) : ACT_COUNT;
+
+		if (need != ACT_COUNT && !(has_role && role_allows(role, need)))
+			return 1;
+		p = end + 1;
+	}
+	return 0;
+}
+
+void
+tui_hints_for_role(enum tui_screen scr, const char *hints, int has_role, enum role role,
+    struct buf *out)
+{
+	const char *p = hints;
+
+	buf_reset(out);
+	while (p != NULL && *p != '\0') {
+		const char *end = strstr(p, "  ");
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		if (!hint_refused(scr, p, n, has_role, role)) {
+			if (out->len > 0)
+				buf_adds(out, "  ");
+			buf_add(out, p, n);
+		}
+		p = end != NULL ? end + 2 : NULL;
+	}
+	buf_addc(out, '\0');
+	out->len--;
 }
 
 /* Adds the help lines of the keys for the screens in mask, merging keys that do the same. */
@@ -180,8 +273,8 @@ tui_help_lines(enum tui_screen scr, char ***lines, size_t *n)
 		help_add(lines, n, &cap, "  R the child was referred before. Age: since receipt.");
 	}
 	if (scr == SCR_INTAKE || scr == SCR_DECISION || scr == SCR_OUTCOME)
-		help_add(lines, n, &cap, "  (letters)        type into the field; Space or "
-		    "letters change a choice");
+		help_add(lines, n, &cap, "  (letters)        type into a text field; only Left and "
+		    "Right change a choice");
 	for (int s = 0; s < SCR_COUNT; s++) {
 		if (s == (int)scr || s == SCR_HELP)
 			continue;
@@ -329,6 +422,21 @@ tui_wrap(const char *s, size_t n, int width, size_t *starts, size_t max)
 		fit = tui_text_fit(s + i, n - i, width, NULL);
 		if (fit == 0)
 			fit = 1;
+		/* a line break ends the line; the next starts after it */
+		for (size_t b = 0; b < fit && i + b < n; b++) {
+			if (s[i + b] == '\n') {
+				fit = b + 1;
+				break;
+			}
+		}
+		if (fit > 0 && s[i + fit - 1] == '\n') {
+			i += fit;
+			continue;
+		}
+		if (i + fit < n && s[i + fit] == '\n') {
+			i += fit + 1;	/* the line is full up to its break */
+			continue;
+		}
 		if (i + fit >= n)
 			break;
 		/* break after the last space that fits, if any */
@@ -402,6 +510,24 @@ edit_step(const struct tui_edit *e, size_t at, int dir)
 	return at;
 }
 
+/* Whether key is a character an editor takes as text. */
+static int
+edit_is_char(int key)
+{
+	return tui_key_is_text(key) && (key < 0xd800 || key > 0xdfff) && key <= 0x10ffff;
+}
+
+/* Puts n bytes of one character at the cursor. */
+static void
+edit_put(struct tui_edit *e, const char *enc, size_t n)
+{
+	edit_reserve(e, n);
+	memmove(e->text + e->cur + n, e->text + e->cur, e->len - e->cur + 1);
+	memcpy(e->text + e->cur, enc, n);
+	e->len += n;
+	e->cur += n;
+}
+
 static void
 edit_delete(struct tui_edit *e, size_t from, size_t to)
 {
@@ -466,17 +592,50 @@ tui_edit_key(struct tui_edit *e, int key)
 		e->cur = at;
 		return 1;
 	}
-	if (!tui_key_is_text(key) || (key >= 0xd800 && key <= 0xdfff) || key > 0x10ffff)
+	if (key == TK_ENTER && e->multiline)
+		key = '\n';
+	else if (!edit_is_char(key))
 		return 0;
-	if (tui_text_chars(e->text, e->len) >= e->max)
+	if (tui_edit_full(e))
 		return 2;
 	n = utf8_encode((uint32_t)key, enc);
-	edit_reserve(e, n);
-	memmove(e->text + e->cur + n, e->text + e->cur, e->len - e->cur + 1);
-	memcpy(e->text + e->cur, enc, n);
-	e->len += n;
-	e->cur += n;
+	edit_put(e, enc, n);
 	return 1;
+}
+
+int
+tui_edit_full(const struct tui_edit *e)
+{
+	return tui_text_chars(e->text, e->len) >= e->max;
+}
+
+size_t
+tui_edit_insert(struct tui_edit *e, const char *s, size_t n, size_t *dropped)
+{
+	size_t room = e->max - tui_text_chars(e->text, e->len), i = 0, put = 0;
+
+	if (tui_text_chars(e->text, e->len) >= e->max)
+		room = 0;
+	*dropped = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t len = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+
+		if (len == 0) {
+			i++;	/* not UTF-8: nothing to keep */
+			continue;
+		}
+		i += len;
+		if (!(cp == '\n' && e->multiline) && !edit_is_char((int)cp))
+			continue;
+		if (put == room) {
+			(*dropped)++;
+			continue;
+		}
+		edit_put(e, s + i - len, len);
+		put++;
+	}
+	return put;
 }
 
 void
@@ -528,7 +687,9 @@ tui_form_move(struct tui_form *f, int dir)
 int
 tui_form_typing(const struct tui_form *f)
 {
-	return f->n > 0 && f->f[f->focus].kind != FK_CHOICE;
+	if (f->n == 0 || f->f[f->focus].kind == FK_CHOICE)
+		return 0;
+	return f->f[f->focus].kind == FK_LONGTEXT ? 2 : 1;
 }
 
 static void
@@ -540,31 +701,20 @@ form_changed(struct tui_form *f)
 		f->relayout(f);
 }
 
-/* A choice moves by dir, or jumps to the next value starting with a typed letter. */
+/*
+ * A choice moves only by Left and Right: letters and Space, typed for a text
+ * field the focus has just left, must not change what a choice records.
+ */
 static int
 choice_key(struct tui_form *f, struct tui_field *fl, int key)
 {
 	int n = (int)fl->nchoices, c = fl->choice;
 
-	if (key == TK_RIGHT || key == ' ')
-		c = (c + 1) % n;
+	if (key == TK_RIGHT)
+		c = c < 0 ? 0 : (c + 1) % n;
 	else if (key == TK_LEFT)
-		c = (c + n - 1) % n;
-	else if (key < 0x80 && key > 0x20) {
-		int lower = key >= 'A' && key <= 'Z' ? key - 'A' + 'a' : key;
-
-		for (int k = 1; k <= n; k++) {
-			const char *l = fl->labels[(c + k) % n];
-			int first = (unsigned char)l[0];
-
-			if ((first >= 'A' && first <= 'Z' ? first - 'A' + 'a' : first) == lower) {
-				c = (c + k) % n;
-				break;
-			}
-		}
-		if (c == fl->choice)
-			return 2;
-	} else
+		c = c < 0 ? n - 1 : (c + n - 1) % n;
+	else
 		return 0;
 	if (c == fl->choice)
 		return 2;
