@@ -38,11 +38,24 @@ uint64_t merkle_stored_count(uint64_t leaves);
 int merkle_leaves_for_count(uint64_t count, uint64_t *leaves);
 
 /*
- * The hashes to store when leaf number n (0-based: the tree had n leaves)
- * with hash `leaf` is added: the leaf's own, then each subtree it completes.
- * Writes them to out (at most 64) and their number to *count.
+ * The right edge of a tree of `leaves` leaves: for each 1 bit l of leaves,
+ * right[l] is the hash of the complete subtree of 2^l leaves that a new
+ * leaf's side will meet. A writer keeps it in memory so that an append reads
+ * no stored hash.
  */
-int merkle_append(const struct merkle_reader *r, uint64_t n, const unsigned char leaf[MERKLE_HASH],
+struct merkle_edge {
+	uint64_t leaves;
+	merkle_hash right[64];
+};
+
+/* Reads the edge of the tree of `leaves` leaves from the stored hashes. */
+int merkle_edge_load(const struct merkle_reader *r, uint64_t leaves, struct merkle_edge *e);
+/*
+ * Adds the leaf with hash `leaf` as number e->leaves and advances the edge.
+ * Writes the hashes to store to out (at most 64): the leaf's own, then each
+ * subtree it completes; and their number to *count.
+ */
+void merkle_edge_append(struct merkle_edge *e, const unsigned char leaf[MERKLE_HASH],
     merkle_hash out[64], int *count);
 
 /* The root of the first `size` leaves. */

@@ -2,19 +2,22 @@
 #ifndef FD_DLOG_H
 #define FD_DLOG_H
 
+#include "base/merkle.h"
 #include "store/record.h"
 #include "base/names.h"
 #include "store/store.h"
 
 /*
  * The newest record: its sequence number (0 when the log is empty) and hash;
- * and, once an append in this transaction has read them, the open-case counts
- * as stored (by route, then all), so that later appends need not read them again.
+ * and, once an append in this transaction has read them, the right edge of
+ * the log's Merkle tree and the open-case counts as stored (by route, then
+ * all), so that later appends need not read them again.
  */
 struct dlog_head {
 	uint64_t seq;
 	unsigned char hash[DIGEST_LEN];
-	int tree_current;		/* the Merkle tree was found to cover the log */
+	int edge_read;
+	struct merkle_edge edge;
 	int counts_read;
 	uint64_t counts[ROUTE_COUNT + 1];
 };

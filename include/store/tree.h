@@ -17,13 +17,19 @@
 
 /* How many leaves the stored tree has (0 when it has none); -1 if damaged. */
 int tree_leaves(struct store_txn *t, uint64_t *leaves);
-/* Adds the record stored as bytes as leaf number n (the tree's size before it). */
-int tree_append(struct store_txn *t, uint64_t n, const void *bytes, size_t len);
 /*
- * Brings the tree up to the log inside this transaction: the records after
- * those it covers become leaves. A no-op when it is current.
+ * Adds the record stored as bytes as the next leaf, number e->leaves, where
+ * e is the tree's right edge (from tree_catch_up, kept for the life of the
+ * write transaction): reads no stored hash, appends the new ones and
+ * advances e.
  */
-int tree_catch_up(struct store_txn *t);
+int tree_append(struct store_txn *t, struct merkle_edge *e, const void *bytes, size_t len);
+/*
+ * Brings the tree up to the log inside this transaction (the records after
+ * those it covers become leaves; nothing when it is current) and reads its
+ * right edge into e.
+ */
+int tree_catch_up(struct store_txn *t, struct merkle_edge *e);
 /*
  * Builds the tree of a database written before it was kept (or by a version
  * that did not keep it), in transactions of a bounded size, and records in

@@ -75,23 +75,32 @@ merkle_leaves_for_count(uint64_t count, uint64_t *leaves)
 }
 
 int
-merkle_append(const struct merkle_reader *r, uint64_t n, const unsigned char leaf[MERKLE_HASH],
+merkle_edge_load(const struct merkle_reader *r, uint64_t leaves, struct merkle_edge *e)
+{
+	e->leaves = leaves;
+	for (int level = 0; level < 64; level++) {
+		uint64_t n = leaves >> level;
+
+		if (n & 1 && r->get(r->arg, merkle_stored_index(level, n - 1), e->right[level]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+merkle_edge_append(struct merkle_edge *e, const unsigned char leaf[MERKLE_HASH],
     merkle_hash out[64], int *count)
 {
-	int level = 0, k = 0;
+	int level = 0;
 
-	memcpy(out[k++], leaf, MERKLE_HASH);
-	/* each 1 bit at the bottom of n is a left sibling waiting for this leaf's side */
-	for (uint64_t i = n; i & 1; i >>= 1, level++) {
-		unsigned char left[MERKLE_HASH];
-
-		if (r->get(r->arg, merkle_stored_index(level, i - 1), left) < 0)
-			return -1;
-		merkle_node_hash(left, out[k - 1], out[k]);
-		k++;
-	}
-	*count = k;
-	return 0;
+	memcpy(out[0], leaf, MERKLE_HASH);
+	/* each 1 bit at the bottom of the size is a left sibling waiting for this leaf's side */
+	for (uint64_t i = e->leaves; i & 1; i >>= 1, level++)
+		merkle_node_hash(e->right[level], out[level], out[level + 1]);
+	/* the subtree just completed is the edge's at its level; those below it are inside it */
+	memcpy(e->right[level], out[level], MERKLE_HASH);
+	e->leaves++;
+	*count = level + 1;
 }
 
 /* The largest power of two below n (n >= 2). */

@@ -334,14 +334,15 @@ dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struc
 	if (r->case_id.n == 0 || r->case_id.n > CASE_ID_MAX ||
 	    memchr(r->case_id.p, '\0', r->case_id.n) != NULL)
 		return store_fail(t, "a case id must be 1 to %d bytes with no NUL", CASE_ID_MAX);
-	if (!head->tree_current) {
-		uint64_t leaves;
-
+	if (!head->edge_read) {
 		/* a log written without the tree gets it before it grows */
-		if (tree_leaves(t, &leaves) < 0 || (leaves < head->seq && tree_catch_up(t) < 0))
+		if (tree_catch_up(t, &head->edge) < 0)
 			return -1;
-		head->tree_current = 1;
+		head->edge_read = 1;
 	}
+	if (head->edge.leaves != head->seq)
+		return store_fail(t, "the log's tree is out of step with the log: nothing was "
+		    "saved (run frontdoor verify)");
 	r->seq = head->seq + 1;
 	memcpy(r->prev, head->hash, DIGEST_LEN);
 	buf_reset(scratch);
@@ -353,7 +354,7 @@ dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struc
 		return -1;
 	if (rc == 1)
 		return store_fail(t, "the log changed during this transaction: nothing was saved");
-	if (tree_append(t, r->seq - 1, scratch->data, scratch->len) < 0)
+	if (tree_append(t, &head->edge, scratch->data, scratch->len) < 0)
 		return -1;
 	memcpy(ikey, r->case_id.p, r->case_id.n);
 	ikey[r->case_id.n] = '\0';

@@ -1,4 +1,4 @@
-/* tree.c: keeps the log's Merkle tree in its table, one append of a few hashes per record. */
+/* tree.c: keeps the log's Merkle tree in its table, a few hashes appended per record. */
 #include "store/tree.h"
 
 #include <string.h>
@@ -53,17 +53,15 @@ tree_leaves(struct store_txn *t, uint64_t *leaves)
 }
 
 int
-tree_append(struct store_txn *t, uint64_t n, const void *bytes, size_t len)
+tree_append(struct store_txn *t, struct merkle_edge *e, const void *bytes, size_t len)
 {
-	struct merkle_reader r;
 	unsigned char leaf[MERKLE_HASH], key[8];
 	merkle_hash add[64];
+	uint64_t n = e->leaves;
 	int count;
 
-	tree_reader(t, &r);
 	merkle_leaf_hash(bytes, len, leaf);
-	if (merkle_append(&r, n, leaf, add, &count) < 0)
-		return -1;
+	merkle_edge_append(e, leaf, add, &count);
 	for (int i = 0; i < count; i++) {
 		store_put_u64(key, merkle_stored_index(i, n >> i));
 		if (store_append(t, TABLE_TREE, key, 8, add[i], MERKLE_HASH) != 0)
@@ -73,32 +71,46 @@ tree_append(struct store_txn *t, uint64_t n, const void *bytes, size_t len)
 	return 0;
 }
 
+/* The stored tree's right edge. */
+static int
+load_edge(struct store_txn *t, struct merkle_edge *e)
+{
+	struct merkle_reader r;
+	uint64_t n;
+
+	if (tree_leaves(t, &n) < 0)
+		return -1;
+	tree_reader(t, &r);
+	return merkle_edge_load(&r, n, e);
+}
+
 /*
- * Adds up to `max` records after the tree's last leaf: leaf n is record n + 1.
- * Stops (*gap set) at a record missing from the sequence: a damaged log gets
- * no tree past it. *more is set when records remain.
+ * Adds up to `max` records after the tree's last leaf (e, loaded by the
+ * caller, is its edge): leaf n is record n + 1. Stops (*gap set) at a record
+ * missing from the sequence: a damaged log gets no tree past it. *more is
+ * set when records remain.
  */
 static int
-catch_up(struct store_txn *t, uint64_t max, int *more, uint64_t *gap)
+catch_up(struct store_txn *t, struct merkle_edge *e, uint64_t max, int *more, uint64_t *gap)
 {
 	struct store_cursor *c;
 	struct store_val k, v;
 	unsigned char key[8];
-	uint64_t n, added = 0;
+	uint64_t added = 0;
 	int rc;
 
 	*more = 0;
 	*gap = 0;
-	if (tree_leaves(t, &n) < 0 || store_cursor_open(t, TABLE_LOG, &c) < 0)
+	if (store_cursor_open(t, TABLE_LOG, &c) < 0)
 		return -1;
-	store_put_u64(key, n + 1);
+	store_put_u64(key, e->leaves + 1);
 	for (rc = store_cursor_seek(c, key, 8, &k, &v); rc == 0 && added < max;
 	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v), added++) {
-		if (k.len != 8 || store_get_u64(k.data) != n + added + 1) {
-			*gap = n + added + 1;
+		if (k.len != 8 || store_get_u64(k.data) != e->leaves + 1) {
+			*gap = e->leaves + 1;
 			break;
 		}
-		if (tree_append(t, n + added, v.data, v.len) < 0) {
+		if (tree_append(t, e, v.data, v.len) < 0) {
 			rc = -1;
 			break;
 		}
@@ -109,12 +121,12 @@ catch_up(struct store_txn *t, uint64_t max, int *more, uint64_t *gap)
 }
 
 int
-tree_catch_up(struct store_txn *t)
+tree_catch_up(struct store_txn *t, struct merkle_edge *e)
 {
 	uint64_t gap;
 	int more;
 
-	if (catch_up(t, UINT64_MAX, &more, &gap) < 0)
+	if (load_edge(t, e) < 0 || catch_up(t, e, UINT64_MAX, &more, &gap) < 0)
 		return -1;
 	if (gap != 0)
 		return store_fail(t, "damaged log: record %llu is missing or out of place, so the "
@@ -134,6 +146,7 @@ build_txn(struct store_txn *t, void *argp)
 	struct build_arg *a = argp;
 	unsigned char val[8];
 	struct store_val v;
+	struct merkle_edge e;
 	int rc = store_get(t, TABLE_META, built_key, sizeof built_key - 1, &v);
 
 	if (rc < 0)
@@ -143,7 +156,9 @@ build_txn(struct store_txn *t, void *argp)
 		if (store_put(t, TABLE_META, built_key, sizeof built_key - 1, val, 8) < 0)
 			return -1;
 	}
-	return catch_up(t, BUILD_CHUNK, &a->more, &a->gap);
+	if (load_edge(t, &e) < 0)
+		return -1;
+	return catch_up(t, &e, BUILD_CHUNK, &a->more, &a->gap);
 }
 
 /* How many entries the log has, and how many leaves the tree. */

@@ -24,12 +24,33 @@ mem_get(void *arg, uint64_t index, unsigned char out[MERKLE_HASH])
 	return 0;
 }
 
-/* Leaf i's bytes are "leaf " and i in decimal, as the Python side makes them. */
+/* The edge read back from the stored hashes must be the one kept in memory. */
+static void
+check_edge(const struct merkle_reader *r, const struct merkle_edge *e)
+{
+	struct merkle_edge back;
+
+	if (merkle_edge_load(r, e->leaves, &back) < 0)
+		fatal("cannot load the edge of %" PRIu64 " leaves", e->leaves);
+	for (int level = 0; level < 64; level++)
+		if (e->leaves >> level & 1 &&
+		    memcmp(back.right[level], e->right[level], MERKLE_HASH) != 0)
+			fatal("the edge of %" PRIu64 " leaves differs at level %d", e->leaves, level);
+}
+
+/*
+ * Leaf i's bytes are "leaf " and i in decimal, as the Python side makes them.
+ * Every edge of the first sizes, then every 997th, is read back and compared.
+ */
 static void
 build(struct mem *m, struct merkle_reader *r, uint64_t leaves)
 {
+	struct merkle_edge e;
+
 	r->get = mem_get;
 	r->arg = m;
+	if (merkle_edge_load(r, 0, &e) < 0)
+		fatal("cannot start an empty edge");
 	for (uint64_t i = 0; i < leaves; i++) {
 		char text[32];
 		unsigned char leaf[MERKLE_HASH];
@@ -37,8 +58,7 @@ build(struct mem *m, struct merkle_reader *r, uint64_t leaves)
 		int count, len = snprintf(text, sizeof text, "leaf %" PRIu64, i);
 
 		merkle_leaf_hash(text, (size_t)len, leaf);
-		if (merkle_append(r, i, leaf, add, &count) < 0)
-			fatal("append %" PRIu64 " failed", i);
+		merkle_edge_append(&e, leaf, add, &count);
 		if (m->n + (uint64_t)count > m->cap) {
 			m->cap = m->cap ? m->cap * 2 : 1024;
 			m->h = xreallocarray(m->h, m->cap, sizeof *m->h);
@@ -50,6 +70,8 @@ build(struct mem *m, struct merkle_reader *r, uint64_t leaves)
 		}
 		if (m->n != merkle_stored_count(i + 1))
 			fatal("%" PRIu64 " hashes stored for %" PRIu64 " leaves", m->n, i + 1);
+		if (i < 5000 || i % 997 == 0)
+			check_edge(r, &e);
 	}
 }
 
