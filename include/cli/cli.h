@@ -109,6 +109,8 @@ int cli_open_db(struct cli_ctx *ctx, struct store **s, char **user);
 /* Checks, in a short read transaction, that user has the role cmd needs. */
 int cli_require_role(const struct cli_command *cmd, struct store *s, const char *user,
     char **cause);
+/* The same for an action (enum action) other than the command's own: what an option asks for. */
+int cli_require_action(struct store *s, const char *user, int act, char **cause);
 /* cli_open_db, read-only if asked: commands that only read work on archived, read-only copies. */
 int cli_open_db_mode(struct cli_ctx *ctx, struct store **s, char **user, int readonly);
 /* Reads a file the user names, or standard input for "-" or NULL. */

@@ -348,11 +348,17 @@ role_txn(struct store_txn *t, void *argp)
 }
 
 int
-cli_require_role(const struct cli_command *cmd, struct store *s, const char *user, char **cause)
+cli_require_action(struct store *s, const char *user, int act, char **cause)
 {
-	struct role_arg a = { user, (enum action)cmd->role };
+	struct role_arg a = { user, (enum action)act };
 
 	return store_read(s, role_txn, &a, cause);
+}
+
+int
+cli_require_role(const struct cli_command *cmd, struct store *s, const char *user, char **cause)
+{
+	return cli_require_action(s, user, cmd->role, cause);
 }
 
 struct ruleset *

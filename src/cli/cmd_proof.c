@@ -59,31 +59,15 @@ const struct cli_command cmd_check_proof_entry = {
 	.exec = cmd_check_proof,
 };
 
-struct role_arg {
-	const char *user;
-	enum action act;
-};
-
-static int
-role_txn(struct store_txn *t, void *argp)
-{
-	struct role_arg *a = argp;
-
-	return roles_require(t, a->user, a->act, NULL);
-}
-
 /* Opens the database (read-only if asked) and checks the caller may act; prints why not. */
 static int
 open_for(struct cli_ctx *ctx, const char *cmd, enum action act, int readonly, struct store **s)
 {
-	struct role_arg a;
 	char *user, *cause = NULL;
 
 	if (cli_open_db_mode(ctx, s, &user, readonly) < 0)
 		return -1;
-	a.user = user;
-	a.act = act;
-	if (store_read(*s, role_txn, &a, &cause) < 0) {
+	if (cli_require_action(*s, user, act, &cause) < 0) {
 		free(user);
 		store_close(*s);
 		*s = NULL;
