@@ -46,6 +46,8 @@ char *buf_steal(struct buf *b);
 
 /* Reads a whole file; returns 0, or -1 with *cause set. */
 int read_file(const char *path, size_t limit, char **out, size_t *outlen, char **cause);
+/* The same for a file already open (named `name` in messages); closes fd. */
+int read_fd(int fd, const char *name, size_t limit, char **out, size_t *outlen, char **cause);
 
 /*
  * Whether n bytes at a and b are equal: memcmp for the short ids and keys of

@@ -214,28 +214,34 @@ buf_steal(struct buf *b)
 int
 read_file(const char *path, size_t limit, char **out, size_t *outlen, char **cause)
 {
-	struct buf b;
-	char chunk[65536];
-	ssize_t n;
-	int fd;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
+	return read_fd(fd, path, limit, out, outlen, cause);
+}
+
+int
+read_fd(int fd, const char *name, size_t limit, char **out, size_t *outlen, char **cause)
+{
+	struct buf b;
+	char chunk[65536];
+	ssize_t n;
+
 	buf_init(&b);
 	buf_reserve(&b, 0);
 	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			*cause = xasprintf("%s: %s", path, strerror(errno));
+			*cause = xasprintf("%s: %s", name, strerror(errno));
 			goto fail;
 		}
 		if (b.len + (size_t)n > limit) {
 			*cause = xasprintf("%s: larger than the limit of %zu bytes",
-			    path, limit);
+			    name, limit);
 			goto fail;
 		}
 		buf_add(&b, chunk, (size_t)n);

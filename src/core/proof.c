@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/privsep.h"
 #include "store/dlog.h"
 #include "store/tree.h"
 
@@ -147,6 +148,33 @@ out:
 	return rc;
 }
 
+/*
+ * Reads the private key, which lives with the database: opened with the
+ * database's group (privsep.h), as the database itself is, and only if it
+ * is a regular file that no one outside its owner and group can read.
+ */
+static int
+read_key_file(const char *path, char **text, size_t *len, char **cause)
+{
+	struct stat st;
+	int fd;
+
+	privsep_raise();
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	privsep_lower();
+	if (fd < 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 007) != 0) {
+		*cause = xasprintf("%s must be a regular file that others cannot read: refusing "
+		    "to sign with it", path);
+		close(fd);
+		return -1;
+	}
+	return read_fd(fd, path, 4096, text, len, cause);
+}
+
 /* Loads the signing key and checks it is the one the database names. */
 static int
 load_signer(struct store *s, struct note_key *k, char **cause)
@@ -163,7 +191,7 @@ load_signer(struct store *s, struct note_key *k, char **cause)
 		free(path);
 		return -1;
 	}
-	rc = read_file(path, 4096, &text, &len, cause);
+	rc = read_key_file(path, &text, &len, cause);
 	if (rc == 0 && note_skey_parse(text, len, k, cause) < 0)
 		rc = -1;
 	if (rc == 0 && (k->id != v.id || memcmp(k->pub, v.pub, 32) != 0 ||

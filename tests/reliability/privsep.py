@@ -10,7 +10,9 @@ a directory a practitioner owns and a pre-created directory are refused, with th
 target untouched; `--db` and $FRONTDOOR_DB elsewhere give up the group for good
 (what they create belongs to the person's own group) while `--db` naming the system database
 by another path keeps it; a file only the database's group can read is refused as input
-(case file, rule file, what-if candidate); the settings file must be root's. Everything it
+(case file, rule file, what-if candidate); an admin signs checkpoints and proves through the
+setgid binary with a signing key no practitioner can read, by any road; the settings file must
+be root's. Everything it
 made is removed afterwards. Skipped (77) when not root."""
 
 import grp
@@ -267,6 +269,69 @@ def check_files_refused(s, inst):
     s.check(r.returncode == 0, "and the officer reads again", r.stderr)
 
 
+def check_signing_key(s, inst):
+    """The log's signing key: 0640 in the closed directory; roles sign with it, no one reads it."""
+    off, aud, adm = inst.users["officer"], inst.users["auditor"], inst.users["admin"]
+    key = os.path.join(inst.db, "checkpoint.key")
+    st = os.stat(key)
+    s.check(stat.S_IMODE(st.st_mode) == 0o640 and st.st_uid == 0 and st.st_gid == inst.gid(),
+            "checkpoint.key is root's, 0640, in group %s" % inst.group,
+            "%04o %d:%d" % (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid))
+    with open(key) as f:
+        secret = f.read().strip().split("+")[-1]
+    for i in (1, 2):
+        r = inst.run_as(off, "decide", input=rel.case_line("PS-K%d" % i) + "\n")
+        s.check(r.returncode == 0, "the officer decides a case to prove", r.stderr)
+    outputs = []
+    # an admin signs a checkpoint through the setgid binary: the group reads the key for it
+    r = inst.run_as(adm, "checkpoint", "--signed")
+    outputs.append(r)
+    lines = r.stdout.split("\n")
+    size = int(lines[1]) if r.returncode == 0 and len(lines) > 2 and lines[1].isdigit() else 0
+    s.check(r.returncode == 0 and size >= 3 and "\u2014 " in r.stdout,
+            "an admin signs a checkpoint with the key it cannot read", r.stderr)
+    cp = os.path.join(inst.root, "checkpoint.txt")
+    with open(cp, "w") as f:
+        f.write(r.stdout)
+    os.chmod(cp, 0o644)
+    r = inst.run_as(adm, "prove", "--from", "1", "--checkpoint", cp)
+    outputs.append(r)
+    s.check(r.returncode == 0, "and proves the log only grew since size 1", r.stderr)
+    r = inst.run_as(adm, "prove", "--from", "2")
+    outputs.append(r)
+    s.check(r.returncode == 0, "and proves it against a checkpoint signed there and then",
+            r.stderr)
+    r = inst.run_as(aud, "prove", "1")
+    outputs.append(r)
+    proof = os.path.join(inst.root, "inclusion.txt")
+    with open(proof, "w") as f:
+        f.write(r.stdout)
+    os.chmod(proof, 0o644)
+    s.check(r.returncode == 0, "an auditor proves record 1 is in the log", r.stderr)
+    r = inst.run_as(adm, "checkpoint", "--vkey")
+    outputs.append(r)
+    vkey = r.stdout.strip()
+    r = inst.run_as(inst.nobody, "check-proof", "--vkey", vkey, proof)
+    outputs.append(r)
+    s.check(r.returncode == 0 and r.stdout.startswith("proven: record 1 "),
+            "an outsider with the public key alone checks that proof", r.stderr + r.stdout)
+    # the practitioner: no signing, and the key unreadable by any road through the binary
+    r = inst.run_as(off, "checkpoint", "--signed")
+    outputs.append(r)
+    s.check(r.returncode == 1 and r.stdout == "", "an officer cannot sign a checkpoint",
+            r.stderr)
+    for argv, what in ((["check-proof", "--vkey", key, proof], "as check-proof's key"),
+                       (["witness", "--dir", inst.db, "vkey"], "as a witness's directory"),
+                       (["decide", key], "as a case file"),
+                       (["rules", "check", key], "as a rule file")):
+        r = inst.run_as(off, *argv)
+        outputs.append(r)
+        s.check(r.returncode != 0, "an officer cannot have the binary read the key %s" % what,
+                r.stdout[-200:])
+    s.check(all(secret not in r.stdout + r.stderr for r in outputs),
+            "no output holds the private key")
+
+
 def check_init(s, inst, policy):
     """Only root creates the system database, and never in a pre-created directory."""
     off = inst.users["officer"]
@@ -381,6 +446,7 @@ def main():
         policy = readable_copy(s, inst, rel.POLICY, "policy.yaml")
         check_directory_closed(s, inst)
         check_user_files(s, inst, policy)
+        check_signing_key(s, inst)
         check_init(s, inst, policy)
         check_own_databases(s, inst, policy)
         check_matrix(s, inst, policy)
