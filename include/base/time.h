@@ -21,6 +21,15 @@ int parse_utc_form(const char *s, int64_t *out, int *date_only);
 int parse_utc(const char *s, int64_t *out);
 
 /*
+ * A date or time as a person types it into a form: the date as YYYY-MM-DD or
+ * DD/MM/YYYY (the UK order; day and month may have one digit), then
+ * optionally a blank or T and HH:MM or HH:MM:SS, then optionally Z; in UTC.
+ * Nothing else, and no day the month lacks. -1 if malformed. *date_only,
+ * when not NULL, says whether there was no time.
+ */
+int parse_entered(const char *s, int64_t *out, int *date_only);
+
+/*
  * A --since or --until bound: as parse_utc, but a plain date as an upper
  * bound means its last second, so the whole day is included.
  */

@@ -141,6 +141,64 @@ parse_utc_form(const char *s, int64_t *out, int *date_only)
 	return 0;
 }
 
+/* D/M/YYYY or DD/MM/YYYY at *p (the UK order), as days since the epoch; -1 if malformed. */
+static int
+time_date_dmy(const char **p, int64_t *days)
+{
+	int v[2], y;
+
+	for (int i = 0; i < 2; i++) {
+		const char *q = *p;
+
+		if (time_digits(p, 1, &v[i]) < 0)
+			return -1;
+		if (**p >= '0' && **p <= '9') {
+			*p = q;
+			if (time_digits(p, 2, &v[i]) < 0)
+				return -1;
+		}
+		if (time_sep(p, '/') < 0)
+			return -1;
+	}
+	if (time_digits(p, 4, &y) < 0)
+		return -1;
+	if (v[1] < 1 || v[1] > 12 || v[0] < 1 || v[0] > time_month_days(y, v[1]))
+		return -1;
+	*days = time_days(y, v[1], v[0]);
+	return 0;
+}
+
+int
+parse_entered(const char *s, int64_t *out, int *date_only)
+{
+	const char *p = s;
+	int64_t days, secs = 0;
+	int h, m, sec = 0, plain;
+
+	if (time_date(&p, &days) < 0) {
+		p = s;
+		if (time_date_dmy(&p, &days) < 0)
+			return -1;
+	}
+	plain = *p == '\0';
+	if (!plain) {
+		if ((*p != ' ' && *p != 'T') || (p++, time_digits(&p, 2, &h) < 0) ||
+		    time_sep(&p, ':') < 0 || time_digits(&p, 2, &m) < 0)
+			return -1;
+		if (*p == ':' && (p++, time_digits(&p, 2, &sec) < 0))
+			return -1;
+		if (*p == 'Z')
+			p++;
+		if (*p != '\0' || h > 23 || m > 59 || sec > 59)
+			return -1;
+		secs = h * INT64_C(3600) + m * 60 + sec;
+	}
+	*out = days * DAY + secs;
+	if (date_only != NULL)
+		*date_only = plain;
+	return 0;
+}
+
 int
 parse_utc(const char *s, int64_t *out)
 {

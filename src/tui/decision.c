@@ -161,7 +161,7 @@ decision_review(struct tui_app *a)
 	int bad = tui_form_first_invalid(&j->decision);
 
 	if (bad >= 0) {
-		j->decision.focus = (size_t)bad;
+		tui_form_focus_problem(&j->decision, bad);
 		tui_message(a, MSG_ERROR, "Check \"%s\": %s", j->decision.f[bad].label,
 		    tui_form_check(&j->decision, (size_t)bad, msg, sizeof msg));
 		return;

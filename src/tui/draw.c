@@ -272,16 +272,19 @@ tui_draw_form(struct tui_app *a, const struct tui_form *f, int y, int label_w, i
 			continue;
 		why = tui_form_check(f, i, msg, sizeof msg);
 		/* empty required fields are not shouted about until the form is submitted */
-		bad = why != NULL && (fl->kind == FK_CHOICE || fl->edit.len > 0);
+		bad = why != NULL && (fl->kind == FK_CHOICE ? fl->choice >= 0 : fl->edit.len > 0);
 		h = fl->kind == FK_LONGTEXT ? fl->rows : 1;
 		if (row + h > maxrows)
 			break;
 		tui_text(a, y + row, 0, 2, focused ? (a->utf8 ? "\u25b6" : ">") : " ",
 		    tui_attr(a, C_KEY), 0);
 		tui_textf(a, y + row, 2, label_w, tui_attr(a, bad ? C_INVALID :
-		    focused ? C_HEADER : C_NORMAL), "%s%s", fl->label,
-		    fl->required && fl->kind != FK_CHOICE ? " *" : "");
-		if (fl->kind == FK_CHOICE) {
+		    focused ? C_HEADER : C_NORMAL), "%s%s", fl->label, fl->required ? " *" : "");
+		if (fl->kind == FK_CHOICE && fl->choice < 0) {
+			const char *l = a->utf8 ? "select\u2026 (Left/Right)" : "select... (Left/Right)";
+
+			tui_text(a, y + row, vx, vw, l, tui_attr(a, focused ? C_FOCUS : C_DIM), 0);
+		} else if (fl->kind == FK_CHOICE) {
 			const char *l = fl->labels[fl->choice];
 
 			if (focused)

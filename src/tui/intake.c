@@ -216,6 +216,7 @@ intake_draw(struct tui_app *a)
 	}
 	if (!j->active)
 		return;
+	j->intake.now = (int64_t)time(NULL);	/* a received time after it is refused */
 	used = tui_draw_form(a, &j->intake, 1, 22, a->rows - 5);
 	focus = (int)j->intake.focus;
 	why = tui_form_check(&j->intake, (size_t)focus, msg, sizeof msg);
@@ -224,8 +225,8 @@ intake_draw(struct tui_app *a)
 		tui_textf(a, 1 + used, 2, a->cols - 4, tui_attr(a, C_INVALID), "%s: %s",
 		    j->intake.f[focus].label, why);
 	else if (focus == IF_RECEIVED && j->intake.f[focus].edit.len == 0)
-		tui_text(a, 1 + used, 2, a->cols - 4, "Received: YYYY-MM-DD HH:MM in UTC, or type "
-		    "now", tui_attr(a, C_DIM), 0);
+		tui_text(a, 1 + used, 2, a->cols - 4, "Received: DD/MM/YYYY HH:MM or YYYY-MM-DD "
+		    "HH:MM in UTC, or type now", tui_attr(a, C_DIM), 0);
 	else if (focus == IF_CASE_ID)
 		tui_text(a, 1 + used, 2, a->cols - 4, "Case id: blank for a new child; a known "
 		    "child's id for a re-referral", tui_attr(a, C_DIM), 0);
@@ -348,11 +349,12 @@ intake_continue(struct tui_app *a)
 	char msg[200], *cause = NULL;
 	int bad, exists = 0;
 
-	if (tui_intake_normalise(&j->intake, (int64_t)time(NULL)))
+	j->intake.now = (int64_t)time(NULL);
+	if (tui_intake_normalise(&j->intake, j->intake.now))
 		j->dirty = 1;
 	bad = tui_form_first_invalid(&j->intake);
 	if (bad >= 0) {
-		j->intake.focus = (size_t)bad;
+		tui_form_focus_problem(&j->intake, bad);
 		tui_message(a, MSG_ERROR, "Check \"%s\": %s", j->intake.f[bad].label,
 		    tui_form_check(&j->intake, (size_t)bad, msg, sizeof msg));
 		return;

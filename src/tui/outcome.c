@@ -146,7 +146,7 @@ outcome_review(struct tui_app *a)
 		return;
 	}
 	if (bad >= 0) {
-		ov->form.focus = (size_t)bad;
+		tui_form_focus_problem(&ov->form, bad);
 		tui_message(a, MSG_ERROR, "Check \"%s\": %s", ov->form.f[bad].label,
 		    tui_form_check(&ov->form, (size_t)bad, msg, sizeof msg));
 		return;

@@ -185,7 +185,7 @@ so_review(struct tui_app *a)
 	int bad = tui_form_first_invalid(&so->form);
 
 	if (bad >= 0) {
-		so->form.focus = (size_t)bad;
+		tui_form_focus_problem(&so->form, bad);
 		tui_message(a, MSG_ERROR, "Check \"%s\": %s", so->form.f[bad].label,
 		    tui_form_check(&so->form, (size_t)bad, msg, sizeof msg));
 		return;

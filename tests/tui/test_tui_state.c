@@ -476,9 +476,25 @@ test_intake(void)
 
 	tui_intake_init(&f);
 	CHECK_EQ(f.n, IF_COUNT);
+	/* the choices that route a child start unchosen, and are required (marked *) */
+	CHECK_EQ(f.f[IF_REF_AGENCY].choice, -1);
+	CHECK_EQ(f.f[IF_DISTRICT].choice, -1);
+	CHECK_EQ(f.f[IF_CONSENT].choice, -1);
+	CHECK(f.f[IF_REF_AGENCY].required && f.f[IF_CONSENT].required);
+	CHECK(f.f[IF_REF_NAME].required);
+	CHECK_STR(tui_form_value(&f, IF_CONSENT), "");
+	CHECK_STR(tui_form_check(&f, IF_CONSENT, msg, sizeof msg), "select one (Left or Right)");
+	/* after a refused step the focus goes to a text field with a problem, never a choice */
+	f.focus = IF_REF_NAME;
+	tui_form_focus_problem(&f, IF_REF_AGENCY);
+	CHECK_EQ(f.focus, IF_REF_NAME);
+	tui_form_focus_problem(&f, IF_RECEIVED);
+	CHECK_EQ(f.focus, IF_RECEIVED);
 	/* consent's reason shows only when it is needed */
 	CHECK(f.f[IF_CONSENT_REASON].hidden);
 	f.focus = IF_CONSENT;
+	CHECK_EQ(tui_form_key(&f, TK_RIGHT), 1);
+	CHECK_STR(tui_form_value(&f, IF_CONSENT), "given");
 	CHECK_EQ(tui_form_key(&f, TK_RIGHT), 1);
 	CHECK_STR(tui_form_value(&f, IF_CONSENT), "refused");
 	CHECK(f.f[IF_CONSENT_REASON].hidden);
@@ -512,10 +528,19 @@ test_intake(void)
 	CHECK_EQ(t, 1795194000);
 	CHECK_EQ(tui_parse_when("2026-11-20T17:00:00Z", &t), 0);
 	CHECK_EQ(tui_parse_when("2026-11-20", &t), 0);
-	CHECK_EQ(tui_parse_when("20/11/2026", &t), -1);
+	CHECK_EQ(tui_parse_when(" 20/11/2026 17:00 ", &t), 0);	/* the UK order too */
+	CHECK_EQ(t, 1795194000);
 	CHECK_EQ(tui_parse_when("2026-11-20 1700", &t), -1);
+	/* a received time in the future is refused */
+	f.now = 1795194000;
+	set_text(&f, IF_RECEIVED, "20/11/2026 17:01");
+	CHECK_CONTAINS(tui_form_check(&f, IF_RECEIVED, msg, sizeof msg), "in the future");
+	set_text(&f, IF_RECEIVED, "20/11/2026 17:00");
+	CHECK(tui_form_check(&f, IF_RECEIVED, msg, sizeof msg) == NULL);
 	CHECK_EQ(tui_form_first_invalid(&f), IF_CHILD_NAME);
 	set_text(&f, IF_CHILD_NAME, "Søren Ødegaard");
+	CHECK_EQ(tui_form_first_invalid(&f), IF_DISTRICT);
+	tui_form_set_choice(&f, IF_DISTRICT, "Gedling");
 	CHECK_EQ(tui_form_first_invalid(&f), IF_REPORTED);
 	set_text(&f, IF_REPORTED, "short");
 	why = tui_form_check(&f, IF_REPORTED, msg, sizeof msg);
@@ -548,6 +573,11 @@ test_intake(void)
 	CHECK(tui_form_check(&f, IF_DOB_AGE, msg, sizeof msg) != NULL);
 	set_text(&f, IF_DOB_AGE, "2015-06-01");
 	CHECK(tui_form_check(&f, IF_DOB_AGE, msg, sizeof msg) == NULL);
+	set_text(&f, IF_DOB_AGE, "01/06/2015");
+	CHECK(tui_form_check(&f, IF_DOB_AGE, msg, sizeof msg) == NULL);
+	CHECK_EQ(tui_age_from("14/05/2019", 1795194000, &why), 7);
+	set_text(&f, IF_DOB_AGE, "31/06/2015");
+	CHECK(tui_form_check(&f, IF_DOB_AGE, msg, sizeof msg) != NULL);
 	/* the referrer's name is required unless the referrer is anonymous */
 	tui_form_set_choice(&f, IF_REF_AGENCY, "school");
 	CHECK_EQ(tui_form_first_invalid(&f), IF_REF_NAME);
@@ -603,6 +633,13 @@ test_case_json_and_drafts(struct ruleset *rs)
 	CHECK_CONTAINS(b.data, "\"consent_reason\":");
 	CHECK_CONTAINS(b.data, "\\\"JJ\\\"");
 	CHECK_CONTAINS(b.data, "\"indicators\":[\"par.l4_01\"]");
+	CHECK_CONTAINS(b.data, "\"dob\":\"2015-06-01\"");
+	/* a date of birth typed the UK way is recorded as YYYY-MM-DD */
+	set_text(&in, IF_DOB_AGE, "1/6/2015");
+	tui_case_json(&in, "C-1", rs, sel, &b);
+	CHECK_CONTAINS(b.data, "\"dob\":\"2015-06-01\"");
+	CHECK_CONTAINS(b.data, "\"age\":11");
+	set_text(&in, IF_DOB_AGE, "2015-06-01");
 	case_init(&cf, rs);
 	CHECK_EQ(case_parse(&cf, b.data, b.len, &cause), 0);
 	free(cause);
@@ -726,8 +763,16 @@ test_decision(struct ruleset *rs)
 	tui_decision_update(&d, ROUTE_MASH);
 	CHECK(d.f[DF_ROUTE].hidden);
 	CHECK(!d.f[DF_STRATEGY].hidden);	/* MASH: say whether a strategy discussion is needed */
+	/* accept or override is chosen by the person, never by default */
+	CHECK_EQ(d.f[DF_CHOICE].choice, -1);
+	CHECK_EQ(tui_form_first_invalid(&d), DF_CHOICE);
+	d.focus = DF_CHOICE;
+	CHECK_EQ(tui_form_key(&d, 'y'), 0);
+	CHECK_EQ(tui_form_key(&d, TK_RIGHT), 1);
+	CHECK_EQ(d.f[DF_CHOICE].choice, 0);
 	CHECK_EQ(tui_form_first_invalid(&d), DF_STRATEGY);
-	d.f[DF_STRATEGY].choice = 1;
+	CHECK_EQ(d.f[DF_STRATEGY].choice, -1);
+	d.f[DF_STRATEGY].choice = 0;	/* yes */
 	CHECK_EQ(tui_form_first_invalid(&d), DF_FEEDBACK);
 	set_text(&d, DF_FEEDBACK, "Told the GP the MASH decides today.");
 	CHECK_EQ(tui_form_first_invalid(&d), -1);

@@ -163,6 +163,59 @@ test_round_trip(void)
 	CHECK(ok);
 }
 
+static void
+entered_at(int line, const char *s, int64_t want, int want_plain)
+{
+	int64_t t = -1;
+	int plain = -1, rc = parse_entered(s, &t, &plain);
+
+	check_report(rc == 0 && t == want && plain == want_plain, s, __FILE__, line);
+	if (rc != 0 || t != want || plain != want_plain)
+		fprintf(stderr, "    (rc %d, got %lld plain %d, want %lld plain %d)\n", rc,
+		    (long long)t, plain, (long long)want, want_plain);
+}
+#define ENTERED(s, want, plain) entered_at(__LINE__, (s), (want), (plain))
+
+static void
+entered_refuses_at(int line, const char *s)
+{
+	int64_t t = 12345;
+
+	check_report(parse_entered(s, &t, NULL) < 0 && t == 12345, s, __FILE__, line);
+}
+#define ENTERED_REFUSES(s) entered_refuses_at(__LINE__, (s))
+
+/* What a person types into a form: ISO and the UK's day/month/year, with or without a time. */
+static void
+test_entered(void)
+{
+	ENTERED("2019-05-14", 1557792000, 1);
+	ENTERED("14/05/2019", 1557792000, 1);
+	ENTERED("4/5/2019", 1556928000, 1);		/* 4 May, not 5 April */
+	ENTERED("04/5/2019", 1556928000, 1);
+	ENTERED("29/02/2024", 1709164800, 1);
+	ENTERED("2026-01-05 10:30", 1767571200 + 10 * 3600 + 30 * 60, 0);
+	ENTERED("2026-01-05T10:30", 1767571200 + 10 * 3600 + 30 * 60, 0);
+	ENTERED("2026-01-05T10:30:15Z", 1767571200 + 10 * 3600 + 30 * 60 + 15, 0);
+	ENTERED("05/01/2026 10:30", 1767571200 + 10 * 3600 + 30 * 60, 0);
+	ENTERED("05/01/2026 00:00", 1767571200, 0);
+	ENTERED_REFUSES("");
+	ENTERED_REFUSES("14/13/2019");		/* month 13: the US order is not guessed */
+	ENTERED_REFUSES("05/14/2019");
+	ENTERED_REFUSES("29/02/2023");
+	ENTERED_REFUSES("31/04/2026");
+	ENTERED_REFUSES("0/05/2019");
+	ENTERED_REFUSES("123/05/2019");
+	ENTERED_REFUSES("14/05/19");		/* a two-digit year is not guessed */
+	ENTERED_REFUSES("14-05-2019");
+	ENTERED_REFUSES("14/05/2019 9:30");
+	ENTERED_REFUSES("14/05/2019 24:00");
+	ENTERED_REFUSES("14/05/2019 10:30 ");
+	ENTERED_REFUSES("2026-01-05 10:30+01:00");
+	ENTERED_REFUSES("2026-01-05  10:30");
+	ENTERED_REFUSES("14/05/2019x");
+}
+
 int
 main(void)
 {
@@ -172,5 +225,6 @@ main(void)
 	test_date_only();
 	test_bounds();
 	test_round_trip();
+	test_entered();
 	return check_done();
 }

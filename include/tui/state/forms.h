@@ -15,8 +15,17 @@ void tui_field_text(struct tui_field *fl, const char *name, const char *label, i
 /* A narrative: several lines and paragraphs (Enter makes a new line), rows shown. */
 void tui_field_narrative(struct tui_field *fl, const char *name, const char *label, int required,
     int rows, tui_validate_fn v);
-/* A choice among n values, shown by their labels. */
+/*
+ * A choice among n values, shown by their labels. The first is chosen; see
+ * tui_field_select for one that must be chosen.
+ */
 void tui_field_choice(struct tui_field *fl, const char *name, const char *label,
+    const char *const *values, const char *const *labels, size_t n);
+/*
+ * A choice that decides where a child goes: none is chosen until the person
+ * chooses ("select..."), and the form cannot go on before.
+ */
+void tui_field_select(struct tui_field *fl, const char *name, const char *label,
     const char *const *values, const char *const *labels, size_t n);
 /* Blank or at least min characters that are not spaces; else a message in msg. */
 const char *tui_valid_min_chars(const struct tui_form *f, size_t i, char *msg, size_t msgsz,

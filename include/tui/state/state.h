@@ -184,7 +184,7 @@ struct tui_field {
 	const char *const *choices;	/* FK_CHOICE: the values, */
 	const char *const *labels;	/* and how they are shown */
 	size_t nchoices;
-	int choice;
+	int choice;		/* -1: not chosen yet ("select..."), which a required one refuses */
 	struct tui_edit edit;
 	int hidden;		/* not shown nor checked (depends on another field) */
 	int rows;		/* FK_LONGTEXT: rows shown */
@@ -198,6 +198,7 @@ struct tui_form {
 	int changed;		/* a value changed since the last save */
 	int touched;		/* any value was ever changed */
 	int ctx;		/* for relayout: e.g. the recommended route */
+	int64_t now;		/* the clock: a time entered after it is refused (0: unchecked) */
 	void *owned;		/* freed with the form (tables its fields point at) */
 	void (*relayout)(struct tui_form *f);	/* sets hidden flags after a change */
 };
@@ -220,7 +221,14 @@ long tui_form_paste(struct tui_form *f, const char *s, size_t n, size_t *dropped
 const char *tui_form_check(const struct tui_form *f, size_t i, char *msg, size_t msgsz);
 /* The first shown field with a problem, or -1. */
 int tui_form_first_invalid(const struct tui_form *f);
+/* The field's value: a choice's, "" while none is chosen; a text field's text. */
 const char *tui_form_value(const struct tui_form *f, size_t i);
+/*
+ * After a refused step, where the focus goes: to the field with the problem
+ * when it takes text; a choice keeps no focus it was not given (the next key
+ * typed must not change it), so the focus stays and the message names it.
+ */
+void tui_form_focus_problem(struct tui_form *f, int bad);
 void tui_form_set_choice(struct tui_form *f, size_t i, const char *value);
 /* The index of the field named name, or -1. */
 int tui_form_find(const struct tui_form *f, const char *name);

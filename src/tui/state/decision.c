@@ -19,10 +19,8 @@ static const char *const urgency_values[] = { "rule", "red", "amber", "green" };
 static const char *const urgency_labels[] = {
 	"As the rule says", "Red", "Amber", "Green",
 };
-static const char *const strategy_values[] = { "", "yes", "no" };
-static const char *const strategy_labels[] = {
-	"Not said yet", "Yes: a strategy discussion is needed", "No",
-};
+static const char *const strategy_values[] = { "yes", "no" };
+static const char *const strategy_labels[] = { "Yes: a strategy discussion is needed", "No" };
 
 static const char *
 valid_override_route(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
@@ -40,15 +38,6 @@ valid_rationale(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
 	if (f->f[DF_CHOICE].choice != 1 && f->f[i].edit.len == 0)
 		return NULL;
 	return tui_valid_rationale(f, i, msg, msgsz, "rationale");
-}
-
-static const char *
-valid_strategy(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
-{
-	(void)msg;
-	(void)msgsz;
-	return f->f[i].choice == 0 ? "for the MASH, say whether a strategy discussion is needed"
-	    : NULL;
 }
 
 static const char *
@@ -81,14 +70,13 @@ tui_decision_init(struct tui_form *f)
 	memset(f, 0, sizeof *f);
 	f->n = DF_COUNT;
 	f->f = v = xcalloc(DF_COUNT, sizeof *f->f);
-	tui_field_choice(&v[DF_CHOICE], "choice", "Decision", choice_values, choice_labels, 2);
+	tui_field_select(&v[DF_CHOICE], "choice", "Decision", choice_values, choice_labels, 2);
 	tui_field_choice(&v[DF_ROUTE], "route", "Override to", route_values, route_labels, 4);
 	v[DF_ROUTE].validate = valid_override_route;
 	tui_field_narrative(&v[DF_RATIONALE], "rationale", "Rationale", 0, 3, valid_rationale);
 	tui_field_choice(&v[DF_URGENCY], "urgency", "Urgency", urgency_values, urgency_labels, 4);
-	tui_field_choice(&v[DF_STRATEGY], "strategy", "Strategy discussion", strategy_values,
-	    strategy_labels, 3);
-	v[DF_STRATEGY].validate = valid_strategy;
+	tui_field_select(&v[DF_STRATEGY], "strategy", "Strategy discussion", strategy_values,
+	    strategy_labels, 2);
 	tui_field_narrative(&v[DF_FEEDBACK], "feedback", "Feedback to referrer", 1, 2,
 	    valid_feedback);
 	f->relayout = decision_relayout;
@@ -101,7 +89,7 @@ tui_decision_update(struct tui_form *f, int recommended)
 {
 	f->ctx = recommended;
 	/* until the person overrides, an override would go one level down (up from universal) */
-	if (f->f[DF_CHOICE].choice == 0)
+	if (f->f[DF_CHOICE].choice != 1)
 		f->f[DF_ROUTE].choice = recommended == ROUTE_UNIVERSAL ? ROUTE_EARLY_HELP_UNIT :
 		    recommended - 1;
 	decision_relayout(f);
@@ -119,8 +107,8 @@ tui_decision_fill(const struct tui_form *f, int recommended, const char *facts,
 	d->final_route = f->f[DF_CHOICE].choice == 1 ? f->f[DF_ROUTE].choice : -1;
 	d->rationale = f->f[DF_RATIONALE].edit.len > 0 ? f->f[DF_RATIONALE].edit.text : NULL;
 	d->urgency = u == 0 ? -1 : u == 1 ? URGENCY_RED : u == 2 ? URGENCY_AMBER : URGENCY_GREEN;
-	d->strategy_discussion = final != ROUTE_MASH || f->f[DF_STRATEGY].choice == 0 ? -1 :
-	    f->f[DF_STRATEGY].choice == 1;
+	d->strategy_discussion = final != ROUTE_MASH || f->f[DF_STRATEGY].choice < 0 ? -1 :
+	    f->f[DF_STRATEGY].choice == 0;
 	d->feedback = f->f[DF_FEEDBACK].edit.len > 0 ? f->f[DF_FEEDBACK].edit.text : NULL;
 }
 

@@ -42,6 +42,15 @@ tui_field_choice(struct tui_field *fl, const char *name, const char *label,
 	tui_edit_init(&fl->edit, 0);
 }
 
+void
+tui_field_select(struct tui_field *fl, const char *name, const char *label,
+    const char *const *values, const char *const *labels, size_t n)
+{
+	tui_field_choice(fl, name, label, values, labels, n);
+	fl->choice = -1;
+	fl->required = 1;
+}
+
 const char *
 tui_valid_min_chars(const struct tui_form *f, size_t i, char *msg, size_t msgsz, size_t min)
 {

@@ -76,20 +76,6 @@ valid_case_id(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
 }
 
 static const char *
-valid_ref_name(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
-{
-	const char *s = f->f[i].edit.text;
-
-	(void)msg;
-	(void)msgsz;
-	while (*s == ' ')
-		s++;
-	if (*s == '\0' && strcmp(tui_form_value(f, IF_REF_AGENCY), "anonymous") != 0)
-		return "required (unless the referrer is anonymous)";
-	return NULL;
-}
-
-static const char *
 valid_contact(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
 {
 	const char *s = f->f[i].edit.text, *at;
@@ -113,28 +99,18 @@ valid_contact(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
 int
 tui_parse_when(const char *s, int64_t *out)
 {
-	char iso[32];
+	char text[32];
 	size_t n = strlen(s);
 
 	while (n > 0 && s[n - 1] == ' ')
 		n--;
 	while (*s == ' ' && n > 0)
 		s++, n--;
-	if (n == 10 || n == 20) {
-		if (n >= sizeof iso)
-			return -1;
-		memcpy(iso, s, n);
-		iso[n] = '\0';
-		return parse_utc(iso, out);
-	}
-	/* YYYY-MM-DD HH:MM, YYYY-MM-DDTHH:MM, with or without a Z */
-	if ((n == 16 || (n == 17 && s[16] == 'Z')) && (s[10] == ' ' || s[10] == 'T')) {
-		snprintf(iso, sizeof iso, "%.10sT%.5s:00Z", s, s + 11);
-		if (s[13] != ':')
-			return -1;
-		return parse_utc(iso, out);
-	}
-	return -1;
+	if (n >= sizeof text)
+		return -1;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	return parse_entered(text, out, NULL);
 }
 
 static const char *
@@ -147,9 +123,16 @@ valid_received(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
 	if (strcmp(f->f[i].edit.text, "now") == 0)
 		return NULL;
 	if (tui_parse_when(f->f[i].edit.text, &t) < 0)
-		return "YYYY-MM-DD HH:MM in UTC, or 'now'";
+		return "DD/MM/YYYY HH:MM or YYYY-MM-DD HH:MM in UTC, or 'now'";
 	if (t < INT64_C(946684800))
 		return "a date after 2000";
+	if (f->now > 0 && t > f->now) {
+		char when[32];
+
+		format_utc(f->now, when);
+		snprintf(msg, msgsz, "in the future: it is now %.10s %.5s UTC", when, when + 11);
+		return msg;
+	}
 	return NULL;
 }
 
@@ -175,24 +158,25 @@ tui_age_from(const char *s, int64_t at, const char **why)
 	int64_t dob;
 	char *end;
 	long age;
+	int plain;
 
 	*why = NULL;
 	while (*s == ' ')
 		s++;
 	if (*s == '\0')
 		return -1;
-	if (strchr(s, '-') == NULL) {
+	if (strchr(s, '-') == NULL && strchr(s, '/') == NULL) {
 		age = strtol(s, &end, 10);
 		while (*end == ' ')
 			end++;
 		if (end == s || *end != '\0' || age < 0 || age > 25) {
-			*why = "an age in years (0 to 25) or a date of birth YYYY-MM-DD";
+			*why = "an age in years (0 to 25) or a date of birth DD/MM/YYYY";
 			return -1;
 		}
 		return (int)age;
 	}
-	if (strlen(s) != 10 || parse_utc(s, &dob) < 0) {
-		*why = "a date of birth YYYY-MM-DD, or an age in years";
+	if (parse_entered(s, &dob, &plain) < 0 || !plain) {
+		*why = "a date of birth DD/MM/YYYY or YYYY-MM-DD, or an age in years";
 		return -1;
 	}
 	if (at <= 0) {
@@ -265,6 +249,8 @@ intake_relayout(struct tui_form *f)
 
 	f->f[IF_CONSENT_REASON].hidden = strcmp(c, "not_sought") != 0 &&
 	    strcmp(c, "not_required") != 0;
+	/* a referrer may stay anonymous; otherwise the name is required, and marked */
+	f->f[IF_REF_NAME].required = strcmp(tui_form_value(f, IF_REF_AGENCY), "anonymous") != 0;
 }
 
 void
@@ -276,8 +262,8 @@ tui_intake_init(struct tui_form *f)
 	f->n = IF_COUNT;
 	f->f = v = xcalloc(IF_COUNT, sizeof *f->f);
 	tui_field_text(&v[IF_CASE_ID], "case_id", "Case id (blank: new)", 0, 40, valid_case_id);
-	tui_field_text(&v[IF_REF_NAME], "referrer_name", "Referrer's name", 0, 80, valid_ref_name);
-	tui_field_choice(&v[IF_REF_AGENCY], "referrer_agency", "Agency", tui_agencies, agency_labels,
+	tui_field_text(&v[IF_REF_NAME], "referrer_name", "Referrer's name", 1, 80, NULL);
+	tui_field_select(&v[IF_REF_AGENCY], "referrer_agency", "Agency", tui_agencies, agency_labels,
 	    tui_nagencies);
 	tui_field_text(&v[IF_REF_ROLE], "referrer_role", "Referrer's role", 0, 80, NULL);
 	tui_field_text(&v[IF_REF_CONTACT], "referrer_contact", "Phone or email", 0, 80,
@@ -288,14 +274,14 @@ tui_intake_init(struct tui_form *f)
 	tui_field_text(&v[IF_CHILD_NAME], "child_name", "Child's name", 1, 80, NULL);
 	tui_field_text(&v[IF_DOB_AGE], "child_dob_age", "Date of birth or age", 0, 10,
 	    valid_dob_age);
-	tui_field_choice(&v[IF_DISTRICT], "district", "District", district_values, district_labels,
+	tui_field_select(&v[IF_DISTRICT], "district", "District", district_values, district_labels,
 	    FD_ARRAY_LEN(district_values));
 	tui_field_text(&v[IF_SCHOOL], "school", "School or setting", 0, 80, NULL);
 	tui_field_text(&v[IF_HOUSEHOLD], "household", "Household members", 0, 200, NULL);
 	tui_field_narrative(&v[IF_REPORTED], "reported", "What was reported", 1, 3, valid_reported);
 	tui_field_choice(&v[IF_BASIS], "basis", "Reported or seen", basis_values, basis_labels,
 	    FD_ARRAY_LEN(basis_values));
-	tui_field_choice(&v[IF_CONSENT], "consent", "Consent", consent_values, consent_labels,
+	tui_field_select(&v[IF_CONSENT], "consent", "Consent", consent_values, consent_labels,
 	    FD_ARRAY_LEN(consent_values));
 	tui_field_text(&v[IF_CONSENT_REASON], "consent_reason", "Why (consent)", 1, 300,
 	    valid_reason);
@@ -324,7 +310,7 @@ void
 tui_case_json(const struct tui_form *in, const char *case_id, const struct ruleset *rs,
     const unsigned char *selected, struct buf *out)
 {
-	int64_t received = form_received(in);
+	int64_t received = form_received(in), dob;
 	const char *why, *district = tui_form_value(in, IF_DISTRICT);
 	int first = 1, age;
 	char when[32];
@@ -343,8 +329,11 @@ tui_case_json(const struct tui_form *in, const char *case_id, const struct rules
 		buf_printf(out, "%s\"age\":%d", first ? "" : ",", age);
 		first = 0;
 	}
-	if (strchr(in->f[IF_DOB_AGE].edit.text, '-') != NULL && age >= 0)
-		json_member(out, &first, "dob", in->f[IF_DOB_AGE].edit.text);
+	if (age >= 0 && parse_entered(in->f[IF_DOB_AGE].edit.text, &dob, NULL) == 0) {
+		format_utc(dob, when);
+		when[10] = '\0';	/* always YYYY-MM-DD, whichever way it was typed */
+		json_member(out, &first, "dob", when);
+	}
 	if (strcmp(district, "unknown") != 0)
 		json_member(out, &first, "district", district);
 	json_member(out, &first, "school", in->f[IF_SCHOOL].edit.text);

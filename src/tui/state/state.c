@@ -747,6 +747,8 @@ tui_form_check(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
 
 	if (fl->hidden)
 		return NULL;
+	if (fl->kind == FK_CHOICE && fl->choice < 0)
+		return fl->required ? "select one (Left or Right)" : NULL;
 	if (fl->required && fl->kind != FK_CHOICE) {
 		const char *p = fl->edit.text;
 
@@ -775,8 +777,17 @@ tui_form_value(const struct tui_form *f, size_t i)
 	const struct tui_field *fl = &f->f[i];
 
 	if (fl->kind == FK_CHOICE)
-		return fl->choices[fl->choice];
+		return fl->choice >= 0 ? fl->choices[fl->choice] : "";
 	return fl->edit.text;
+}
+
+void
+tui_form_focus_problem(struct tui_form *f, int bad)
+{
+	if (bad >= 0 && (size_t)bad < f->n && f->f[bad].kind != FK_CHOICE) {
+		f->focus = (size_t)bad;
+		f->f[bad].edit.cur = f->f[bad].edit.len;
+	}
 }
 
 void
@@ -787,6 +798,8 @@ tui_form_set_choice(struct tui_form *f, size_t i, const char *value)
 	for (size_t c = 0; c < fl->nchoices; c++)
 		if (strcmp(fl->choices[c], value) == 0)
 			fl->choice = (int)c;
+	if (f->relayout != NULL)
+		f->relayout(f);
 }
 
 int
