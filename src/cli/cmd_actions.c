@@ -1,5 +1,6 @@
 /* cmd_actions.c: decide, outcome, step-up, step-down, sign-off, correct: one record each. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "base/sanitise.h"
 
 #define INPUT_MAX (1024 * 1024)
+#define TEXT_FILES_MAX (64 * 1024)	/* the free text of one command read from files */
 
 static int cmd_decide(struct cli_ctx *ctx, int argc, char **argv);
 static int cmd_outcome(struct cli_ctx *ctx, int argc, char **argv);
@@ -22,14 +24,16 @@ static int cmd_correct(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_option decide_option_table[] = {
 	{ "override", 'o', "ROUTE", 0 }, { "rationale", 'r', "TEXT", 0 },
-	{ "urgency", 'u', "red|amber|green", 0 }, { "strategy", 's', "yes|no", 0 },
-	{ "feedback", 'f', "TEXT", 0 }, { NULL, 0, NULL, 0 },
+	{ "rationale-file", 'X', "FILE", 0 }, { "urgency", 'u', "red|amber|green", 0 },
+	{ "strategy", 's', "yes|no", 0 }, { "feedback", 'f', "TEXT", 0 },
+	{ "feedback-file", 'F', "FILE", 0 }, { NULL, 0, NULL, 0 },
 };
 
 const struct cli_command cmd_decide_entry = {
 	.name = "decide",
-	.usage = "[--override ROUTE --rationale TEXT] [--urgency red|amber|green] "
-	    "[--strategy yes|no] [--feedback TEXT] [FILE|-]",
+	.usage = "[--override ROUTE (--rationale TEXT | --rationale-file FILE)] "
+	    "[--urgency red|amber|green] [--strategy yes|no] "
+	    "[--feedback TEXT | --feedback-file FILE] [FILE|-]",
 	.summary = "route one case with the rules in force and record the decision",
 	.options = decide_option_table,
 	.flags = CLI_DB,
@@ -38,12 +42,12 @@ const struct cli_command cmd_decide_entry = {
 };
 
 static const struct cli_option outcome_option_table[] = {
-	{ "note", 'n', "TEXT", 0 }, { NULL, 0, NULL, 0 },
+	{ "note", 'n', "TEXT", 0 }, { "note-file", 'N', "FILE", 0 }, { NULL, 0, NULL, 0 },
 };
 
 const struct cli_command cmd_outcome_entry = {
 	.name = "outcome",
-	.usage = "CASE_ID CODE [--note TEXT]",
+	.usage = "CASE_ID CODE [--note TEXT | --note-file FILE]",
 	.summary = "close an early help case with a coded reason",
 	.options = outcome_option_table,
 	.flags = CLI_DB,
@@ -52,12 +56,13 @@ const struct cli_command cmd_outcome_entry = {
 };
 
 static const struct cli_option rationale_option_table[] = {
-	{ "rationale", 'r', "TEXT", 0 }, { NULL, 0, NULL, 0 },
+	{ "rationale", 'r', "TEXT", 0 }, { "rationale-file", 'X', "FILE", 0 },
+	{ NULL, 0, NULL, 0 },
 };
 
 const struct cli_command cmd_step_up_entry = {
 	.name = "step-up",
-	.usage = "CASE_ID --rationale TEXT",
+	.usage = "CASE_ID (--rationale TEXT | --rationale-file FILE)",
 	.summary = "step a case up to the MASH",
 	.options = rationale_option_table,
 	.flags = CLI_DB,
@@ -67,7 +72,7 @@ const struct cli_command cmd_step_up_entry = {
 
 const struct cli_command cmd_step_down_entry = {
 	.name = "step-down",
-	.usage = "CASE_ID --rationale TEXT",
+	.usage = "CASE_ID (--rationale TEXT | --rationale-file FILE)",
 	.summary = "step a case down to targeted early help",
 	.options = rationale_option_table,
 	.flags = CLI_DB,
@@ -77,12 +82,13 @@ const struct cli_command cmd_step_down_entry = {
 
 static const struct cli_option sign_off_option_table[] = {
 	{ "approve", 'a', NULL, 0 }, { "return", 'R', NULL, 0 }, { "comment", 'c', "TEXT", 0 },
-	{ NULL, 0, NULL, 0 },
+	{ "comment-file", 'C', "FILE", 0 }, { NULL, 0, NULL, 0 },
 };
 
 const struct cli_command cmd_sign_off_entry = {
 	.name = "sign-off",
-	.usage = "SEQ (--approve | --return --comment TEXT)",
+	.usage = "SEQ (--approve [--comment TEXT | --comment-file FILE] | "
+	    "--return (--comment TEXT | --comment-file FILE))",
 	.summary = "approve or return a decision awaiting sign-off",
 	.options = sign_off_option_table,
 	.flags = CLI_DB,
@@ -91,12 +97,13 @@ const struct cli_command cmd_sign_off_entry = {
 };
 
 static const struct cli_option correct_option_table[] = {
-	{ "rationale", 'r', "TEXT", 0 }, { "route", 't', "ROUTE", 0 }, { NULL, 0, NULL, 0 },
+	{ "rationale", 'r', "TEXT", 0 }, { "rationale-file", 'X', "FILE", 0 },
+	{ "route", 't', "ROUTE", 0 }, { NULL, 0, NULL, 0 },
 };
 
 const struct cli_command cmd_correct_entry = {
 	.name = "correct",
-	.usage = "SEQ --rationale TEXT [--route ROUTE]",
+	.usage = "SEQ (--rationale TEXT | --rationale-file FILE) [--route ROUTE]",
 	.summary = "record a correction to a record",
 	.options = correct_option_table,
 	.flags = CLI_DB,
@@ -110,6 +117,18 @@ struct act_opts {
 	int approve, ret;
 	char **operands;
 	int noperands;
+	/* --rationale-file, --feedback-file, --note-file, --comment-file, and their text */
+	const char *file[4];
+	char texts[TEXT_FILES_MAX];
+	size_t used;
+};
+
+/* The free-text options, in the order of act_opts.file, and the codes of their file forms. */
+static const struct {
+	const char *name;
+	int file_code;
+} act_texts[4] = {
+	{ "rationale", 'X' }, { "feedback", 'F' }, { "note", 'N' }, { "comment", 'C' },
 };
 
 /* Stores one option's value; the caller has checked the command allows it. */
@@ -128,6 +147,89 @@ act_set(struct act_opts *o, int ch, const char *arg)
 	case 'c': o->comment = arg; break;
 	case 't': o->route = arg; break;
 	}
+	for (size_t i = 0; i < FD_ARRAY_LEN(act_texts); i++)
+		if (ch == act_texts[i].file_code)
+			o->file[i] = arg;
+}
+
+/* Where the text of free-text option i goes, inline or read from its file. */
+static const char **
+act_text_slot(struct act_opts *o, size_t i)
+{
+	const char **slot[] = { &o->rationale, &o->feedback, &o->note, &o->comment };
+
+	return slot[i];
+}
+
+/*
+ * Reads a free-text file (stdin for "-") into o's text space, with the
+ * person's own rights (the database's group is not raised: privsep.h), less
+ * the newlines at its end; NULL with *cause set.
+ */
+static const char *
+act_read_text(struct act_opts *o, const char *path, char **cause)
+{
+	char *start = o->texts + o->used;
+	size_t room = sizeof o->texts - o->used - 1, len = 0;
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	/* one byte more than there is room for tells a file that is too long */
+	while ((n = read(fd, start + len, room + 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (len += (size_t)n) > room)
+			break;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (n < 0 || len > room) {
+		*cause = n < 0 ? xasprintf("%s: %s", path, strerror(errno)) :
+		    xasprintf("%s: more than %d bytes of text", path, TEXT_FILES_MAX - 1);
+		return NULL;
+	}
+	while (len > 0 && (start[len - 1] == '\n' || start[len - 1] == '\r'))
+		len--;
+	start[len] = '\0';
+	if (memchr(start, '\0', len) != NULL) {
+		*cause = xasprintf("%s holds a NUL byte", path);
+		return NULL;
+	}
+	o->used += len + 1;
+	return start;
+}
+
+/*
+ * Reads the free text given in files: never both inline and in a file, and
+ * at most one input from stdin (input: what else reads it, or NULL).
+ */
+static int
+act_load_texts(const struct cli_command *cmd, struct act_opts *o, const char *input)
+{
+	int stdin_used = input != NULL && strcmp(input, "-") == 0;
+	char *cause = NULL;
+
+	for (size_t i = 0; i < FD_ARRAY_LEN(act_texts); i++) {
+		const char **slot = act_text_slot(o, i);
+
+		if (o->file[i] == NULL)
+			continue;
+		if (*slot != NULL)
+			return cli_usage_error(cmd, "give --%s or --%s-file, not both",
+			    act_texts[i].name, act_texts[i].name);
+		if (strcmp(o->file[i], "-") == 0 && stdin_used++)
+			return cli_usage_error(cmd, "only one input can be read from stdin (-)");
+		if ((*slot = act_read_text(o, o->file[i], &cause)) == NULL) {
+			cli_usage_error(cmd, "%s", cause);
+			free(cause);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
 }
 
 /* Refuses free text that is not UTF-8 or holds control characters, before anything opens. */
@@ -167,6 +269,10 @@ act_parse(struct cli_ctx *ctx, const struct cli_command *cmd, int min, int max, 
 	if (o->noperands < min || o->noperands > max)
 		return cli_usage_error(cmd, min == max ? "needs %d operand%s" :
 		    "takes at most %d operand%s", max, max == 1 ? "" : "s");
+	/* decide reads its case from stdin when given no file, or "-" */
+	if (act_load_texts(cmd, o, cmd != &cmd_decide_entry ? NULL : o->noperands ?
+	    o->operands[0] : "-") != 0)
+		return EXIT_USAGE;
 	return act_check_texts(cmd, o);
 }
 

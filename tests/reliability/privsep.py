@@ -10,7 +10,8 @@ a directory a practitioner owns and a pre-created directory are refused, with th
 target untouched; `--db` and $FRONTDOOR_DB elsewhere give up the group for good
 (what they create belongs to the person's own group) while `--db` naming the system database
 by another path keeps it; a file only the database's group can read is refused as input
-(case file, rule file, what-if candidate); an admin signs checkpoints and proves through the
+(case file, rule file, what-if candidate, free-text file), and so is a free-text file in the
+database directory; an admin signs checkpoints and proves through the
 setgid binary with a signing key no practitioner can read, by any road; the settings file must
 be root's. Everything it
 made is removed afterwards. Skipped (77) when not root."""
@@ -418,14 +419,30 @@ def check_user_files(s, inst, policy):
         f.write(rel.case_line("PS-1") + "\n")
     rules = os.path.join(inst.root, "group-only-rules.yaml")
     shutil.copy(policy, rules)
-    for p in (case, rules):
+    text = os.path.join(inst.root, "group-only-rationale.txt")
+    with open(text, "w") as f:
+        f.write("A rationale only the database's group may read\n")
+    for p in (case, rules, text):
         os.chown(p, 0, gid)
         os.chmod(p, 0o640)
     for user, argv, what in ((off, ["decide", case], "a case file"),
                              (off, ["route", "--rules", policy, case], "a case file to route"),
                              (aud, ["whatif", "--rules", rules], "a what-if candidate"),
                              (adm, ["rules", "publish", rules], "a rule file to publish"),
-                             (off, ["rules", "check", rules], "a rule file to check")):
+                             (off, ["rules", "check", rules], "a rule file to check"),
+                             (off, ["correct", "1", "--rationale-file", text],
+                              "a rationale file"),
+                             (off, ["decide", "--feedback-file", text], "a feedback file"),
+                             (inst.users["early_help"], ["outcome", "PS-1", "needs_met",
+                              "--note-file", text], "a note file"),
+                             (inst.users["manager"], ["sign-off", "1", "--return",
+                              "--comment-file", text], "a comment file"),
+                             (off, ["step-up", "PS-1", "--rationale-file",
+                              os.path.join(inst.db, "checkpoint.key")],
+                              "a rationale file in the database directory, the log's key,"),
+                             (off, ["correct", "1", "--rationale-file",
+                              os.path.join(inst.db, "data.mdb")],
+                              "a rationale file in the database directory, data.mdb,")):
         r = inst.run_as(user, *argv)
         s.check(r.returncode != 0 and "Permission denied" in r.stderr,
                 "%s only the group can read is refused" % what,

@@ -281,6 +281,74 @@ check_eq "no refused free text was recorded" "$(log_count "$DBF")" "$n"
 fd "$DBF" off1 correct 2 --rationale \
     "$(printf 'A note in \331\204\330\272\330\251 \342\200\217and caf\303\251,\n\tis \342\200\256text')" >"$T/out" 2>&1
 check_eq "free text in other scripts, with bidi controls, a newline and a tab, is taken" $? 0
+# ---- free text from a file or stdin, kept off the command line; the same checks ----
+# each option's file form refuses what its inline form refuses, without quoting it
+for _c in "off1 decide --feedback" "off1 decide --override universal --rationale" \
+    "eh1 outcome F-2 needs_met --note" "off1 step-up F-2 --rationale" \
+    "eh1 step-down F-2 --rationale" "mgr1 sign-off 2 --return --comment" \
+    "mgr1 sign-off 2 --approve --comment" "off1 correct 2 --rationale"; do
+	printf 'SECRET-FILE with \033[31m an escape, long enough to be a rationale\n' >"$T/esc.txt"
+	# shellcheck disable=SC2086 # $_c is the user, the command and its arguments
+	case $_c in
+	*decide*) fd "$DBF" $_c-file "$T/esc.txt" "$T/f2.json" >"$T/out" 2>"$T/err" ;;
+	*) fd "$DBF" $_c-file "$T/esc.txt" >"$T/out" 2>"$T/err" ;;
+	esac
+	check_eq "$_c-file with a control character: a usage error" $? 2
+	check_grep "$_c-file: says why" "^frontdoor [a-z-]+: ${_c##* } holds a control character" "$T/err"
+	check_nogrep "$_c-file: does not quote the text" 'SECRET' "$T/err"
+done
+fd "$DBF" - users add mgr1 manager && fd "$DBF" - users add eh1 early_help ||
+	fail "a manager and an early help worker for the free-text database"
+n=$(log_count "$DBF")
+printf 'SECRET-FILE rationale, read from a file of its own\n\n' >"$T/rat.txt"
+printf '%s\n' '{"case_id":"F-4","consent":"given","indicators":["dev.l2_09"]}' >"$T/f4.json"
+echo "SECRET-FILE feedback from stdin" | fd "$DBF" off1 decide --override targeted_early_help \
+    --rationale-file "$T/rat.txt" --feedback-file - "$T/f4.json" >"$T/out" 2>&1
+check_eq "decide --rationale-file FILE --feedback-file -" $? 0
+fd "$DBF" aud1 log --case F-4 >"$T/f4.log"
+check_grep "the rationale is the file's text less its last newlines" \
+    '"rationale":"SECRET-FILE rationale, read from a file of its own"' "$T/f4.log"
+check_grep "the feedback is stdin's text" 'SECRET-FILE feedback from stdin"' "$T/f4.log"
+seq4=$(sed -n 's/^recorded seq \([0-9]*\): override.*/\1/p' "$T/out")
+fd "$DBF" mgr1 sign-off "$seq4" --return --comment-file "$T/rat.txt" >"$T/out" 2>&1
+check_eq "sign-off --return --comment-file" $? 0
+check_grep "and the sign-off is recorded" '^recorded seq [0-9]+: sign_off' "$T/out"
+printf 'SECRET-FILE the family moved away, a note from stdin\n' |
+    fd "$DBF" eh1 outcome F-4 moved_away --note-file - >"$T/out" 2>&1
+check_eq "outcome --note-file -" $? 0
+printf 'SECRET-FILE stepped up again: new concerns reported today\n' >"$T/up.txt"
+fd "$DBF" eh1 step-up F-4 --rationale-file "$T/up.txt" >"$T/out" 2>&1
+check_eq "step-up --rationale-file" $? 0
+fd "$DBF" eh1 step-down F-4 --rationale-file - <"$T/rat.txt" >"$T/out" 2>&1
+check_eq "step-down --rationale-file -" $? 0
+fd "$DBF" off1 correct 2 --rationale-file "$T/rat.txt" >"$T/out" 2>&1
+check_eq "correct --rationale-file" $? 0
+fd "$DBF" aud1 log --case F-4 >"$T/f4.log"
+check_grep "the note is stdin's text" '"rationale":"SECRET-FILE the family moved away, a note from stdin"' "$T/f4.log"
+check_grep "the step-up's rationale is the file's" '"rationale":"SECRET-FILE stepped up again: new concerns reported today"' "$T/f4.log"
+check_eq "six records written from files" "$(log_count "$DBF")" $((n + 6))
+n=$(log_count "$DBF")
+fd "$DBF" off1 correct 2 --rationale "inline and in a file, which one" \
+    --rationale-file "$T/rat.txt" >"$T/out" 2>"$T/err"
+check_eq "--rationale with --rationale-file: a usage error" $? 2
+check_grep "it says give one" 'give --rationale or --rationale-file, not both' "$T/err"
+echo x | fd "$DBF" off1 decide --override mash --rationale-file - >"$T/out" 2>"$T/err"
+check_eq "decide's case and its rationale both from stdin: a usage error" $? 2
+check_grep "it says only one" 'only one input can be read from stdin' "$T/err"
+fd "$DBF" off1 step-up F-2 --rationale-file "$T/no-such-file" >"$T/out" 2>"$T/err"
+check_eq "a missing rationale file: a usage error" $? 2
+check_grep "naming the file" 'no-such-file: No such file or directory' "$T/err"
+printf 'SECRET-FILE a\000NUL byte, long enough to be a rationale' >"$T/nul.txt"
+fd "$DBF" off1 correct 2 --rationale-file "$T/nul.txt" >"$T/out" 2>"$T/err"
+check_eq "a NUL byte in a rationale file: a usage error" $? 2
+check_grep "saying so" 'holds a NUL byte' "$T/err"
+head -c 70000 /dev/zero | tr '\0' a >"$T/long.txt"
+fd "$DBF" off1 correct 2 --rationale-file "$T/long.txt" >"$T/out" 2>"$T/err"
+check_eq "a rationale file over 64 KiB: a usage error" $? 2
+check_grep "saying so" 'more than 65535 bytes of text' "$T/err"
+fd "$DBF" off1 correct 2 --rationale-file "$T" >"$T/out" 2>"$T/err"
+check_eq "a directory as a rationale file: a usage error" $? 2
+check_eq "no refused text file was recorded" "$(log_count "$DBF")" "$n"
 # the JSON Lines export writes bidi and C1 controls as escapes, in free text and facts alike
 printf '%s\n' "{\"case_id\":\"F-3\",\"referrer\":{\"agency\":\"x$(printf '\342\200\256')y$(printf '\302\205')z\"},\"consent\":\"given\",\"indicators\":[]}" >"$T/f3.jsonl"
 fd "$DBF" off1 route --record "$T/f3.jsonl" >"$T/out" 2>&1 || { fail "route --record a fact with bidi"; cat "$T/out"; }
