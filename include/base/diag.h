@@ -36,6 +36,8 @@ void diag_warn(struct diag *d, int line, int col, const char *code,
 void diag_note(struct diag *d, const char *fmt, ...) FD_ATTR_PRINTF(2, 3);
 /* Prints every report in file order, each with its source line and caret. */
 void diag_print(const struct diag *d, FILE *fp);
+/* Line `line` (1-based) of a text: its start and length without the line end; NULL past the end. */
+const char *text_line(const char *text, size_t textlen, int line, size_t *len);
 /* Writes s to fp with control and escape characters made visible. */
 void fput_sanitised(const char *s, size_t n, FILE *fp);
 /* Appends s made safe for a terminal (as sanitise_text does). */

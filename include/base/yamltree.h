@@ -18,6 +18,7 @@ struct ynode {
 	char *str;		/* scalar text (NUL-terminated; may hold no NUL) */
 	size_t len;
 	int plain;		/* scalar written without quotes or block style */
+	int comment_after;	/* plain scalar followed on its line by a '#' comment */
 	struct ynode **items;	/* sequence items; for a map, key/value pairs */
 	size_t n;		/* items; for a map, the number of pairs */
 };

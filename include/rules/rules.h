@@ -61,6 +61,7 @@ struct fact_def {
 	char *description;
 	struct srcpos pos;
 	int used;
+	int untyped;		/* its type was refused (reported): comparisons are not checked */
 };
 
 /*
@@ -163,6 +164,7 @@ struct test_def {
 	enum route_id route;
 	int rule;		/* expected rule index, or -1 */
 	struct srcpos pos;
+	char *case_problem;	/* why the case will be rejected, found on loading, or NULL */
 };
 
 struct ruleset {

@@ -124,15 +124,14 @@ fput_sanitised(const char *s, size_t n, FILE *fp)
 	}
 }
 
-/* Finds line `line` (1-based) of the text; returns its start and length. */
-static const char *
-find_line(const struct diag *d, int line, size_t *len)
+const char *
+text_line(const char *text, size_t textlen, int line, size_t *len)
 {
-	const char *p = d->text, *end, *nl;
+	const char *p = text, *end, *nl;
 
 	if (p == NULL || line < 1)
 		return NULL;
-	end = d->text + d->len;
+	end = text + textlen;
 	for (int i = 1; i < line; i++) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
@@ -154,7 +153,7 @@ print_excerpt(const struct diag *d, const struct diag_item *it, FILE *fp)
 	size_t len, shown;
 	int chars = 0;
 
-	src = find_line(d, it->line, &len);
+	src = text_line(d->text, d->len, it->line, &len);
 	if (src == NULL)
 		return;
 	shown = len > 200 ? 200 : len;

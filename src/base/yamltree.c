@@ -73,11 +73,152 @@ offset_mark(const struct ybuilder *b, size_t offset, yaml_mark_t *m)
 	m->index = offset;
 }
 
+/* The byte at a mark, or NUL past the end. */
+static char
+byte_at(const struct ybuilder *b, const yaml_mark_t *m)
+{
+	return m->index < b->len ? b->text[m->index] : '\0';
+}
+
+/* Whether the line of mark m holds `needle` before the mark (or anywhere, if whole). */
+static int
+line_has(const struct ybuilder *b, const yaml_mark_t *m, const char *needle, int whole)
+{
+	size_t len, n = strlen(needle);
+	const char *s = text_line(b->text, b->len, (int)m->line + 1, &len);
+
+	if (s == NULL)
+		return 0;
+	if (!whole && m->index >= (size_t)(s - b->text) && m->index - (size_t)(s - b->text) < len)
+		len = m->index - (size_t)(s - b->text);
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(s + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The last character before the mark on its line that is not a space, or NUL. */
+static char
+byte_before(const struct ybuilder *b, const yaml_mark_t *m)
+{
+	for (size_t i = m->index < b->len ? m->index : b->len, col = m->column; col > 0 && i > 0;
+	    i--, col--) {
+		char c = b->text[i - 1];
+		if (c != ' ' && c != '\t')
+			return c;
+	}
+	return '\0';
+}
+
+/* A hint for libyaml's common complaints about block layout and plain text. */
+static void
+hint_block(struct ybuilder *b, const yaml_parser_t *p, const char *problem)
+{
+	const yaml_mark_t *m = &p->problem_mark, *ctx = &p->context_mark;
+
+	if (strcmp(problem, "mapping values are not allowed in this context") == 0) {
+		if (line_has(b, m, ": ", 0))
+			diag_note(b->d, "a ': ' inside text starts a new key: put the whole text "
+			    "in double quotes");
+		else
+			diag_note(b->d, "this key is indented deeper than the keys above it, or "
+			    "the line above runs on: line keys up, and quote text that holds ': '");
+	} else if (strcmp(problem, "did not find expected key") == 0) {
+		char c = byte_before(b, m);
+		if (c == '\'' || c == '"')
+			diag_note(b->d, "text that starts with a quote ends at the matching quote: "
+			    "put the whole text in double quotes (inside single quotes an "
+			    "apostrophe is written twice: '')");
+		else
+			diag_note(b->d, "the keys of one mapping start in one column: line this "
+			    "up with the key at line %d, column %d", (int)ctx->line + 1,
+			    (int)ctx->column + 1);
+	} else if (strcmp(problem, "did not find expected '-' indicator") == 0) {
+		if (byte_at(b, m) == '-')
+			diag_note(b->d, "each item of the list that starts at line %d begins with "
+			    "'- ' (a dash and a space) in column %d", (int)ctx->line + 1,
+			    (int)ctx->column + 1);
+		else
+			diag_note(b->d, "a new item (a rule, an indicator, a test) starts with '- ' "
+			    "in column %d, as at line %d; a key of the item above lines up with "
+			    "that item's first key", (int)ctx->column + 1, (int)ctx->line + 1);
+	} else if (strcmp(problem, "could not find expected ':'") == 0) {
+		if (line_has(b, ctx, ":", 1) && !line_has(b, ctx, ": ", 1))
+			diag_note(b->d, "put a space after ':' (key: value)");
+		else
+			diag_note(b->d, "this line is not 'key: value': text that goes on to "
+			    "another line must be indented deeper than its key, or quoted");
+	} else if (strcmp(problem, "block sequence entries are not allowed in this context") == 0)
+		diag_note(b->d, "'- ' starts a list item: if this is text, put it in double "
+		    "quotes; a list's items go on the lines below its key");
+}
+
+/* A hint for the complaints about characters, quotes, brackets, tabs and aliases. */
+static void
+hint_token(struct ybuilder *b, const yaml_parser_t *p, const char *problem)
+{
+	const yaml_mark_t *m = &p->problem_mark, *ctx = &p->context_mark;
+	char c = byte_at(b, m);
+
+	if (strstr(problem, "tab") != NULL ||
+	    (strcmp(problem, "found character that cannot start any token") == 0 && c == '\t'))
+		diag_note(b->d, "indent with spaces: YAML does not allow tabs for indentation");
+	else if (strcmp(problem, "found character that cannot start any token") == 0 &&
+	    c > ' ' && c < 0x7f)
+		diag_note(b->d, "text that starts with '%c' must be quoted: put the whole text "
+		    "in double quotes", c);
+	else if (strcmp(problem, "found character that cannot start any token") == 0)
+		diag_note(b->d, "text that starts with this character must be quoted: put the "
+		    "whole text in double quotes");
+	else if (strncmp(problem, "did not find expected ',' or ", 29) == 0) {
+		if (line_has(b, ctx, " #", 1))
+			diag_note(b->d, "' #' starts a comment that runs to the end of the line, "
+			    "hiding the closing bracket: put text holding ' #' in double quotes");
+		else
+			diag_note(b->d, "close the bracket opened at line %d, column %d, and put "
+			    "text holding ',', ': ', '[', ']', '{' or '}' in double quotes",
+			    (int)ctx->line + 1, (int)ctx->column + 1);
+	} else if (strcmp(problem, "found unexpected end of stream") == 0 &&
+	    p->context != NULL && strstr(p->context, "quoted scalar") != NULL)
+		diag_note(b->d, "the quote opened at line %d, column %d is never closed: end the "
+		    "text with the same quote (inside single quotes an apostrophe is written "
+		    "twice: '')", (int)ctx->line + 1, (int)ctx->column + 1);
+	else if (strcmp(problem, "found unknown escape character") == 0)
+		diag_note(b->d, "inside double quotes '\\' starts an escape: write '\\\\' for a "
+		    "backslash, or use single quotes");
+	else if (p->context != NULL && (strstr(p->context, "an alias") != NULL ||
+	    strstr(p->context, "an anchor") != NULL))
+		diag_note(b->d, "text that starts with '*' or '&' must be quoted: put the "
+		    "whole text in double quotes");
+}
+
+/*
+ * Where to point for a syntax error: at the problem, except where libyaml
+ * finds it only later, after the place that needs the fix (a key without its
+ * ':', an unclosed quote or bracket, an alias).
+ */
+static const yaml_mark_t *
+error_mark(const yaml_parser_t *p)
+{
+	const char *pr = p->problem;
+
+	if (pr == NULL)
+		return &p->mark;
+	if (p->context != NULL && (strcmp(pr, "could not find expected ':'") == 0 ||
+	    (strcmp(pr, "found unexpected end of stream") == 0 &&
+	    strstr(p->context, "quoted scalar") != NULL) ||
+	    strstr(p->context, "an alias") != NULL || strstr(p->context, "an anchor") != NULL ||
+	    (strncmp(pr, "did not find expected ',' or ", 29) == 0 &&
+	    p->context_mark.line != p->problem_mark.line)))
+		return &p->context_mark;
+	return &p->problem_mark;
+}
+
 static void
 report_parser_error(struct ybuilder *b)
 {
 	yaml_parser_t *p = &b->parser;
-	const yaml_mark_t *m = p->problem ? &p->problem_mark : &p->mark;
+	const yaml_mark_t *m = error_mark(p);
 	yaml_mark_t at;
 
 	if (p->error == YAML_MEMORY_ERROR)
@@ -92,6 +233,10 @@ report_parser_error(struct ybuilder *b)
 	else
 		diag_error(b->d, (int)m->line + 1, (int)m->column + 1, "E001",
 		    "YAML syntax: %s", p->problem ? p->problem : "error");
+	if (p->problem != NULL && p->error != YAML_READER_ERROR) {
+		hint_block(b, p, p->problem);
+		hint_token(b, p, p->problem);
+	}
 }
 
 /* Refuses the features of YAML we do not accept; returns -1 after reporting. */
@@ -106,6 +251,8 @@ check_event(struct ybuilder *b, const yaml_event_t *ev, int depth)
 	case YAML_ALIAS_EVENT:
 		diag_error(b->d, (int)m->line + 1, (int)m->column + 1, "E002",
 		    "aliases are not allowed in rule files");
+		diag_note(b->d, "text that starts with '*' must be quoted: put the whole text "
+		    "in double quotes");
 		return -1;
 	case YAML_SCALAR_EVENT:
 		anchor = ev->data.scalar.anchor;
@@ -133,6 +280,8 @@ check_event(struct ybuilder *b, const yaml_event_t *ev, int depth)
 	if (anchor != NULL) {
 		diag_error(b->d, (int)m->line + 1, (int)m->column + 1, "E002",
 		    "anchors are not allowed in rule files");
+		diag_note(b->d, "text that starts with '&' must be quoted: put the whole text "
+		    "in double quotes");
 		return -1;
 	}
 	if (tag != NULL && !implicit) {
@@ -154,7 +303,7 @@ check_event(struct ybuilder *b, const yaml_event_t *ev, int depth)
 }
 
 static int next_event(struct ybuilder *b, yaml_event_t *ev);
-static struct ynode *build_node(struct ybuilder *b, yaml_event_t *ev, int depth);
+static struct ynode *build_node(struct ybuilder *b, yaml_event_t *ev, int depth, int in_seq);
 
 static int
 next_event(struct ybuilder *b, yaml_event_t *ev)
@@ -166,9 +315,13 @@ next_event(struct ybuilder *b, yaml_event_t *ev)
 	return 0;
 }
 
-/* Reports the second and later occurrences of a key in one mapping. */
+/*
+ * Reports the second and later occurrences of a key in one mapping. A list
+ * item whose first key comes back has most likely lost the '- ' of the next item.
+ */
 static int
-check_duplicate_key(struct ybuilder *b, const struct ynode *map, const struct ynode *key)
+check_duplicate_key(struct ybuilder *b, const struct ynode *map, const struct ynode *key,
+    int in_seq)
 {
 	for (size_t i = 0; i < map->n; i++) {
 		const struct ynode *k = YMAP_KEY(map, i);
@@ -176,6 +329,12 @@ check_duplicate_key(struct ybuilder *b, const struct ynode *map, const struct yn
 		if (k->len == key->len && memcmp(k->str, key->str, k->len) == 0) {
 			diag_error(b->d, key->line, key->col, "E005",
 			    "duplicate key '%s' (first at line %d)", key->str, k->line);
+			if (in_seq && i == 0)
+				diag_note(b->d, "a new list item starts with '- ': write '- %s:' "
+				    "here, in the column of the '- ' above", key->str);
+			else
+				diag_note(b->d, "a key appears once in a mapping: remove one of "
+				    "them, or rename it");
 			return -1;
 		}
 	}
@@ -183,7 +342,7 @@ check_duplicate_key(struct ybuilder *b, const struct ynode *map, const struct yn
 }
 
 static struct ynode *
-build_collection(struct ybuilder *b, yaml_event_t *start, int depth)
+build_collection(struct ybuilder *b, yaml_event_t *start, int depth, int in_seq)
 {
 	int is_map = start->type == YAML_MAPPING_START_EVENT;
 	yaml_event_type_t end = is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
@@ -200,7 +359,7 @@ build_collection(struct ybuilder *b, yaml_event_t *start, int depth)
 			yaml_event_delete(&ev);
 			break;
 		}
-		child = build_node(b, &ev, depth + 1);
+		child = build_node(b, &ev, depth + 1, !is_map);
 		yaml_event_delete(&ev);
 		if (child == NULL)
 			goto fail;
@@ -211,7 +370,7 @@ build_collection(struct ybuilder *b, yaml_event_t *start, int depth)
 				ytree_free(child);
 				goto fail;
 			}
-			if (check_duplicate_key(b, n, child) < 0) {
+			if (check_duplicate_key(b, n, child, in_seq) < 0) {
 				ytree_free(child);
 				goto fail;
 			}
@@ -231,8 +390,17 @@ fail:
 	return NULL;
 }
 
+/* Whether a plain scalar ending at `end` is followed on its line by a comment. */
+static int
+comment_follows(const struct ybuilder *b, size_t end)
+{
+	while (end < b->len && (b->text[end] == ' ' || b->text[end] == '\t'))
+		end++;
+	return end < b->len && b->text[end] == '#';
+}
+
 static struct ynode *
-build_node(struct ybuilder *b, yaml_event_t *ev, int depth)
+build_node(struct ybuilder *b, yaml_event_t *ev, int depth, int in_seq)
 {
 	struct ynode *n;
 
@@ -244,10 +412,12 @@ build_node(struct ybuilder *b, yaml_event_t *ev, int depth)
 		n->len = ev->data.scalar.length;
 		n->str = xstrndup((const char *)ev->data.scalar.value, n->len);
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		n->comment_after = n->plain && n->len > 0 &&
+		    comment_follows(b, ev->end_mark.index);
 		return n;
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
-		return build_collection(b, ev, depth);
+		return build_collection(b, ev, depth, in_seq);
 	default:
 		diag_error(b->d, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
 		    "E001", "unexpected YAML event");
@@ -318,7 +488,7 @@ ytree_load(const char *text, size_t len, struct diag *d)
 	}
 	if (next_event(&b, &ev) < 0)
 		goto done;
-	root = build_node(&b, &ev, 1);
+	root = build_node(&b, &ev, 1, 0);
 	yaml_event_delete(&ev);
 	if (root != NULL && expect_end(&b) < 0) {
 		ytree_free(root);

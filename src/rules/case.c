@@ -94,7 +94,15 @@ read_string_fact(struct case_facts *cf, const struct fact_def *f, struct fact_va
 			v->enum_index = (int)k;
 			return 0;
 		}
-	*cause = xasprintf("fact '%s' is not one of the values the rule set allows", f->path);
+	/* the value is case data, never quoted back; the allowed ones are the rule set's */
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t k = 0; k < f->nvalues; k++)
+		buf_printf(&b, "%s%s", k ? ", " : "", f->values[k]);
+	*cause = xasprintf("fact '%s' is not one of the values the rule set allows (%s)",
+	    f->path, b.data);
+	buf_free(&b);
 	return -1;
 }
 

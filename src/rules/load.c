@@ -8,7 +8,9 @@
 
 #include "base/digest.h"
 #include "base/json.h"
+#include "base/nearest.h"
 #include "base/yamltree.h"
+#include "rules/testcase.h"
 
 #define Y_ANY ((enum ynode_type)-1)
 
@@ -22,6 +24,7 @@ struct field {
 struct loader {
 	struct diag *d;
 	struct ruleset *rs;
+	int errors_before;	/* errors reported before this file */
 };
 
 static const char *const domain_names[DOMAIN_COUNT] = {
@@ -51,52 +54,13 @@ name_index(const char *s, const char *const *names, size_t n)
 	return -1;
 }
 
-/*
- * Edit distance, to suggest the key or id that was probably meant; any answer
- * of limit or more is given as limit, found without filling the whole table.
- */
-static size_t
-edit_distance(const char *a, const char *b, size_t limit)
-{
-	size_t la = strlen(a), lb = strlen(b), prev[65], cur[65];
-
-	if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) >= limit)
-		return limit;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t row_min;
-
-		cur[0] = row_min = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-			if (cur[j] < row_min)
-				row_min = cur[j];
-		}
-		if (row_min >= limit)
-			return limit;	/* no later row can come back under it */
-		memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
-	}
-	return prev[lb] < limit ? prev[lb] : limit;
-}
-
 /* Adds "did you mean 'x'?" to the last report when a candidate is close. */
 static void
 suggest(struct loader *L, const char *got, const char *const *cands, size_t n)
 {
-	const char *best = NULL;
-	size_t bestd = 3;
+	const char *best = nearest_name(got, cands, n);
 
-	for (size_t i = 0; i < n; i++) {
-		size_t dist = edit_distance(got, cands[i], bestd);
-		if (dist < bestd) {
-			bestd = dist;
-			best = cands[i];
-		}
-	}
-	if (best != NULL)
+	if (best != NULL && strcmp(best, got) != 0)
 		diag_note(L->d, "did you mean '%s'?", best);
 }
 
@@ -222,6 +186,22 @@ get_text(struct loader *L, const struct ynode *n, const char *what, int allow_em
 	return xstrdup(n->str);
 }
 
+/*
+ * Text written for people (names, descriptions, indicator text, reasons):
+ * as get_text, with a warning when YAML cut it at a ' #' comment.
+ */
+static char *
+get_prose(struct loader *L, const struct ynode *n, const char *what, int allow_empty)
+{
+	char *s = get_text(L, n, what, allow_empty);
+
+	if (s != NULL && n->comment_after)
+		diag_warn(L->d, n->line, n->col, "W104", "%s ends where a ' #' comment starts: "
+		    "YAML drops the rest of the line; if it belongs to the text, put the whole "
+		    "text in double quotes", what);
+	return s;
+}
+
 static int
 valid_id(const char *s)
 {
@@ -240,6 +220,20 @@ valid_id(const char *s)
 	return 1;
 }
 
+/* Suggests the lower-case spelling of an id written with capitals, when that is valid. */
+static void
+note_lower_case(struct loader *L, const char *s)
+{
+	char *low = xstrdup(s);
+
+	for (char *p = low; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (strcmp(low, s) != 0 && valid_id(low))
+		diag_note(L->d, "ids are lower case: write '%s'", low);
+	free(low);
+}
+
 static char *
 get_id(struct loader *L, const struct ynode *n, const char *what)
 {
@@ -248,6 +242,7 @@ get_id(struct loader *L, const struct ynode *n, const char *what)
 	if (!valid_id(n->str) || strlen(n->str) != n->len) {
 		error_at(L, n, "E014", "%s '%s' is not a valid id (lower-case letters, "
 		    "digits, '_', '.', '-'; at most 64)", what, n->str);
+		note_lower_case(L, n->str);
 		return NULL;
 	}
 	return xstrdup(n->str);
@@ -261,13 +256,10 @@ get_int(struct loader *L, const struct ynode *n, long min, long max, const char 
 
 	if (expect_type(L, n, Y_SCALAR, what) < 0)
 		return -1;
-	if (!n->plain || n->len == 0 || n->len > 12) {
-		error_at(L, n, "E011", "%s must be a whole number", what);
-		return -1;
-	}
-	v = strtol(n->str, &end, 10);
-	if (*end != '\0' || (n->str[0] == '-' && n->len == 1)) {
-		error_at(L, n, "E011", "%s must be a whole number", what);
+	if (!n->plain || n->len == 0 || n->len > 12 ||
+	    (v = strtol(n->str, &end, 10), *end != '\0') || (n->str[0] == '-' && n->len == 1)) {
+		error_at(L, n, "E011", "%s must be a whole number from %ld to %ld, written in "
+		    "figures without quotes, not '%s'", what, min, max, n->str);
 		return -1;
 	}
 	if (v < min || v > max) {
@@ -300,7 +292,8 @@ get_bool(struct loader *L, const struct ynode *n, const char *what, int *out)
 	else if (n->plain && strcmp(n->str, "false") == 0)
 		*out = 0;
 	else {
-		error_at(L, n, "E011", "%s must be true or false", what);
+		error_at(L, n, "E011", "%s must be true or false (without quotes), not '%s'",
+		    what, n->str);
 		return -1;
 	}
 	return 0;
@@ -402,10 +395,10 @@ load_levels(struct loader *L, const struct ynode *seq)
 		lv->level = (int)level;
 		lv->pos = pos_of(m);
 		if (v[1] != NULL)
-			lv->name = get_text(L, v[1], "level name", 0);
+			lv->name = get_prose(L, v[1], "level name", 0);
 		lv->route = route < 0 ? ROUTE_UNIVERSAL : (enum route_id)route;
 		if (v[3] != NULL)
-			lv->front_door = get_text(L, v[3], "front_door", 1);
+			lv->front_door = get_prose(L, v[3], "front_door", 1);
 	}
 	for (int l = 0; l < 4; l++)
 		if (L->rs->levels[l].level == 0)
@@ -431,7 +424,7 @@ load_flags(struct loader *L, const struct ynode *map)
 		if (f->id == NULL)
 			continue;
 		f->pos = pos_of(k);
-		f->description = get_text(L, YMAP_VAL(map, i), "flag description", 1);
+		f->description = get_prose(L, YMAP_VAL(map, i), "flag description", 1);
 		rs->nflags++;
 	}
 }
@@ -494,11 +487,13 @@ load_fact(struct loader *L, struct fact_def *f, const struct ynode *key, const s
 	int type;
 
 	f->required = 1;
+	f->untyped = 1;
 	if (map_fields(L, m, "a fact", fields, FD_ARRAY_LEN(fields), v) > 0)
 		return;
 	type = get_enum(L, v[0], fact_type_names, FD_ARRAY_LEN(fact_type_names), "fact type");
 	if (type < 0)
 		return;
+	f->untyped = 0;
 	f->type = (enum fact_type)type;
 	if (v[1] != NULL)
 		load_fact_values(L, f, v[1]);
@@ -525,7 +520,7 @@ load_fact(struct loader *L, struct fact_def *f, const struct ynode *key, const s
 	if (v[4] != NULL)
 		get_bool(L, v[4], "required", &f->required);
 	if (v[5] != NULL)
-		f->description = get_text(L, v[5], "description", 1);
+		f->description = get_prose(L, v[5], "description", 1);
 }
 
 static void
@@ -625,9 +620,9 @@ load_indicators(struct loader *L, const struct ynode *seq)
 			get_int(L, v[2], 1, 4, "indicator level", &level);
 		ind->level = (int)level;
 		if (v[3] != NULL)
-			ind->text = get_text(L, v[3], "indicator text", 0);
+			ind->text = get_prose(L, v[3], "indicator text", 0);
 		if (v[4] != NULL)
-			ind->guidance = get_text(L, v[4], "guidance", 1);
+			ind->guidance = get_prose(L, v[4], "guidance", 1);
 		if (v[5] != NULL)
 			ind->flags = load_indicator_flags(L, v[5]);
 		if (ind->id == NULL || dup >= 0) {
@@ -667,8 +662,14 @@ load_literal(struct loader *L, const struct ynode *n, const struct fact_def *f,
 			lit->enum_index = name_index(n->str, (const char *const *)f->values,
 			    f->nvalues);
 			if (lit->enum_index < 0) {
-				error_at(L, n, "E027", "'%s' is not a value fact '%s' can take",
-				    n->str, f->path);
+				struct buf b;
+
+				buf_init(&b);
+				for (size_t k = 0; k < f->nvalues; k++)
+					buf_printf(&b, "%s%s", k ? ", " : "", f->values[k]);
+				error_at(L, n, "E027", "'%s' is not a value fact '%s' can take; "
+				    "it takes: %s", n->str, f->path, b.data);
+				buf_free(&b);
 				suggest(L, n->str, (const char *const *)f->values, f->nvalues);
 				return -1;
 			}
@@ -1036,6 +1037,9 @@ load_compare(struct loader *L, const struct ynode *n)
 	if (nops != 1 || op == NULL) {
 		error_at(L, n, "E012", "a fact comparison needs exactly one of eq, ne, lt, "
 		    "le, gt, ge, in, not_in, in_list, not_in_list");
+		if (nops > 1)
+			diag_note(L->d, "to test a range, join two comparisons: {all: [{fact: %s, "
+			    "ge: 1}, {fact: %s, lt: 5}]}", factnode->str, factnode->str);
 		return NULL;
 	}
 	int fi = FIND(L->rs->facts, L->rs->nfacts, path, factnode->str);
@@ -1046,6 +1050,8 @@ load_compare(struct loader *L, const struct ynode *n)
 	}
 	f = &L->rs->facts[fi];
 	f->used = 1;
+	if (f->untyped)
+		return NULL;	/* its declaration was reported */
 	if (op->orders && f->type != FACT_INTEGER && f->type != FACT_NUMBER) {
 		error_at(L, opnode, "E026", "'%s' compares order; fact '%s' is not a number",
 		    op->key, f->path);
@@ -1118,8 +1124,12 @@ load_cond_map(struct loader *L, const struct ynode *n, int depth)
 	single[0].key = cond_forms[form];
 	single[0].type = form <= 1 ? Y_SEQ : form == 2 ? Y_ANY : Y_SCALAR;
 	single[0].required = 1;
-	if (map_fields(L, n, "this condition", single, 1, v) > 0)
+	if (map_fields(L, n, "this condition", single, 1, v) > 0) {
+		if (form == 3 && n->n == 1 && YMAP_VAL(n, 0)->type == Y_SEQ)
+			diag_note(L->d, "one indicator each: {any: [{indicator: A}, {indicator: "
+			    "B}]} holds when the case names A or B");
 		return NULL;
+	}
 	switch (form) {
 	case 0:
 	case 1:
@@ -1159,6 +1169,10 @@ load_cond(struct loader *L, const struct ynode *n, int depth)
 			return cond_new(COND_ALWAYS, n);
 		error_at(L, n, "E011", "a condition is a mapping such as {indicator: ID}, "
 		    "or the word 'always'");
+		if (FIND(L->rs->indicators, L->rs->nindicators, id, n->str) >= 0)
+			diag_note(L->d, "write {indicator: %s}", n->str);
+		else if (FIND(L->rs->conds, L->rs->nconds, id, n->str) >= 0)
+			diag_note(L->d, "write {condition: %s}", n->str);
 		return NULL;
 	}
 	if (expect_type(L, n, Y_MAP, "a condition") < 0)
@@ -1245,7 +1259,7 @@ load_rule(struct loader *L, const struct ynode *m)
 	route = v[2] != NULL ? get_enum(L, v[2], route_names, ROUTE_COUNT, "route") : -1;
 	r->route = route < 0 ? ROUTE_UNIVERSAL : (enum route_id)route;
 	if (v[3] != NULL)
-		r->reason = get_text(L, v[3], "reason", 0);
+		r->reason = get_prose(L, v[3], "reason", 0);
 	if (v[4] != NULL) {
 		int u = get_enum(L, v[4], urgency_names + 1, 3, "urgency");
 		r->urgency = u < 0 ? URGENCY_NONE : (enum urgency)(u + 1);
@@ -1340,7 +1354,7 @@ load_test(struct loader *L, const struct ynode *m)
 	if (expect_type(L, m, Y_MAP, "a test") < 0 ||
 	    map_fields(L, m, "a test", fields, FD_ARRAY_LEN(fields), v) > 0)
 		return;
-	t->name = get_text(L, v[0], "test name", 0);
+	t->name = get_prose(L, v[0], "test name", 0);
 	if (t->name == NULL)
 		return;
 	for (size_t i = 0; i < rs->ntests; i++)
@@ -1357,6 +1371,9 @@ load_test(struct loader *L, const struct ynode *m)
 	rs->ntests++;
 	if (v[4] != NULL)
 		get_bool(L, v[4], "error", &t->expect_error);
+	/* after an error elsewhere, whatever the case names may be what failed to load */
+	if (L->d->nerrors == L->errors_before)
+		t->case_problem = testcase_check(rs, v[1], t->expect_error, L->d);
 	if (t->expect_error) {
 		if (v[2] != NULL || v[3] != NULL)
 			error_at(L, m, "E015", "a test expecting an error names no route or rule");
@@ -1424,10 +1441,10 @@ load_header(struct loader *L, const struct ynode *const *v)
 	    version != RULES_LANGUAGE_VERSION)
 		error_at(L, v[0], "E015", "this frontdoor reads rule language version %d, "
 		    "not %ld", RULES_LANGUAGE_VERSION, version);
-	L->rs->name = get_text(L, v[1], "name", 0);
+	L->rs->name = get_prose(L, v[1], "name", 0);
 	L->rs->version = get_text(L, v[2], "version", 0);
 	if (v[3] != NULL)
-		L->rs->description = get_text(L, v[3], "description", 1);
+		L->rs->description = get_prose(L, v[3], "description", 1);
 }
 
 static void
@@ -1481,7 +1498,7 @@ load_document(struct loader *L, const struct ynode *root)
 struct ruleset *
 rules_load_buffer(const char *text, size_t len, struct diag *d)
 {
-	struct loader L = { .d = d };
+	struct loader L = { .d = d, .errors_before = d->nerrors };
 	struct ruleset *rs;
 	struct ynode *root;
 	int errors_before = d->nerrors;
@@ -1589,6 +1606,7 @@ rules_free(struct ruleset *rs)
 	for (size_t i = 0; i < rs->ntests; i++) {
 		free(rs->tests[i].name);
 		free(rs->tests[i].case_json);
+		free(rs->tests[i].case_problem);
 	}
 	free(rs->tests);
 	free(rs->masks);

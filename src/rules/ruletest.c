@@ -16,6 +16,11 @@ run_one(const struct ruleset *rs, const struct test_def *t, struct case_facts *c
 	memset(res, 0, sizeof *res);
 	res->rule = -1;
 	if (case_parse(cf, t->case_json, strlen(t->case_json), &cause) < 0) {
+		/* the case is the rule file's own text: the check's reason names what is wrong */
+		if (t->case_problem != NULL) {
+			free(cause);
+			cause = xstrdup(t->case_problem);
+		}
 		res->got_error = 1;
 		res->cause = cause;
 		res->passed = t->expect_error;

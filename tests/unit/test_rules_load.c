@@ -199,9 +199,20 @@ test_e001_yaml_syntax(void)
 	it = REJECTED("frontdoor: 1\nname: t: u\n", "E001", 2, 8, "YAML syntax");
 	if (it != NULL)
 		CHECK_CONTAINS(it->msg, "mapping values are not allowed");
+	if (it != NULL)
+		CHECK_CONTAINS(it->note, "put the whole text in double quotes");
 	/* a tab cannot indent YAML */
-	REJECTED(HEAD "indicators:\n\t- {id: a}\n", "E001", 10, 1, "YAML syntax");
-	REJECTED(HEAD "description: \"unterminated\n", "E001", 10, 1, "YAML syntax");
+	it = REJECTED(HEAD "indicators:\n\t- {id: a}\n", "E001", 10, 1, "YAML syntax");
+	if (it != NULL)
+		CHECK_CONTAINS(it->note, "indent with spaces");
+	/* reported where the quote opens, not at the end of the file */
+	it = REJECTED(HEAD "description: \"unterminated\n", "E001", 9, 14, "YAML syntax");
+	if (it != NULL)
+		CHECK_CONTAINS(it->note, "never closed");
+	/* a key without the space after ':' is named at its own line */
+	it = REJECTED(HEAD "description:text\nindicators: []\n", "E001", 9, 1, "YAML syntax");
+	if (it != NULL)
+		CHECK_CONTAINS(it->note, "put a space after ':'");
 	REJECTED("", "E001", 1, 1, "the file is empty");
 	REJECTED("# only a comment\n", "E001", 1, 1, "the file is empty");
 	REJECTED("frontdoor: 1\n---\nname: t\n", "E001", 2, 1, "exactly one YAML document");

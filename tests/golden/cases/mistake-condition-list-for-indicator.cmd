@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/condition-list-for-indicator.yaml

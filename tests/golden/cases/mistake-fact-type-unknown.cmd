@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/fact-type-unknown.yaml

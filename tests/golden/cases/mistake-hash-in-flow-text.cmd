@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/hash-in-flow-text.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/key-indented-less.yaml

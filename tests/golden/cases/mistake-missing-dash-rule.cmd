@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/missing-dash-rule.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/missing-space-after-dash.yaml

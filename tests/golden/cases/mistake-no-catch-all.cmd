@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/no-catch-all.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/test-missing-required.yaml; $FRONTDOOR rules test mistakes/test-missing-required.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/test-unknown-indicator.yaml; $FRONTDOOR rules test mistakes/test-unknown-indicator.yaml

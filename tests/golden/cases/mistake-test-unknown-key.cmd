@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/test-unknown-key.yaml; $FRONTDOOR rules test mistakes/test-unknown-key.yaml

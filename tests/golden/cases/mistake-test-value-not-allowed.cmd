@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/test-value-not-allowed.yaml; $FRONTDOOR rules test mistakes/test-value-not-allowed.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/typo-indicator-in-rule.yaml
