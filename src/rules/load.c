@@ -769,6 +769,8 @@ load_junction(struct loader *L, const struct ynode *n, const struct ynode *seq,
 	if (seq->n == 0) {
 		error_at(L, seq, "E015", "'%s' needs at least one condition",
 		    kind == COND_ALL ? "all" : "any");
+		diag_note(L->d, "list the conditions, [{indicator: ID}, ...], or write the one "
+		    "condition without '%s'", kind == COND_ALL ? "all" : "any");
 	}
 	c->kids = xcalloc(seq->n, sizeof *c->kids);
 	for (size_t i = 0; i < seq->n; i++) {
@@ -825,6 +827,8 @@ load_indicator_ref(struct loader *L, const struct ynode *n)
 
 	if (expect_type(L, n, Y_SCALAR, "an indicator") < 0)
 		return -1;
+	if (L->rs->indicators == NULL)
+		return -1;	/* no 'indicators' list, reported once as a missing key */
 	i = FIND(L->rs->indicators, L->rs->nindicators, id, n->str);
 	if (i < 0)
 		UNDEFINED(L, n, "E020", "indicator", L->rs->indicators, L->rs->nindicators, id);
