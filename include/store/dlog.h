@@ -18,6 +18,10 @@ struct dlog_head {
 	unsigned char hash[DIGEST_LEN];
 	int edge_read;
 	struct merkle_edge edge;
+	int ledger_checked;		/* publications and grants are in the log (migrated) */
+	uint64_t ledger_last;		/* the newest of them, or 0 */
+	int ruleset_ok;			/* this rule set was found published */
+	unsigned char ruleset_ok_hash[DIGEST_LEN];
 	int counts_read;
 	uint64_t counts[ROUTE_COUNT + 1];
 };
@@ -43,7 +47,11 @@ int dlog_head(struct store_txn *t, struct dlog_head *h);
  * Appends r after head (which the caller read in this transaction, or kept
  * from the previous append in it): sets r->seq, r->prev and r->hash, writes
  * the record, its leaf of the log's Merkle tree, the case index, the case
- * state and the queue, and advances head.
+ * state and the queue, and advances head. A decision's rule set must have a
+ * publication record in the log. A publication, grant or removal has no case
+ * id; its ref is set to the one before it (see ledger.h). The first append to
+ * a database from before those records carries its users and publications
+ * into the log first (ledger_migrate).
  * scratch is reused for the encoding.
  */
 int dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struct buf *scratch);

@@ -10,7 +10,8 @@
 #include "base/time.h"	/* record times: UTC seconds, format_utc, parse_utc */
 #include "base/util.h"
 
-#define RECORD_VERSION 1
+/* 1: decisions only; 2 adds the kinds below KIND_PUBLISH on and the subject string */
+#define RECORD_VERSION 2
 #define RECORD_NONE 0xff	/* no route or level */
 #define RECORD_CASE_ID_MAX CASE_ID_MAX
 /* The engine named in every record (and so hashed into it). */
@@ -24,6 +25,9 @@ enum record_kind {
 	KIND_STEP_DOWN,		/* social care to targeted early help */
 	KIND_SIGN_OFF,		/* a manager approves (or returns) a decision */
 	KIND_CORRECTION,	/* points at a record it corrects; nothing is edited */
+	KIND_PUBLISH,		/* a rule set put in force (version 2 on) */
+	KIND_GRANT,		/* a user given a role (version 2 on) */
+	KIND_REVOKE,		/* a user's role taken away (version 2 on) */
 	KIND_COUNT
 };
 
@@ -45,11 +49,16 @@ struct record {
 	struct rbytes actor, role, case_id, engine, rule, rationale, outcome;
 	struct rbytes facts;	/* the exact case JSON evaluated */
 	struct rbytes detail;	/* a JSON object: urgency, trace, feedback ... */
+	struct rbytes subject;	/* the user a grant or removal names (version 2 on) */
+	int version;		/* of the bytes decoded; record_encode writes RECORD_VERSION
+				   unless it is 1 (a decoded record encodes as it was) */
 	unsigned char prev[DIGEST_LEN];
 	unsigned char hash[DIGEST_LEN];
 };
 
 const char *record_kind_name(enum record_kind k);
+/* Whether the kind is about a case (a decision), not about who may act or which rules. */
+int record_kind_is_decision(enum record_kind k);
 int record_kind_parse(const char *s);
 
 /* Appends the canonical bytes and sets r->hash (over everything before it). */

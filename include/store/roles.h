@@ -29,7 +29,15 @@ int role_allows(enum role r, enum action a);
 /* "officer or manager": the roles that allow a, for messages. */
 char *roles_allowing(enum action a);
 
-/* The user's role; 1 if the user has none. */
+/*
+ * A users table entry: the role, and the sequence number of the grant record
+ * that gave it (0 for an entry written before grants were logged); -1 if malformed.
+ */
+int roles_decode(const struct store_val *v, enum role *role, uint64_t *seq);
+/*
+ * The user's role; 1 if the user has none. Refused (-1) if the entry does not
+ * name the grant record that gave that role.
+ */
 int roles_get(struct store_txn *t, const char *user, enum role *out);
 /*
  * Checks that user may take action a; on refusal -1 with a cause that names

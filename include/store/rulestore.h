@@ -10,7 +10,12 @@ struct publication {
 	unsigned char hash[DIGEST_LEN];
 	int64_t time;
 	char actor[65];
+	uint64_t seq;		/* its record in the log, or 0 (the table alone) */
+	int carried;		/* carried into the log from the table at migration */
 };
+
+/* Reads one entry of the publications table; -1 if it is malformed. */
+int rulestore_decode(const struct store_val *k, const struct store_val *v, struct publication *p);
 
 /* Stores the exact bytes under their hash (once) and records a publication. */
 int rulestore_publish(struct store_txn *t, const char *text, size_t len, const char *actor,

@@ -8,8 +8,10 @@
 
 #include "cli/cli.h"
 #include "store/dlog.h"
+#include "store/ledger.h"
 #include "store/roles.h"
 #include "store/rulestore.h"
+#include "base/json.h"
 #include "base/sanitise.h"
 #include "core/proof.h"
 
@@ -120,10 +122,13 @@ static int
 init_txn(struct store_txn *t, void *argp)
 {
 	struct init_arg *a = argp;
+	struct ledger_actor who = { a->admin, role_name(ROLE_ADMIN), (int64_t)time(NULL) };
+	struct dlog_head head;
 
-	if (rulestore_publish(t, a->text, a->len, a->admin, (int64_t)time(NULL), &a->pub) < 0)
+	if (dlog_head(t, &head) < 0 ||
+	    ledger_publish(t, &head, &who, a->text, a->len, &a->pub) < 0)
 		return -1;
-	return store_put(t, TABLE_USERS, a->admin, strlen(a->admin), "admin", 5) < 0 ? -1 : 0;
+	return ledger_grant(t, &head, &who, a->admin, ROLE_ADMIN);
 }
 
 /* Says what init made; the names come from the command line or the system, so sanitised. */
@@ -214,8 +219,12 @@ count_admins(struct store_txn *t, size_t *n)
 	if (store_cursor_open(t, TABLE_USERS, &c) < 0)
 		return -1;
 	for (rc = store_cursor_move(c, MOVE_FIRST, &k, &v); rc == 0;
-	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v))
-		*n += v.len == 5 && memcmp(v.data, "admin", 5) == 0;
+	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v)) {
+		enum role r;
+		uint64_t seq;
+
+		*n += roles_decode(&v, &r, &seq) == 0 && r == ROLE_ADMIN;
+	}
 	store_cursor_close(c);
 	return rc < 0 ? -1 : 0;
 }
@@ -224,12 +233,15 @@ static int
 users_change(struct store_txn *t, void *argp)
 {
 	struct users_arg *a = argp;
-	enum role old;
+	struct ledger_actor who = { a->actor, NULL, (int64_t)time(NULL) };
+	struct dlog_head head;
+	enum role old, mine;
 	size_t admins;
 	int had;
 
-	if (roles_require(t, a->actor, ACT_USERS, NULL) < 0)
+	if (roles_require(t, a->actor, ACT_USERS, &mine) < 0)
 		return -1;
+	who.role = role_name(mine);
 	had = roles_get(t, a->name, &old);
 	if (had < 0)
 		return -1;
@@ -239,13 +251,38 @@ users_change(struct store_txn *t, void *argp)
 		if (admins <= 1)
 			return store_fail(t, "refused: %s is the last admin", a->name);
 	}
-	if (a->role < 0) {
-		if (had == 1)
-			return store_fail(t, "user %s has no role here", a->name);
-		return store_del(t, TABLE_USERS, a->name, strlen(a->name)) < 0 ? -1 : 0;
+	if (dlog_head(t, &head) < 0)
+		return -1;
+	return ledger_grant(t, &head, &who, a->name, a->role);
+}
+
+/* One user a line: name, role, and the grant record that gave it, from the log. */
+static int
+print_user(struct store_txn *t, const struct store_val *k, const struct store_val *v)
+{
+	struct record r;
+	enum role role;
+	uint64_t seq;
+	char *cause = NULL, when[32];
+
+	if (roles_decode(v, &role, &seq) < 0)
+		return store_fail(t, "damaged user entry");
+	fput_sanitised(k->data, k->len, stdout);
+	printf("\t%s", role_name(role));
+	if (seq == 0) {
+		printf("\tnot yet in the log\n");
+		return 0;
 	}
-	return store_put(t, TABLE_USERS, a->name, strlen(a->name), role_name((enum role)a->role),
-	    strlen(role_name((enum role)a->role))) < 0 ? -1 : 0;
+	if (dlog_get(t, seq, &r, &cause) != 0 || r.kind != KIND_GRANT) {
+		free(cause);
+		return store_fail(t, "the users table names a grant that is not in the log (run "
+		    "frontdoor verify)");
+	}
+	format_utc(r.time, when);
+	printf("\tseq %llu\t%s\tby ", (unsigned long long)seq, when);
+	fput_sanitised(r.actor.p, r.actor.n, stdout);
+	printf("%s\n", r.detail.n > 0 ? " (carried over at migration)" : "");
+	return 0;
 }
 
 static int
@@ -260,12 +297,11 @@ users_list(struct store_txn *t, void *argp)
 	if (store_cursor_open(t, TABLE_USERS, &c) < 0)
 		return -1;
 	for (rc = store_cursor_move(c, MOVE_FIRST, &k, &v); rc == 0;
-	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v)) {
-		fput_sanitised(k.data, k.len, stdout);
-		fputc('\t', stdout);
-		fput_sanitised(v.data, v.len, stdout);
-		fputc('\n', stdout);
-	}
+	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v))
+		if (print_user(t, &k, &v) < 0) {
+			rc = -1;
+			break;
+		}
 	store_cursor_close(c);
 	return rc < 0 ? -1 : 0;
 }
@@ -354,9 +390,14 @@ publish_txn(struct store_txn *t, void *argp)
 {
 	struct publish_arg *a = argp;
 
-	if (roles_require(t, a->user, ACT_PUBLISH, NULL) < 0)
+	struct ledger_actor who = { a->user, NULL, (int64_t)time(NULL) };
+	struct dlog_head head;
+	enum role mine;
+
+	if (roles_require(t, a->user, ACT_PUBLISH, &mine) < 0 || dlog_head(t, &head) < 0)
 		return -1;
-	return rulestore_publish(t, a->text, a->len, a->user, (int64_t)time(NULL), &a->pub);
+	who.role = role_name(mine);
+	return ledger_publish(t, &head, &who, a->text, a->len, &a->pub);
 }
 
 static int
@@ -403,9 +444,74 @@ cmd_rules_publish(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* One publication a line; a rule set whose stored bytes were edited is marked. */
+/* A carried-over publication's detail: when and by whom the table said it was published. */
+static void
+print_carried(const struct record *r)
+{
+	struct json_doc d;
+	char *cause = NULL, text[130];
+	int at, by;
+
+	json_doc_init(&d);
+	printf("\tcarried over at migration (seq %llu", (unsigned long long)r->seq);
+	if (json_parse(&d, r->detail.p, r->detail.n, &cause) == 0 &&
+	    (at = json_object_get(&d, 0, "published")) > 0 &&
+	    (by = json_object_get(&d, 0, "by")) > 0 && JSON_TOK_LEN(&d, at) < 64 &&
+	    JSON_TOK_LEN(&d, by) < 64) {
+		size_t n = json_unescape(&d, at, text);
+
+		fputs("; the table said: published ", stdout);
+		fput_sanitised(text, n, stdout);
+		fputs(" by ", stdout);
+		n = json_unescape(&d, by, text);
+		fput_sanitised(text, n, stdout);
+	}
+	putchar(')');
+	free(cause);
+	json_doc_free(&d);
+}
+
+struct history {
+	struct store_txn *t;
+	struct record *v;
+	size_t n;
+};
+
 static int
-print_publication(const struct publication *p, void *arg)
+collect_publication(const struct record *r, void *arg)
+{
+	struct history *h = arg;
+
+	if (r->kind != KIND_PUBLISH)
+		return 0;
+	h->v = xreallocarray(h->v, h->n + 1, sizeof *h->v);
+	h->v[h->n++] = *r;	/* its bytes stay in the transaction's pages */
+	return 0;
+}
+
+/* One publication a line, oldest first, from the log; a rule set whose stored bytes were edited is marked. */
+static int
+print_publication(struct store_txn *t, const struct record *r, uint64_t n)
+{
+	struct store_val v;
+	char when[32], hex[65];
+	int rc = rulestore_get(t, r->ruleset, &v);
+
+	if (rc < 0)
+		return -1;
+	format_utc(r->time, when);
+	digest_hex(r->ruleset, hex);
+	printf("%llu\t%s\tsha256:%s\t", (unsigned long long)n, when, hex);
+	fput_sanitised(r->actor.p, r->actor.n, stdout);
+	if (r->detail.n > 0)
+		print_carried(r);
+	printf("%s\n", rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ? "\tALTERED" : "");
+	return 0;
+}
+
+/* A database not yet migrated: its publications as the table holds them. */
+static int
+print_table_publication(const struct publication *p, void *arg)
 {
 	struct store_val v;
 	char when[32], hex[65];
@@ -417,7 +523,8 @@ print_publication(const struct publication *p, void *arg)
 	digest_hex(p->hash, hex);
 	printf("%llu\t%s\tsha256:%s\t", (unsigned long long)p->n, when, hex);
 	fput_sanitised(p->actor, strlen(p->actor), stdout);
-	printf("%s\n", rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ? "\tALTERED" : "");
+	printf("\tnot yet in the log%s\n", rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ?
+	    "\tALTERED" : "");
 	return 0;
 }
 
@@ -425,10 +532,20 @@ static int
 history_txn(struct store_txn *t, void *argp)
 {
 	const char **user = argp;
+	struct history h = { t, NULL, 0 };
+	uint64_t last;
+	int rc;
 
-	if (roles_require(t, *user, ACT_RULES_HISTORY, NULL) < 0)
+	if (roles_require(t, *user, ACT_RULES_HISTORY, NULL) < 0 ||
+	    (rc = ledger_last(t, &last)) < 0)
 		return -1;
-	return rulestore_history(t, print_publication, t);
+	if (rc == 1)
+		return rulestore_history(t, print_table_publication, t);
+	rc = ledger_walk(t, collect_publication, &h);
+	for (size_t i = h.n; rc == 0 && i > 0; i--)
+		rc = print_publication(t, &h.v[i - 1], h.n - i + 1);
+	free(h.v);
+	return rc < 0 ? -1 : 0;
 }
 
 /* ---- rules get ---- */

@@ -371,13 +371,17 @@ write_csv(struct log_query *q, const struct record *r)
 	snprintf(num, sizeof num, "%llu", (unsigned long long)r->ref);
 	csv_text(&q->out, r->ref ? num : "", 0);
 	digest_hex(r->hash, hex);
-	csv_text(&q->out, hex, 1);
+	csv_text(&q->out, hex, 0);
+	csv_field(&q->out, r->subject.p, r->subject.n, 1);
 }
 
 static int
 emit(struct log_query *q, struct store_txn *t, const struct record *r)
 {
 	if (!matches(q, r))
+		return 0;
+	/* decisions only: who was given which role names staff, and is not research data */
+	if (q->key != NULL && !record_kind_is_decision(r->kind))
 		return 0;
 	if (q->key != NULL) {
 		hold_pseudonymised(q, t, r);
@@ -497,7 +501,7 @@ parse_kind_opt(struct log_query *q, const char *s)
 {
 	if ((q->kind = record_kind_parse(s)) < 0)
 		return log_bad("--kind", "not a kind (route, override, outcome, step_up, "
-		    "step_down, sign_off or correction)", s);
+		    "step_down, sign_off, correction, publish, grant or revoke)", s);
 	return 0;
 }
 
@@ -610,7 +614,7 @@ cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		    "recommended_level,recommended_rule,route,level,outcome,ref\n");
 	else if (q.format == FORMAT_CSV)
 		buf_adds(&q.out, "seq,time,kind,actor,role,case_id,ruleset,recommended_route,"
-		    "recommended_level,recommended_rule,route,level,rationale,outcome,ref,hash\n");
+		    "recommended_level,recommended_rule,route,level,rationale,outcome,ref,hash,user\n");
 	rc = cli_require_role(&cmd_log_entry, s, user, &cause);
 	if (rc == 0 && q.case_id != NULL)
 		rc = store_read(s, log_case_txn, &q, &cause);

@@ -262,8 +262,10 @@ report_inclusion(const struct proof_inclusion_result *res, int json)
 	if (record_decode(res->record, res->record_len, &r, &cause) == 0) {
 		char *id = xstrndup(r.case_id.p, r.case_id.n), *clean = sanitise_dup(id);
 
-		printf("proven: record %llu (case %s, %s) is entry %llu of the log %s of %llu "
-		    "records\n", (unsigned long long)r.seq, clean, record_kind_name(r.kind),
+		/* a publication or grant is about no case */
+		printf("proven: record %llu (%s%s%s%s) is entry %llu of the log %s of %llu "
+		    "records\n", (unsigned long long)r.seq, r.case_id.n > 0 ? "case " : "", clean,
+		    r.case_id.n > 0 ? ", " : "", record_kind_name(r.kind),
 		    (unsigned long long)res->index + 1, origin, (unsigned long long)res->size);
 		if (json) {
 			record_to_json(&r, &b);

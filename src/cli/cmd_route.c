@@ -11,6 +11,7 @@
 #include "store/dlog.h"
 #include "rules/engine.h"
 #include "base/lines.h"
+#include "store/ledger.h"
 #include "store/roles.h"
 #include "core/rulesets.h"
 #include "base/sanitise.h"
@@ -359,7 +360,9 @@ load_recording_rules(struct store_txn *t, void *argp)
 		return -1;
 	if (a->file != NULL) {
 		digest_hex_decode(a->rs->hash, hash);
-		rc = rulestore_get(t, hash, &v);
+		rc = ledger_published(t, hash);
+		if (rc == 0)
+			rc = rulestore_get(t, hash, &v);
 		if (rc == 1)
 			return store_fail(t, "%s has not been published in this database; an admin "
 			    "publishes it with: frontdoor rules publish %s", a->file, a->file);
@@ -368,7 +371,7 @@ load_recording_rules(struct store_txn *t, void *argp)
 			    "bytes no longer hash to its name (run frontdoor verify)", a->file);
 		return rc < 0 ? -1 : 0;
 	}
-	rc = rulestore_active(t, &pub);
+	rc = ledger_active(t, &pub);
 	if (rc == 1)
 		return store_fail(t, "no rule set has been published in this database");
 	if (rc < 0)

@@ -8,6 +8,7 @@
 
 #include "store/dlog.h"
 #include "rules/engine.h"
+#include "store/ledger.h"
 #include "store/roles.h"
 #include "core/rulesets.h"
 
@@ -178,7 +179,7 @@ append_job_txn(struct store_txn *t, void *argp)
 	snprintf(j->role, sizeof j->role, "%s", role_name(role));
 	j->r.role = rb(j->role);
 	if (j->require_rules != NULL) {
-		if (rulestore_active(t, &pub) != 0 ||
+		if (ledger_active(t, &pub) != 0 ||
 		    memcmp(pub.hash, j->require_rules, DIGEST_LEN) != 0)
 			return store_fail(t, "the rules in force have changed: review the "
 			    "recommendation again");
@@ -233,7 +234,7 @@ load_in_force(struct store_txn *t, void *argp)
 	struct ruleset **out = argp;
 	struct publication pub;
 
-	if (rulestore_active(t, &pub) != 0)
+	if (ledger_active(t, &pub) != 0)
 		return store_fail(t, "no rule set is in force in this database");
 	return rulesets_load(t, pub.hash, "the rule set in force", out);
 }

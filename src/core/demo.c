@@ -11,6 +11,7 @@
 #include "store/dlog.h"
 #include "rules/engine.h"
 #include "store/roles.h"
+#include "store/ledger.h"
 #include "store/rulestore.h"
 
 /*
@@ -80,6 +81,7 @@ struct demo_write {
 	unsigned char ruleset[DIGEST_LEN];
 	struct demo_event *ev;
 	size_t from, to;
+	uint64_t base;		/* records before the first event: the publication and grants */
 	int last;
 	struct buf scratch;
 };
@@ -640,19 +642,19 @@ demo_setup_txn(struct store_txn *t, void *argp)
 	};
 	struct demo_write *w = argp;
 	struct publication pub;
-	const char *mgr = role_name(ROLE_MANAGER);
+	struct ledger_actor admin = { "demo-admin", role_name(ROLE_ADMIN),
+		DEMO_NOW - (DEMO_DAYS + 7) * (int64_t)DAY };
+	struct dlog_head head;
 
-	if (rulestore_publish(t, w->text, w->len, "demo-admin",
-	    DEMO_NOW - (DEMO_DAYS + 7) * (int64_t)DAY, &pub) < 0)
+	if (dlog_head(t, &head) < 0 || ledger_publish(t, &head, &admin, w->text, w->len, &pub) < 0)
 		return -1;
-	for (size_t i = 0; i < FD_ARRAY_LEN(staff); i++) {
-		const char *r = role_name(staff[i].role);
-
-		if (store_put(t, TABLE_USERS, staff[i].name, strlen(staff[i].name), r, strlen(r)) < 0)
+	for (size_t i = 0; i < FD_ARRAY_LEN(staff); i++)
+		if (ledger_grant(t, &head, &admin, staff[i].name, (int)staff[i].role) < 0)
 			return -1;
-	}
-	return store_put(t, TABLE_USERS, w->user, strlen(w->user), mgr, strlen(mgr)) < 0
-	    ? -1 : 0;
+	if (ledger_grant(t, &head, &admin, w->user, ROLE_MANAGER) < 0)
+		return -1;
+	w->base = head.seq;
+	return 0;
 }
 
 static void
@@ -666,7 +668,7 @@ demo_record(const struct demo_write *w, const struct demo_event *e, const char *
 	r->rec_level = e->rec_level;
 	r->route = e->route;
 	r->level = e->level;
-	r->ref = e->ref;
+	r->ref = e->ref != 0 ? e->ref + w->base : 0;
 	r->has_ruleset = e->facts != NULL;
 	if (r->has_ruleset)
 		memcpy(r->ruleset, w->ruleset, DIGEST_LEN);
@@ -691,7 +693,7 @@ demo_append_txn(struct store_txn *t, void *argp)
 
 	if (dlog_head(t, &head) < 0)
 		return -1;
-	if (head.seq != w->from)
+	if (head.seq != w->base + w->from)
 		return store_fail(t, "the demo database changed while it was being built");
 	for (size_t i = w->from; i < w->to; i++) {
 		struct record r;

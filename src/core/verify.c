@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/dlog.h"
+#include "core/ledgercheck.h"
 #include "core/replay.h"
 #include "core/treecheck.h"
 #include "store/tree.h"
@@ -31,6 +32,7 @@ struct part {
 	int check_seen;
 	struct treecheck tc;
 	int tree_bad;
+	const struct ledgercheck *lc;
 	atomic_size_t *done;
 	size_t total;
 	int reports_progress;
@@ -159,6 +161,7 @@ verify_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 {
 	struct part *p = arg;
 	struct record r;
+	const char *why;
 	char *cause = NULL;
 
 	tick(p);
@@ -203,6 +206,8 @@ verify_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 	memcpy(p->last_hash, r.hash, DIGEST_LEN);
 	p->have_prev = 1;
 	check_tree(p, t, seq, raw, &r);
+	if ((why = ledgercheck_record(p->lc, &r)) != NULL)
+		problem(p, seq, &r, "%s", why);
 	check_replay(p, t, seq, &r);
 	return 0;
 }
@@ -294,6 +299,19 @@ check_stored_rulesets(struct store_txn *t, void *argp)
 	}
 	store_cursor_close(c);
 	return rc < 0 ? -1 : 0;
+}
+
+/* A difference between the users or publications tables and the log (as seq 0). */
+static void
+table_problem(void *argp, const char *what)
+{
+	struct stored_checks *sc = argp;
+	struct buf b;
+
+	buf_init(&b);
+	for (const char *p = what; *p; p++)
+		buf_addc(&b, (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f ? *p : '?');
+	push_problem(&sc->res->problems, &sc->res->nproblems, sc->cap, 0, &b);
 }
 
 /* Every checkpoint stored in the database must still match the log. */
@@ -471,6 +489,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	struct part parts[MAX_THREADS];
 	struct dlog_part scan[MAX_THREADS];
 	struct stored_checks sc;
+	struct ledgercheck lc;
 	atomic_size_t done = 0;
 	char *first = NULL;
 	size_t cap = 0;
@@ -480,6 +499,8 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	if (store_read(s, head_txn, last, cause) < 0)
 		return -1;
 	res->tree_leaves = last[1];
+	if (ledgercheck_load(s, &lc, cause) < 0)
+		return -1;
 	n = dlog_part_count(last[0], o->threads, MAX_THREADS);
 	memset(parts, 0, sizeof parts);
 	memset(scan, 0, sizeof scan);
@@ -497,6 +518,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 		p->total = last[0];
 		treecheck_init(&p->tc, last[1]);
 		p->reports_progress = i == 0;
+		p->lc = &lc;
 		if (n == 1 && o->cache != NULL)
 			replayer_init_cached(&p->rp, o->cache);
 		else
@@ -517,13 +539,18 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	merge_parts(parts, n, res, &cap);
 	if (rc < 0) {
 		*cause = first != NULL ? first : xstrdup("cannot read the log");
+		ledgercheck_free(&lc);
 		return -1;
 	}
 	sc.res = res;
 	sc.cap = &cap;
 	if (check_tree_end(s, o, parts, n, res, &cap, cause) < 0 ||
 	    store_read(s, check_stored_checkpoints, &sc, cause) < 0 ||
-	    store_read(s, check_stored_rulesets, &sc, cause) < 0)
+	    store_read(s, check_stored_rulesets, &sc, cause) < 0 ||
+	    ledgercheck_tables(s, &lc, table_problem, &sc, cause) < 0)
+		rc = -1;
+	ledgercheck_free(&lc);
+	if (rc < 0)
 		return -1;
 	sort_problems(res);
 	return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/ledger.h"
 #include "store/tree.h"
 
 /*
@@ -288,6 +289,9 @@ apply_record(struct case_state *cs, const struct record *r)
 			cs->returned = r->outcome.n == 8 && memcmp(r->outcome.p, "returned", 8) == 0;
 		}
 		break;
+	case KIND_PUBLISH:	/* about no case: never applied to one */
+	case KIND_GRANT:
+	case KIND_REVOKE:
 	case KIND_COUNT:
 		break;
 	}
@@ -325,15 +329,53 @@ update_case(struct store_txn *t, struct dlog_head *head, const struct record *r)
 	return update_counts(t, head->counts, counted, rc == 0 ? &was : NULL, &cs);
 }
 
+/* The case index entry of a decision, its case's state and the queue. */
+static int
+index_case(struct store_txn *t, struct dlog_head *head, const struct record *r)
+{
+	unsigned char ikey[CASE_ID_MAX + 9];
+
+	memcpy(ikey, r->case_id.p, r->case_id.n);
+	ikey[r->case_id.n] = '\0';
+	store_put_u64(ikey + r->case_id.n + 1, r->seq);
+	if (store_put(t, TABLE_CASES, ikey, r->case_id.n + 9, "", 0) < 0)
+		return -1;
+	return update_case(t, head, r);
+}
+
+/* A decision's rule set must have been published through the log: no other is ever used. */
+static int
+check_published(struct store_txn *t, struct dlog_head *head, const struct record *r)
+{
+	char hex[65];
+	int rc;
+
+	if (head->ruleset_ok && memcmp(head->ruleset_ok_hash, r->ruleset, DIGEST_LEN) == 0)
+		return 0;
+	rc = ledger_published(t, r->ruleset);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		digest_hex(r->ruleset, hex);
+		return store_fail(t, "rule set sha256:%.12s has no publication in the log: a rule "
+		    "set is used only once an admin publishes it", hex);
+	}
+	head->ruleset_ok = 1;
+	memcpy(head->ruleset_ok_hash, r->ruleset, DIGEST_LEN);
+	return 0;
+}
+
 int
 dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struct buf *scratch)
 {
-	unsigned char key[8], ikey[CASE_ID_MAX + 9];
-	int rc;
+	unsigned char key[8];
+	int decision = record_kind_is_decision(r->kind), rc;
 
-	if (r->case_id.n == 0 || r->case_id.n > CASE_ID_MAX ||
-	    memchr(r->case_id.p, '\0', r->case_id.n) != NULL)
+	if (decision && (r->case_id.n == 0 || r->case_id.n > CASE_ID_MAX ||
+	    memchr(r->case_id.p, '\0', r->case_id.n) != NULL))
 		return store_fail(t, "a case id must be 1 to %d bytes with no NUL", CASE_ID_MAX);
+	if (!decision && r->case_id.n != 0)
+		return store_fail(t, "a publication or grant is about no case");
 	if (!head->edge_read) {
 		/* a log written without the tree gets it before it grows */
 		if (tree_catch_up(t, &head->edge) < 0)
@@ -343,6 +385,12 @@ dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struc
 	if (head->edge.leaves != head->seq)
 		return store_fail(t, "the log's tree is out of step with the log: nothing was "
 		    "saved (run frontdoor verify)");
+	if (ledger_prepare(t, head, r) < 0)
+		return -1;
+	if (decision && r->has_ruleset && check_published(t, head, r) < 0)
+		return -1;
+	if (!decision)
+		r->ref = head->ledger_last;
 	r->seq = head->seq + 1;
 	memcpy(r->prev, head->hash, DIGEST_LEN);
 	buf_reset(scratch);
@@ -356,13 +404,11 @@ dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struc
 		return store_fail(t, "the log changed during this transaction: nothing was saved");
 	if (tree_append(t, &head->edge, scratch->data, scratch->len) < 0)
 		return -1;
-	memcpy(ikey, r->case_id.p, r->case_id.n);
-	ikey[r->case_id.n] = '\0';
-	store_put_u64(ikey + r->case_id.n + 1, r->seq);
-	if (store_put(t, TABLE_CASES, ikey, r->case_id.n + 9, "", 0) < 0)
+	if (decision ? index_case(t, head, r) < 0 : store_put(t, TABLE_META, LEDGER_META_KEY,
+	    strlen(LEDGER_META_KEY), key, 8) < 0)
 		return -1;
-	if (update_case(t, head, r) < 0)
-		return -1;
+	if (!decision)
+		head->ledger_last = r->seq;
 	head->seq = r->seq;
 	memcpy(head->hash, r->hash, DIGEST_LEN);
 	return 0;

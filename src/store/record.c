@@ -10,24 +10,34 @@
 #include "store/store.h"
 
 /*
- * Layout, version 1 (all integers big-endian):
+ * Layout (all integers big-endian):
  *   "FDR" version(1) | seq(8) | time(8) | kind(1) | rec_route(1) | rec_level(1)
  *   | route(1) | level(1) | flags(1) | ref(8) | ruleset(32)
- *   | 9 strings, each length(4) + bytes: actor role case_id engine rule
- *     rationale outcome facts detail
+ *   | strings, each length(4) + bytes: actor role case_id engine rule
+ *     rationale outcome facts detail, and from version 2 on subject
  *   | prev(32) | hash(32) = SHA-256 of every byte before it
+ * Version 1 holds only the decision kinds; version 2 adds the publication,
+ * grant and removal kinds and the subject string.
  */
 #define HEADER_LEN 66
-#define NSTRINGS 9
+#define NSTRINGS_V1 9
+#define NSTRINGS 10
 
 static const char *const kind_names[KIND_COUNT] = {
-	"route", "override", "outcome", "step_up", "step_down", "sign_off", "correction"
+	"route", "override", "outcome", "step_up", "step_down", "sign_off", "correction",
+	"publish", "grant", "revoke"
 };
 
 const char *
 record_kind_name(enum record_kind k)
 {
 	return (unsigned)k < KIND_COUNT ? kind_names[k] : "?";
+}
+
+int
+record_kind_is_decision(enum record_kind k)
+{
+	return k < KIND_PUBLISH;
 }
 
 int
@@ -43,7 +53,7 @@ static struct rbytes *
 string_field(struct record *r, int i)
 {
 	struct rbytes *f[NSTRINGS] = { &r->actor, &r->role, &r->case_id, &r->engine, &r->rule,
-		&r->rationale, &r->outcome, &r->facts, &r->detail };
+		&r->rationale, &r->outcome, &r->facts, &r->detail, &r->subject };
 	return f[i];
 }
 
@@ -52,9 +62,11 @@ record_encode(struct record *r, struct buf *out)
 {
 	unsigned char h[HEADER_LEN];
 	size_t start = out->len;
+	/* a record decoded from version 1 encodes to the very same bytes */
+	int version = r->version == 1 ? 1 : RECORD_VERSION;
 
 	memcpy(h, "FDR", 3);
-	h[3] = RECORD_VERSION;
+	h[3] = (unsigned char)version;
 	store_put_u64(h + 4, r->seq);
 	store_put_u64(h + 12, (uint64_t)r->time);
 	h[20] = (unsigned char)r->kind;
@@ -69,7 +81,7 @@ record_encode(struct record *r, struct buf *out)
 	else
 		memset(h + 34, 0, DIGEST_LEN);
 	buf_add(out, h, sizeof h);
-	for (int i = 0; i < NSTRINGS; i++) {
+	for (int i = 0; i < (version == 1 ? NSTRINGS_V1 : NSTRINGS); i++) {
 		const struct rbytes *f = string_field(r, i);
 		unsigned char len[4] = { (unsigned char)(f->n >> 24), (unsigned char)(f->n >> 16),
 			(unsigned char)(f->n >> 8), (unsigned char)f->n };
@@ -78,6 +90,7 @@ record_encode(struct record *r, struct buf *out)
 		if (f->n > 0)
 			buf_add(out, f->p, f->n);
 	}
+	r->version = version;
 	buf_add(out, r->prev, DIGEST_LEN);
 	digest_sha256(out->data + start, out->len - start, r->hash);
 	buf_add(out, r->hash, DIGEST_LEN);
@@ -95,17 +108,20 @@ record_decode(const void *data, size_t len, struct record *r, char **cause)
 {
 	const unsigned char *p = data;
 	size_t off = HEADER_LEN;
+	int nstrings;
 
 	memset(r, 0, sizeof *r);
-	if (len < HEADER_LEN + 4 * NSTRINGS + 2 * DIGEST_LEN)
+	if (len < HEADER_LEN + 4 * NSTRINGS_V1 + 2 * DIGEST_LEN)
 		return bad(cause, "too short");
 	if (memcmp(p, "FDR", 3) != 0)
 		return bad(cause, "not a record");
-	if (p[3] != RECORD_VERSION)
+	if (p[3] < 1 || p[3] > RECORD_VERSION)
 		return bad(cause, "unknown record version");
+	r->version = p[3];
+	nstrings = r->version == 1 ? NSTRINGS_V1 : NSTRINGS;
 	r->seq = store_get_u64(p + 4);
 	r->time = (int64_t)store_get_u64(p + 12);
-	if (p[20] >= KIND_COUNT)
+	if (p[20] >= (r->version == 1 ? KIND_PUBLISH : KIND_COUNT))
 		return bad(cause, "unknown kind");
 	r->kind = (enum record_kind)p[20];
 	r->rec_route = p[21];
@@ -118,7 +134,7 @@ record_decode(const void *data, size_t len, struct record *r, char **cause)
 	r->has_ruleset = p[25];
 	r->ref = store_get_u64(p + 26);
 	memcpy(r->ruleset, p + 34, DIGEST_LEN);
-	for (int i = 0; i < NSTRINGS; i++) {
+	for (int i = 0; i < nstrings; i++) {
 		struct rbytes *f = string_field(r, i);
 		size_t n;
 
@@ -205,6 +221,8 @@ record_to_json(const struct record *r, struct buf *out)
 		buf_printf(out, ",\"level\":%d", r->level);
 	json_field(out, "rationale", &r->rationale);
 	json_field(out, "outcome", &r->outcome);
+	if (!record_kind_is_decision(r->kind))
+		json_field(out, "user", &r->subject);
 	if (r->ref != 0)
 		buf_printf(out, ",\"ref\":%llu", (unsigned long long)r->ref);
 	else

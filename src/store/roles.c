@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "store/ledger.h"
 
 static const char *const role_names[ROLE_COUNT] = {
 	"officer", "early_help", "manager", "auditor", "admin"
@@ -84,22 +85,63 @@ roles_allowing(enum action a)
 }
 
 int
+roles_decode(const struct store_val *v, enum role *role, uint64_t *seq)
+{
+	const char *nul = memchr(v->data, '\0', v->len);
+	size_t n = nul != NULL ? (size_t)(nul - (const char *)v->data) : v->len;
+	char name[32];
+	int r;
+
+	*seq = 0;
+	if (n == 0 || n >= sizeof name || (nul != NULL && v->len != n + 9))
+		return -1;
+	memcpy(name, v->data, n);
+	name[n] = '\0';
+	if ((r = role_parse(name)) < 0)
+		return -1;
+	if (nul != NULL && (*seq = store_get_u64((const unsigned char *)nul + 1)) == 0)
+		return -1;
+	*role = (enum role)r;
+	return 0;
+}
+
+/* The grant record an entry names must give this user this very role. */
+static int
+roles_granted(struct store_txn *t, const char *user, enum role role, uint64_t seq)
+{
+	const char *name = role_name(role);
+	struct record r;
+	char *cause = NULL;
+	int rc = dlog_get(t, seq, &r, &cause);
+
+	free(cause);
+	if (rc < 0 || rc == 1 || r.kind != KIND_GRANT || r.subject.n != strlen(user) ||
+	    memcmp(r.subject.p, user, r.subject.n) != 0 || r.outcome.n != strlen(name) ||
+	    memcmp(r.outcome.p, name, r.outcome.n) != 0)
+		return store_fail(t, "user %s's role was not granted through the log: refused "
+		    "(run frontdoor verify)", user);
+	return 0;
+}
+
+int
 roles_get(struct store_txn *t, const char *user, enum role *out)
 {
 	struct store_val v;
-	char name[32];
-	int rc = store_get(t, TABLE_USERS, user, strlen(user), &v), r;
+	uint64_t seq, last;
+	enum role r = ROLE_OFFICER;
+	int rc = store_get(t, TABLE_USERS, user, strlen(user), &v);
 
 	if (rc != 0)
 		return rc;
-	if (v.len == 0 || v.len >= sizeof name)
+	if (roles_decode(&v, &r, &seq) < 0)
 		return store_fail(t, "damaged user entry");
-	memcpy(name, v.data, v.len);
-	name[v.len] = '\0';
-	r = role_parse(name);
-	if (r < 0)
-		return store_fail(t, "damaged user entry");
-	*out = (enum role)r;
+	if (seq != 0 && roles_granted(t, user, r, seq) < 0)
+		return -1;
+	/* once the log holds the grants, an entry that names none was not made by frontdoor */
+	if (seq == 0 && (rc = ledger_last(t, &last)) <= 0)
+		return rc < 0 ? -1 : store_fail(t, "user %s's role was not granted through the "
+		    "log: refused (run frontdoor verify)", user);
+	*out = r;
 	return 0;
 }
 

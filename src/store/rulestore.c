@@ -16,11 +16,12 @@ rulestore_put(struct store_txn *t, const char *text, size_t len, unsigned char h
 	return store_put_new(t, TABLE_RULESETS, hash, DIGEST_LEN, text, len) < 0 ? -1 : 0;
 }
 
-static int
-decode_publication(const struct store_val *k, const struct store_val *v, struct publication *p)
+int
+rulestore_decode(const struct store_val *k, const struct store_val *v, struct publication *p)
 {
 	size_t alen;
 
+	memset(p, 0, sizeof *p);
 	if (k->len != 8 || v->len < PUB_LEN || v->len - PUB_LEN >= sizeof p->actor)
 		return -1;
 	p->n = store_get_u64(k->data);
@@ -41,7 +42,7 @@ rulestore_active(struct store_txn *t, struct publication *out)
 	rc = store_last(t, TABLE_PUBLISHED, &k, &v);
 	if (rc != 0)
 		return rc;
-	if (decode_publication(&k, &v, out) < 0)
+	if (rulestore_decode(&k, &v, out) < 0)
 		return store_fail(t, "damaged publication record");
 	return 0;
 }
@@ -111,7 +112,7 @@ rulestore_history(struct store_txn *t, int (*fn)(const struct publication *p, vo
 	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v)) {
 		struct publication p;
 
-		if (decode_publication(&k, &v, &p) < 0) {
+		if (rulestore_decode(&k, &v, &p) < 0) {
 			rc = store_fail(t, "damaged publication record");
 			break;
 		}

@@ -40,13 +40,20 @@ test_same_every_time(const char *a, const char *b)
 	struct dlog_head ha, hb;
 	char *cause = NULL;
 
+	char *c = xasprintf("%s-other", b);
+
+	/* the log is the same every time; the user's own grant is in it, so per user */
 	CHECK_EQ(demo_create(a, FD_SOURCE_RULES, "tester", 250, &cause), 0);
-	CHECK_EQ(demo_create(b, FD_SOURCE_RULES, "someone-else", 250, &cause), 0);
+	CHECK_EQ(demo_create(b, FD_SOURCE_RULES, "tester", 250, &cause), 0);
+	CHECK_EQ(demo_create(c, FD_SOURCE_RULES, "someone-else", 250, &cause), 0);
 	head_of(a, &ha);
 	head_of(b, &hb);
 	CHECK(ha.seq >= 250);
 	CHECK_EQ(ha.seq, hb.seq);
 	CHECK(memcmp(ha.hash, hb.hash, DIGEST_LEN) == 0);
+	head_of(c, &hb);
+	CHECK_EQ(ha.seq, hb.seq);
+	free(c);
 	/* a second call finds the demo and leaves it alone */
 	CHECK_EQ(demo_create(a, FD_SOURCE_RULES, "tester", 250, &cause), 0);
 	head_of(a, &hb);

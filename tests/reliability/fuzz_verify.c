@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "store/dlog.h"
+#include "store/ledger.h"
 #include "rules/engine.h"
 #include "core/rulesets.h"
 #include "store/store.h"
@@ -19,7 +20,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define TARGET_SEQ 2
+#define TARGET_SEQ 3	/* the second decision, after the publication */
 
 static const char rules_text[] =
     "frontdoor: 1\nname: fuzz-verify\nversion: \"1\"\n"
@@ -90,8 +91,10 @@ build_txn(struct store_txn *t, void *arg)
 	struct buf detail, scratch;
 	int rc = 0;
 
-	if (rulestore_publish(t, rules_text, sizeof rules_text - 1, "fuzz", 0, &pub) < 0 ||
-	    dlog_head(t, &head) < 0)
+	struct ledger_actor admin = { "fuzz", "admin", 0 };
+
+	if (dlog_head(t, &head) < 0 ||
+	    ledger_publish(t, &head, &admin, rules_text, sizeof rules_text - 1, &pub) < 0)
 		return -1;
 	case_init(&cf, rs);
 	trace_init(&tr);
@@ -219,7 +222,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc < 0)
 		die("verify_run could not read the log", cause);
 	same = size == original_len && memcmp(data, original, size) == 0;
-	if (res.records != 3 || (same ? res.nproblems != 0 : res.nproblems == 0)) {
+	if (res.records != 4 || (same ? res.nproblems != 0 : res.nproblems == 0)) {
 		fprintf(stderr, "fuzz_verify: %zu bytes (%s the original): %lu records, %zu problems\n",
 		    size, same ? "same as" : "unlike", res.records, res.nproblems);
 		abort();

@@ -4,7 +4,8 @@ A log is written in which every record's content (kind, route, rule, coded facts
 is shared by at least one other record, so that only what is computed over identifiers
 or order could single a record out. It is exported under two keys, as JSON Lines and CSV.
 Reversing: no pseudonym is the plain or keyed hash of a real case id under any guessed
-key (no key, common words, the other export's key), and no real id appears. Linking:
+key (no key, common words, the other export's key), and no real id appears; nor does a user
+name, as grants and publications are left out (they name staff, not children). Linking:
 joining the two exports on every column and on every combination of columns finds no
 row that matches exactly one row of the other export. Within one export a case keeps its
 pseudonym and a sign-off names the keyed id of the record it signs off; rows are in
@@ -104,6 +105,11 @@ def main():
                 "%s: no sequence number, exact time, hash or free text: %s" % (fmt, cols))
         text = json.dumps(a) + json.dumps(b)
         s.check(not any(cid in text for cid in ids), "%s: no real case id" % fmt)
+        # grants name staff: a pseudonymised export holds decisions only, and no user name
+        s.check(not any(r["kind"] in ("publish", "grant", "revoke") for r in a + b),
+                "%s: no publication, grant or removal" % fmt)
+        s.check(not any(u in text for u in ("off2", "mgr", "aud", "root")),
+                "%s: no user name" % fmt)
         s.check([r["id"] for r in a] == sorted(r["id"] for r in a),
                 "%s: rows in keyed order" % fmt)
         # reversing: a pseudonym is no hash of the id that can be made without the key

@@ -216,14 +216,20 @@ class Suite:
         r = self.fd("verify", "--quiet", db=db, as_user=as_user, timeout=600)
         return r.returncode == 0 and "chain intact" in r.stdout, r.stdout + r.stderr
 
-    def log_records(self, db, as_user="mgr", last=None):
-        """The decision log as a list of dicts (seq, case_id, kind, ...)."""
+    def log_records(self, db, as_user="mgr", last=None, decisions=True):
+        """The decision log as a list of dicts (seq, case_id, kind, ...): its decisions, or
+        with decisions=False also the rule-set publications and role grants and removals."""
         import json
         argv = ["log"] + (["--last", str(last)] if last else [])
         r = self.fd(*argv, db=db, as_user=as_user, timeout=600)
         if r.returncode != 0:
             raise RuntimeError("log failed: " + r.stderr)
-        return [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+        recs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+        return [x for x in recs if not decisions or x["kind"] not in CHANGES]
+
+
+# the kinds of record that change who may act or which rules are in force
+CHANGES = ("publish", "grant", "revoke")
 
 
 def case_line(case_id, consent="given", indicators=("dev.l2_15",), **extra):

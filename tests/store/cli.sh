@@ -8,6 +8,9 @@ need_root
 DB=$T/db
 make_db "$DB" || { fail "cannot build the database"; finish; }
 fd "$DB" - users add off2 officer || fail "users add off2"
+# init's publication and the grants come first: decision N of this script is seq OFF+N
+OFF=$(log_count "$DB")
+s() { echo $((OFF + $1)); }
 head -n 100 "$CASES" >"$T/a.jsonl"
 tail -n 100 "$CASES" >"$T/b.jsonl"
 
@@ -22,14 +25,14 @@ cat >"$T/z.json" <<EOF
 EOF
 fd "$DB" off1 decide --override mash --rationale "SECRET-RATIONALE, the school reported more" \
     --feedback "SECRET-FEEDBACK to the referrer" "$T/z.json" >"$T/out" 2>&1 || { fail "decide --override"; cat "$T/out"; }
-fd "$DB" mgr1 sign-off 201 --approve >"$T/out" 2>&1 || { fail "sign-off"; cat "$T/out"; }
+fd "$DB" mgr1 sign-off "$(s 201)" --approve >"$T/out" 2>&1 || { fail "sign-off"; cat "$T/out"; }
 fd "$DB" eh1 step-down "$Z" --rationale "SECRET-STEPDOWN agreed with the family" >"$T/out" 2>&1 ||
 	{ fail "step-down"; cat "$T/out"; }
 fd "$DB" mgr1 outcome "$Z" needs_met --note "SECRET-OUTCOME-NOTE all resolved" >"$T/out" 2>&1 ||
 	{ fail "outcome"; cat "$T/out"; }
-fd "$DB" off1 correct 150 --rationale '=HYPERLINK("x") SECRET-CORRECTION, wrong district' >"$T/out" 2>&1 ||
+fd "$DB" off1 correct "$(s 150)" --rationale '=HYPERLINK("x") SECRET-CORRECTION, wrong district' >"$T/out" 2>&1 ||
 	{ fail "correct"; cat "$T/out"; }
-TOTAL=205
+TOTAL=$(s 205)
 check_eq "records after the setup" "$(log_count "$DB")" $TOTAL
 
 # rows COMMAND...: data rows of a CSV export (header dropped), into $T/rows
@@ -56,7 +59,7 @@ refused stranger 'officer or manager' route --record "$T/a.jsonl"
 check_grep "a user with no role is told so" 'user stranger has no role in this database' "$T/refused.err"
 refused aud1 'officer or manager' decide --override mash --rationale "an auditor should not decide" "$T/z.json"
 refused off1 'early_help or manager' outcome C-00000001 needs_met
-refused off1 'manager' sign-off 201 --approve
+refused off1 'manager' sign-off "$(s 201)" --approve
 refused off1 'admin' users add mallory admin
 refused off1 'admin' users remove aud1
 refused mgr1 'admin' users add mallory officer
@@ -74,53 +77,53 @@ check "no refused command published rules" cmp -s "$T/rules.before" "$T/rules.af
 fd "$DB" - users remove root >"$T/out" 2>&1
 check_eq "the last admin cannot be removed" $? 1
 check_grep "removing the last admin says why" 'last admin' "$T/out"
-fd "$DB" mgr1 sign-off 203 --approve >"$T/out" 2>&1
+fd "$DB" mgr1 sign-off "$(s 203)" --approve >"$T/out" 2>&1
 check_eq "a manager signs off the step-down (203)" $? 0
-fd "$DB" eh1 sign-off 204 --approve >"$T/out" 2>&1
+fd "$DB" eh1 sign-off "$(s 204)" --approve >"$T/out" 2>&1
 check_eq "an early help worker cannot sign off" $? 1
-TOTAL=206
+TOTAL=$(s 206)
 check_eq "records after the sign-off" "$(log_count "$DB")" $TOTAL
 
 # ---- log filters ----
 rows fd "$DB" aud1 log
-check_grep "csv header" '^seq,time,kind,actor,role,case_id,ruleset,recommended_route,recommended_level,recommended_rule,route,level,rationale,outcome,ref,hash$' "$T/rows.all"
+check_grep "csv header" '^seq,time,kind,actor,role,case_id,ruleset,recommended_route,recommended_level,recommended_rule,route,level,rationale,outcome,ref,hash,user$' "$T/rows.all"
 check_eq "csv: every record" "$(nrows)" $TOTAL
 check_eq "csv rows in seq order" "$(cut -d, -f1 "$T/rows" | tr '\n' ' ')" "$(seq 1 $TOTAL | tr '\n' ' ')"
 fd "$DB" aud1 log >"$T/all.jsonl"
 check_eq "jsonl: one line per record" "$(wc -l <"$T/all.jsonl" | tr -d ' ')" $TOTAL
-check_grep "csv quotes a rationale with a comma" '^201,.*,"SECRET-RATIONALE, the school reported more",' "$T/rows"
-check_grep "csv defuses a formula and doubles quotes" "^205,.*,\"'=HYPERLINK\(\"\"x\"\"\) SECRET-CORRECTION, wrong district\"," "$T/rows"
+check_grep "csv quotes a rationale with a comma" "^$(s 201),"'.*,"SECRET-RATIONALE, the school reported more",' "$T/rows"
+check_grep "csv defuses a formula and doubles quotes" "^$(s 205),.*,\"'=HYPERLINK\(\"\"x\"\"\) SECRET-CORRECTION, wrong district\"," "$T/rows"
 
 rows fd "$DB" aud1 log --kind route
 check_eq "--kind route" "$(nrows)" 200
 check_eq "--kind route: only routes" "$(cut -d, -f3 "$T/rows" | sort -u)" route
 rows fd "$DB" aud1 log --kind override
-check_eq "--kind override" "$(seqs)" 201
+check_eq "--kind override" "$(seqs)" "$(s 201)"
 rows fd "$DB" aud1 log --kind sign_off
-check_eq "--kind sign_off" "$(seqs)" "202 206"
-check_eq "--kind sign_off: refs" "$(cut -d, -f15 "$T/rows" | tr '\n' ' ' | sed 's/ $//')" "201 203"
+check_eq "--kind sign_off" "$(seqs)" "$(s 202) $(s 206)"
+check_eq "--kind sign_off: refs" "$(cut -d, -f15 "$T/rows" | tr '\n' ' ' | sed 's/ $//')" "$(s 201) $(s 203)"
 rows fd "$DB" aud1 log --kind step_down
-check_eq "--kind step_down" "$(seqs)" 203
+check_eq "--kind step_down" "$(seqs)" "$(s 203)"
 rows fd "$DB" aud1 log --kind outcome
-check_eq "--kind outcome" "$(seqs)" 204
+check_eq "--kind outcome" "$(seqs)" "$(s 204)"
 rows fd "$DB" aud1 log --kind correction
-check_eq "--kind correction" "$(seqs)" 205
+check_eq "--kind correction" "$(seqs)" "$(s 205)"
 rows fd "$DB" aud1 log --kind step_up
 check_eq "--kind step_up: none" "$(nrows)" 0
 fd "$DB" aud1 log --kind edit >/dev/null 2>&1
 check_eq "--kind with an unknown kind is a usage error" $? 2
 
 rows fd "$DB" aud1 log --case "$Z"
-check_eq "--case: every record of the case" "$(seqs)" "201 202 203 204 206"
+check_eq "--case: every record of the case" "$(seqs)" "$(s 201) $(s 202) $(s 203) $(s 204) $(s 206)"
 check_eq "--case: only that case" "$(cut -d, -f6 "$T/rows" | sort -u)" "$Z"
 rows fd "$DB" aud1 log --case C-00000149
-check_eq "--case: a route and its correction" "$(seqs)" "150 205"
+check_eq "--case: a route and its correction" "$(seqs)" "$(s 150) $(s 205)"
 rows fd "$DB" aud1 log --case C-0000014
 check_eq "--case: a prefix of ids matches nothing" "$(nrows)" 0
 rows fd "$DB" aud1 log --case NO-SUCH-CASE
 check_eq "--case: an unknown case is empty, not an error" "$?:$(nrows)" 0:0
 rows fd "$DB" aud1 log --case "$Z" --kind outcome
-check_eq "--case with --kind" "$(seqs)" 204
+check_eq "--case with --kind" "$(seqs)" "$(s 204)"
 fd "$DB" off1 log --case "$Z" >"$T/out" 2>&1
 check_eq "an officer may read a case history" $? 0
 
@@ -129,9 +132,9 @@ SINCE=$(date -u -d "@$((TA + 1))" +%Y-%m-%dT%H:%M:%SZ)
 TODAY=$(date -u +%Y-%m-%d)
 DAY=$(date -u -d "@$TA" +%Y-%m-%d)
 rows fd "$DB" aud1 log --until "$UNTIL"
-check_eq "--until the first second: the first 100" "$(nrows):$(head -n 1 "$T/rows" | cut -d, -f1):$(tail -n 1 "$T/rows" | cut -d, -f1)" "100:1:100"
+check_eq "--until the first second: the first 100" "$(nrows):$(head -n 1 "$T/rows" | cut -d, -f1):$(tail -n 1 "$T/rows" | cut -d, -f1)" "$(s 100):1:$(s 100)"
 rows fd "$DB" aud1 log --since "$SINCE"
-check_eq "--since the next second: the rest" "$(nrows):$(head -n 1 "$T/rows" | cut -d, -f1)" "$((TOTAL - 100)):101"
+check_eq "--since the next second: the rest" "$(nrows):$(head -n 1 "$T/rows" | cut -d, -f1)" "$((TOTAL - OFF - 100)):$(s 101)"
 rows fd "$DB" aud1 log --since "$SINCE" --until "$SINCE"
 check "--since and --until the same second: within it" [ "$(nrows)" -le $((TOTAL - 100)) ]
 rows fd "$DB" aud1 log --since "$SINCE" --kind route
@@ -146,9 +149,9 @@ rows fd "$DB" aud1 log --until "$(date -u -d yesterday +%Y-%m-%d)"
 check_eq "--until yesterday: nothing" "$(nrows)" 0
 # the same instants written with an offset east and west of UTC
 rows fd "$DB" aud1 log --until "$(TZ=Etc/GMT-2 date -d "@$TA" +%Y-%m-%dT%H:%M:%S+02:00)"
-check_eq "--until with an offset: the same first 100" "$(nrows)" 100
+check_eq "--until with an offset: the same first 100" "$(nrows)" "$(s 100)"
 rows fd "$DB" aud1 log --since "$(TZ=Etc/GMT+5 date -d "@$((TA + 1))" +%Y-%m-%dT%H:%M:%S-05:00)"
-check_eq "--since with an offset: the same rest" "$(nrows)" "$((TOTAL - 100))"
+check_eq "--since with an offset: the same rest" "$(nrows)" "$((TOTAL - OFF - 100))"
 for d in "$(date -u -d "@$TA" +%Y-%-m-%-d)" " $DAY" "$DAY " "${DAY}x" "${DAY}T00:00:00"; do
 	fd "$DB" aud1 log --until "$d" >/dev/null 2>&1
 	check_eq "--until '$d' is a usage error" $? 2
@@ -160,7 +163,7 @@ check_eq "--since an impossible date is a usage error" $? 2
 fd "$DB" aud1 log --until "$TODAY"T25:00:00Z >/dev/null 2>&1
 check_eq "--until an impossible time is a usage error" $? 2
 rows fd "$DB" aud1 log --last 3
-check_eq "--last 3" "$(seqs)" "204 205 206"
+check_eq "--last 3" "$(seqs)" "$(s 204) $(s 205) $(s 206)"
 fd "$DB" aud1 log --last 0 >/dev/null 2>&1
 check_eq "--last 0 is a usage error" $? 2
 fd "$DB" aud1 log --format xml >/dev/null 2>&1
@@ -170,12 +173,12 @@ check_eq "--format xml is a usage error" $? 2
 KEY=0123456789abcdef-test-key
 fd "$DB" aud1 log --pseudonymise "$KEY" >"$T/p.jsonl" 2>"$T/p.err"
 check_eq "--pseudonymise succeeds" $? 0
-check_eq "--pseudonymise: every record" "$(wc -l <"$T/p.jsonl" | tr -d ' ')" $TOTAL
+check_eq "--pseudonymise: every decision, no grant or publication" "$(wc -l <"$T/p.jsonl" | tr -d ' ')" $((TOTAL - OFF))
 check_nogrep "--pseudonymise: no original case id" 'C-[0-9]{8}|Z-SECRET' "$T/p.jsonl"
 check_nogrep "--pseudonymise: no free text (rationale, notes, feedback, comments)" 'SECRET|Acacia' "$T/p.jsonl"
 check_nogrep "--pseudonymise: no facts the rules do not read" '"district"|"received"|"age"|"agency"' "$T/p.jsonl"
 check_eq "--pseudonymise: every id is keyed" \
-    "$(grep -c '"case_id":"p:[0-9a-f]\{64\}"' "$T/p.jsonl")" $TOTAL
+    "$(grep -c '"case_id":"p:[0-9a-f]\{64\}"' "$T/p.jsonl")" $((TOTAL - OFF))
 sed -n 's/.*"case_id":"\(p:[0-9a-f]*\)".*/\1/p' "$T/p.jsonl" >"$T/p.ids"
 check_eq "--pseudonymise: one pseudonym per case" "$(sort -u "$T/p.ids" | wc -l | tr -d ' ')" 201
 fd "$DB" aud1 log --case "$Z" --pseudonymise "$KEY" >"$T/pz.jsonl" 2>&1
@@ -195,7 +198,7 @@ check_eq "--pseudonymise: another key, other pseudonyms" "$(wc -l <"$T/common" |
 fd "$DB" aud1 log --pseudonymise short >/dev/null 2>"$T/out"
 check_eq "--pseudonymise: a short key is refused" $? 2
 rows fd "$DB" aud1 log --pseudonymise "$KEY"
-check_eq "--pseudonymise csv: every record" "$(nrows)" $TOTAL
+check_eq "--pseudonymise csv: every decision" "$(nrows)" $((TOTAL - OFF))
 check_nogrep "--pseudonymise csv: no original case id" 'C-[0-9]{8}|Z-SECRET' "$T/rows"
 check_nogrep "--pseudonymise csv: no free text" 'SECRET|Acacia' "$T/rows"
 fd "$DB" aud1 log --case "$Z" --pseudonymise "$KEY" >"$T/pz.jsonl" 2>&1
@@ -210,6 +213,7 @@ awk '{ print } /^facts:$/ { print "  referrer.agency: {type: string, required: f
 	{ fail "init with a free-text fact"; cat "$T/out"; }
 fd "$DBF" - users add off1 officer && fd "$DBF" - users add aud1 auditor ||
 	fail "users for the free-text database"
+FOFF=$(log_count "$DBF")	# the publication and the grants: F-2's decision is FOFF+2
 cat >"$T/f.jsonl" <<EOF
 {"case_id":"F-1","child":{"age":13},"referrer":{"agency":"Jane Smith grandmother 07700 900123"},"consent":"given","indicators":["dev.l2_09"]}
 EOF
@@ -245,10 +249,10 @@ EOF
 fd "$DBF" off1 decide --override mash --rationale "$RAT" "$T/f2.json" >"$T/out" 2>&1 ||
 	{ fail "decide with a newline and a tab in the rationale"; cat "$T/out"; }
 rows fd "$DBF" aud1 log
-check_eq "csv: one line per record despite a newline in a rationale" "$(nrows)" 2
+check_eq "csv: one line per record despite a newline in a rationale" "$(nrows)" $((FOFF + 2))
 check_eq "csv: no raw control byte in any field" \
     "$(tr -cd '\000-\011\013-\037\177' <"$T/rows.all" | wc -c | tr -d ' ')" 0
-check_grep "csv: newline and tab shown as '?'" '^2,.*,line one red\?line two\?x and the end,' "$T/rows"
+check_grep "csv: newline and tab shown as '?'" "^$((FOFF + 2)),"'.*,line one red\?line two\?x and the end,' "$T/rows"
 
 # ---- free text on the command line: UTF-8 with no control character but newline and tab ----
 n=$(log_count "$DBF")
@@ -278,7 +282,7 @@ bad_text 'a C1 CSI' "$(printf 'csi \302\2332J here')" 'holds a control character
 bad_text 'invalid UTF-8' "$(printf 'bad \377\376 bytes')" 'is not valid UTF-8$'
 bad_text 'an overlong NUL' "$(printf 'overlong \300\200 nul')" 'is not valid UTF-8$'
 check_eq "no refused free text was recorded" "$(log_count "$DBF")" "$n"
-fd "$DBF" off1 correct 2 --rationale \
+fd "$DBF" off1 correct $((FOFF + 2)) --rationale \
     "$(printf 'A note in \331\204\330\272\330\251 \342\200\217and caf\303\251,\n\tis \342\200\256text')" >"$T/out" 2>&1
 check_eq "free text in other scripts, with bidi controls, a newline and a tab, is taken" $? 0
 # ---- free text from a file or stdin, kept off the command line; the same checks ----
@@ -321,7 +325,7 @@ fd "$DBF" eh1 step-up F-4 --rationale-file "$T/up.txt" >"$T/out" 2>&1
 check_eq "step-up --rationale-file" $? 0
 fd "$DBF" eh1 step-down F-4 --rationale-file - <"$T/rat.txt" >"$T/out" 2>&1
 check_eq "step-down --rationale-file -" $? 0
-fd "$DBF" off1 correct 2 --rationale-file "$T/rat.txt" >"$T/out" 2>&1
+fd "$DBF" off1 correct $((FOFF + 2)) --rationale-file "$T/rat.txt" >"$T/out" 2>&1
 check_eq "correct --rationale-file" $? 0
 fd "$DBF" aud1 log --case F-4 >"$T/f4.log"
 check_grep "the note is stdin's text" '"rationale":"SECRET-FILE the family moved away, a note from stdin"' "$T/f4.log"
@@ -339,14 +343,14 @@ fd "$DBF" off1 step-up F-2 --rationale-file "$T/no-such-file" >"$T/out" 2>"$T/er
 check_eq "a missing rationale file: a usage error" $? 2
 check_grep "naming the file" 'no-such-file: No such file or directory' "$T/err"
 printf 'SECRET-FILE a\000NUL byte, long enough to be a rationale' >"$T/nul.txt"
-fd "$DBF" off1 correct 2 --rationale-file "$T/nul.txt" >"$T/out" 2>"$T/err"
+fd "$DBF" off1 correct $((FOFF + 2)) --rationale-file "$T/nul.txt" >"$T/out" 2>"$T/err"
 check_eq "a NUL byte in a rationale file: a usage error" $? 2
 check_grep "saying so" 'holds a NUL byte' "$T/err"
 head -c 70000 /dev/zero | tr '\0' a >"$T/long.txt"
-fd "$DBF" off1 correct 2 --rationale-file "$T/long.txt" >"$T/out" 2>"$T/err"
+fd "$DBF" off1 correct $((FOFF + 2)) --rationale-file "$T/long.txt" >"$T/out" 2>"$T/err"
 check_eq "a rationale file over 64 KiB: a usage error" $? 2
 check_grep "saying so" 'more than 65535 bytes of text' "$T/err"
-fd "$DBF" off1 correct 2 --rationale-file "$T" >"$T/out" 2>"$T/err"
+fd "$DBF" off1 correct $((FOFF + 2)) --rationale-file "$T" >"$T/out" 2>"$T/err"
 check_eq "a directory as a rationale file: a usage error" $? 2
 check_eq "no refused text file was recorded" "$(log_count "$DBF")" "$n"
 # the JSON Lines export writes bidi and C1 controls as escapes, in free text and facts alike

@@ -8,9 +8,10 @@
 #include <string.h>
 
 /*
- * Knows the record layout (record.c, version 1): a 66-byte header (seq at 4,
- * time at 12), nine length-prefixed strings (facts is the eighth), then prev
- * and hash, 32 bytes each; the hash is SHA-256 of every byte before it.
+ * Knows the record layout (record.c, versions 1 and 2): a 66-byte header (seq
+ * at 4, time at 12), nine length-prefixed strings (facts is the eighth; version
+ * 2 adds a tenth after them, which edit leaves alone), then prev and hash, 32
+ * bytes each; the hash is SHA-256 of every byte before it.
  */
 #define HEADER_LEN 66
 #define NSTRINGS 9
@@ -36,7 +37,8 @@ static const char usage[] =
     "  clear TABLE          delete every entry of a named table\n"
     "  drop TABLE           delete a named table itself (a database made before it was)\n"
     "  ruleset-append TEXT  append TEXT to every stored rule set's bytes, in place\n"
-    "  index CASE SEQ       add record SEQ to the case index of CASE\n";
+    "  index CASE SEQ       add record SEQ to the case index of CASE\n"
+    "  put TABLE KEYHEX VALHEX  write one entry of a named table (as plain liblmdb can)\n";
 
 static MDB_env *env;
 static MDB_txn *txn;
@@ -377,6 +379,29 @@ cmd_edit(void)
 		rechain(first, last_seq());
 }
 
+/* Writes one entry of a named table, key and value given in hex. */
+static void
+cmd_put(const char *table, const char *khex, const char *vhex)
+{
+	size_t kn = strlen(khex), vn = strlen(vhex);
+	unsigned char *k = malloc(kn / 2 + 1), *v = malloc(vn / 2 + 1);
+	long kl = k != NULL ? unhex(khex, kn, k) : -1, vl = v != NULL ? unhex(vhex, vn, v) : -1;
+	MDB_val key, val;
+	MDB_dbi dbi;
+	int rc;
+
+	if (kl <= 0 || vl < 0)
+		die("put: KEYHEX and VALHEX must be hex digits", 0);
+	key.mv_data = k;
+	key.mv_size = (size_t)kl;
+	val.mv_data = v;
+	val.mv_size = (size_t)vl;
+	if ((rc = mdb_dbi_open(txn, table, 0, &dbi)) != 0 || (rc = mdb_put(txn, dbi, &key, &val, 0)) != 0)
+		die("put", rc);
+	free(k);
+	free(v);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -401,10 +426,10 @@ main(int argc, char **argv)
 	if ((rc = mdb_dbi_open(txn, "log", 0, &logdbi)) != 0)
 		die("log", rc);
 	if (argc >= 4 && strcmp(cmd, "rawkey") != 0 && strcmp(cmd, "clear") != 0 &&
-	    strcmp(cmd, "drop") != 0 &&
+	    strcmp(cmd, "drop") != 0 && strcmp(cmd, "put") != 0 &&
 	    strcmp(cmd, "index") != 0 && strcmp(cmd, "ruleset-append") != 0)
 		a = arg_u64(argv[3]);
-	if (argc >= 5 && strcmp(cmd, "flip") != 0)
+	if (argc >= 5 && strcmp(cmd, "flip") != 0 && strcmp(cmd, "put") != 0)
 		b = arg_u64(argv[4]);
 
 	if (strcmp(cmd, "list") == 0 && argc == 3)
@@ -518,6 +543,8 @@ main(int argc, char **argv)
 		cmd_clear(argv[3], 1);
 	else if (strcmp(cmd, "ruleset-append") == 0 && argc == 4)
 		cmd_ruleset_append(argv[3]);
+	else if (strcmp(cmd, "put") == 0 && argc == 6)
+		cmd_put(argv[3], argv[4], argv[5]);
 	else {
 		fputs(usage, stderr);
 		mdb_txn_abort(txn);

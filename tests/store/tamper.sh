@@ -8,27 +8,31 @@ need_root
 
 BASE=$T/base
 make_db "$BASE" || { fail "cannot build the database"; finish; }
+# init's publication and the grants come first: the 150th decision is seq CK, the 200th LAST
+OFF=$(log_count "$BASE")
+CK=$((OFF + 150))
+LAST=$((OFF + 200))
 # 150 decisions, a checkpoint stored by an auditor at 150, then 50 more
 head -n 150 "$CASES" >"$T/first.jsonl"
 tail -n 50 "$CASES" >"$T/second.jsonl"
 fd "$BASE" off1 route --record "$T/first.jsonl" >/dev/null 2>"$T/err" || { fail "route --record"; cat "$T/err"; }
 STORED=$(fd "$BASE" aud1 checkpoint) || fail "checkpoint"
-check_eq "stored checkpoint names 150" "${STORED%%:*}" 150
+check_eq "stored checkpoint names the 150th decision" "${STORED%%:*}" $CK
 fd "$BASE" off1 route --record --batch 7 "$T/second.jsonl" >/dev/null 2>"$T/err" || { fail "route --record (second)"; cat "$T/err"; }
 # the head as an auditor would copy it somewhere safe (not stored in the database)
 EXT=$("$TAMPER" "$BASE" head)
-check_eq "the log ends at 200" "${EXT%%:*}" 200
+check_eq "the log ends at the 200th decision" "${EXT%%:*}" $LAST
 
 fd "$BASE" aud1 verify >"$T/out" 2>&1
 check_eq "an untampered database verifies" $? 0
-check_grep "untampered: every record checked" '^200 records checked, 200 decisions replayed: chain intact' "$T/out"
+check_grep "untampered: every record checked" "^$LAST records checked, 200 decisions replayed: chain intact" "$T/out"
 fd "$BASE" aud1 verify --checkpoint "$EXT" >"$T/out" 2>&1
 check_eq "an untampered database matches its checkpoint" $? 0
 fd "$BASE" aud1 verify --checkpoint "$STORED" --quiet >"$T/out" 2>&1
 check_eq "an untampered database matches the older checkpoint" $? 0
 
-# case id of record N in the fixture: C-0000000(N-1), as the cases were recorded in order
-cid() { printf 'C-%08d' $(($1 - 1)); }
+# case id of record N in the fixture: C-0000000(N-1-OFF), as the cases were recorded in order
+cid() { printf 'C-%08d' $(($1 - 1 - OFF)); }
 
 N=0
 # scenario NAME 'TAMPER ARGS' 'VERIFY ARGS': a fresh copy, tampered, verified into $T/NAME.out
@@ -89,7 +93,7 @@ only_seqs delete 100 101
 
 scenario delete_first 'del 1' ''
 check_grep "deleted first: seq 1 missing" '^seq 1: missing: the log jumps from 0 to 2' "$OUT"
-check_grep "deleted first: seq 2 does not follow the genesis" "^seq 2 case $(cid 2): the chain is broken" "$OUT"
+check_grep "deleted first: seq 2 does not follow the genesis" "^seq 2: the chain is broken" "$OUT"
 
 scenario swap 'swap 60 90' ''
 check_grep "swapped: seq 60 holds 90" "^seq 60 case $(cid 90): holds sequence number 90" "$OUT"
@@ -98,15 +102,15 @@ check_grep "swapped: the chain is broken at 60" '^seq 60 .*the chain is broken' 
 check_grep "swapped: the chain is broken at 61" '^seq 61 .*the chain is broken' "$OUT"
 only_seqs swap 60 61 90 91
 
-scenario insert_copy 'copy 40 201' ''
-check_grep "inserted copy: seq 201 holds 40" "^seq 201 case $(cid 40): holds sequence number 40" "$OUT"
-check_grep "inserted copy: seq 201 does not follow 200" '^seq 201 .*the chain is broken' "$OUT"
-only_seqs insert_copy 201
+scenario insert_copy "copy 40 $((LAST + 1))" ''
+check_grep "inserted copy: seq $((LAST + 1)) holds 40" "^seq $((LAST + 1)) case $(cid 40): holds sequence number 40" "$OUT"
+check_grep "inserted copy: seq $((LAST + 1)) does not follow $LAST" "^seq $((LAST + 1)) .*the chain is broken" "$OUT"
+only_seqs insert_copy $((LAST + 1))
 
-scenario insert_forged 'forge 201' ''
-check_grep "forged record: seq 201 does not follow 200" '^seq 201 .*the chain is broken' "$OUT"
+scenario insert_forged "forge $((LAST + 1))" ''
+check_grep "forged record: seq $((LAST + 1)) does not follow $LAST" "^seq $((LAST + 1)) .*the chain is broken" "$OUT"
 check_nogrep "forged record: its own hash is right" 'edited' "$OUT"
-only_seqs insert_forged 201
+only_seqs insert_forged $((LAST + 1))
 
 # an extra key of 9 bytes sorts between 100 and 101; a second edit at 170 comes after it
 N=$((N + 1))
@@ -121,12 +125,12 @@ check "verify goes on past a malformed key: the edit at seq 170 after it is repo
 	grep -q '^seq 170 .*edited' "$OUT"
 fd "$T/s$N" aud1 log --format csv >"$OUT.csv" 2>&1
 check "log goes on past a malformed key: records 101..200 are in the export" \
-	[ "$(grep -c '^[0-9]' "$OUT.csv")" -ge 200 ]
+	[ "$(grep -c '^[0-9]' "$OUT.csv")" -ge $LAST ]
 
 # a short key that sorts after the newest record: the log still verifies to its end
 scenario malformed_last 'rawkey ffff 50' ''
-check_grep "malformed last key: reported after 200" '^seq 200: followed by a key that is not a sequence number$' "$OUT"
-check_grep "malformed last key: every record still checked" '^201 records checked, 200 decisions replayed: FAILED \(1 problem\)$' "$OUT"
+check_grep "malformed last key: reported after $LAST" "^seq $LAST: followed by a key that is not a sequence number\$" "$OUT"
+check_grep "malformed last key: every record still checked" "^$((LAST + 1)) records checked, 200 decisions replayed: FAILED \\(1 problem\\)\$" "$OUT"
 
 # a record under key 0 sorts before record 1 (dlog_scan starts at key 1)
 N=$((N + 1))
@@ -140,10 +144,10 @@ check "a record stored under key 0 fails verify" [ $? -ne 0 ]
 N=$((N + 1))
 OUT=$T/index.out
 cp -a "$BASE" "$T/s$N"
-"$TAMPER" "$T/s$N" index "$(cid 10)" 5 || fail "index"
-fd "$T/s$N" aud1 log --case "$(cid 10)" --format csv >"$OUT" 2>&1
-check "log --case $(cid 10) leaves out record 5 of case $(cid 5) that a forged index entry names" \
-	sh -c "! grep -q ',$(cid 5),' '$OUT'"
+"$TAMPER" "$T/s$N" index "$(cid $((OFF + 10)))" $((OFF + 5)) || fail "index"
+fd "$T/s$N" aud1 log --case "$(cid $((OFF + 10)))" --format csv >"$OUT" 2>&1
+check "log --case $(cid $((OFF + 10))) leaves out record $((OFF + 5)) of case $(cid $((OFF + 5))) that a forged index entry names" \
+	sh -c "! grep -q ',$(cid $((OFF + 5))),' '$OUT'"
 
 scenario rehash 'rehash 120' ''
 check_grep "rewritten with its own hash: seq 121 no longer follows" "^seq 121 case $(cid 121): the chain is broken" "$OUT"
@@ -152,9 +156,9 @@ check_grep "rewritten with its own hash: its leaf in the tree differs" "^seq 120
 only_seqs rehash 120 121
 
 scenario truncate_stored 'truncate 60' ''
-check_grep "truncated past a stored checkpoint" '^seq 150: truncated: a stored checkpoint names this record' "$OUT"
-check_grep "truncated: the tree is longer than the log" "^seq 141: truncated: the log's tree holds 200 records, but the log ends at 140$" "$OUT"
-only_seqs truncate_stored 141 150
+check_grep "truncated past a stored checkpoint" "^seq $CK: truncated: a stored checkpoint names this record" "$OUT"
+check_grep "truncated: the tree is longer than the log" "^seq $((LAST - 59)): truncated: the log's tree holds $LAST records, but the log ends at $((LAST - 60))\$" "$OUT"
+only_seqs truncate_stored $((LAST - 59)) $CK
 
 # truncation that no stored checkpoint covers: the auditor's own copy of the head catches it
 N=$((N + 1))
@@ -165,19 +169,19 @@ fd "$T/s$N" aud1 verify >"$T/trunc_plain.out" 2>&1
 OUT=$T/truncate_checkpoint.out
 fd "$T/s$N" aud1 verify --checkpoint "$EXT" >"$OUT" 2>&1
 check "truncated, checked against the checkpoint: verify fails" [ $? -ne 0 ]
-check_grep "truncated: the checkpoint names 200, the log ends at 190" '^seq 200: truncated: the checkpoint names this record, but the log ends at 190' "$OUT"
-only_seqs truncate_checkpoint 191 200
+check_grep "truncated: the checkpoint names $LAST, the log ends at $((LAST - 10))" "^seq $LAST: truncated: the checkpoint names this record, but the log ends at $((LAST - 10))" "$OUT"
+only_seqs truncate_checkpoint $((LAST - 9)) $LAST
 
 # history rewritten from 170 on, every hash recomputed: only checkpoints can tell
 scenario rechain_checkpoint 'rechain 170' "--checkpoint $EXT"
-check_grep "rewritten history differs from the checkpoint" "^seq 200 case $(cid 200): differs from the checkpoint: history was rewritten" "$OUT"
+check_grep "rewritten history differs from the checkpoint" "^seq $LAST case $(cid $LAST): differs from the checkpoint: history was rewritten" "$OUT"
 # the stored tree still holds the old leaves: each rewritten record is named
 check_grep "rewritten history: the tree names the first rewritten record" "^seq 170 case $(cid 170): tree leaf differs" "$OUT"
-only_seqs rechain_checkpoint $(seq 170 200)
+only_seqs rechain_checkpoint $(seq 170 $LAST)
 
 scenario rechain_stored 'rechain 120' ''
-check_grep "rewritten history differs from the stored checkpoint" "^seq 150 case $(cid 150): differs from a stored checkpoint" "$OUT"
-only_seqs rechain_stored $(seq 120 200)
+check_grep "rewritten history differs from the stored checkpoint" "^seq $CK case $(cid $CK): differs from a stored checkpoint" "$OUT"
+only_seqs rechain_stored $(seq 120 $LAST)
 
 # the stored checkpoint itself, rewritten to the new head, is still caught by the auditor's copy
 N=$((N + 1))
@@ -188,18 +192,18 @@ fd "$T/s$N" aud1 verify >"$T/rechain_plain.out" 2>&1
 OUT=$T/rechain_old_checkpoint.out
 fd "$T/s$N" aud1 verify --checkpoint "$STORED" >"$OUT" 2>&1
 check "rewritten from 10, checked against the checkpoint at 150: verify fails" [ $? -ne 0 ]
-check_grep "rewritten from 10: seq 150 differs from the checkpoint" '^seq 150 .*differs from the checkpoint' "$OUT"
+check_grep "rewritten from 10: seq $CK differs from the checkpoint" "^seq $CK .*differs from the checkpoint" "$OUT"
 
 # a checkpoint that does not parse is a usage error, not a pass
 fd "$BASE" aud1 verify --checkpoint "200:nothex" >"$T/out" 2>&1
 check_eq "a malformed checkpoint is a usage error" $? 2
 
 # ---- parallel verification: parts of the log are checked by threads, then their seams ----
-# 100,010 records: with --threads 2 the second part starts at 50006
+# 100,010 records (the setup's and decisions): with --threads 2 the second part starts at 50006
 BIG=$T/big
 make_db "$BIG" || fail "cannot build the large database"
 i=0
-while [ $i -le 500 ]; do cases_with_prefix "R$i-"; i=$((i + 1)); done | head -n 100010 |
+while [ $i -le 500 ]; do cases_with_prefix "R$i-"; i=$((i + 1)); done | head -n $((100010 - OFF)) |
 	fd "$BIG" off1 route --record >/dev/null 2>"$T/err" || { fail "route --record (large)"; cat "$T/err"; }
 # problems without the case ids (a seam does not know them), in order
 problems() { sed -E 's/^(seq [0-9]+)( case [^:]*)?: /\1: /' "$1" | grep '^seq ' | sort; }
@@ -238,7 +242,7 @@ rm -rf "$BIG"
 scenario ruleset_edit 'ruleset-append #edited' ''
 check_grep "ruleset edited: named first" '^rule set sha256:[0-9a-f]{64}: altered: its stored bytes no longer hash to its name$' "$OUT"
 check_eq "ruleset edited: named first" "$(head -n 1 "$OUT" | cut -c1-9)" "rule set "
-check_grep "ruleset edited: replay refused" "^seq 1 case $(cid 1): cannot replay: stored rule set sha256:[0-9a-f]{64} has been altered" "$OUT"
+check_grep "ruleset edited: replay refused" "^seq $((OFF + 1)) case $(cid $((OFF + 1))): cannot replay: stored rule set sha256:[0-9a-f]{64} has been altered" "$OUT"
 fd "$_dir" aud1 rules history >"$T/hist" 2>&1
 check_grep "ruleset edited: history marks it" 'sha256:[0-9a-f]{64}	[^	]*	ALTERED$' "$T/hist"
 HASH=$(grep -o 'sha256:[0-9a-f]*' "$T/hist" | tail -n 1)

@@ -414,7 +414,7 @@ test_decode_rejects(void)
 	/* one garbled header field at a time: offset, new value, expected complaint */
 	static const struct { size_t off; unsigned char v; const char *why; } garble[] = {
 		{ 0, 'X', "not a record" }, { 2, 'r', "not a record" },
-		{ 3, 2, "unknown record version" }, { 3, 0, "unknown record version" },
+		{ 3, RECORD_VERSION + 1, "unknown record version" }, { 3, 0, "unknown record version" },
 		{ 20, KIND_COUNT, "unknown kind" }, { 20, 0xfe, "unknown kind" },
 		{ 21, ROUTE_COUNT, "impossible route" }, { 23, 0x80, "impossible route" },
 		{ 25, 2, "impossible route" },
@@ -535,6 +535,7 @@ append_fn(struct store_txn *t, void *argp)
 
 		fill_record(&r, KIND_ROUTE);
 		r.rationale = (struct rbytes){ NULL, 0 };
+		r.has_ruleset = 0;	/* a rule set is used only once published: none here */
 		snprintf(id, sizeof id, a->case_fmt, a->first + i);
 		if (a->fail_at == i + 1)
 			id[0] = '\0';
