@@ -34,5 +34,12 @@ int dbfiles_check(const char *dir, int privileged, struct dbfiles *f, char **cau
  */
 int dbfiles_verify_open(const char *dir, int data_fd, int nolock, const struct dbfiles *f,
     char **cause);
+/*
+ * Opens data.mdb alone for reading (a check of its pages), as the store opens
+ * the database: the directory and files checked first, the database's group
+ * raised only for the open, no symbolic link followed, and the file opened
+ * verified to be the one checked. *fd is the caller's to close.
+ */
+int dbfiles_open_data(const char *dir, int *fd, char **cause);
 
 #endif

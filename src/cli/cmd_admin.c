@@ -293,7 +293,7 @@ cmd_users(struct cli_ctx *ctx, int argc, char **argv)
 		    "auditor, admin");
 	if (a.name != NULL && !roles_valid_user(a.name))
 		return cli_usage_error(cmd, "not a valid user name");
-	if (cli_open_db(ctx, &s, &user) < 0)
+	if ((a.name == NULL ? cli_open_reader : cli_open_db)(ctx, &s, &user) < 0)
 		return EXIT_PROBLEM;
 	a.actor = user;
 	if (a.name == NULL)
@@ -403,13 +403,19 @@ cmd_rules_publish(struct cli_ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
+struct history {
+	struct store_txn *t;
+	unsigned long bad;	/* publications whose rule set is missing or altered */
+};
+
 /* One publication a line; a rule set whose stored bytes were edited is marked. */
 static int
 print_publication(const struct publication *p, void *arg)
 {
+	struct history *h = arg;
 	struct store_val v;
 	char when[32], hex[65];
-	int rc = rulestore_get(arg, p->hash, &v);
+	int rc = rulestore_get(h->t, p->hash, &v);
 
 	if (rc < 0)
 		return -1;
@@ -418,6 +424,8 @@ print_publication(const struct publication *p, void *arg)
 	printf("%llu\t%s\tsha256:%s\t", (unsigned long long)p->n, when, hex);
 	fput_sanitised(p->actor, strlen(p->actor), stdout);
 	printf("%s\n", rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ? "\tALTERED" : "");
+	if (rc != 0)
+		h->bad++;
 	return 0;
 }
 
@@ -425,10 +433,15 @@ static int
 history_txn(struct store_txn *t, void *argp)
 {
 	const char **user = argp;
+	struct history h = { t, 0 };
 
-	if (roles_require(t, *user, ACT_RULES_HISTORY, NULL) < 0)
+	if (roles_require(t, *user, ACT_RULES_HISTORY, NULL) < 0 ||
+	    rulestore_history(t, print_publication, &h) < 0)
 		return -1;
-	return rulestore_history(t, print_publication, t);
+	if (h.bad > 0)
+		return store_fail(t, "%lu published rule set%s missing or altered (run frontdoor "
+		    "verify)", h.bad, h.bad == 1 ? " is" : "s are");
+	return 0;
 }
 
 /* ---- rules get ---- */

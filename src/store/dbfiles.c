@@ -11,6 +11,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "base/privsep.h"
 #include "base/util.h"
 
 static const char *const db_files[] = { "data.mdb", "lock.mdb" };
@@ -314,4 +315,40 @@ dbfiles_verify_open(const char *dir, int data_fd, int nolock, const struct dbfil
 		return -1;
 	}
 	return 0;
+}
+
+/* dbfiles_open_data's work, with the group raised. */
+static int
+open_data_raised(const char *dir, int *fd, char **cause)
+{
+	struct dbfiles f;
+	char *path;
+
+	if (dbfiles_check(dir, privsep_active(), &f, cause) < 0)
+		return -1;
+	path = xasprintf("%s/data.mdb", dir);
+	*fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (*fd < 0)
+		*cause = xasprintf("cannot read %s: %s", path, strerror(errno));
+	free(path);
+	if (*fd < 0)
+		return -1;
+	if (dbfiles_verify_open(dir, *fd, 1, &f, cause) < 0) {
+		close(*fd);
+		*fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+dbfiles_open_data(const char *dir, int *fd, char **cause)
+{
+	int rc;
+
+	*fd = -1;
+	privsep_raise();
+	rc = open_data_raised(dir, fd, cause);
+	privsep_lower();
+	return rc;
 }
