@@ -113,6 +113,8 @@ struct dlog_chain {
 /* Takes record seq (r decoded from raw, or NULL if it did not decode); -1 with a cause if it breaks the chain. */
 int dlog_chain_step(struct dlog_chain *c, uint64_t seq, const struct store_val *raw,
     const struct record *r, char **cause);
+/* After a whole scan from record 1: -1 with a cause unless it read as many records as the log holds. */
+int dlog_chain_end(struct store *s, const struct dlog_chain *c, char **cause);
 
 /* One of the contiguous ranges a log is split into for scanning on several cores. */
 struct dlog_part {

@@ -13,14 +13,16 @@ struct pagecheck_stats {
 };
 
 /*
- * Reads DIR/data.mdb with pread (never through a map) and checks what LMDB
+ * Reads DIR/data.mdb and checks what LMDB
  * 0.9 takes on trust: both meta pages, then every page of the free list, the
  * table of tables and each table's B-tree, with bounds on every offset and
  * length, keys in order within and across pages, the counts each table records,
  * and every page used exactly once or listed free. Returns 0 if intact; 1 if
  * damaged, with a cause naming the page and the table it belongs to; -1 if the
- * file cannot be read (cause set). st may be NULL.
+ * file cannot be read (cause set). st may be NULL. With mapped, the check
+ * maps the file itself, read-only (fast, but a file cut short meanwhile
+ * would fault); without, it reads each page with pread and cannot fault.
  */
-int pagecheck_run(const char *dir, struct pagecheck_stats *st, char **cause);
+int pagecheck_run(const char *dir, int mapped, struct pagecheck_stats *st, char **cause);
 
 #endif

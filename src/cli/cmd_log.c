@@ -625,8 +625,13 @@ cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		q.chain.from_any = 1;
 		rc = store_read(s, log_last_txn, &q, &cause);
 	}
-	else if (rc == 0)
-		rc = dlog_scan(s, 0, emit_raw, &q, &cause);
+	else if (rc == 0 && (rc = dlog_scan(s, 0, emit_raw, &q, &cause)) == 0 &&
+	    dlog_chain_end(s, &q.chain, &cause) < 0) {
+		fprintf(stderr, "frontdoor log: %s (run frontdoor verify)\n", cause);
+		free(cause);
+		cause = NULL;
+		q.damaged++;
+	}
 	if ((flush_held(&q) < 0 || flush_log(&q) < 0) && rc == 0) {
 		rc = -1;
 		cause = xstrdup("cannot write the export");

@@ -36,7 +36,7 @@ static void
 report_fault(const char *dir, int sig)
 {
 	char *cause = NULL, *msg;
-	int rc = pagecheck_run(dir, NULL, &cause);
+	int rc = pagecheck_run(dir, 0, NULL, &cause);
 
 	if (rc == 1)
 		msg = xasprintf("reading the database stopped on damage (signal %d in the "

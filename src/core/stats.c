@@ -195,7 +195,9 @@ stats_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *
 int
 stats_scan(struct store *s, struct stats *st, char **cause)
 {
-	return dlog_scan(s, 1, stats_one, st, cause) < 0 ? -1 : 0;
+	if (dlog_scan(s, 1, stats_one, st, cause) < 0)
+		return -1;
+	return dlog_chain_end(s, &st->chain, cause);
 }
 
 static int

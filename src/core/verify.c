@@ -334,14 +334,15 @@ check_stored_checkpoints(struct store_txn *t, void *argp)
 
 /*
  * LMDB trusts its pages, so they are checked from the file first: damage there
- * is the one problem reported (1), and the log is not read through LMDB.
+ * is the one problem reported (1), and the log is not read through LMDB. The
+ * check maps the file itself: verify runs in a guarded child (guard.h).
  */
 static int
 check_pages(struct store *s, struct verify_result *res, size_t *cap, char **cause)
 {
 	char *what = NULL;
 	struct buf b;
-	int rc = pagecheck_run(store_path(s), NULL, &what);
+	int rc = pagecheck_run(store_path(s), 1, NULL, &what);
 
 	if (rc <= 0) {
 		*cause = what;

@@ -652,3 +652,25 @@ dlog_chain_step(struct dlog_chain *c, uint64_t seq, const struct store_val *raw,
 		return 0;
 	return -1;
 }
+
+static int
+log_count_txn(struct store_txn *t, void *arg)
+{
+	size_t *n = arg;
+
+	return store_count(t, TABLE_LOG, n);
+}
+
+int
+dlog_chain_end(struct store *s, const struct dlog_chain *c, char **cause)
+{
+	size_t n = 0;
+
+	if (store_read(s, log_count_txn, &n, cause) < 0)
+		return -1;
+	if (c->seq == n)
+		return 0;
+	*cause = xasprintf("the log holds %zu records, but reading it ended at record %llu", n,
+	    (unsigned long long)c->seq);
+	return -1;
+}

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,6 +59,8 @@ struct bound {
 
 struct check {
 	int fd;
+	const unsigned char *map;	/* the file mapped by the check itself, or NULL: pread */
+	uint64_t size;
 	size_t psize;
 	uint64_t npages;		/* the newest meta's last page + 1 */
 	unsigned char *used;		/* a bit per page reached */
@@ -141,6 +144,12 @@ read_at(struct check *c, void *buf, size_t len, uint64_t off, uint64_t pgno)
 {
 	size_t got = 0;
 
+	if (c->map != NULL) {
+		if (off > c->size || len > c->size - off)
+			return damaged(c, pgno, "lies past the end of the file");
+		memcpy(buf, c->map + off, len);
+		return 0;
+	}
 	while (got < len) {
 		ssize_t n = pread(c->fd, (char *)buf + got, len - got, (off_t)(off + got));
 
@@ -290,6 +299,22 @@ check_leaf_node(struct check *c, uint64_t pgno, const unsigned char *pg, size_t 
 static int walk(struct check *c, uint64_t pgno, unsigned level, struct bound lo,
     struct bound hi);
 
+/* Page pgno: in the check's own map, or read into the buffer for its level; NULL if damaged. */
+static const unsigned char *
+page_at(struct check *c, uint64_t pgno, unsigned level)
+{
+	if (c->map != NULL) {
+		if (pgno >= c->size / c->psize) {
+			damaged(c, pgno, "lies past the end of the file");
+			return NULL;
+		}
+		return c->map + pgno * c->psize;
+	}
+	if (read_at(c, c->page[level], c->psize, pgno * c->psize, pgno))
+		return NULL;
+	return c->page[level];
+}
+
 /* Checks the node offsets and key order of a branch or leaf page, then what each node holds. */
 static int
 check_nodes(struct check *c, uint64_t pgno, unsigned level, const unsigned char *pg,
@@ -362,12 +387,10 @@ check_nodes(struct check *c, uint64_t pgno, unsigned level, const unsigned char 
 static int
 walk(struct check *c, uint64_t pgno, unsigned level, struct bound lo, struct bound hi)
 {
-	unsigned char *pg = c->page[level];
+	const unsigned char *pg;
 	uint16_t flags;
 
-	if (mark(c, pgno, "a branch points at"))
-		return 1;
-	if (read_at(c, pg, c->psize, pgno * c->psize, pgno))
+	if (mark(c, pgno, "a branch points at") || (pg = page_at(c, pgno, level)) == NULL)
 		return 1;
 	flags = get16(pg + 10);
 	if (get64(pg) != pgno)
@@ -525,7 +548,7 @@ check_file(struct check *c, uint64_t file_size)
 }
 
 int
-pagecheck_run(const char *dir, struct pagecheck_stats *st, char **cause)
+pagecheck_run(const char *dir, int mapped, struct pagecheck_stats *st, char **cause)
 {
 	struct check c;
 	struct stat sb;
@@ -542,7 +565,15 @@ pagecheck_run(const char *dir, struct pagecheck_stats *st, char **cause)
 		close(c.fd);
 		return -1;
 	}
-	rc = check_file(&c, (uint64_t)sb.st_size);
+	c.size = (uint64_t)sb.st_size;
+	if (mapped && c.size > 0) {
+		void *m = mmap(NULL, c.size, PROT_READ, MAP_SHARED, c.fd, 0);
+
+		c.map = m != MAP_FAILED ? m : NULL;
+	}
+	rc = check_file(&c, c.size);
+	if (c.map != NULL)
+		munmap((void *)c.map, c.size);
 	close(c.fd);
 	free(c.used);
 	for (int i = 0; i <= MAX_DEPTH; i++)

@@ -298,14 +298,14 @@ one_run(const char *dir, const char *data, const unsigned char *img, size_t len,
 		run_command(dir, i, &o[i]);
 		if (o[i].crashed) {
 			t->crashes++;
-			printf("CRASH: run %lu, %s killed by signal %d\n", t->runs, cmd_names[i],
+			printf("CRASH: seed %llu: %s killed by signal %d\n", seed0, cmd_names[i],
 			    o[i].code - 128);
 		}
 		if (o[i].code != 0)
 			t->reported[i]++;
 		else if (memcmp(o[i].out, base[i].out, DIGEST_LEN) != 0) {
 			t->silent++;
-			printf("SILENT: run %lu, %s succeeded with different output\n", t->runs,
+			printf("SILENT: seed %llu: %s succeeded with different output\n", seed0,
 			    cmd_names[i]);
 		}
 	}
