@@ -13,10 +13,17 @@ struct wlock;
 typedef void (*wlock_notice_fn)(const char *msg, void *arg);
 
 /*
- * Takes the lock of database dir, waiting at most wait_ms for another holder
- * (LMDB's own write mutex has no timeout). The file is opened without
- * following a symbolic link, must be a regular file not open to every user,
- * and is created 0660. 0 when held; -1 with a cause naming the holder.
+ * Opens the lock file of database dir, with the database's other files (the
+ * setgid group raised): without following a symbolic link, a regular file not
+ * open to every user; with create, made 0660 if missing.
+ */
+int wlock_open(struct wlock **out, const char *dir, int create, char **cause);
+/* The open lock file, to check it is the one named. */
+int wlock_fd(const struct wlock *l);
+/*
+ * Takes the lock opened by wlock_open, waiting at most wait_ms for another
+ * holder (LMDB's own write mutex has no timeout). 0 when held; -1 with a
+ * cause naming the holder.
  */
 int wlock_take(struct wlock **l, const char *dir, unsigned wait_ms, wlock_notice_fn notice,
     void *arg, char **cause);

@@ -14,7 +14,8 @@
 #include "base/privsep.h"
 #include "base/util.h"
 
-static const char *const db_files[] = { "data.mdb", "lock.mdb" };
+/* LMDB's two files and frontdoor's writer lock, all made 0660 in the database's group */
+static const char *const db_files[] = { "data.mdb", "lock.mdb", "writer.lock" };
 
 /* The entries of a POSIX ACL as the kernel stores it in system.posix_acl_*. */
 enum {
@@ -193,7 +194,7 @@ dbfiles_set_modes(const char *dir, char **cause)
 	return 0;
 }
 
-/* The checks on one of the two files: 1 if it is there, 0 if it is missing, -1 if refused. */
+/* The checks on one of the files: 1 if it is there, 0 if it is missing, -1 if refused. */
 static int
 check_file(const char *path, const struct stat *dst, int privileged, dev_t *dev, ino_t *ino,
     char **cause)
@@ -226,7 +227,7 @@ int
 dbfiles_check(const char *dir, int privileged, struct dbfiles *f, char **cause)
 {
 	struct stat st;
-	char *data, *lock;
+	char *data, *lock, *wlock;
 	int rc = -1;
 
 	memset(f, 0, sizeof *f);
@@ -243,20 +244,25 @@ dbfiles_check(const char *dir, int privileged, struct dbfiles *f, char **cause)
 	}
 	data = xasprintf("%s/data.mdb", dir);
 	lock = xasprintf("%s/lock.mdb", dir);
+	wlock = xasprintf("%s/writer.lock", dir);
 	if ((f->have_data = check_file(data, &st, privileged, &f->data_dev, &f->data_ino,
 	    cause)) < 0 ||
 	    (f->have_lock = check_file(lock, &st, privileged, &f->lock_dev, &f->lock_ino,
+	    cause)) < 0 ||
+	    (f->have_wlock = check_file(wlock, &st, privileged, &f->wlock_dev, &f->wlock_ino,
 	    cause)) < 0)
 		goto out;
-	if (!f->have_lock && privileged && getuid() != st.st_uid) {
+	f->owner = !privileged || getuid() == st.st_uid;
+	if (!f->owner && (!f->have_lock || (f->have_data && !f->have_wlock))) {
 		*cause = xasprintf("%s is missing and would belong to you: run any frontdoor "
-		    "command once as root to make it again", lock);
+		    "command once as root to make it again", f->have_lock ? wlock : lock);
 		goto out;
 	}
 	rc = 0;
 out:
 	free(data);
 	free(lock);
+	free(wlock);
 	return rc;
 }
 

@@ -274,6 +274,23 @@ open_any(struct store *s, const struct store_opts *opts, int *nolock, char **cau
 	return rc != 0 ? lmdb_error(cause, "cannot open", s->path, rc) : 0;
 }
 
+/* Opens the writer lock with the other files: the one checked, made only by who may. */
+static int
+open_wlock(struct store *s, const char *dir, const struct dbfiles *f, char **cause)
+{
+	struct stat st;
+
+	if (wlock_open(&s->wl, dir, f->owner, cause) < 0)
+		return -1;
+	if (fstat(wlock_fd(s->wl), &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    (f->have_wlock && (st.st_dev != f->wlock_dev || st.st_ino != f->wlock_ino))) {
+		*cause = xasprintf("%s/%s changed while it was being opened: refusing to use it",
+		    dir, WLOCK_FILE);
+		return -1;
+	}
+	return 0;
+}
+
 /* Opens the environment in dir; the files are checked before and verified after. */
 static int
 open_checked(struct store *s, const char *dir, const struct store_opts *opts, char **cause)
@@ -297,6 +314,8 @@ open_checked(struct store *s, const char *dir, const struct store_opts *opts, ch
 	if ((rc = mdb_env_get_fd(s->env, &fd)) != 0)
 		return lmdb_error(cause, "cannot open", dir, rc);
 	if (dbfiles_verify_open(dir, fd, nolock, &f, cause) < 0)
+		return -1;
+	if (!s->readonly && open_wlock(s, dir, &f, cause) < 0)
 		return -1;
 	if (opts->create && dbfiles_set_modes(dir, cause) < 0)
 		return -1;

@@ -19,12 +19,12 @@ struct wlock {
 	int fd;
 };
 
-/* Opens (creating) the lock file safely: no link followed, a regular file, private to the group. */
-static int
-wlock_open(struct wlock **out, const char *dir, char **cause)
+int
+wlock_open(struct wlock **out, const char *dir, int create, char **cause)
 {
 	char *path = xasprintf("%s/%s", dir, WLOCK_FILE);
-	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0660);
+	int fd = open(path, O_RDWR | (create ? O_CREAT : 0) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+	    0660);
 	struct stat st;
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -133,8 +133,10 @@ wlock_take(struct wlock **l, const char *dir, unsigned wait_ms, wlock_notice_fn 
 {
 	char *who;
 
-	if (*l == NULL && wlock_open(l, dir, cause) < 0)
+	if (*l == NULL) {
+		*cause = xasprintf("%s/%s was not opened with the database", dir, WLOCK_FILE);
 		return -1;
+	}
 	if (flock((*l)->fd, LOCK_EX | LOCK_NB) == 0)
 		goto held;
 	if (errno != EWOULDBLOCK && errno != EINTR)
@@ -164,6 +166,12 @@ held:
 fail_lock:
 	*cause = xasprintf("cannot lock %s/%s: %s", dir, WLOCK_FILE, strerror(errno));
 	return -1;
+}
+
+int
+wlock_fd(const struct wlock *l)
+{
+	return l->fd;
 }
 
 void
