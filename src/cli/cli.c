@@ -11,6 +11,7 @@
 #include "base/diag.h"
 #include "base/note.h"
 #include "core/guard.h"
+#include "store/pagecheck.h"
 #include "store/roles.h"
 #include "store/store.h"
 
@@ -317,7 +318,10 @@ wait_notice(const char *msg, void *arg)
 	fputc('\n', stderr);
 }
 
-/* Opens the database; a reader does so read-only in a child process (guard.h). */
+/*
+ * Opens the database; a reader does so read-only in a child process (guard.h),
+ * and checks the meta pages that say which version of the database LMDB reads.
+ */
 static int
 open_db(struct cli_ctx *ctx, struct store **s, char **user, int reading)
 {
@@ -329,11 +333,14 @@ open_db(struct cli_ctx *ctx, struct store **s, char **user, int reading)
 	if (app_database(ctx, APP_OPEN, &dir, &cause) < 0 ||
 	    identity_current(ctx->as_user, user, &cause) < 0 ||
 	    (reading && guard_reader(dir, &cause) < 0) ||
-	    store_open(s, dir, &opts, &cause) < 0) {
+	    store_open(s, dir, &opts, &cause) < 0 ||
+	    (reading && pagecheck_metas(dir, &cause) != 0)) {
 		fprintf(stderr, "frontdoor: ");
 		fput_sanitised(cause, strlen(cause), stderr);
 		fputc('\n', stderr);
 		free(cause);
+		store_close(*s);
+		*s = NULL;
 		free(dir);
 		free(*user);
 		*user = NULL;

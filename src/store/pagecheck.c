@@ -74,6 +74,7 @@ struct check {
 	struct dbrec tables[TABLE_COUNT];
 	int found[TABLE_COUNT];
 	struct pagecheck_stats *st;
+	int metas_only;			/* pagecheck_metas: stop after the meta pages */
 	char *cause;
 };
 
@@ -518,8 +519,8 @@ check_file(struct check *c, uint64_t file_size)
 	rc = read_at(c, m1, PAGEHDR + META_LEN, c->psize, 1) ||
 	    check_metas(c, m0, m1, &freedb, &main, file_size / c->psize);
 	free(m1);
-	if (rc)
-		return 1;
+	if (rc || c->metas_only)
+		return rc;
 	c->used = xcalloc(c->npages / 8 + 1, 1);
 	for (int i = 0; i <= MAX_DEPTH; i++)
 		c->page[i] = xmalloc(c->psize);
@@ -547,8 +548,10 @@ check_file(struct check *c, uint64_t file_size)
 	return check_all_used(c);
 }
 
-int
-pagecheck_run(const char *dir, int mapped, struct pagecheck_stats *st, char **cause)
+/* pagecheck_run and pagecheck_metas: the whole file, or its meta pages only. */
+static int
+check_dir(const char *dir, int mapped, int metas_only, struct pagecheck_stats *st,
+    char **cause)
 {
 	struct check c;
 	struct stat sb;
@@ -558,6 +561,7 @@ pagecheck_run(const char *dir, int mapped, struct pagecheck_stats *st, char **ca
 	if (st != NULL)
 		memset(st, 0, sizeof *st);
 	c.st = st;
+	c.metas_only = metas_only;
 	if (dbfiles_open_data(dir, &c.fd, cause) < 0)
 		return -1;
 	if (fstat(c.fd, &sb) < 0) {
@@ -583,4 +587,16 @@ pagecheck_run(const char *dir, int mapped, struct pagecheck_stats *st, char **ca
 		return 1;
 	}
 	return 0;
+}
+
+int
+pagecheck_run(const char *dir, int mapped, struct pagecheck_stats *st, char **cause)
+{
+	return check_dir(dir, mapped, 0, st, cause);
+}
+
+int
+pagecheck_metas(const char *dir, char **cause)
+{
+	return check_dir(dir, 0, 1, NULL, cause);
 }

@@ -4,6 +4,7 @@
  * every damage that changes what LMDB reads must make verify fail.
  *
  * usage: corrupt [COUNT [SEED]]   (COUNT default 10000, or $FD_CORRUPT_COUNT)
+ * With FD_CORRUPT_ONE=N, only the damaged copy a message named "seed N" is made again.
  * The database, a demo database of a few hundred decisions, is made in a new
  * directory under $TMPDIR and removed at the end.
  * Each command runs in-process in a forked child, exactly as main() would run it;
@@ -371,6 +372,7 @@ struct job {
 	size_t len;
 	unsigned long count;
 	unsigned long long seed;
+	unsigned long long one;		/* $FD_CORRUPT_ONE: only the copy a message named */
 	struct outcome base[NCMDS];
 	unsigned char dump[TABLE_COUNT][DIGEST_LEN];
 };
@@ -393,7 +395,7 @@ lane(struct job *j, int lanes, int me, struct tally *t)
 	memset(t, 0, sizeof *t);
 	for (unsigned long i = (unsigned long)me; i < j->count; i += (unsigned long)lanes) {
 		/* each copy's damage depends on the seed and its number, not on the lanes */
-		unsigned long long s = j->seed ^ (0x9E3779B97F4A7C15ULL * (i + 1));
+		unsigned long long s = j->one ? j->one : j->seed ^ (0x9E3779B97F4A7C15ULL * (i + 1));
 
 		one_run(dir, data, j->img, j->len, work, s, j->base, j->dump, t, me == 0 &&
 		    j->count > 10000);
@@ -469,6 +471,10 @@ main(int argc, char **argv)
 	if (j.count == 0 || j.seed == 0 || dir == NULL) {
 		fprintf(stderr, "usage: corrupt [COUNT [SEED]] (both above 0; a writable $TMPDIR)\n");
 		return 2;
+	}
+	if (getenv("FD_CORRUPT_ONE") != NULL) {
+		j.one = strtoull(getenv("FD_CORRUPT_ONE"), NULL, 10);
+		j.count = 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if (identity_current(NULL, &user, &cause) < 0 ||
