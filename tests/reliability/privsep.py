@@ -202,41 +202,39 @@ def expect_refused(s, inst, what, needle):
     return r
 
 
+def refuse_link_and_fifo(s, inst, name, victim, also=None):
+    """The database's file name replaced by a symlink to victim, then by a FIFO: refused."""
+    path = os.path.join(inst.db, name)
+    saved = os.path.join(inst.root, name + ".saved")
+    os.rename(path, saved)
+    os.symlink(victim, path)
+    expect_refused(s, inst, "a symlinked %s is refused" % name, "symbolic link")
+    if also is not None:
+        also()
+    with open(victim) as f:
+        s.check(f.read() == "a file the attacker wants truncated\n",
+                "the target of %s's symlink is untouched" % name)
+    os.unlink(path)
+    os.mkfifo(path, 0o660)
+    expect_refused(s, inst, "a %s that is a FIFO is refused" % name, "not a regular file")
+    os.unlink(path)
+    os.rename(saved, path)
+
+
 def check_files_refused(s, inst):
     """Symlinks, other file types, ACLs and a practitioner-owned directory are refused."""
-    lock = os.path.join(inst.db, "lock.mdb")
     data = os.path.join(inst.db, "data.mdb")
     victim = os.path.join(inst.root, "victim")
     with open(victim, "w") as f:
         f.write("a file the attacker wants truncated\n")
-    saved = os.path.join(inst.root, "lock.saved")
-    os.rename(lock, saved)
-    os.symlink(victim, lock)
-    expect_refused(s, inst, "a symlinked lock.mdb is refused", "symbolic link")
-    r = inst.run_as("root", "users", "list")
-    s.check(r.returncode == 1 and "symbolic link" in r.stderr,
-            "root too is refused a symlinked lock.mdb", r.stderr)
-    with open(victim) as f:
-        s.check(f.read() == "a file the attacker wants truncated\n",
-                "the symlink's target is untouched")
-    os.unlink(lock)
-    os.mkfifo(lock, 0o660)
-    expect_refused(s, inst, "a lock.mdb that is a FIFO is refused", "not a regular file")
-    os.unlink(lock)
-    os.rename(saved, lock)
-    wlock = os.path.join(inst.db, "writer.lock")
-    saved = os.path.join(inst.root, "writer.saved")
-    os.rename(wlock, saved)
-    os.symlink(victim, wlock)
-    expect_refused(s, inst, "a symlinked writer.lock is refused", "symbolic link")
-    with open(victim) as f:
-        s.check(f.read() == "a file the attacker wants truncated\n",
-                "the writer lock's symlink target is untouched")
-    os.unlink(wlock)
-    os.mkfifo(wlock, 0o660)
-    expect_refused(s, inst, "a writer.lock that is a FIFO is refused", "not a regular file")
-    os.unlink(wlock)
-    os.rename(saved, wlock)
+
+    def root_refused():
+        r = inst.run_as("root", "users", "list")
+        s.check(r.returncode == 1 and "symbolic link" in r.stderr,
+                "root too is refused a symlinked lock.mdb", r.stderr)
+
+    refuse_link_and_fifo(s, inst, "lock.mdb", victim, root_refused)
+    refuse_link_and_fifo(s, inst, "writer.lock", victim)
     saved = os.path.join(inst.root, "data.saved")
     os.rename(data, saved)
     os.symlink(saved, data)
