@@ -111,8 +111,13 @@ int cli_require_role(const struct cli_command *cmd, struct store *s, const char 
     char **cause);
 /* The same for an action (enum action) other than the command's own: what an option asks for. */
 int cli_require_action(struct store *s, const char *user, int act, char **cause);
-/* cli_open_db, read-only if asked: commands that only read work on archived, read-only copies. */
-int cli_open_db_mode(struct cli_ctx *ctx, struct store **s, char **user, int readonly);
+/*
+ * cli_open_db for a command that only reads: read-only, so that it never takes
+ * LMDB's write lock and works on archived, read-only copies; the rest of the
+ * command runs in a child process, and a fault on a damaged page is reported
+ * (guard.h).
+ */
+int cli_open_reader(struct cli_ctx *ctx, struct store **s, char **user);
 /* Reads a file the user names, or standard input for "-" or NULL. */
 int cli_read_input(const char *path, size_t limit, char **out, size_t *len, char **cause);
 struct note_key;

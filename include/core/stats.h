@@ -7,6 +7,7 @@
 
 #include "base/json.h"
 #include "core/audit.h"
+#include "store/dlog.h"
 #include "store/record.h"
 #include "store/store.h"
 
@@ -36,7 +37,8 @@ struct stats {
 	int64_t since, until;		/* receipt (or record) times counted, inclusive; 0: open */
 	struct stats_table by[STATS_BY_COUNT];
 	struct stats_group total;	/* key "(all)" */
-	unsigned long damaged;		/* records that did not decode (stats_scan) */
+	unsigned long damaged;		/* records that did not decode or break the chain */
+	struct dlog_chain chain;	/* stats_scan: the records follow on from each other */
 	struct map cases;		/* case id -> the previous contact's receipt */
 	struct json_doc doc;
 	struct buf tmp;

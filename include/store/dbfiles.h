@@ -4,11 +4,12 @@
 
 #include <sys/types.h>
 
-/* The two files LMDB keeps in a database directory, as found before opening. */
+/* LMDB's two files and the writer lock in a database directory, as found before opening. */
 struct dbfiles {
-	int have_data, have_lock;	/* each existed */
-	dev_t data_dev, lock_dev;
-	ino_t data_ino, lock_ino;
+	int have_data, have_lock, have_wlock;	/* each existed */
+	int owner;		/* the person may make missing files (not a setgid practitioner) */
+	dev_t data_dev, lock_dev, wlock_dev;
+	ino_t data_ino, lock_ino, wlock_ino;
 };
 
 /*
@@ -16,7 +17,7 @@ struct dbfiles {
  * gid), or taken only if it is an empty directory of the user's own.
  */
 int dbfiles_make_dir(const char *dir, char **cause);
-/* Sets data.mdb and lock.mdb to 0660 after LMDB made them. */
+/* Sets data.mdb, lock.mdb and writer.lock to 0660 after they were made. */
 int dbfiles_set_modes(const char *dir, char **cause);
 /*
  * Checks an existing database before LMDB opens it: the directory and its
@@ -24,7 +25,8 @@ int dbfiles_set_modes(const char *dir, char **cause);
  * regular files (not symlinks) with one link. With privileged (a setgid
  * install), they must also not belong to the person running unless that is
  * root, and must share the directory's owner, so that no practitioner can
- * change their modes; a missing lock.mdb is made again only by that owner.
+ * change their modes; a missing lock.mdb or writer.lock is made again only
+ * by that owner.
  */
 int dbfiles_check(const char *dir, int privileged, struct dbfiles *f, char **cause);
 /*
@@ -34,5 +36,12 @@ int dbfiles_check(const char *dir, int privileged, struct dbfiles *f, char **cau
  */
 int dbfiles_verify_open(const char *dir, int data_fd, int nolock, const struct dbfiles *f,
     char **cause);
+/*
+ * Opens data.mdb alone for reading (a check of its pages), as the store opens
+ * the database: the directory and files checked first, the database's group
+ * raised only for the open, no symbolic link followed, and the file opened
+ * verified to be the one checked. *fd is the caller's to close.
+ */
+int dbfiles_open_data(const char *dir, int *fd, char **cause);
 
 #endif

@@ -105,6 +105,25 @@ typedef int (*dlog_scan_fn)(struct store_txn *t, uint64_t key_seq, const struct 
     void *arg);
 int dlog_scan(struct store *s, uint64_t from, dlog_scan_fn fn, void *arg, char **cause);
 
+/*
+ * What a reader of the whole log from record 1 checks as it goes, so that a
+ * damaged page never passes for the log: each record's sequence number
+ * follows the one before, it chains to that one's hash, and its own hash
+ * matches its bytes. Starts zeroed (the genesis), or with from_any set to
+ * start from whichever record comes first.
+ */
+struct dlog_chain {
+	uint64_t seq;
+	unsigned char hash[DIGEST_LEN];
+	int from_any;
+};
+
+/* Takes record seq (r decoded from raw, or NULL if it did not decode); -1 with a cause if it breaks the chain. */
+int dlog_chain_step(struct dlog_chain *c, uint64_t seq, const struct store_val *raw,
+    const struct record *r, char **cause);
+/* After a whole scan from record 1: -1 with a cause unless it read as many records as the log holds. */
+int dlog_chain_end(struct store *s, const struct dlog_chain *c, char **cause);
+
 /* One of the contiguous ranges a log is split into for scanning on several cores. */
 struct dlog_part {
 	uint64_t from, to;	/* keys, inclusive; the last part runs to the end */

@@ -25,6 +25,11 @@ enum store_table {
 	TABLE_COUNT
 };
 
+/* The table's name in the environment. */
+const char *store_table_name(enum store_table tab);
+/* 1 for a table newer than some databases: where missing, it reads as empty. */
+int store_table_added(enum store_table tab);
+
 struct store;
 struct store_txn;
 
@@ -59,7 +64,14 @@ size_t store_map_size(const struct store *s);
  */
 int store_write(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg,
     char **cause);
-/* Runs fn inside one read-only transaction. */
+/*
+ * Writers take frontdoor's own lock first (wlock.h), waiting at most wait_ms
+ * (0: WLOCK_DEFAULT_WAIT, 10 s) for another writer; fn, if not NULL, is
+ * called once with who holds it when a writer has to wait.
+ */
+void store_set_writer_wait(struct store *s, unsigned wait_ms,
+    void (*fn)(const char *msg, void *arg), void *arg);
+/* Runs fn inside one read-only transaction; it never waits for a writer. */
 int store_read(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg,
     char **cause);
 

@@ -10,6 +10,8 @@
 
 #include "base/diag.h"
 #include "base/note.h"
+#include "core/guard.h"
+#include "store/pagecheck.h"
 #include "store/roles.h"
 #include "store/store.h"
 
@@ -286,6 +288,8 @@ cli_fail(const char *cmd, char *cause, int code)
 	return code;
 }
 
+static int open_db(struct cli_ctx *ctx, struct store **s, char **user, int reading);
+
 int
 cli_db_run(struct cli_ctx *ctx, const char *cmd, int write, const char **user,
     int (*fn)(struct store_txn *t, void *arg), void *arg)
@@ -294,7 +298,7 @@ cli_db_run(struct cli_ctx *ctx, const char *cmd, int write, const char **user,
 	char *name, *cause = NULL;
 	int rc;
 
-	if (cli_open_db(ctx, &s, &name) < 0)
+	if (open_db(ctx, &s, &name, !write) < 0)
 		return EXIT_PROBLEM;
 	*user = name;
 	rc = write ? store_write(s, fn, arg, &cause) : store_read(s, fn, arg, &cause);
@@ -304,34 +308,59 @@ cli_db_run(struct cli_ctx *ctx, const char *cmd, int write, const char **user,
 	return rc < 0 ? cli_fail(cmd, cause, EXIT_PROBLEM) : EXIT_OK;
 }
 
-int
-cli_open_db(struct cli_ctx *ctx, struct store **s, char **user)
+/* Tells the user why a write has not happened yet. */
+static void
+wait_notice(const char *msg, void *arg)
 {
-	return cli_open_db_mode(ctx, s, user, 0);
+	(void)arg;
+	fputs("frontdoor: ", stderr);
+	fput_sanitised(msg, strlen(msg), stderr);
+	fputc('\n', stderr);
 }
 
-int
-cli_open_db_mode(struct cli_ctx *ctx, struct store **s, char **user, int readonly)
+/*
+ * Opens the database; a reader does so read-only in a child process (guard.h),
+ * and checks the meta pages that say which version of the database LMDB reads.
+ */
+static int
+open_db(struct cli_ctx *ctx, struct store **s, char **user, int reading)
 {
-	struct store_opts opts = { 0, readonly, 0 };
+	struct store_opts opts = { 0, reading, 0 };
 	char *dir = NULL, *cause = NULL;
 
 	*s = NULL;
 	*user = NULL;
 	if (app_database(ctx, APP_OPEN, &dir, &cause) < 0 ||
 	    identity_current(ctx->as_user, user, &cause) < 0 ||
-	    store_open(s, dir, &opts, &cause) < 0) {
+	    (reading && guard_reader(dir, &cause) < 0) ||
+	    store_open(s, dir, &opts, &cause) < 0 ||
+	    (reading && pagecheck_metas(dir, &cause) != 0)) {
 		fprintf(stderr, "frontdoor: ");
 		fput_sanitised(cause, strlen(cause), stderr);
 		fputc('\n', stderr);
 		free(cause);
+		store_close(*s);
+		*s = NULL;
 		free(dir);
 		free(*user);
 		*user = NULL;
 		return -1;
 	}
 	free(dir);
+	store_set_writer_wait(*s, 0, wait_notice, NULL);
 	return 0;
+}
+
+int
+cli_open_db(struct cli_ctx *ctx, struct store **s, char **user)
+{
+	return open_db(ctx, s, user, 0);
+}
+
+int
+cli_open_reader(struct cli_ctx *ctx, struct store **s, char **user)
+{
+	return open_db(ctx, s, user, 1);
 }
 
 struct role_arg {

@@ -329,7 +329,7 @@ cmd_users(struct cli_ctx *ctx, int argc, char **argv)
 		    "auditor, admin");
 	if (a.name != NULL && !roles_valid_user(a.name))
 		return cli_usage_error(cmd, "not a valid user name");
-	if (cli_open_db(ctx, &s, &user) < 0)
+	if ((a.name == NULL ? cli_open_reader : cli_open_db)(ctx, &s, &user) < 0)
 		return EXIT_PROBLEM;
 	a.actor = user;
 	if (a.name == NULL)
@@ -475,6 +475,7 @@ struct history {
 	struct store_txn *t;
 	struct record *v;
 	size_t n;
+	unsigned long bad;	/* publications whose rule set is missing or altered */
 };
 
 static int
@@ -491,11 +492,11 @@ collect_publication(const struct record *r, void *arg)
 
 /* One publication a line, oldest first, from the log; a rule set whose stored bytes were edited is marked. */
 static int
-print_publication(struct store_txn *t, const struct record *r, uint64_t n)
+print_publication(struct history *h, const struct record *r, uint64_t n)
 {
 	struct store_val v;
 	char when[32], hex[65];
-	int rc = rulestore_get(t, r->ruleset, &v);
+	int rc = rulestore_get(h->t, r->ruleset, &v);
 
 	if (rc < 0)
 		return -1;
@@ -506,6 +507,8 @@ print_publication(struct store_txn *t, const struct record *r, uint64_t n)
 	if (r->detail.n > 0)
 		print_carried(r);
 	printf("%s\n", rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ? "\tALTERED" : "");
+	if (rc != 0)
+		h->bad++;
 	return 0;
 }
 
@@ -513,9 +516,10 @@ print_publication(struct store_txn *t, const struct record *r, uint64_t n)
 static int
 print_table_publication(const struct publication *p, void *arg)
 {
+	struct history *h = arg;
 	struct store_val v;
 	char when[32], hex[65];
-	int rc = rulestore_get(arg, p->hash, &v);
+	int rc = rulestore_get(h->t, p->hash, &v);
 
 	if (rc < 0)
 		return -1;
@@ -525,6 +529,8 @@ print_table_publication(const struct publication *p, void *arg)
 	fput_sanitised(p->actor, strlen(p->actor), stdout);
 	printf("\tnot yet in the log%s\n", rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ?
 	    "\tALTERED" : "");
+	if (rc != 0)
+		h->bad++;
 	return 0;
 }
 
@@ -532,7 +538,7 @@ static int
 history_txn(struct store_txn *t, void *argp)
 {
 	const char **user = argp;
-	struct history h = { t, NULL, 0 };
+	struct history h = { t, NULL, 0, 0 };
 	uint64_t last;
 	int rc;
 
@@ -540,12 +546,18 @@ history_txn(struct store_txn *t, void *argp)
 	    (rc = ledger_last(t, &last)) < 0)
 		return -1;
 	if (rc == 1)
-		return rulestore_history(t, print_table_publication, t);
-	rc = ledger_walk(t, collect_publication, &h);
+		rc = rulestore_history(t, print_table_publication, &h);
+	else
+		rc = ledger_walk(t, collect_publication, &h);
 	for (size_t i = h.n; rc == 0 && i > 0; i--)
-		rc = print_publication(t, &h.v[i - 1], h.n - i + 1);
+		rc = print_publication(&h, &h.v[i - 1], h.n - i + 1);
 	free(h.v);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	if (h.bad > 0)
+		return store_fail(t, "%lu published rule set%s missing or altered (run frontdoor "
+		    "verify)", h.bad, h.bad == 1 ? " is" : "s are");
+	return 0;
 }
 
 /* ---- rules get ---- */

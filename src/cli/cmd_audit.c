@@ -186,7 +186,7 @@ cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 	if (verify_options_parse(ctx, argc, argv, &o, &quiet, &note, &vkey) != 0)
 		return EXIT_USAGE;
 	/* read-only: an archived copy on read-only media verifies too */
-	if (cli_open_db_mode(ctx, &s, &user, 1) < 0)
+	if (cli_open_reader(ctx, &s, &user) < 0)
 		return EXIT_PROBLEM;
 	prog.on = !quiet && isatty(STDERR_FILENO);
 	o.progress = verify_progress;
@@ -286,7 +286,7 @@ cmd_whatif(struct cli_ctx *ctx, int argc, char **argv)
 	rs = cli_load_rules(rules, 0);
 	if (rs == NULL)
 		return EXIT_USAGE;
-	if (cli_open_db(ctx, &s, &user) < 0) {
+	if (cli_open_reader(ctx, &s, &user) < 0) {
 		rules_free(rs);
 		return EXIT_PROBLEM;
 	}

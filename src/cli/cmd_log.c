@@ -27,7 +27,8 @@ struct log_query {
 	struct replayer rp;
 	struct buf out;
 	unsigned long written;
-	unsigned long damaged;	/* records skipped because they do not decode */
+	unsigned long damaged;	/* records that do not decode or break the chain */
+	struct dlog_chain chain;	/* a whole export checks the chain as it goes */
 	/* pseudonymised rows, held to be written in keyed order, not the log's */
 	struct buf held;
 	struct held_row *rows;
@@ -416,7 +417,13 @@ emit_raw(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *a
 		    (unsigned long long)seq, cause);
 		free(cause);
 		q->damaged++;
+		(void)dlog_chain_step(&q->chain, seq, raw, NULL, &cause);
 		return 0;
+	}
+	if (dlog_chain_step(&q->chain, seq, raw, &r, &cause) < 0) {
+		fprintf(stderr, "frontdoor log: %s (run frontdoor verify)\n", cause);
+		free(cause);
+		q->damaged++;
 	}
 	return emit(q, t, &r);
 }
@@ -602,7 +609,7 @@ cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		free(q.key);
 		return EXIT_USAGE;
 	}
-	if (cli_open_db(ctx, &s, &user) < 0) {
+	if (cli_open_reader(ctx, &s, &user) < 0) {
 		free(q.key);
 		return EXIT_PROBLEM;
 	}
@@ -618,10 +625,17 @@ cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 	rc = cli_require_role(&cmd_log_entry, s, user, &cause);
 	if (rc == 0 && q.case_id != NULL)
 		rc = store_read(s, log_case_txn, &q, &cause);
-	else if (rc == 0 && q.last > 0)
+	else if (rc == 0 && q.last > 0) {
+		q.chain.from_any = 1;
 		rc = store_read(s, log_last_txn, &q, &cause);
-	else if (rc == 0)
-		rc = dlog_scan(s, 0, emit_raw, &q, &cause);
+	}
+	else if (rc == 0 && (rc = dlog_scan(s, 0, emit_raw, &q, &cause)) == 0 &&
+	    dlog_chain_end(s, &q.chain, &cause) < 0) {
+		fprintf(stderr, "frontdoor log: %s (run frontdoor verify)\n", cause);
+		free(cause);
+		cause = NULL;
+		q.damaged++;
+	}
 	if ((flush_held(&q) < 0 || flush_log(&q) < 0) && rc == 0) {
 		rc = -1;
 		cause = xstrdup("cannot write the export");

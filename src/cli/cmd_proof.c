@@ -59,13 +59,13 @@ const struct cli_command cmd_check_proof_entry = {
 	.exec = cmd_check_proof,
 };
 
-/* Opens the database (read-only if asked) and checks the caller may act; prints why not. */
+/* Opens the database (to read only, if asked: cli_open_reader) and checks the caller may act. */
 static int
 open_for(struct cli_ctx *ctx, const char *cmd, enum action act, int readonly, struct store **s)
 {
 	char *user, *cause = NULL;
 
-	if (cli_open_db_mode(ctx, s, &user, readonly) < 0)
+	if ((readonly ? cli_open_reader : cli_open_db)(ctx, s, &user) < 0)
 		return -1;
 	if (cli_require_action(*s, user, act, &cause) < 0) {
 		free(user);

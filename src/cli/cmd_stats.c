@@ -193,7 +193,7 @@ cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	if (stats_options(ctx, argc, argv, &o) != 0)
 		return EXIT_USAGE;
-	if (cli_open_db(ctx, &s, &user) < 0)
+	if (cli_open_reader(ctx, &s, &user) < 0)
 		return EXIT_PROBLEM;
 	stats_init(&st, o.since, o.until);
 	stats_group_by(&st, o.by, "(none)");
@@ -208,8 +208,7 @@ cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	stats_report(&st, &o);
 	if (st.damaged > 0)
-		fprintf(stderr, "frontdoor stats: %lu damaged record%s skipped (run frontdoor "
-		    "verify)\n", st.damaged, st.damaged == 1 ? "" : "s");
+		fprintf(stderr, "frontdoor stats: %lu damaged record%s (run frontdoor verify)\n", st.damaged, st.damaged == 1 ? "" : "s");
 	rc = st.damaged > 0 ? EXIT_PROBLEM : EXIT_OK;
 	stats_free(&st);
 	return rc;

@@ -178,11 +178,15 @@ stats_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *
 	char *cause = NULL;
 
 	(void)t;
-	(void)seq;
 	if (record_decode(raw->data, raw->len, &r, &cause) < 0) {
 		free(cause);
 		st->damaged++;
+		(void)dlog_chain_step(&st->chain, seq, raw, NULL, &cause);
 		return 0;
+	}
+	if (dlog_chain_step(&st->chain, seq, raw, &r, &cause) < 0) {
+		free(cause);
+		st->damaged++;
 	}
 	stats_add(st, &r);
 	return 0;
@@ -191,7 +195,9 @@ stats_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *
 int
 stats_scan(struct store *s, struct stats *st, char **cause)
 {
-	return dlog_scan(s, 1, stats_one, st, cause) < 0 ? -1 : 0;
+	if (dlog_scan(s, 1, stats_one, st, cause) < 0)
+		return -1;
+	return dlog_chain_end(s, &st->chain, cause);
 }
 
 static int

@@ -8,6 +8,7 @@
 
 #include "store/dlog.h"
 #include "core/ledgercheck.h"
+#include "store/pagecheck.h"
 #include "core/replay.h"
 #include "core/treecheck.h"
 #include "store/tree.h"
@@ -66,8 +67,9 @@ add_problem(struct verify_problem **v, size_t *n, size_t *cap, uint64_t seq,
 		}
 	}
 	buf_adds(&b, ": ");
+	/* bytes from a damaged record may be anything: keep to printable ASCII */
 	for (const char *p = msg; *p; p++)
-		buf_addc(&b, (unsigned char)*p >= 0x20 ? *p : '?');
+		buf_addc(&b, (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f ? *p : '?');
 	push_problem(v, n, cap, seq, &b);
 }
 
@@ -348,6 +350,29 @@ check_stored_checkpoints(struct store_txn *t, void *argp)
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * LMDB trusts its pages, so they are checked from the file first: damage there
+ * is the one problem reported (1), and the log is not read through LMDB. The
+ * check maps the file itself: verify runs in a guarded child (guard.h).
+ */
+static int
+check_pages(struct store *s, struct verify_result *res, size_t *cap, char **cause)
+{
+	char *what = NULL;
+	struct buf b;
+	int rc = pagecheck_run(store_path(s), 1, NULL, &what);
+
+	if (rc <= 0) {
+		*cause = what;
+		return rc;
+	}
+	buf_init(&b);
+	buf_printf(&b, "%s; the log was not read further", what);
+	free(what);
+	push_problem(&res->problems, &res->nproblems, cap, 0, &b);
+	return 1;
+}
+
 /* Joins the parts' findings in sequence order, with the seams between them. */
 static void
 merge_parts(struct part *parts, int n, struct verify_result *res, size_t *cap)
@@ -496,6 +521,8 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	int n, rc = 0;
 
 	memset(res, 0, sizeof *res);
+	if (check_pages(s, res, &cap, cause) != 0)
+		return res->nproblems > 0 ? 0 : -1;
 	if (store_read(s, head_txn, last, cause) < 0)
 		return -1;
 	res->tree_leaves = last[1];

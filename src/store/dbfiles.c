@@ -11,9 +11,11 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "base/privsep.h"
 #include "base/util.h"
 
-static const char *const db_files[] = { "data.mdb", "lock.mdb" };
+/* LMDB's two files and frontdoor's writer lock, all made 0660 in the database's group */
+static const char *const db_files[] = { "data.mdb", "lock.mdb", "writer.lock" };
 
 /* The entries of a POSIX ACL as the kernel stores it in system.posix_acl_*. */
 enum {
@@ -192,7 +194,7 @@ dbfiles_set_modes(const char *dir, char **cause)
 	return 0;
 }
 
-/* The checks on one of the two files: 1 if it is there, 0 if it is missing, -1 if refused. */
+/* The checks on one of the files: 1 if it is there, 0 if it is missing, -1 if refused. */
 static int
 check_file(const char *path, const struct stat *dst, int privileged, dev_t *dev, ino_t *ino,
     char **cause)
@@ -225,7 +227,7 @@ int
 dbfiles_check(const char *dir, int privileged, struct dbfiles *f, char **cause)
 {
 	struct stat st;
-	char *data, *lock;
+	char *data, *lock, *wlock;
 	int rc = -1;
 
 	memset(f, 0, sizeof *f);
@@ -242,20 +244,25 @@ dbfiles_check(const char *dir, int privileged, struct dbfiles *f, char **cause)
 	}
 	data = xasprintf("%s/data.mdb", dir);
 	lock = xasprintf("%s/lock.mdb", dir);
+	wlock = xasprintf("%s/writer.lock", dir);
 	if ((f->have_data = check_file(data, &st, privileged, &f->data_dev, &f->data_ino,
 	    cause)) < 0 ||
 	    (f->have_lock = check_file(lock, &st, privileged, &f->lock_dev, &f->lock_ino,
+	    cause)) < 0 ||
+	    (f->have_wlock = check_file(wlock, &st, privileged, &f->wlock_dev, &f->wlock_ino,
 	    cause)) < 0)
 		goto out;
-	if (!f->have_lock && privileged && getuid() != st.st_uid) {
+	f->owner = !privileged || getuid() == st.st_uid;
+	if (!f->owner && (!f->have_lock || (f->have_data && !f->have_wlock))) {
 		*cause = xasprintf("%s is missing and would belong to you: run any frontdoor "
-		    "command once as root to make it again", lock);
+		    "command once as root to make it again", f->have_lock ? wlock : lock);
 		goto out;
 	}
 	rc = 0;
 out:
 	free(data);
 	free(lock);
+	free(wlock);
 	return rc;
 }
 
@@ -314,4 +321,40 @@ dbfiles_verify_open(const char *dir, int data_fd, int nolock, const struct dbfil
 		return -1;
 	}
 	return 0;
+}
+
+/* dbfiles_open_data's work, with the group raised. */
+static int
+open_data_raised(const char *dir, int *fd, char **cause)
+{
+	struct dbfiles f;
+	char *path;
+
+	if (dbfiles_check(dir, privsep_active(), &f, cause) < 0)
+		return -1;
+	path = xasprintf("%s/data.mdb", dir);
+	*fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (*fd < 0)
+		*cause = xasprintf("cannot read %s: %s", path, strerror(errno));
+	free(path);
+	if (*fd < 0)
+		return -1;
+	if (dbfiles_verify_open(dir, *fd, 1, &f, cause) < 0) {
+		close(*fd);
+		*fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+dbfiles_open_data(const char *dir, int *fd, char **cause)
+{
+	int rc;
+
+	*fd = -1;
+	privsep_raise();
+	rc = open_data_raised(dir, fd, cause);
+	privsep_lower();
+	return rc;
 }

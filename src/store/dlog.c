@@ -664,3 +664,59 @@ dlog_scan_parts(struct store *s, struct dlog_part *parts, int n)
 	free(pts);
 	return rc < 0 ? -1 : 0;
 }
+
+int
+dlog_chain_step(struct dlog_chain *c, uint64_t seq, const struct store_val *raw,
+    const struct record *r, char **cause)
+{
+	uint64_t want;
+	int follows;
+
+	if (c->seq == 0 && c->from_any && r != NULL) {
+		/* the first record read: the one before it is taken on trust */
+		c->seq = seq - 1;
+		memcpy(c->hash, r->prev, DIGEST_LEN);
+	}
+	want = c->seq + 1;
+	follows = r != NULL && memcmp(r->prev, c->hash, DIGEST_LEN) == 0;
+
+	c->seq = seq;
+	if (raw->len >= DIGEST_LEN)
+		memcpy(c->hash, (const char *)raw->data + raw->len - DIGEST_LEN, DIGEST_LEN);
+	if (seq != want)
+		*cause = xasprintf("the log jumps from record %llu to %llu",
+		    (unsigned long long)(want - 1), (unsigned long long)seq);
+	else if (r == NULL)
+		return 0;	/* the decoder said why */
+	else if (r->seq != seq || !follows)
+		*cause = xasprintf("record %llu does not follow the record before it",
+		    (unsigned long long)seq);
+	else if (!record_hash_ok(raw->data, raw->len))
+		*cause = xasprintf("record %llu was edited: its hash does not match its contents",
+		    (unsigned long long)seq);
+	else
+		return 0;
+	return -1;
+}
+
+static int
+log_count_txn(struct store_txn *t, void *arg)
+{
+	size_t *n = arg;
+
+	return store_count(t, TABLE_LOG, n);
+}
+
+int
+dlog_chain_end(struct store *s, const struct dlog_chain *c, char **cause)
+{
+	size_t n = 0;
+
+	if (store_read(s, log_count_txn, &n, cause) < 0)
+		return -1;
+	if (c->seq == n)
+		return 0;
+	*cause = xasprintf("the log holds %zu records, but reading it ended at record %llu", n,
+	    (unsigned long long)c->seq);
+	return -1;
+}

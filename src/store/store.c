@@ -17,6 +17,7 @@
 #include "base/util.h"
 #include "store/dbfiles.h"
 #include "store/tree.h"
+#include "store/wlock.h"
 
 #define STORE_MAX_READERS 510
 #define STORE_MAX_ATTEMPTS 16
@@ -35,6 +36,10 @@ struct store {
 	void *guard_arg;
 	int missing[TABLE_COUNT];	/* added after this database was made, read-only here */
 	atomic_uint_least64_t serials;	/* transactions begun, for store_txn_serial */
+	struct wlock *wl;		/* frontdoor's own writer lock, once a write needs it */
+	unsigned wait_ms;		/* how long a writer waits for it */
+	wlock_notice_fn notice;
+	void *notice_arg;
 };
 
 struct store_txn {
@@ -83,6 +88,18 @@ store_default_dir(void)
 }
 
 const char *
+store_table_name(enum store_table tab)
+{
+	return table_names[tab];
+}
+
+int
+store_table_added(enum store_table tab)
+{
+	return tab == TABLE_TREE;
+}
+
+const char *
 store_path(const struct store *s)
 {
 	return s->path;
@@ -111,12 +128,13 @@ open_tables(struct store *s, int create, char **cause)
 	MDB_txn *txn;
 	int rc;
 
-	rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn);
+	/* only init writes here: a reader must never wait on (or take) the write lock */
+	rc = mdb_txn_begin(s->env, NULL, create ? 0 : MDB_RDONLY, &txn);
 	if (rc != 0)
 		return lmdb_error(cause, "cannot read", s->path, rc);
 	for (int i = 0; i < TABLE_COUNT; i++) {
-		/* a table newer than the database is made on a writable open, else read as empty */
-		int added = i == TABLE_TREE, flags = create || (added && !s->readonly) ? MDB_CREATE : 0;
+		/* a table newer than the database is made by add_missing, else read as empty */
+		int added = store_table_added((enum store_table)i), flags = create ? MDB_CREATE : 0;
 
 		rc = mdb_dbi_open(txn, table_names[i], (unsigned)flags, &s->dbi[i]);
 		if (rc == MDB_NOTFOUND && added) {
@@ -131,6 +149,39 @@ open_tables(struct store *s, int create, char **cause)
 	rc = mdb_txn_commit(txn);
 	if (rc != 0)
 		return lmdb_error(cause, "cannot open the tables of", s->path, rc);
+	return 0;
+}
+
+static int txn_error(struct store_txn *t, int rc);
+
+/* Makes the tables this database was made without, in a write transaction under the writer lock. */
+static int
+add_missing_txn(struct store_txn *t, void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < TABLE_COUNT; i++) {
+		int rc = t->s->missing[i] ? mdb_dbi_open(t->txn, table_names[i], MDB_CREATE,
+		    &t->s->dbi[i]) : 0;
+
+		if (rc != 0)
+			return txn_error(t, rc);
+	}
+	return 0;
+}
+
+/* A writable open adds the tables newer than the database; a read-only one reads them as empty. */
+static int
+add_missing(struct store *s, char **cause)
+{
+	int any = 0;
+
+	for (int i = 0; i < TABLE_COUNT; i++)
+		any |= s->missing[i];
+	if (!any || s->readonly)
+		return 0;
+	if (store_write(s, add_missing_txn, NULL, cause) < 0)
+		return -1;
+	memset(s->missing, 0, sizeof s->missing);
 	return 0;
 }
 
@@ -223,6 +274,23 @@ open_any(struct store *s, const struct store_opts *opts, int *nolock, char **cau
 	return rc != 0 ? lmdb_error(cause, "cannot open", s->path, rc) : 0;
 }
 
+/* Opens the writer lock with the other files: the one checked, made only by who may. */
+static int
+open_wlock(struct store *s, const char *dir, const struct dbfiles *f, char **cause)
+{
+	struct stat st;
+
+	if (wlock_open(&s->wl, dir, f->owner, cause) < 0)
+		return -1;
+	if (fstat(wlock_fd(s->wl), &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    (f->have_wlock && (st.st_dev != f->wlock_dev || st.st_ino != f->wlock_ino))) {
+		*cause = xasprintf("%s/%s changed while it was being opened: refusing to use it",
+		    dir, WLOCK_FILE);
+		return -1;
+	}
+	return 0;
+}
+
 /* Opens the environment in dir; the files are checked before and verified after. */
 static int
 open_checked(struct store *s, const char *dir, const struct store_opts *opts, char **cause)
@@ -247,6 +315,8 @@ open_checked(struct store *s, const char *dir, const struct store_opts *opts, ch
 		return lmdb_error(cause, "cannot open", dir, rc);
 	if (dbfiles_verify_open(dir, fd, nolock, &f, cause) < 0)
 		return -1;
+	if (!s->readonly && open_wlock(s, dir, &f, cause) < 0)
+		return -1;
 	if (opts->create && dbfiles_set_modes(dir, cause) < 0)
 		return -1;
 	if (!nolock)
@@ -261,6 +331,7 @@ store_open(struct store **out, const char *dir, const struct store_opts *opts, c
 	int rc;
 
 	s->path = xstrdup(dir);
+	s->wait_ms = WLOCK_DEFAULT_WAIT;
 	/* the database's group, if installed setgid, only while its files are opened */
 	privsep_raise();
 	rc = open_checked(s, dir, opts, cause);
@@ -272,7 +343,7 @@ store_open(struct store **out, const char *dir, const struct store_opts *opts, c
 	else
 		rc = store_read(s, read_schema, NULL, cause);
 	/* a database from before the tree gets it now, while nothing else waits on it */
-	if (rc < 0 || (!s->readonly && tree_build(s, cause) < 0))
+	if (rc < 0 || add_missing(s, cause) < 0 || (!s->readonly && tree_build(s, cause) < 0))
 		goto fail;
 	*out = s;
 	return 0;
@@ -288,6 +359,7 @@ store_close(struct store *s)
 		return;
 	if (s->env != NULL)
 		mdb_env_close(s->env);
+	wlock_close(s->wl);
 	free(s->path);
 	free(s);
 }
@@ -330,13 +402,19 @@ txn_cause(struct store_txn *t, const char *what)
 	return xasprintf("%s: %s", what, mdb_strerror(t->rc));
 }
 
-int
-store_write(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg, char **cause)
+void
+store_set_writer_wait(struct store *s, unsigned wait_ms, void (*fn)(const char *msg, void *arg),
+    void *arg)
 {
-	if (s->readonly) {
-		*cause = xasprintf("%s is read-only for this user: nothing was saved", s->path);
-		return -1;
-	}
+	s->wait_ms = wait_ms ? wait_ms : WLOCK_DEFAULT_WAIT;
+	s->notice = fn;
+	s->notice_arg = arg;
+}
+
+/* One write transaction, retried as the map grows; frontdoor's writer lock is held. */
+static int
+write_locked(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg, char **cause)
+{
 	for (int attempt = 0; attempt < STORE_MAX_ATTEMPTS; attempt++) {
 		struct store_txn t = { s, NULL, 0, NULL, atomic_fetch_add(&s->serials, 1) + 1 };
 		int rc = mdb_txn_begin(s->env, NULL, 0, &t.txn), frc;
@@ -374,6 +452,22 @@ store_write(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *ar
 	}
 	*cause = xasprintf("nothing was saved: %s kept growing", s->path);
 	return -1;
+}
+
+int
+store_write(struct store *s, int (*fn)(struct store_txn *t, void *arg), void *arg, char **cause)
+{
+	int rc;
+
+	if (s->readonly) {
+		*cause = xasprintf("%s is read-only for this user: nothing was saved", s->path);
+		return -1;
+	}
+	if (wlock_take(&s->wl, s->path, s->wait_ms, s->notice, s->notice_arg, cause) < 0)
+		return -1;
+	rc = write_locked(s, fn, arg, cause);
+	wlock_release(s->wl);
+	return rc;
 }
 
 int

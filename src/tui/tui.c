@@ -23,6 +23,7 @@
 #define TUI_ESC_FOLLOW_MS 30	/* the rest of an escape sequence comes within this */
 #define TUI_PASTE_MAX (1024 * 1024)	/* bytes of one paste kept */
 #define TUI_DEMO_CONTACTS 300
+#define TUI_LOCK_WAIT_MS 250	/* a save waits this long for another writer, then says who */
 
 static const struct tui_screen_ops *const screen_ops[SCR_COUNT] = {
 	[SCR_QUEUE] = &tui_queue_ops,
@@ -823,6 +824,8 @@ tui_open(struct tui_app *a, const struct app_target *ctx, int demo, char **cause
 	}
 	if (store_open(&a->s, a->dbpath, &opts, cause) < 0)
 		return -1;
+	/* a screen waits only briefly for another writer, then says who holds the lock */
+	store_set_writer_wait(a->s, TUI_LOCK_WAIT_MS, NULL, NULL);
 	if (tui_data_role(a->s, a->user, &a->role, &a->has_role, cause) < 0)
 		return -1;
 	if (a->has_role) {

@@ -57,12 +57,13 @@ class Writer:
 
 
 def blocked_on_lock(pid):
-    """Whether the process sleeps in futex(): waiting for LMDB's writer mutex."""
-    if "futex" in rel.wchan(pid):
+    """Whether the process sleeps in flock() on frontdoor's writer lock (or in futex(),
+    on LMDB's writer mutex)."""
+    if any(w in rel.wchan(pid) for w in ("futex", "flock")):
         return True
     try:
         with open("/proc/%d/syscall" % pid) as f:
-            return f.read().split()[0] == "202"
+            return f.read().split()[0] in ("73", "202")
     except (OSError, IndexError):
         return False
 

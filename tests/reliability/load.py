@@ -37,6 +37,15 @@ def reader_pids(db):
     return pids
 
 
+def parent_of(pid):
+    """The parent's PID, or 0 once the process is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def main():
     s = rel.Suite("load", __doc__)
     s.add_argument("--per-writer", type=int, default=None)
@@ -117,10 +126,14 @@ def main():
                             stderr=subprocess.DEVNULL)
             readers.append(p)
         deadline = time.monotonic() + 120
-        mine = set(p.pid for p in readers)
+        started = set(p.pid for p in readers)
+        # a reading command reads in a child process: its slot bears the child's pid
+        mine = set(started)
         holding = 0
         while have_mdb_stat and time.monotonic() < deadline:
-            holding = len(mine & set(reader_pids(db)))
+            slots = set(reader_pids(db))
+            mine |= set(pid for pid in slots if parent_of(pid) in started)
+            holding = len(mine & slots)
             if holding >= READERS * 3 // 4:
                 break
             time.sleep(0.2)

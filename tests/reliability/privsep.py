@@ -5,7 +5,7 @@ a setgid copy of frontdoor (built to read its settings from the build tree) and 
 file naming the system database; root creates the database with `init`. Then, as the users:
 nothing in the database directory can be listed, opened, read, written, linked or renamed;
 the whole role x command matrix of roles.py runs through the setgid binary, the person being
-the real uid; a symlinked or non-regular lock.mdb or data.mdb, an ACL granting an outsider,
+the real uid; a symlinked or non-regular lock.mdb, writer.lock or data.mdb, an ACL granting an outsider,
 a directory a practitioner owns and a pre-created directory are refused, with the symlink's
 target untouched; `--db` and $FRONTDOOR_DB elsewhere give up the group for good
 (what they create belongs to the person's own group) while `--db` naming the system database
@@ -137,6 +137,7 @@ def check_directory_closed(s, inst):
     """A practitioner (with a role) cannot touch anything in the database directory."""
     off = inst.users["officer"]
     data, lock = os.path.join(inst.db, "data.mdb"), os.path.join(inst.db, "lock.mdb")
+    wlock = os.path.join(inst.db, "writer.lock")
     mine = os.path.join(inst.home, off)
     attempts = [
         ("list the directory", "ls %s" % inst.db),
@@ -145,10 +146,12 @@ def check_directory_closed(s, inst):
         ("grep data.mdb for a name", "grep -a root %s" % data),
         ("open data.mdb for writing", ": >> %s" % data),
         ("open lock.mdb for writing", ": >> %s" % lock),
+        ("open writer.lock for writing", ": >> %s" % wlock),
         ("create a file there", ": > %s/x" % inst.db),
         ("hard-link data.mdb", "ln %s %s/data.mdb" % (data, mine)),
         ("rename lock.mdb", "mv %s %s/moved" % (lock, inst.db)),
         ("replace lock.mdb with a symlink", "ln -sf /etc/shadow %s" % lock),
+        ("replace writer.lock with a symlink", "ln -sf /etc/shadow %s" % wlock),
         ("remove data.mdb", "rm -f %s" % data),
         ("change its mode", "chmod 0666 %s" % data),
     ]
@@ -158,17 +161,19 @@ def check_directory_closed(s, inst):
         s.check(r.returncode != 0, "a practitioner cannot %s" % what,
                 "exit %d: %s" % (r.returncode, r.stdout[-200:]))
     after = os.stat(data)
-    # init made the two LMDB files and the log's checkpoint signing key
-    s.check(sorted(os.listdir(inst.db)) == ["checkpoint.key", "data.mdb", "lock.mdb"] and
-            not os.path.islink(lock) and after.st_ino == before.st_ino and
+    # init made the two LMDB files, the writer lock and the log's checkpoint signing key
+    s.check(sorted(os.listdir(inst.db)) ==
+            ["checkpoint.key", "data.mdb", "lock.mdb", "writer.lock"] and
+            not os.path.islink(lock) and not os.path.islink(wlock) and
+            after.st_ino == before.st_ino and
             stat.S_IMODE(after.st_mode) == 0o660,
-            "the directory holds the same three files, unchanged", str(os.listdir(inst.db)))
+            "the directory holds the same four files, unchanged", str(os.listdir(inst.db)))
     st = os.stat(inst.db)
     s.check(stat.S_IMODE(st.st_mode) == 0o2770 and st.st_uid == 0 and st.st_gid == inst.gid(),
             "init made the system directory root:%s 2770" % inst.group,
             "%04o %d:%d" % (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid))
-    for f in ("data.mdb", "lock.mdb"):
-        st = os.stat(os.path.join(inst.db, f))
+    for f in ("data.mdb", "lock.mdb", "writer.lock"):
+        st = os.lstat(os.path.join(inst.db, f))
         s.check(stat.S_IMODE(st.st_mode) == 0o660 and st.st_gid == inst.gid(),
                 "%s is 0660 in group %s" % (f, inst.group))
     # through the setgid binary the same practitioner works, as the real uid
@@ -197,28 +202,39 @@ def expect_refused(s, inst, what, needle):
     return r
 
 
+def refuse_link_and_fifo(s, inst, name, victim, also=None):
+    """The database's file name replaced by a symlink to victim, then by a FIFO: refused."""
+    path = os.path.join(inst.db, name)
+    saved = os.path.join(inst.root, name + ".saved")
+    os.rename(path, saved)
+    os.symlink(victim, path)
+    expect_refused(s, inst, "a symlinked %s is refused" % name, "symbolic link")
+    if also is not None:
+        also()
+    with open(victim) as f:
+        s.check(f.read() == "a file the attacker wants truncated\n",
+                "the target of %s's symlink is untouched" % name)
+    os.unlink(path)
+    os.mkfifo(path, 0o660)
+    expect_refused(s, inst, "a %s that is a FIFO is refused" % name, "not a regular file")
+    os.unlink(path)
+    os.rename(saved, path)
+
+
 def check_files_refused(s, inst):
     """Symlinks, other file types, ACLs and a practitioner-owned directory are refused."""
-    lock = os.path.join(inst.db, "lock.mdb")
     data = os.path.join(inst.db, "data.mdb")
     victim = os.path.join(inst.root, "victim")
     with open(victim, "w") as f:
         f.write("a file the attacker wants truncated\n")
-    saved = os.path.join(inst.root, "lock.saved")
-    os.rename(lock, saved)
-    os.symlink(victim, lock)
-    expect_refused(s, inst, "a symlinked lock.mdb is refused", "symbolic link")
-    r = inst.run_as("root", "users", "list")
-    s.check(r.returncode == 1 and "symbolic link" in r.stderr,
-            "root too is refused a symlinked lock.mdb", r.stderr)
-    with open(victim) as f:
-        s.check(f.read() == "a file the attacker wants truncated\n",
-                "the symlink's target is untouched")
-    os.unlink(lock)
-    os.mkfifo(lock, 0o660)
-    expect_refused(s, inst, "a lock.mdb that is a FIFO is refused", "not a regular file")
-    os.unlink(lock)
-    os.rename(saved, lock)
+
+    def root_refused():
+        r = inst.run_as("root", "users", "list")
+        s.check(r.returncode == 1 and "symbolic link" in r.stderr,
+                "root too is refused a symlinked lock.mdb", r.stderr)
+
+    refuse_link_and_fifo(s, inst, "lock.mdb", victim, root_refused)
+    refuse_link_and_fifo(s, inst, "writer.lock", victim)
     saved = os.path.join(inst.root, "data.saved")
     os.rename(data, saved)
     os.symlink(saved, data)
@@ -268,6 +284,17 @@ def check_files_refused(s, inst):
             "root makes it again, 0660 and root's", r.stderr)
     r = inst.run_as(off, "log", "--last", "1")
     s.check(r.returncode == 0, "and the officer reads again", r.stderr)
+    # so would a writer.lock: only root makes it again
+    os.unlink(os.path.join(inst.db, "writer.lock"))
+    r = inst.run_as(off, "log", "--last", "1")
+    s.check(r.returncode == 1 and "writer.lock is missing" in r.stderr,
+            "a practitioner does not make a missing writer.lock", r.stderr)
+    r = inst.run_as("root", "checkpoint")
+    st = os.lstat(os.path.join(inst.db, "writer.lock"))
+    s.check(r.returncode == 0 and st.st_uid == 0 and stat.S_IMODE(st.st_mode) == 0o660 and
+            st.st_gid == inst.gid(), "root makes it again, 0660, root's, in the group", r.stderr)
+    r = inst.run_as(off, "log", "--last", "1")
+    s.check(r.returncode == 0, "and the officer opens the database again", r.stderr)
 
 
 def check_signing_key(s, inst):
@@ -279,7 +306,8 @@ def check_signing_key(s, inst):
             "checkpoint.key is root's, 0640, in group %s" % inst.group,
             "%04o %d:%d" % (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid))
     with open(key) as f:
-        secret = f.read().strip().split("+")[-1]
+        # PRIVATE+KEY+name+hash+key: the key is base64, which may itself hold a "+"
+        secret = f.read().strip().split("+", 4)[-1]
     for i in (1, 2):
         r = inst.run_as(off, "decide", input=rel.case_line("PS-K%d" % i) + "\n")
         s.check(r.returncode == 0, "the officer decides a case to prove", r.stderr)
