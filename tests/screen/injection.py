@@ -331,6 +331,18 @@ class Tmux:
                 raise TimeoutError("timed out waiting for %s; screen:\n%s" % (what, s))
             time.sleep(0.03)
 
+    def settle(self, timeout=30.0):
+        """Waits until two grabs 0.1 s apart agree: the UI has finished drawing."""
+        end = time.time() + timeout
+        prev = self.grab()
+        while time.time() < end:
+            time.sleep(0.1)
+            cur = self.grab()
+            if cur == prev:
+                return cur
+            prev = cur
+        return prev
+
     def wait_text(self, text, timeout=10.0):
         return self.wait(lambda s: text in s, timeout, repr(text))
 
@@ -753,8 +765,7 @@ def run(fd, tmp, tm, env, tamper):
 
     # 1. the queue, page by page
     tm.keys("g")
-    time.sleep(0.1)
-    prev = None
+    tm.settle()
     pages = 0
     while pages < 200:
         s = tm.grab()
@@ -765,8 +776,10 @@ def run(fd, tmp, tm, env, tamper):
         tm.keys("NPage")
         try:
             # generous: under load (an ASan build beside other work) a page can take seconds
-            prev = tm.wait(lambda x, p=s: x != p, 15.0, "the next queue page")
+            tm.wait(lambda x, p=s: x != p, 60.0, "the next queue page")
+            tm.settle()
         except TimeoutError:
+            chk.finding("queue: page %d did not turn within 60 s" % pages)
             break
     queue_seen = {k for k, v in chk.seen.items() if "queue" in v}
     missing = [cid for cid, m in cases if cid in open_cases and cid not in queue_seen]
