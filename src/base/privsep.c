@@ -1,6 +1,8 @@
 /* privsep.c: raising and lowering the setgid group, and scrubbing the environment. */
 #include "base/privsep.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -73,6 +75,19 @@ privsep_lower(void)
 	if (setegid(r) < 0 || getegid() != r)
 		fatal("cannot give up the database's group");
 	stay_undumpable();
+}
+
+int
+privsep_open_read(const char *path)
+{
+	int fd, saved;
+
+	privsep_raise();
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	saved = errno;
+	privsep_lower();
+	errno = saved;
+	return fd;
 }
 
 void

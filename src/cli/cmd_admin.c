@@ -490,23 +490,45 @@ collect_publication(const struct record *r, void *arg)
 	return 0;
 }
 
-/* One publication a line, oldest first, from the log; a rule set whose stored bytes were edited is marked. */
+/*
+ * Starts a history line: number, time, digest and publisher. Returns how the
+ * stored bytes stand (rulestore_get), or -1.
+ */
 static int
-print_publication(struct history *h, const struct record *r, uint64_t n)
+publication_start(struct store_txn *t, uint64_t n, int64_t time,
+    const unsigned char hash[DIGEST_LEN], const char *actor, size_t alen)
 {
 	struct store_val v;
 	char when[32], hex[65];
-	int rc = rulestore_get(h->t, r->ruleset, &v);
+	int rc = rulestore_get(t, hash, &v);
 
 	if (rc < 0)
 		return -1;
-	format_utc(r->time, when);
-	digest_hex(r->ruleset, hex);
+	format_utc(time, when);
+	digest_hex(hash, hex);
 	printf("%llu\t%s\tsha256:%s\t", (unsigned long long)n, when, hex);
-	fput_sanitised(r->actor.p, r->actor.n, stdout);
+	fput_sanitised(actor, alen, stdout);
+	return rc;
+}
+
+/* Ends a history line, marking a rule set whose stored bytes are gone or edited. */
+static void
+publication_end(int rc)
+{
+	printf("%s\n", rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ? "\tALTERED" : "");
+}
+
+/* One publication a line, oldest first, from the log. */
+static int
+print_publication(struct history *h, const struct record *r, uint64_t n)
+{
+	int rc = publication_start(h->t, n, r->time, r->ruleset, r->actor.p, r->actor.n);
+
+	if (rc < 0)
+		return -1;
 	if (r->detail.n > 0)
 		print_carried(r);
-	printf("%s\n", rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ? "\tALTERED" : "");
+	publication_end(rc);
 	if (rc != 0)
 		h->bad++;
 	return 0;
@@ -517,18 +539,13 @@ static int
 print_table_publication(const struct publication *p, void *arg)
 {
 	struct history *h = arg;
-	struct store_val v;
-	char when[32], hex[65];
-	int rc = rulestore_get(h->t, p->hash, &v);
+	int rc = publication_start(h->t, p->n, p->time, p->hash, p->actor,
+	    strlen(p->actor));
 
 	if (rc < 0)
 		return -1;
-	format_utc(p->time, when);
-	digest_hex(p->hash, hex);
-	printf("%llu\t%s\tsha256:%s\t", (unsigned long long)p->n, when, hex);
-	fput_sanitised(p->actor, strlen(p->actor), stdout);
-	printf("\tnot yet in the log%s\n", rc == 1 ? "\tMISSING" : rc == RULESTORE_ALTERED ?
-	    "\tALTERED" : "");
+	fputs("\tnot yet in the log", stdout);
+	publication_end(rc);
 	if (rc != 0)
 		h->bad++;
 	return 0;

@@ -112,9 +112,7 @@ conf_open(const char *path, char **cause)
 	struct stat st;
 	int fd;
 
-	privsep_raise();
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	privsep_lower();
+	fd = privsep_open_read(path);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return -2;

@@ -159,9 +159,7 @@ read_key_file(const char *path, char **text, size_t *len, char **cause)
 	struct stat st;
 	int fd;
 
-	privsep_raise();
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	privsep_lower();
+	fd = privsep_open_read(path);
 	if (fd < 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
