@@ -104,6 +104,12 @@ int dlog_case_last_decision(struct store_txn *t, const char *case_id, size_t len
 typedef int (*dlog_scan_fn)(struct store_txn *t, uint64_t key_seq, const struct store_val *raw,
     void *arg);
 int dlog_scan(struct store *s, uint64_t from, dlog_scan_fn fn, void *arg, char **cause);
+/*
+ * dlog_scan from the first record, also giving the number of records the log
+ * held in the transaction that reached its end (writers may append while a
+ * long scan goes on; records added after that are not counted).
+ */
+int dlog_scan_all(struct store *s, dlog_scan_fn fn, void *arg, size_t *count, char **cause);
 
 /*
  * What a reader of the whole log from record 1 checks as it goes, so that a
@@ -121,8 +127,8 @@ struct dlog_chain {
 /* Takes record seq (r decoded from raw, or NULL if it did not decode); -1 with a cause if it breaks the chain. */
 int dlog_chain_step(struct dlog_chain *c, uint64_t seq, const struct store_val *raw,
     const struct record *r, char **cause);
-/* After a whole scan from record 1: -1 with a cause unless it read as many records as the log holds. */
-int dlog_chain_end(struct store *s, const struct dlog_chain *c, char **cause);
+/* After dlog_scan_all: -1 with a cause unless it read as many records as the log held (count). */
+int dlog_chain_end(const struct dlog_chain *c, size_t count, char **cause);
 
 /* One of the contiguous ranges a log is split into for scanning on several cores. */
 struct dlog_part {

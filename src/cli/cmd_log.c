@@ -601,6 +601,7 @@ cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 	struct log_query q;
 	struct store *s;
 	char *user, *cause = NULL;
+	size_t count;
 	int rc;
 
 	memset(&q, 0, sizeof q);
@@ -629,8 +630,8 @@ cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		q.chain.from_any = 1;
 		rc = store_read(s, log_last_txn, &q, &cause);
 	}
-	else if (rc == 0 && (rc = dlog_scan(s, 0, emit_raw, &q, &cause)) == 0 &&
-	    dlog_chain_end(s, &q.chain, &cause) < 0) {
+	else if (rc == 0 && (rc = dlog_scan_all(s, emit_raw, &q, &count, &cause)) == 0 &&
+	    dlog_chain_end(&q.chain, count, &cause) < 0) {
 		fprintf(stderr, "frontdoor log: %s (run frontdoor verify)\n", cause);
 		free(cause);
 		cause = NULL;

@@ -195,9 +195,11 @@ stats_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void *
 int
 stats_scan(struct store *s, struct stats *st, char **cause)
 {
-	if (dlog_scan(s, 1, stats_one, st, cause) < 0)
+	size_t count;
+
+	if (dlog_scan_all(s, stats_one, st, &count, cause) < 0)
 		return -1;
-	return dlog_chain_end(s, &st->chain, cause);
+	return dlog_chain_end(&st->chain, count, cause);
 }
 
 static int

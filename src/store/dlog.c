@@ -523,6 +523,7 @@ struct scan_arg {
 	int resume_after;		/* the key was seen: start after it */
 	dlog_scan_fn fn;
 	void *arg;
+	size_t *end_count;		/* if set: the log's size when the scan reached its end */
 	int done;
 	int result;
 };
@@ -572,13 +573,18 @@ scan_chunk(struct store_txn *t, void *argp)
 		store_release_pages(t);	/* a long scan: more chunks to come */
 	if (rc < 0)
 		return -1;
-	if (rc == 1)
+	if (rc == 1) {
 		a->done = 1;
+		if (a->end_count != NULL && store_count(t, TABLE_LOG, a->end_count) < 0)
+			return -1;
+	}
 	return 0;
 }
 
-int
-dlog_scan(struct store *s, uint64_t from, dlog_scan_fn fn, void *arg, char **cause)
+/* The scan of dlog_scan and dlog_scan_all. */
+static int
+scan_from(struct store *s, uint64_t from, dlog_scan_fn fn, void *arg, size_t *count,
+    char **cause)
 {
 	struct scan_arg a;
 
@@ -587,10 +593,24 @@ dlog_scan(struct store *s, uint64_t from, dlog_scan_fn fn, void *arg, char **cau
 	a.keylen = 8;
 	a.fn = fn;
 	a.arg = arg;
+	a.end_count = count;
 	while (!a.done)
 		if (store_read(s, scan_chunk, &a, cause) < 0)
 			return -1;
 	return a.result;
+}
+
+int
+dlog_scan(struct store *s, uint64_t from, dlog_scan_fn fn, void *arg, char **cause)
+{
+	return scan_from(s, from, fn, arg, NULL, cause);
+}
+
+int
+dlog_scan_all(struct store *s, dlog_scan_fn fn, void *arg, size_t *count, char **cause)
+{
+	*count = 0;
+	return scan_from(s, 0, fn, arg, count, cause);
 }
 
 #define MIN_PART 50000		/* fewer records than this are not worth a thread */
@@ -699,24 +719,12 @@ dlog_chain_step(struct dlog_chain *c, uint64_t seq, const struct store_val *raw,
 	return -1;
 }
 
-static int
-log_count_txn(struct store_txn *t, void *arg)
-{
-	size_t *n = arg;
-
-	return store_count(t, TABLE_LOG, n);
-}
-
 int
-dlog_chain_end(struct store *s, const struct dlog_chain *c, char **cause)
+dlog_chain_end(const struct dlog_chain *c, size_t count, char **cause)
 {
-	size_t n = 0;
-
-	if (store_read(s, log_count_txn, &n, cause) < 0)
-		return -1;
-	if (c->seq == n)
+	if (c->seq == count)
 		return 0;
-	*cause = xasprintf("the log holds %zu records, but reading it ended at record %llu", n,
-	    (unsigned long long)c->seq);
+	*cause = xasprintf("the log holds %zu records, but reading it ended at record %llu",
+	    count, (unsigned long long)c->seq);
 	return -1;
 }

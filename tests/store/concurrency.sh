@@ -35,7 +35,8 @@ done
 # readers at the same time: they must neither fail nor block the writers
 sleep 0.05
 fd "$DB" aud1 log --format csv >"$T/during.csv" 2>"$T/during.err"
-check_eq "a log export during the writes succeeds" $? 0
+RC=$?; [ "$RC" = 0 ] || sed "s/^/  during.err: /" "$T/during.err"
+check_eq "a log export during the writes succeeds" $RC 0
 fd "$DB" aud1 verify --quiet >"$T/during.verify" 2>&1
 check_eq "verify during the writes passes" $? 0
 w=1
