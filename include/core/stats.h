@@ -1,4 +1,4 @@
-/* stats.h: the log's contacts counted per month, district, agency or officer, for both front ends. */
+/* stats.h: the log's contacts counted per month, district, agency, officer or level of need. */
 #ifndef FD_STATS_H
 #define FD_STATS_H
 
@@ -11,9 +11,11 @@
 #include "store/record.h"
 #include "store/store.h"
 
-enum stats_by { STATS_MONTH, STATS_DISTRICT, STATS_AGENCY, STATS_OFFICER, STATS_BY_COUNT };
+enum stats_by {
+	STATS_MONTH, STATS_DISTRICT, STATS_AGENCY, STATS_OFFICER, STATS_NEED, STATS_BY_COUNT
+};
 
-/* "month", "district", "agency", "officer". */
+/* "month", "district", "agency", "officer", "need" (the level of need the rules found). */
 extern const char *const stats_by_names[STATS_BY_COUNT];
 
 #define STATS_KEY_MAX 64

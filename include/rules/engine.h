@@ -34,7 +34,8 @@ struct case_facts {
 struct decision {
 	int rule;		/* index into rs->rules */
 	enum route_id route;
-	int level;
+	int level;		/* of the route */
+	int need_level;		/* of the need found; differs from level when the rule says so */
 };
 
 /* One leaf condition tested while routing: what it read and whether it held. */

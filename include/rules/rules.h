@@ -147,7 +147,8 @@ struct rule_def {
 	char *id;
 	struct cond *when;
 	enum route_id route;
-	int level;
+	int level;		/* the route's level */
+	int need_level;		/* the level of need found: `need_level`, else level */
 	char *reason;
 	enum urgency urgency;
 	int needs_consent;

@@ -10,8 +10,11 @@
 #include "base/time.h"	/* record times: UTC seconds, format_utc, parse_utc */
 #include "base/util.h"
 
-/* 1: decisions only; 2 adds the kinds below KIND_PUBLISH on and the subject string */
-#define RECORD_VERSION 2
+/*
+ * 1: decisions only; 2 adds the kinds from KIND_PUBLISH on and the subject
+ * string; 3 adds the level of need found, apart from the recommended route's
+ */
+#define RECORD_VERSION 3
 #define RECORD_NONE 0xff	/* no route or level */
 #define RECORD_CASE_ID_MAX CASE_ID_MAX
 /* The engine named in every record (and so hashed into it). */
@@ -43,6 +46,8 @@ struct record {
 	enum record_kind kind;
 	int rec_route, rec_level;	/* the engine's recommendation, or RECORD_NONE */
 	int route, level;	/* the final route, or RECORD_NONE */
+	int need_level;		/* the level of need the recommendation found, or
+				   RECORD_NONE; before version 3, rec_level */
 	uint64_t ref;		/* the record this one refers to, or 0 */
 	int has_ruleset;
 	unsigned char ruleset[DIGEST_LEN];
@@ -51,7 +56,7 @@ struct record {
 	struct rbytes detail;	/* a JSON object: urgency, trace, feedback ... */
 	struct rbytes subject;	/* the user a grant or removal names (version 2 on) */
 	int version;		/* of the bytes decoded; record_encode writes RECORD_VERSION
-				   unless it is 1 (a decoded record encodes as it was) */
+				   when it is 0 (a decoded record encodes as it was) */
 	unsigned char prev[DIGEST_LEN];
 	unsigned char hash[DIGEST_LEN];
 };

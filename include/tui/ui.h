@@ -54,6 +54,8 @@ struct tui_journey {
 	char **preview;
 	size_t npreview, preview_top;
 	char *write_error;		/* the last failed write, kept on screen */
+	int guide_ind;			/* the indicator whose guidance is shown, */
+	size_t guide_top;		/* scrolled to this line */
 	/* the draft chooser shown before a new contact when drafts exist */
 	int choosing;
 	char **drafts, **draft_desc;
@@ -219,7 +221,10 @@ void tui_progress_cb(size_t done, size_t total, void *arg);
 
 /* tui_draw.c: drawing helpers */
 attr_t tui_attr(const struct tui_app *a, enum tui_colour c);
-/* Draws UTF-8 text at y, x in at most width columns; pad fills the rest with spaces. */
+/*
+ * Draws UTF-8 text at y, x in at most width columns; pad fills the rest with
+ * spaces. Text that does not fit ends in an ellipsis, never cut silently.
+ */
 int tui_text(const struct tui_app *a, int y, int x, int width, const char *s, attr_t attr,
     int pad);
 int tui_textf(const struct tui_app *a, int y, int x, int width, attr_t attr, const char *fmt, ...)
@@ -250,6 +255,9 @@ void tui_journey_save(struct tui_app *a);
 void tui_journey_end(struct tui_app *a, int delete_draft);
 /* Makes sure the pathway exists and the recommendation is current. */
 void tui_journey_evaluate(struct tui_app *a);
+
+/* tui_queue.c: the selected row's values whole, on the message line */
+void tui_row_in_full(struct tui_app *a, const struct queue_row *r);
 
 /* tui_case.c */
 void tui_case_open(struct tui_app *a, const char *case_id);

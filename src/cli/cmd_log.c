@@ -245,6 +245,7 @@ write_pseudonymised(struct log_query *q, struct store_txn *t, const struct recor
 	json_code(out, "recommended_route", r->rec_route,
 	    route_name((enum route_id)r->rec_route));
 	json_code(out, "recommended_level", r->rec_level, NULL);
+	json_code(out, "need_level", r->need_level, NULL);
 	json_text(out, "recommended_rule", r->rule.p, r->rule.n);
 	json_code(out, "route", r->route, route_name((enum route_id)r->route));
 	json_code(out, "level", r->level, NULL);
@@ -274,13 +275,23 @@ csv_text(struct buf *out, const char *s, int last)
 	csv_field(out, s, strlen(s), last);
 }
 
+/* A level as a CSV cell, empty for none. */
+static void
+csv_level(struct buf *out, int level, int last)
+{
+	char num[32];
+
+	snprintf(num, sizeof num, "%d", level);
+	csv_text(out, level == RECORD_NONE ? "" : num, last);
+}
+
 /* One pseudonymised CSV row: the columns of the pseudonymised JSON, facts aside. */
 static void
 write_csv_pseudonymised(struct log_query *q, const struct record *r,
     const struct pseudo_row *p)
 {
 	struct buf *out = &q->held;
-	char num[32], hex[65] = "";
+	char hex[65] = "";
 
 	csv_text(out, p->id, 0);
 	csv_text(out, p->date, 0);
@@ -292,14 +303,13 @@ write_csv_pseudonymised(struct log_query *q, const struct record *r,
 		digest_hex(r->ruleset, hex);
 	csv_text(out, hex, 0);
 	csv_text(out, r->rec_route == RECORD_NONE ? "" : route_name((enum route_id)r->rec_route), 0);
-	snprintf(num, sizeof num, "%d", r->rec_level);
-	csv_text(out, r->rec_level == RECORD_NONE ? "" : num, 0);
+	csv_level(out, r->rec_level, 0);
 	csv_field(out, r->rule.p, r->rule.n, 0);
 	csv_text(out, r->route == RECORD_NONE ? "" : route_name((enum route_id)r->route), 0);
-	snprintf(num, sizeof num, "%d", r->level);
-	csv_text(out, r->level == RECORD_NONE ? "" : num, 0);
+	csv_level(out, r->level, 0);
 	csv_field(out, r->outcome.p, r->outcome.n, 0);
-	csv_text(out, p->ref, 1);
+	csv_text(out, p->ref, 0);
+	csv_level(out, r->need_level, 1);
 }
 
 /* Keeps one pseudonymised row, to be written in keyed order once all are read. */
@@ -361,19 +371,18 @@ write_csv(struct log_query *q, const struct record *r)
 		digest_hex(r->ruleset, hex);
 	csv_text(&q->out, hex, 0);
 	csv_text(&q->out, r->rec_route == RECORD_NONE ? "" : route_name((enum route_id)r->rec_route), 0);
-	snprintf(num, sizeof num, "%d", r->rec_level);
-	csv_text(&q->out, r->rec_level == RECORD_NONE ? "" : num, 0);
+	csv_level(&q->out, r->rec_level, 0);
 	csv_field(&q->out, r->rule.p, r->rule.n, 0);
 	csv_text(&q->out, r->route == RECORD_NONE ? "" : route_name((enum route_id)r->route), 0);
-	snprintf(num, sizeof num, "%d", r->level);
-	csv_text(&q->out, r->level == RECORD_NONE ? "" : num, 0);
+	csv_level(&q->out, r->level, 0);
 	csv_field(&q->out, r->rationale.p, r->rationale.n, 0);
 	csv_field(&q->out, r->outcome.p, r->outcome.n, 0);
 	snprintf(num, sizeof num, "%llu", (unsigned long long)r->ref);
 	csv_text(&q->out, r->ref ? num : "", 0);
 	digest_hex(r->hash, hex);
 	csv_text(&q->out, hex, 0);
-	csv_field(&q->out, r->subject.p, r->subject.n, 1);
+	csv_field(&q->out, r->subject.p, r->subject.n, 0);
+	csv_level(&q->out, r->need_level, 1);
 }
 
 static int
@@ -619,10 +628,11 @@ cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 	buf_init(&q.held);
 	if (q.format == FORMAT_CSV && q.key != NULL)
 		buf_adds(&q.out, "id,date,kind,actor,role,case_id,ruleset,recommended_route,"
-		    "recommended_level,recommended_rule,route,level,outcome,ref\n");
+		    "recommended_level,recommended_rule,route,level,outcome,ref,need_level\n");
 	else if (q.format == FORMAT_CSV)
 		buf_adds(&q.out, "seq,time,kind,actor,role,case_id,ruleset,recommended_route,"
-		    "recommended_level,recommended_rule,route,level,rationale,outcome,ref,hash,user\n");
+		    "recommended_level,recommended_rule,route,level,rationale,outcome,ref,hash,user,"
+		    "need_level\n");
 	rc = cli_require_role(&cmd_log_entry, s, user, &cause);
 	if (rc == 0 && q.case_id != NULL)
 		rc = store_read(s, log_case_txn, &q, &cause);

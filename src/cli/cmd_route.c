@@ -55,7 +55,7 @@ struct route_counts {
 /* Decisions waiting to be logged together, their bytes copied out of the input buffer. */
 struct pending {
 	size_t facts, facts_len, id, id_len, detail, detail_len, line, line_len;
-	int rule, route, level;
+	int rule, route, level, need_level;
 	unsigned long lineno;
 };
 
@@ -154,6 +154,7 @@ batch_add(struct recorder *rec, const struct case_facts *cf, const struct decisi
 	p->rule = d->rule;
 	p->route = d->route;
 	p->level = d->level;
+	p->need_level = d->need_level;
 	p->lineno = lineno;
 }
 
@@ -188,6 +189,7 @@ append_batch(struct store_txn *t, void *argp)
 		r.kind = KIND_ROUTE;
 		r.rec_route = r.route = p->route;
 		r.rec_level = r.level = p->level;
+		r.need_level = p->need_level;
 		r.has_ruleset = 1;
 		memcpy(r.ruleset, ruleset, DIGEST_LEN);
 		r.actor = (struct rbytes){ rec->user, strlen(rec->user) };

@@ -214,9 +214,12 @@ cmd_rules_show(struct cli_ctx *ctx, int argc, char **argv)
 
 		buf_reset(&b);
 		cond_describe(rs, rule->when, &b);
-		printf("  %2zu %-*s -> %-20s %s%s\n", r + 1, width, rule->id, route_name(rule->route),
+		printf("  %2zu %-*s -> %-20s %s%s", r + 1, width, rule->id, route_name(rule->route),
 		    rule->urgency ? urgency_name(rule->urgency) : "",
 		    rule->needs_consent ? " consent" : "");
+		if (rule->need_level != rule->level)
+			printf(" need level %d", rule->need_level);
+		fputc('\n', stdout);
 		print_wrapped("       when ", b.data);
 	}
 	buf_free(&b);

@@ -15,13 +15,13 @@
 static int cmd_stats(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_option stats_option_table[] = {
-	{ "by", 'b', "month|district|agency|officer", 0 }, { "since", 's', "DATE", 0 },
+	{ "by", 'b', "month|district|agency|officer|need", 0 }, { "since", 's', "DATE", 0 },
 	{ "until", 'u', "DATE", 0 }, { "format", 'f', "table|csv", 0 }, { NULL, 0, NULL, 0 },
 };
 
 const struct cli_command cmd_stats_entry = {
 	.name = "stats",
-	.usage = "[--by month|district|agency|officer] [--since DATE] [--until DATE] "
+	.usage = "[--by month|district|agency|officer|need] [--since DATE] [--until DATE] "
 	    "[--format table|csv]",
 	.summary = "contacts, routes, overrides, re-referrals and delays",
 	.options = stats_option_table,
@@ -157,8 +157,8 @@ stats_options(struct cli_ctx *ctx, int argc, char **argv, struct stats_opts *st)
 				if (strcmp(optarg, stats_by_names[by]) == 0)
 					break;
 			if (by == STATS_BY_COUNT)
-				return cli_usage_error(stats_cmd, "--by is month, district, agency "
-				    "or officer");
+				return cli_usage_error(stats_cmd, "--by is month, district, agency, "
+				    "officer or need");
 			st->by = (enum stats_by)by;
 			break;
 		case 's':

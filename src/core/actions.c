@@ -224,7 +224,7 @@ job_init(struct append_job *j, const char *user, enum action act, enum record_ki
 	j->user = user;
 	j->act = act;
 	j->r.kind = kind;
-	j->r.rec_route = j->r.rec_level = RECORD_NONE;
+	j->r.rec_route = j->r.rec_level = j->r.need_level = RECORD_NONE;
 	j->r.route = j->r.level = RECORD_NONE;
 }
 
@@ -301,6 +301,7 @@ action_decide(struct store *s, const char *user, const struct ruleset *rs,
 	memcpy(j.r.ruleset, hash, DIGEST_LEN);
 	j.r.rec_route = dec.route;
 	j.r.rec_level = dec.level;
+	j.r.need_level = dec.need_level;
 	j.r.route = override ? d->final_route : (int)dec.route;
 	j.r.level = override ? rs->levels[0].level : dec.level;
 	for (int l = 0; l < 4 && override; l++)

@@ -52,7 +52,7 @@ struct demo_event {
 	size_t order;			/* generation order: ties and references */
 	enum record_kind kind;
 	size_t child;
-	int route, level, rec_route, rec_level;
+	int route, level, rec_route, rec_level, need_level;
 	const char *rule, *actor, *role, *rationale, *outcome;
 	char *facts, *detail;		/* owned */
 	size_t target;			/* the event a sign-off refers to */
@@ -381,7 +381,7 @@ demo_event(struct demo *d, int64_t time, enum record_kind kind, size_t child)
 	e->order = d->nev++;
 	e->kind = kind;
 	e->child = child;
-	e->route = e->level = e->rec_route = e->rec_level = RECORD_NONE;
+	e->route = e->level = e->rec_route = e->rec_level = e->need_level = RECORD_NONE;
 	e->target = NO_TARGET;
 	if (d->children[child].busy_until < time)
 		d->children[child].busy_until = time;
@@ -549,6 +549,7 @@ demo_contact(struct demo *d, int64_t received, char **cause)
 	e = demo_event(d, received + delay, why != NULL ? KIND_OVERRIDE : KIND_ROUTE, child);
 	e->rec_route = (int)dec.route;
 	e->rec_level = dec.level;
+	e->need_level = dec.need_level;
 	e->route = final;
 	e->level = why != NULL ? demo_level_of(d->rs, final) : dec.level;
 	e->rule = d->rs->rules[dec.rule].id;
@@ -666,6 +667,7 @@ demo_record(const struct demo_write *w, const struct demo_event *e, const char *
 	r->kind = e->kind;
 	r->rec_route = e->rec_route;
 	r->rec_level = e->rec_level;
+	r->need_level = e->need_level;
 	r->route = e->route;
 	r->level = e->level;
 	r->ref = e->ref != 0 ? e->ref + w->base : 0;

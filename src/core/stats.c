@@ -10,7 +10,9 @@
 #include "core/queue.h"
 #include "store/dlog.h"
 
-const char *const stats_by_names[STATS_BY_COUNT] = { "month", "district", "agency", "officer" };
+const char *const stats_by_names[STATS_BY_COUNT] = {
+	"month", "district", "agency", "officer", "need"
+};
 
 void
 stats_init(struct stats *st, int64_t since, int64_t until)
@@ -82,7 +84,7 @@ stats_received(struct stats *st, const struct record *r, int *parsed)
 	return t;
 }
 
-/* The group's key for a contact: its month, district, agency or officer. */
+/* The group's key for a contact: its month, district, agency, officer or level of need. */
 static void
 stats_key(struct stats *st, enum stats_by by, const struct record *r, int parsed,
     int64_t when, char key[STATS_KEY_MAX])
@@ -90,6 +92,11 @@ stats_key(struct stats *st, enum stats_by by, const struct record *r, int parsed
 	const char *s = NULL;
 	char utc[32];
 	size_t len = 0;
+
+	if (by == STATS_NEED && r->need_level >= 1 && r->need_level <= 4) {
+		snprintf(key, STATS_KEY_MAX, "level %d", r->need_level);
+		return;
+	}
 
 	switch (by) {
 	case STATS_MONTH:
@@ -102,6 +109,8 @@ stats_key(struct stats *st, enum stats_by by, const struct record *r, int parsed
 		break;
 	case STATS_AGENCY:
 		s = parsed ? stats_fact(st, "referrer", "agency", &len) : NULL;
+		break;
+	case STATS_NEED:
 		break;
 	default:
 		s = r->actor.p;

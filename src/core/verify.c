@@ -111,7 +111,7 @@ check_replay(struct part *p, struct store_txn *t, uint64_t seq, const struct rec
 	}
 	p->replayed++;
 	if ((int)d.route != r->rec_route || d.level != r->rec_level ||
-	    strlen(rs->rules[d.rule].id) != r->rule.n ||
+	    d.need_level != r->need_level || strlen(rs->rules[d.rule].id) != r->rule.n ||
 	    memcmp(rs->rules[d.rule].id, r->rule.p, r->rule.n) != 0)
 		problem(p, seq, r, "recorded %.*s -> %s, but the rules now give %s -> %s",
 		    (int)r->rule.n, r->rule.p,

@@ -106,8 +106,10 @@ compile_json_tail(const struct ruleset *rs, struct rule_def *r)
 	struct buf b;
 
 	buf_init(&b);
-	buf_printf(&b, ",\"route\":\"%s\",\"level\":%d,\"rule\":\"%s\",\"ruleset\":\"sha256:%s\"",
-	    route_name(r->route), r->level, r->id, rs->hash);
+	buf_printf(&b, ",\"route\":\"%s\",\"level\":%d", route_name(r->route), r->level);
+	if (r->need_level != r->level)
+		buf_printf(&b, ",\"need_level\":%d", r->need_level);
+	buf_printf(&b, ",\"rule\":\"%s\",\"ruleset\":\"sha256:%s\"", r->id, rs->hash);
 	if (r->urgency != URGENCY_NONE)
 		buf_printf(&b, ",\"urgency\":\"%s\"", urgency_name(r->urgency));
 	buf_printf(&b, ",\"needs_consent\":%s", r->needs_consent ? "true" : "false");

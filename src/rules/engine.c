@@ -174,6 +174,7 @@ engine_decide(const struct ruleset *rs, const struct case_facts *cf, struct deci
 			out->rule = (int)r;
 			out->route = rs->rules[r].route;
 			out->level = rs->rules[r].level;
+			out->need_level = rs->rules[r].need_level;
 			return 0;
 		}
 	}

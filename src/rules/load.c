@@ -1241,11 +1241,12 @@ load_rule(struct loader *L, const struct ynode *m)
 	static const struct field fields[] = {
 		{ "id", Y_SCALAR, 1 }, { "when", Y_ANY, 1 }, { "route", Y_SCALAR, 1 },
 		{ "reason", Y_SCALAR, 1 }, { "urgency", Y_SCALAR, 0 },
-		{ "needs_consent", Y_SCALAR, 0 },
+		{ "needs_consent", Y_SCALAR, 0 }, { "need_level", Y_SCALAR, 0 },
 	};
 	const struct ynode *v[FD_ARRAY_LEN(fields)];
 	struct ruleset *rs = L->rs;
 	struct rule_def *r = &rs->rules[rs->nrules];
+	long need;
 	int route, dup;
 
 	if (expect_type(L, m, Y_MAP, "a rule") < 0)
@@ -1270,6 +1271,8 @@ load_rule(struct loader *L, const struct ynode *m)
 	}
 	if (v[5] != NULL)
 		get_bool(L, v[5], "needs_consent", &r->needs_consent);
+	if (v[6] != NULL && get_int(L, v[6], 1, 4, "need_level", &need) == 0)
+		r->need_level = (int)need;
 	if (r->id == NULL || dup >= 0) {
 		free(r->id);
 		free(r->reason);
@@ -1493,6 +1496,8 @@ load_document(struct loader *L, const struct ynode *root)
 		for (int l = 0; l < 4; l++)
 			if (rs->levels[l].level != 0 && rs->levels[l].route == rs->rules[i].route)
 				rs->rules[i].level = l + 1;
+		if (rs->rules[i].need_level == 0)
+			rs->rules[i].need_level = rs->rules[i].level;
 		check_cycles(L, rs->rules[i].when);
 	}
 	if (v[11] != NULL)

@@ -70,7 +70,7 @@ append_change(struct store_txn *t, struct dlog_head *head, struct record *r)
 	struct buf scratch;
 	int rc;
 
-	r->rec_route = r->rec_level = r->route = r->level = RECORD_NONE;
+	r->rec_route = r->rec_level = r->need_level = r->route = r->level = RECORD_NONE;
 	r->engine = lb(RECORD_ENGINE);
 	buf_init(&scratch);
 	rc = dlog_append(t, head, r, &scratch);

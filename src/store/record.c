@@ -15,9 +15,11 @@
  *   | route(1) | level(1) | flags(1) | ref(8) | ruleset(32)
  *   | strings, each length(4) + bytes: actor role case_id engine rule
  *     rationale outcome facts detail, and from version 2 on subject
+ *   | from version 3 on need_level(1)
  *   | prev(32) | hash(32) = SHA-256 of every byte before it
  * Version 1 holds only the decision kinds; version 2 adds the publication,
- * grant and removal kinds and the subject string.
+ * grant and removal kinds and the subject string; version 3 the level of
+ * need found, which earlier records hold only as the recommended level.
  */
 #define HEADER_LEN 66
 #define NSTRINGS_V1 9
@@ -62,8 +64,8 @@ record_encode(struct record *r, struct buf *out)
 {
 	unsigned char h[HEADER_LEN];
 	size_t start = out->len;
-	/* a record decoded from version 1 encodes to the very same bytes */
-	int version = r->version == 1 ? 1 : RECORD_VERSION;
+	/* a record decoded from an earlier version encodes to the very same bytes */
+	int version = r->version != 0 ? r->version : RECORD_VERSION;
 
 	memcpy(h, "FDR", 3);
 	h[3] = (unsigned char)version;
@@ -90,6 +92,8 @@ record_encode(struct record *r, struct buf *out)
 		if (f->n > 0)
 			buf_add(out, f->p, f->n);
 	}
+	if (version >= 3)
+		buf_addc(out, (char)(unsigned char)r->need_level);
 	r->version = version;
 	buf_add(out, r->prev, DIGEST_LEN);
 	digest_sha256(out->data + start, out->len - start, r->hash);
@@ -148,6 +152,12 @@ record_decode(const void *data, size_t len, struct record *r, char **cause)
 		f->p = (const char *)p + off;
 		f->n = n;
 		off += n;
+	}
+	r->need_level = r->rec_level;
+	if (r->version >= 3) {
+		if (len - off < 1)
+			return bad(cause, "truncated");
+		r->need_level = p[off++];
 	}
 	if (len - off != 2 * DIGEST_LEN)
 		return bad(cause, "wrong length");
@@ -213,6 +223,10 @@ record_to_json(const struct record *r, struct buf *out)
 		buf_adds(out, ",\"recommended_level\":null");
 	else
 		buf_printf(out, ",\"recommended_level\":%d", r->rec_level);
+	if (r->need_level == RECORD_NONE)
+		buf_adds(out, ",\"need_level\":null");
+	else
+		buf_printf(out, ",\"need_level\":%d", r->need_level);
 	json_field(out, "recommended_rule", &r->rule);
 	json_route(out, "route", r->route);
 	if (r->level == RECORD_NONE)

@@ -91,8 +91,10 @@ draw_confirm(struct tui_app *a)
 		j->preview_top = n > (size_t)rows ? n - (size_t)rows : 0;
 	for (int r = 0; r < rows && j->preview_top + (size_t)r < n; r++) {
 		const char *s = lines[j->preview_top + (size_t)r];
+		char label[PREVIEW_LABEL + 1];
 
-		tui_text(a, 2 + r, 1, PREVIEW_LABEL, s, tui_attr(a, C_HEADER), 0);
+		snprintf(label, sizeof label, "%.*s", PREVIEW_LABEL, s);
+		tui_text(a, 2 + r, 1, PREVIEW_LABEL, label, tui_attr(a, C_HEADER), 0);
 		tui_untrusted(a, 2 + r, 1 + PREVIEW_LABEL, a->cols - 2 - PREVIEW_LABEL,
 		    strlen(s) > PREVIEW_LABEL ? s + PREVIEW_LABEL : "",
 		    strlen(s) > PREVIEW_LABEL ? strlen(s) - PREVIEW_LABEL : 0,

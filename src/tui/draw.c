@@ -97,6 +97,13 @@ tui_text(const struct tui_app *a, int y, int x, int width, const char *s, attr_t
 		used += cw;
 		i += len;
 	}
+	/* text that does not fit is never cut silently: its last column says so */
+	if (i < n && k < TEXT_MAX - 1 && k > 0) {
+		while (k > 0 && used + 1 > width)
+			used -= wcwidth(w[--k]);
+		w[k++] = a->utf8 ? 0x2026 : '~';
+		used++;
+	}
 	w[k] = 0;
 	attrset(attr);
 	if (k > 0)

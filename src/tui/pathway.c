@@ -129,6 +129,50 @@ draw_recommendation(struct tui_app *a, int y)
 	buf_free(&b);
 }
 
+/*
+ * The indicator's whole text and guidance, wrapped into `height` rows from
+ * y, scrolled by ^E and ^Y with marks when there is more (the escalation
+ * advice is often at the end).
+ */
+static void
+draw_guidance(struct tui_app *a, int cur, int y, int height)
+{
+	struct tui_journey *j = &a->j;
+	const struct indicator_def *ind = &j->path.rs->indicators[cur];
+	size_t *starts, k, max;
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "%s: %s", ind->id, ind->text);
+	if (ind->guidance != NULL)
+		buf_printf(&b, " Guidance: %s", ind->guidance);
+	max = b.len + 2;
+	starts = xcalloc(max, sizeof *starts);
+	k = tui_wrap(b.data, b.len, a->cols - 3, starts, max);
+	if (j->guide_ind != cur) {
+		j->guide_ind = cur;
+		j->guide_top = 0;
+	}
+	if (height < 1)
+		height = 1;
+	if (j->guide_top + (size_t)height > k)
+		j->guide_top = k > (size_t)height ? k - (size_t)height : 0;
+	for (int r = 0; r < height && j->guide_top + (size_t)r < k; r++) {
+		size_t li = j->guide_top + (size_t)r, end = li + 1 < k ? starts[li + 1] : b.len;
+		char *line = xstrndup(b.data + starts[li], end - starts[li]);
+
+		tui_text(a, y + r, 1, a->cols - 3, line, tui_attr(a, C_DIM), 0);
+		free(line);
+	}
+	if (j->guide_top > 0)
+		tui_text(a, y, a->cols - 1, 1, a->utf8 ? "\u2191" : "^", tui_attr(a, C_KEY), 0);
+	if (j->guide_top + (size_t)height < k)
+		tui_text(a, y + height - 1, a->cols - 1, 1, a->utf8 ? "\u2193" : "v",
+		    tui_attr(a, C_KEY), 0);
+	free(starts);
+	buf_free(&b);
+}
+
 static void
 pathway_draw(struct tui_app *a)
 {
@@ -153,17 +197,11 @@ pathway_draw(struct tui_app *a)
 	a->cur_y = 1;
 	a->cur_x = x + col;
 	draw_list(a, rows);
-	/* the indicator under the cursor: its full text and guidance */
+	/* the indicator under the cursor: its text and guidance, in every row the list leaves */
 	if (cur >= 0) {
-		const struct indicator_def *ind = &p->rs->indicators[cur];
-		struct buf b;
+		int shown = p->nvisible < (size_t)rows ? (int)p->nvisible : rows;
 
-		buf_init(&b);
-		buf_printf(&b, "%s: %s", ind->id, ind->text);
-		if (ind->guidance != NULL)
-			buf_printf(&b, " Guidance: %s", ind->guidance);
-		tui_wrapped(a, y, 1, a->cols - 2, 3, b.data, tui_attr(a, C_DIM));
-		buf_free(&b);
+		draw_guidance(a, cur, PATH_LIST_TOP + shown, rows + 3 - shown);
 	}
 	draw_recommendation(a, y + 3);
 }
@@ -222,6 +260,13 @@ pathway_key(struct tui_app *a, int key, enum tui_act act)
 	case TA_CLEAR:
 		tui_edit_set(&p->filter, "");
 		tui_pathway_filter(p);
+		break;
+	case TA_SCROLL_DOWN:
+		j->guide_top++;		/* the drawing keeps it in range */
+		break;
+	case TA_SCROLL_UP:
+		if (j->guide_top > 0)
+			j->guide_top--;
 		break;
 	case TA_NEXT_STEP:
 		tui_journey_evaluate(a);

@@ -79,16 +79,32 @@ draw_filters(struct tui_app *a)
 
 /* Column places for the width of the screen: the child's name takes what is left. */
 struct cols {
-	int mark, id, name, nw, district, route, level, urg, age, flags;
+	int mark, id, iw, name, nw, district, route, level, urg, age, flags;
 };
+
+/* The case id column: as wide as the longest id on the page, 10 to 20 columns. */
+static int
+id_width(const struct tui_queue *q)
+{
+	int w = 10;
+
+	for (size_t i = 0; i < q->nrows; i++) {
+		int iw = tui_text_width(q->rows[i].case_id, strlen(q->rows[i].case_id));
+
+		if (iw > w)
+			w = iw;
+	}
+	return w > 20 ? 20 : w;
+}
 
 static void
 layout(const struct tui_app *a, struct cols *c)
 {
 	c->mark = 0;
 	c->id = 2;
-	c->name = 13;
-	c->nw = a->cols - 55;
+	c->iw = id_width(&a->queue);
+	c->name = c->id + c->iw + 1;
+	c->nw = a->cols - 55 - (c->iw - 10);
 	c->district = c->name + c->nw + 1;
 	c->route = c->district + 13;
 	c->level = c->route + 6;
@@ -109,7 +125,7 @@ draw_row(struct tui_app *a, const struct cols *c, int y, const struct queue_row 
 	tui_fill(a, y, 0, a->cols, base);
 	if (overdue)
 		tui_text(a, y, c->mark, 1, "!", selected ? base | A_BOLD : tui_attr(a, C_RED), 0);
-	tui_text(a, y, c->id, 10, r->case_id, base, 0);
+	tui_text(a, y, c->id, c->iw, r->case_id, base, 0);
 	tui_text(a, y, c->name, c->nw, r->name[0] ? r->name : "(no name)", base, 0);
 	tui_text(a, y, c->district, 12, r->district[0] ? r->district : "-", base, 0);
 	tui_text(a, y, c->route, 5, tui_route_short(r->route),
@@ -163,6 +179,14 @@ draw_counts(struct tui_app *a)
 	tui_text(a, y, a->cols - 20, 20, pos, tui_attr(a, C_DIM), 0);
 }
 
+void
+tui_row_in_full(struct tui_app *a, const struct queue_row *r)
+{
+	tui_message(a, MSG_INFO, "%s  %s  %s  received %s", r->case_id,
+	    r->name[0] ? r->name : "(no name)", r->district[0] ? r->district : "(no district)",
+	    r->received[0] ? r->received : "-");
+}
+
 static void
 queue_draw(struct tui_app *a)
 {
@@ -184,7 +208,7 @@ queue_draw(struct tui_app *a)
 	layout(a, &c);
 	draw_filters(a);
 	tui_fill(a, 2, 0, a->cols, tui_attr(a, C_HEADER) | A_UNDERLINE);
-	tui_text(a, 2, c.id, 10, "Case", tui_attr(a, C_HEADER) | A_UNDERLINE, 0);
+	tui_text(a, 2, c.id, c.iw, "Case", tui_attr(a, C_HEADER) | A_UNDERLINE, 0);
 	tui_text(a, 2, c.name, c.nw, "Child", tui_attr(a, C_HEADER) | A_UNDERLINE, 0);
 	tui_text(a, 2, c.district, 12, "District", tui_attr(a, C_HEADER) | A_UNDERLINE, 0);
 	tui_text(a, 2, c.route, 5, "Route", tui_attr(a, C_HEADER) | A_UNDERLINE, 0);
@@ -280,6 +304,10 @@ queue_key(struct tui_app *a, int key, enum tui_act act)
 		break;
 	case TA_NEW:
 		tui_journey_new(a, NULL, NULL, NULL);
+		break;
+	case TA_FULL:
+		if (r != NULL)
+			tui_row_in_full(a, r);
 		break;
 	case TA_SEARCH:
 		tui_ask_text(a, q->search, search_done, "Search (case id or name, empty: all):");

@@ -308,6 +308,10 @@ signoff_key(struct tui_app *a, int key, enum tui_act act)
 	case TA_APPROVE:
 		so_open_form(a, 1);
 		break;
+	case TA_FULL:
+		if (tui_queue_current(&so->q) != NULL)
+			tui_row_in_full(a, tui_queue_current(&so->q));
+		break;
 	case TA_RETURN:
 		so_open_form(a, 0);
 		break;

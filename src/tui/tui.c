@@ -777,7 +777,8 @@ tui_loop(struct tui_app *a)
 		if (a->npend == 0) {
 			int got;
 
-			tui_draw(a);
+			if (!a->pasting)
+				tui_draw(a);	/* a paste is drawn once, when it is all in */
 			/* deferred work (counts over the whole queue) waits until the screen is up */
 			timeout(a->idle_now ? 0 : TUI_TICK_MS);
 			got = tui_read(a);

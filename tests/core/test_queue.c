@@ -348,7 +348,8 @@ batch_txn(struct store_txn *t, void *argp)
 		r.time = utc("2026-11-25T10:00:00Z");
 		r.kind = steps[i].kind;
 		r.rec_route = r.route = steps[i].route;
-		r.rec_level = r.level = steps[i].route == RECORD_NONE ? RECORD_NONE : 2;
+		r.rec_level = r.level = r.need_level =
+		    steps[i].route == RECORD_NONE ? RECORD_NONE : 2;
 		r.actor = (struct rbytes){ "off", 3 };
 		r.role = (struct rbytes){ "officer", 7 };
 		r.case_id = (struct rbytes){ steps[i].case_id, strlen(steps[i].case_id) };

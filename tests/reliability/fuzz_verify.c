@@ -115,6 +115,7 @@ build_txn(struct store_txn *t, void *arg)
 		r.kind = KIND_ROUTE;
 		r.rec_route = r.route = (int)d.route;
 		r.rec_level = r.level = d.level;
+		r.need_level = d.need_level;
 		r.has_ruleset = 1;
 		digest_hex_decode(rs->hash, r.ruleset);
 		r.actor = (struct rbytes){ "fuzz", 4 };

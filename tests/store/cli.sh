@@ -86,7 +86,7 @@ check_eq "records after the sign-off" "$(log_count "$DB")" $TOTAL
 
 # ---- log filters ----
 rows fd "$DB" aud1 log
-check_grep "csv header" '^seq,time,kind,actor,role,case_id,ruleset,recommended_route,recommended_level,recommended_rule,route,level,rationale,outcome,ref,hash,user$' "$T/rows.all"
+check_grep "csv header" '^seq,time,kind,actor,role,case_id,ruleset,recommended_route,recommended_level,recommended_rule,route,level,rationale,outcome,ref,hash,user,need_level$' "$T/rows.all"
 check_eq "csv: every record" "$(nrows)" $TOTAL
 check_eq "csv rows in seq order" "$(cut -d, -f1 "$T/rows" | tr '\n' ' ')" "$(seq 1 $TOTAL | tr '\n' ' ')"
 fd "$DB" aud1 log >"$T/all.jsonl"

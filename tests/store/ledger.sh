@@ -122,4 +122,40 @@ check_nogrep "migrated: the removed user stays removed" '^gone1' "$T/users"
 sed -n 30p "$CASES" | fd "$OLD" off1 route --record - >/dev/null 2>"$T/err" || { fail "migrated: route"; cat "$T/err"; }
 fd "$OLD" aud1 verify >"$T/out" 2>&1
 check_eq "migrated: verifies after a new decision" $? 0
+
+# ---- the level of need apart from the route: version 3 records beside older ones ----
+# old records have no level of need of their own: their export gives the recommended level
+fd "$OLD" aud1 log | grep -E '"kind":"(route|override)"' >"$T/old.json" || fail "old database: log"
+check_eq "old database: the decisions" "$(wc -l <"$T/old.json" | tr -d ' ')" 14
+check_eq "old decisions: the level of need is the recommended level" \
+	"$(grep -c '"recommended_level":\([1-4]\),"need_level":\1,' "$T/old.json")" "$(wc -l <"$T/old.json" | tr -d ' ')"
+fd "$OLD" aud1 log --kind grant | grep -c '"recommended_level":null,"need_level":null,' >"$T/n"
+check "old grants: no level of need" [ "$(cat "$T/n")" -gt 0 ]
+# a rule set whose refused level-3 need goes to the EHU, still found as level 3
+sed 's/^    reason: One level-3 indicator without consent goes to the Early Help Unit\.$/&\
+    need_level: 3/' "$POLICY" >"$T/need.yaml"
+check_grep "the new rule set states a level of need" '^    need_level: 3$' "$T/need.yaml"
+fd "$OLD" - rules publish "$T/need.yaml" >/dev/null 2>"$T/err" || { fail "publish need.yaml"; cat "$T/err"; }
+printf '%s\n' '{"case_id":"N-1","consent":"refused","indicators":["par.l3_02"]}' \
+	'{"case_id":"N-2","consent":"given","indicators":["par.l3_02"]}' |
+	fd "$OLD" off1 route --record - >"$T/need.out" 2>"$T/err" || { fail "route need"; cat "$T/err"; }
+check_grep "route: the line has both levels" '"case_id":"N-1","route":"early_help_unit","level":2,"need_level":3,' "$T/need.out"
+check_grep "route: the same level, no need_level" '"case_id":"N-2","route":"targeted_early_help","level":3,"rule"' "$T/need.out"
+fd "$OLD" aud1 log --case N-1 >"$T/n1.json" || fail "log --case N-1"
+check_grep "log: both levels logged" '"recommended_level":2,"need_level":3,"recommended_rule":"complex_need_no_consent"' "$T/n1.json"
+fd "$OLD" aud1 log --case N-1 --format csv >"$T/n1.csv" || fail "log csv"
+check_grep "log csv: need_level is the last column" '^seq,.*,user,need_level$' "$T/n1.csv"
+check_grep "log csv: the row ends with the level of need" ',early_help_unit,2,complex_need_no_consent,early_help_unit,2,.*,3$' "$T/n1.csv"
+printf 'k3y-for-the-test-only-1234567890\n' >"$T/key"
+fd "$OLD" aud1 log --case N-1 --pseudonymise @"$T/key" >"$T/n1p.json" 2>"$T/err" || { fail "pseudonymised"; cat "$T/err"; }
+check_grep "pseudonymised: the level of need is kept" '"recommended_level":2,"need_level":3,' "$T/n1p.json"
+fd "$OLD" aud1 stats --by need --format csv >"$T/need.csv" || fail "stats --by need"
+check_grep "stats --by need: a level-3 need at the EHU is counted" '^level 3,[0-9]*,0,1,' "$T/need.csv"
+check_grep "stats --by need: the header" '^need,contacts,universal,early_help_unit,targeted_early_help,mash,' "$T/need.csv"
+fd "$OLD" aud1 stats --by need >"$T/need.txt" || fail "stats --by need table"
+check_eq "stats --by need: as many contacts as route and override records" \
+	"$(awk '$1 == "(all)" { print $2 }' "$T/need.txt")" 16
+fd "$OLD" aud1 verify --checkpoint "$OLDHEAD" >"$T/out" 2>&1
+check_eq "versions 1 to 3 in one log: verifies against the old head" $? 0
+check_grep "versions 1 to 3 in one log: every decision replayed, levels of need too" '^[0-9]* records checked, 16 decisions replayed: chain intact' "$T/out"
 finish

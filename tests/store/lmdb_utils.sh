@@ -56,7 +56,7 @@ if [ "$RECORDS" -gt 0 ]; then
 			if (++k % 2 == 1) { key = line; next }
 			i++
 			if (key != hex16(i)) { print "key " key " where " hex16(i) " was expected"; bad++ }
-			if (substr(line, 1, 8) != "46445201" && substr(line, 1, 8) != "46445202") { print "value " i " is not an FDR record"; bad++ }
+			if (substr(line, 1, 6) != "464452" || substr(line, 7, 2) < "01" || substr(line, 7, 2) > "03") { print "value " i " is not an FDR record"; bad++ }
 			if (substr(line, 9, 16) != key) { print "value " i " holds another seq"; bad++ }
 			len = length(line)
 			prev = substr(line, len - 127, 64)

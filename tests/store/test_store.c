@@ -283,6 +283,8 @@ fill_record(struct record *r, enum record_kind k)
 	r->kind = k;
 	r->rec_route = k == KIND_OUTCOME || k == KIND_SIGN_OFF ? RECORD_NONE : (int)k % ROUTE_COUNT;
 	r->rec_level = r->rec_route == RECORD_NONE ? RECORD_NONE : r->rec_route + 1;
+	/* a level of need above the route's, when there is a recommendation */
+	r->need_level = r->rec_route == RECORD_NONE ? RECORD_NONE : r->rec_level % 4 + 1;
 	r->route = k == KIND_SIGN_OFF ? RECORD_NONE : (int)(k + 1) % ROUTE_COUNT;
 	r->level = r->route == RECORD_NONE ? RECORD_NONE : r->route + 1;
 	r->ref = k >= KIND_SIGN_OFF ? 42 + (uint64_t)k : 0;
@@ -320,6 +322,7 @@ records_equal(const struct record *a, const struct record *b)
 {
 	return a->seq == b->seq && a->time == b->time && a->kind == b->kind &&
 	    a->rec_route == b->rec_route && a->rec_level == b->rec_level &&
+	    a->need_level == b->need_level &&
 	    a->route == b->route && a->level == b->level && a->ref == b->ref &&
 	    a->has_ruleset == b->has_ruleset &&
 	    (!a->has_ruleset || memcmp(a->ruleset, b->ruleset, DIGEST_LEN) == 0) &&
@@ -376,6 +379,49 @@ test_roundtrip(void)
 		buf_free(&again);
 		buf_free(&b);
 	}
+}
+
+/*
+ * Records of versions 1 and 2 have no level of need: decoded, it is their
+ * recommended level, and they encode back to their very bytes; version 3
+ * keeps a level of need of its own, one byte longer.
+ */
+static void
+test_versions(void)
+{
+	size_t len[RECORD_VERSION + 1] = { 0 };
+
+	for (int v = 1; v <= RECORD_VERSION; v++) {
+		struct record r, d;
+		struct buf b, again;
+		char *cause = NULL;
+		const char *want;
+
+		fill_record(&r, KIND_OVERRIDE);
+		r.version = v;
+		buf_init(&b);
+		buf_init(&again);
+		record_encode(&r, &b);
+		len[v] = b.len;
+		CHECK_EQ(b.data[3], v);
+		CHECK(record_decode(b.data, b.len, &d, &cause) == 0);
+		free(cause);
+		CHECK_EQ(d.version, v);
+		CHECK_EQ(d.rec_level, r.rec_level);
+		CHECK(r.need_level != r.rec_level);
+		CHECK_EQ(d.need_level, v < 3 ? r.rec_level : r.need_level);
+		record_encode(&d, &again);
+		CHECK(again.len == b.len && memcmp(again.data, b.data, b.len) == 0);
+		buf_reset(&again);
+		record_to_json(&d, &again);
+		buf_addc(&again, '\0');
+		want = v < 3 ? "\"recommended_level\":2,\"need_level\":2," :
+		    "\"recommended_level\":2,\"need_level\":3,";
+		CHECK(strstr(again.data, want) != NULL);
+		buf_free(&again);
+		buf_free(&b);
+	}
+	CHECK_EQ(len[3], len[2] + 1);
 }
 
 /* Every strict prefix, a trailing byte and each kind of garbling are refused. */
@@ -1213,6 +1259,7 @@ main(void)
 	test_put_results(base);
 	test_kind_names();
 	test_roundtrip();
+	test_versions();
 	test_decode_rejects();
 	test_hash_flip();
 	test_chain(base);

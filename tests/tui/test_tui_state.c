@@ -97,6 +97,11 @@ test_keys(void)
 	CHECK_EQ(tui_key_action(SCR_SIGNOFF, 'x', 0), TA_RETURN);
 	CHECK_EQ(tui_key_action(SCR_CASE, 'u', 0), TA_STEP_UP);
 	CHECK_EQ(tui_key_action(SCR_CASE, 'D', 0), TA_STEP_DOWN);
+	/* a row cut short is one key away in full; guidance scrolls while filtering */
+	CHECK_EQ(tui_key_action(SCR_QUEUE, 'i', 0), TA_FULL);
+	CHECK_EQ(tui_key_action(SCR_SIGNOFF, 'i', 0), TA_FULL);
+	CHECK_EQ(tui_key_action(SCR_PATHWAY, TK_CTRL('e'), 1), TA_SCROLL_DOWN);
+	CHECK_EQ(tui_key_action(SCR_PATHWAY, TK_CTRL('y'), 1), TA_SCROLL_UP);
 	CHECK(tui_key_is_text('a'));
 	CHECK(tui_key_is_text(0x00e9));
 	CHECK(!tui_key_is_text(0x1b));

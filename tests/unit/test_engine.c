@@ -648,6 +648,51 @@ test_decision_json_contract(void)
 	fixture_close(&fx);
 }
 
+/*
+ * A rule that states a level of need apart from its route's: the decision
+ * carries both, the line adds need_level, and rules without it find their
+ * route's level.
+ */
+static void
+test_need_level(void)
+{
+	static const char rules[] = PREAMBLE
+	    "rules:\n"
+	    "  - {id: refused, when: {all: [{count: {level: 3}, at_least: 1},"
+	    " {fact: consent, eq: refused}]}, route: early_help_unit, need_level: 3, reason: R}\n"
+	    "  - {id: l3, when: {count: {level: 3}, at_least: 1}, route: targeted_early_help,"
+	    " need_level: 3, reason: T}\n"
+	    "  - {id: rest, when: always, route: universal, reason: N}\n";
+	struct fixture fx;
+	struct decision d;
+	char *cause = NULL, *line;
+
+	if (!fixture_load(__LINE__, &fx, rules))
+		return;
+	CHECK_EQ(fx.rs->rules[0].level, 2);
+	CHECK_EQ(fx.rs->rules[0].need_level, 3);
+	CHECK_EQ(fx.rs->rules[1].need_level, 3);
+	CHECK_EQ(fx.rs->rules[2].need_level, 1);
+	CHECK_EQ(route_case(&fx, "{\"case_id\":\"c\",\"consent\":\"refused\","
+	    "\"indicators\":[\"par.l3\"]}", &d, &cause), 0);
+	CHECK_EQ(d.route, ROUTE_EARLY_HELP_UNIT);
+	CHECK_EQ(d.level, 2);
+	CHECK_EQ(d.need_level, 3);
+	line = decision_line(&fx, "{\"case_id\":\"c\",\"consent\":\"refused\","
+	    "\"indicators\":[\"par.l3\"]}", 0);
+	CHECK_CONTAINS(line, "\"route\":\"early_help_unit\",\"level\":2,\"need_level\":3,"
+	    "\"rule\":\"refused\"");
+	free(line);
+	/* stated, but the same as the route's: the line is as without it */
+	line = decision_line(&fx, CASE("\"par.l3\"", ""), 0);
+	CHECK_CONTAINS(line, "\"level\":3,\"rule\":\"l3\"");
+	CHECK(strstr(line, "need_level") == NULL);
+	free(line);
+	CHECK_EQ(route_case(&fx, CASE("", ""), &d, &cause), 2);
+	CHECK_EQ(d.need_level, 1);
+	fixture_close(&fx);
+}
+
 /* case_id is unescaped on reading: an escaped safe id is the same id. */
 static void
 test_case_id_escapes(void)
@@ -1058,6 +1103,7 @@ main(void)
 	test_condition_refs_and_always();
 	test_first_match_wins();
 	test_decision_json_contract();
+	test_need_level();
 	test_case_id_escapes();
 	test_trace_records_rules_and_atoms();
 	test_trace_short_circuits();

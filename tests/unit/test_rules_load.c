@@ -554,6 +554,24 @@ test_e015_invalid_value(void)
 	    CATCH_ALL,
 	    "E015", 16, 14, "urgency 'purple' is not one of: green, amber, red");
 	EXPECT_NOTE(it, NULL);
+	REJECTED(HEAD IND_A
+	    "rules:\n"
+	    "  - id: r1\n"
+	    "    when: {indicator: a}\n"
+	    "    route: early_help_unit\n"
+	    "    reason: R\n"
+	    "    need_level: 5\n"		/* line 16 */
+	    CATCH_ALL,
+	    "E015", 16, 17, "need_level must be from 1 to 4, not 5");
+	REJECTED(HEAD IND_A
+	    "rules:\n"
+	    "  - id: r1\n"
+	    "    when: {indicator: a}\n"
+	    "    route: early_help_unit\n"
+	    "    reason: R\n"
+	    "    need_level: \"3\"\n"		/* line 16 */
+	    CATCH_ALL,
+	    "E011", 16, 17, "need_level must be a whole number from 1 to 4");
 	REJECTED(WITH_COND("{count: {level: 2}, at_least: 3, at_most: 1}"), "E015",
 	    COND_LINE, COND_COL, "at_least is greater than at_most");
 	REJECTED(WITH_COND("{count: {level: 5}, at_least: 1}"), "E015", COND_LINE, 27,

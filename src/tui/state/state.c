@@ -52,6 +52,8 @@ const struct tui_key tui_keys[] = {
 	{ TK_ENTER, S(PATHWAY), 0, TA_NEXT_STEP, "Enter", "continue to the decision" },
 	{ ' ', S(PATHWAY), 0, TA_TOGGLE, "Space", "tick or untick the indicator" },
 	{ TK_CTRL('u'), S(PATHWAY), 0, TA_CLEAR, "^U", "clear the filter (type to filter)" },
+	{ TK_CTRL('e'), S(PATHWAY), 0, TA_SCROLL_DOWN, "^E", "scroll the indicator's guidance down" },
+	{ TK_CTRL('y'), S(PATHWAY), 0, TA_SCROLL_UP, "^Y", "scroll the indicator's guidance up" },
 
 	{ 'n', S(QUEUE) | S(CASE), TKF_NAV, TA_NEW, "n", "new contact (or resume a draft)" },
 	{ '/', S(QUEUE), TKF_NAV, TA_SEARCH, "/", "search by case id or child's name" },
@@ -62,6 +64,8 @@ const struct tui_key tui_keys[] = {
 	{ 'w', S(QUEUE), TKF_NAV, TA_TOGGLE, "w", "only contacts waiting for sign-off (toggle)" },
 	{ 'x', S(QUEUE), TKF_NAV, TA_CLEAR_FILTERS, "x", "clear filters and search" },
 	{ 'c', S(QUEUE), TKF_NAV, TA_CASE, "c", "open a case by its id" },
+	{ 'i', S(QUEUE) | S(SIGNOFF), TKF_NAV, TA_FULL, "i",
+	  "the selected row in full (a value cut short ends in ...)" },
 	{ 'm', S(QUEUE), TKF_NAV, TA_SIGNOFF, "m", "manager sign-off screen" },
 	{ 'a', S(QUEUE), TKF_NAV, TA_AUDIT, "a", "audit screen" },
 	{ 'o', S(QUEUE) | S(CASE), TKF_NAV, TA_OUTCOME, "o", "record an outcome (close early help)" },

@@ -1,0 +1,1 @@
+$FRONTDOOR route --explain --rules language.yaml language.jsonl

@@ -1,0 +1,1 @@
+$FRONTDOOR rules test --require-coverage language.yaml
