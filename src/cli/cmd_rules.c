@@ -171,16 +171,71 @@ show_indicators(const struct ruleset *rs)
 	}
 }
 
-/* The width of the rule id column: the longest id, so that the routes line up. */
+/* The width of the id column: the longest rule (or named condition) id, so that the routes line up. */
 static int
-rule_id_width(const struct ruleset *rs)
+id_width(const struct ruleset *rs)
 {
 	size_t w = 0;
 
 	for (size_t r = 0; r < rs->nrules; r++)
 		if (strlen(rs->rules[r].id) > w)
 			w = strlen(rs->rules[r].id);
+	for (size_t c = 0; c < rs->nconds; c++)
+		if (strlen(rs->conds[c].id) > w)
+			w = strlen(rs->conds[c].id);
 	return (int)w;
+}
+
+/* Each level's route and name, and its front door when the rule set describes it. */
+static void
+show_levels(const struct ruleset *rs)
+{
+	printf("\nlevels\n");
+	for (int l = 0; l < 4; l++) {
+		printf("  %d %-20s ", l + 1, route_name(rs->levels[l].route));
+		print_wrapped("", rs->levels[l].name);
+		if (rs->levels[l].front_door != NULL && rs->levels[l].front_door[0] != '\0')
+			print_wrapped("       front door ", rs->levels[l].front_door);
+	}
+}
+
+/* The named conditions, each with what it tests. */
+static void
+show_conditions(const struct ruleset *rs, int width, struct buf *b)
+{
+	if (rs->nconds == 0)
+		return;
+	printf("\nconditions\n");
+	for (size_t c = 0; c < rs->nconds; c++) {
+		buf_reset(b);
+		cond_describe(rs, rs->conds[c].cond, b);
+		printf("  %-*s  ", width, rs->conds[c].id);
+		print_wrapped("", b->data);
+	}
+}
+
+/* One rule: its route and what it sets, its condition and its reason. */
+static void
+show_rule(const struct ruleset *rs, size_t r, int width, struct buf *b)
+{
+	const struct rule_def *rule = &rs->rules[r];
+
+	buf_reset(b);
+	if (rule->urgency != URGENCY_NONE)
+		buf_printf(b, " %s", urgency_name(rule->urgency));
+	if (rule->needs_consent)
+		buf_adds(b, " consent");
+	if (rule->need_level != rule->level)
+		buf_printf(b, " need level %d", rule->need_level);
+	if (b->len > 0)
+		printf("  %2zu %-*s -> %-20s%s\n", r + 1, width, rule->id, route_name(rule->route),
+		    b->data);
+	else
+		printf("  %2zu %-*s -> %s\n", r + 1, width, rule->id, route_name(rule->route));
+	buf_reset(b);
+	cond_describe(rs, rule->when, b);
+	print_wrapped("       when ", b->data);
+	print_wrapped("       why  ", rule->reason);
 }
 
 static int
@@ -196,32 +251,19 @@ cmd_rules_show(struct cli_ctx *ctx, int argc, char **argv)
 	rs = cli_load_rules(path, 0);
 	if (rs == NULL)
 		return EXIT_USAGE;
-	width = rule_id_width(rs);
+	width = id_width(rs);
 	printf("rule set  ");
 	fput_sanitised(rs->name, strlen(rs->name), stdout);
 	printf(" (version ");
 	fput_sanitised(rs->version, strlen(rs->version), stdout);
-	printf(")\nsha256    %s\n\nlevels\n", rs->hash);
-	for (int l = 0; l < 4; l++) {
-		printf("  %d %-20s ", l + 1, route_name(rs->levels[l].route));
-		print_wrapped("", rs->levels[l].name);
-	}
+	printf(")\nsha256    %s\n", rs->hash);
+	show_levels(rs);
 	show_indicators(rs);
-	printf("\nrules (first match wins)\n");
 	buf_init(&b);
-	for (size_t r = 0; r < rs->nrules; r++) {
-		const struct rule_def *rule = &rs->rules[r];
-
-		buf_reset(&b);
-		cond_describe(rs, rule->when, &b);
-		printf("  %2zu %-*s -> %-20s %s%s", r + 1, width, rule->id, route_name(rule->route),
-		    rule->urgency ? urgency_name(rule->urgency) : "",
-		    rule->needs_consent ? " consent" : "");
-		if (rule->need_level != rule->level)
-			printf(" need level %d", rule->need_level);
-		fputc('\n', stdout);
-		print_wrapped("       when ", b.data);
-	}
+	show_conditions(rs, width, &b);
+	printf("\nrules (first match wins)\n");
+	for (size_t r = 0; r < rs->nrules; r++)
+		show_rule(rs, r, width, &b);
 	buf_free(&b);
 	rules_free(rs);
 	return EXIT_OK;
