@@ -521,6 +521,62 @@ goal_for_rule(const struct ruleset *rs, size_t k, size_t *n)
 	return g;
 }
 
+/* The checks a condition requires all at once: it, or the parts of an all, through names. */
+static void
+conjuncts(const struct ruleset *rs, const struct cond *c, struct goal_part **out, size_t *n)
+{
+	if (c->kind == COND_REF) {
+		conjuncts(rs, rs->conds[c->index].cond, out, n);
+		return;
+	}
+	if (c->kind == COND_ALL) {
+		for (size_t i = 0; i < c->nkids; i++)
+			conjuncts(rs, c->kids[i], out, n);
+		return;
+	}
+	*out = xreallocarray(*out, *n + 1, sizeof **out);
+	(*out)[(*n)++] = (struct goal_part){ c, 1 };
+}
+
+/*
+ * Reports a condition that can never hold, naming the checks that conflict:
+ * of the checks it requires at once, a smallest set that still cannot all
+ * hold, found by leaving out each check in turn while the rest stay impossible.
+ */
+static void
+explain_never_holds(struct analyser *A, struct diag *d, const struct rule_def *r)
+{
+	struct goal_part *parts = NULL, *kept;
+	size_t n = 0, nkept = 0;
+	struct buf b;
+
+	conjuncts(A->rs, r->when, &parts, &n);
+	kept = xcalloc(n, sizeof *kept);
+	for (size_t i = 0; i < n; i++) {
+		size_t m = nkept;
+
+		for (size_t j = i + 1; j < n; j++)
+			kept[m++] = parts[j];
+		if (solve(A, kept, m) != 0)	/* needed (or undecided): keep it */
+			kept[nkept++] = parts[i];
+	}
+	diag_error(d, r->pos.line, r->pos.col, "E032",
+	    "rule '%s' can never fire: its condition can never hold", r->id);
+	buf_init(&b);
+	for (size_t i = 0; i < nkept; i++) {
+		buf_adds(&b, i ? ", '" : "'");
+		cond_describe(A->rs, kept[i].cond, &b);
+		buf_printf(&b, "' (line %d)", kept[i].cond->pos.line);
+	}
+	if (nkept == 1)
+		diag_note(d, "the check %s can never hold", b.data);
+	else if (nkept > 1)
+		diag_note(d, "these checks cannot all hold: %s", b.data);
+	buf_free(&b);
+	free(kept);
+	free(parts);
+}
+
 static void
 explain_unreachable(struct analyser *A, struct diag *d, size_t k)
 {
@@ -531,8 +587,7 @@ explain_unreachable(struct analyser *A, struct diag *d, size_t k)
 	struct buf who;
 
 	if (solve(A, pair, 1) == 0) {
-		diag_error(d, r->pos.line, r->pos.col, "E032",
-		    "rule '%s' can never fire: its condition can never hold", r->id);
+		explain_never_holds(A, d, r);
 		return;
 	}
 	example = describe_example(A);

@@ -198,18 +198,30 @@ test_e032_condition_never_holds(void)
 	    RULE("r1", "{count: {level: 4}, at_least: 3}", "mash")		/* line 14 */
 	    RULE("r2", "{count: {level: [3, 4]}, at_least: 1}", "targeted_early_help")
 	    CATCH_ALL,
-	    "E032", 14, 5, "rule 'r1' can never fire: its condition can never hold", NULL);
+	    "E032", 14, 5, "rule 'r1' can never fire: its condition can never hold",
+	    "the check 'count(level 4) >= 3' (line 14) can never hold");
 	/* younger than 5 and older than 10 at once */
 	REJECTED(HEAD ONE_FACT("child.age: {type: integer}") "rules:\n"
 	    RULE("r1", "{all: [{fact: child.age, lt: 5}, {fact: child.age, gt: 10}]}", "mash")
 	    RULE("r2", "{indicator: a}", "early_help_unit")
 	    CATCH_ALL,
-	    "E032", 14, 5, "rule 'r1' can never fire: its condition can never hold", NULL);
+	    "E032", 14, 5, "rule 'r1' can never fire: its condition can never hold",
+	    "these checks cannot all hold: 'child.age < 5' (line 14), 'child.age > 10' (line 14)");
+	/* only the checks that conflict are named, through named conditions too */
+	REJECTED(HEAD ONE_FACT("child.age: {type: integer}")
+	    "conditions:\n"
+	    "  young: {fact: child.age, lt: 5}\n"			/* line 14 */
+	    "rules:\n"
+	    RULE("r1", "{all: [{indicator: a}, {condition: young}, {any: [{indicator: a}, "
+		"{not: {indicator: a}}]}, {fact: child.age, gt: 10}]}", "mash")	/* line 16 */
+	    CATCH_ALL,
+	    "E032", 16, 5, "its condition can never hold",
+	    "these checks cannot all hold: 'child.age < 5' (line 14), 'child.age > 10' (line 16)");
 	/* outside the fact's declared range */
 	REJECTED(HEAD ONE_FACT("child.age: {type: integer, min: 0, max: 25}") "rules:\n"
 	    RULE("r1", "{fact: child.age, gt: 25}", "mash")
 	    CATCH_ALL,
-	    "E032", 14, 5, "its condition can never hold", NULL);
+	    "E032", 14, 5, "its condition can never hold", "the check 'child.age > 25'");
 	REJECTED(HEAD ONE_FACT("child.age: {type: integer, min: 0, max: 25}") "rules:\n"
 	    RULE("r1", "{fact: child.age, in: [30, 40]}", "mash")
 	    CATCH_ALL,
@@ -218,7 +230,8 @@ test_e032_condition_never_holds(void)
 	REJECTED(HEAD IND_AB "rules:\n"
 	    RULE("r1", "{all: [{indicator: a}, {not: {indicator: a}}]}", "mash")	/* line 13 */
 	    CATCH_ALL,
-	    "E032", 13, 5, "its condition can never hold", NULL);
+	    "E032", 13, 5, "its condition can never hold",
+	    "these checks cannot all hold: 'indicator a' (line 13), 'not(indicator a)' (line 13)");
 	/* a whole number strictly between 12 and 13 */
 	REJECTED(HEAD ONE_FACT("n: {type: integer}") "rules:\n"
 	    RULE("r1", "{all: [{fact: n, gt: 12}, {fact: n, lt: 13}]}", "mash")
