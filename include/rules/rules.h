@@ -24,6 +24,7 @@ enum cond_kind {
 	COND_INDICATOR,
 	COND_REF,
 	COND_COUNT,
+	COND_DOMAINS,		/* how many domains hold an indicator the selector matches */
 	COND_COMPARE,
 	COND_PRESENT,
 	COND_MISSING
@@ -124,8 +125,9 @@ struct cond {
 	struct cond **kids;	/* all, any, not */
 	size_t nkids;
 	int index;		/* indicator, named condition or fact index */
-	struct selector sel;	/* count */
-	long at_least, at_most;	/* count bounds; -1 = none */
+	struct selector sel;	/* count, domains */
+	int dmasks[DOMAIN_COUNT];	/* domains: the selector's mask within each domain */
+	long at_least, at_most;	/* count and domains bounds; -1 = none */
 	enum cmp_op op;		/* compare */
 	struct literal *lits;	/* compare: one literal, or the list for in/not_in */
 	size_t nlits;

@@ -63,7 +63,7 @@ mark_named(const struct ruleset *rs, const struct cond *c, unsigned char *named)
 		return;
 	if (c->kind == COND_INDICATOR && c->index >= 0)
 		named[c->index] = 1;
-	if (c->kind == COND_COUNT)
+	if (c->kind == COND_COUNT || c->kind == COND_DOMAINS)
 		for (size_t i = 0; i < c->sel.nids; i++)
 			named[c->sel.ids[i]] = 1;
 	for (size_t i = 0; i < c->nkids; i++)
@@ -292,16 +292,33 @@ build_domains(struct analyser *A)
 
 static int eval3(struct analyser *A, const struct cond *c);
 
+/* The least and most indicators of mask m the case can still hold. */
+static void
+mask_bounds(const struct analyser *A, int m, long *lo, long *hi)
+{
+	const unsigned char *in = A->in_mask + (size_t)m * A->nclasses;
+
+	*lo = *hi = 0;
+	for (size_t k = 0; k < A->nclasses; k++)
+		if (in[k]) {
+			*lo += A->lo[k];
+			*hi += A->hi[k];
+		}
+}
+
+/* A count's bounds, or a domains condition's: the domains sure to hold one, and that may. */
 static int
 eval3_count(struct analyser *A, const struct cond *c)
 {
-	const unsigned char *in = A->in_mask + (size_t)c->sel.mask * A->nclasses;
-	long lo = 0, hi = 0;
+	long lo = 0, hi = 0, dlo, dhi;
 
-	for (size_t k = 0; k < A->nclasses; k++)
-		if (in[k]) {
-			lo += A->lo[k];
-			hi += A->hi[k];
+	if (c->kind == COND_COUNT)
+		mask_bounds(A, c->sel.mask, &lo, &hi);
+	else
+		for (int d = 0; d < DOMAIN_COUNT; d++) {
+			mask_bounds(A, c->dmasks[d], &dlo, &dhi);
+			lo += dlo > 0;
+			hi += dhi > 0;
 		}
 	if ((c->at_least < 0 || lo >= c->at_least) && (c->at_most < 0 || hi <= c->at_most))
 		return TV_TRUE;
@@ -351,6 +368,7 @@ eval3(struct analyser *A, const struct cond *c)
 		return A->lo[k] == A->hi[k] ? A->lo[k] > 0 : TV_UNKNOWN;
 	}
 	case COND_COUNT:
+	case COND_DOMAINS:
 		return eval3_count(A, c);
 	default:
 		return eval3_fact(A, c);
@@ -371,6 +389,18 @@ eval_goal(struct analyser *A)
 			return TV_FALSE;
 	}
 	return result;
+}
+
+/* An undecided indicator class of mask m, as nfacts + its index, or -1. */
+static long
+pick_class(struct analyser *A, int m)
+{
+	const unsigned char *in = A->in_mask + (size_t)m * A->nclasses;
+
+	for (size_t k = 0; k < A->nclasses; k++)
+		if (in[k] && A->lo[k] != A->hi[k])
+			return (long)(A->rs->nfacts + k);
+	return -1;
 }
 
 /*
@@ -397,13 +427,13 @@ pick_var(struct analyser *A, const struct cond *c)
 		return pick_var(A, A->rs->conds[c->index].cond);
 	case COND_INDICATOR:
 		return (long)nfacts + A->class_of[c->index];
-	case COND_COUNT: {
-		const unsigned char *in = A->in_mask + (size_t)c->sel.mask * A->nclasses;
-		for (size_t k = 0; k < A->nclasses; k++)
-			if (in[k] && A->lo[k] != A->hi[k])
-				return (long)(nfacts + k);
+	case COND_COUNT:
+		return pick_class(A, c->sel.mask);
+	case COND_DOMAINS:
+		for (int d = 0; d < DOMAIN_COUNT; d++)
+			if ((v = pick_class(A, c->dmasks[d])) >= 0)
+				return v;
 		return -1;
-	}
 	case COND_ALWAYS:
 		return -1;
 	default:
@@ -671,7 +701,7 @@ mark_read(struct ruleset *rs, const struct cond *c)
 		return;
 	if (c->kind == COND_INDICATOR)
 		rs->indicators[c->index].read = 1;
-	if (c->kind == COND_COUNT)
+	if (c->kind == COND_COUNT || c->kind == COND_DOMAINS)
 		for (size_t i = 0; i < rs->nindicators; i++)
 			if ((rs->masks[c->sel.mask * rs->nwords + i / 64] >> (i % 64)) & 1)
 				rs->indicators[i].read = 1;

@@ -66,6 +66,17 @@ intern_mask(struct ruleset *rs, const uint64_t *mask)
 	return (int)rs->nmasks++;
 }
 
+/* The mask of the indicators a selector matches (within domain dom, unless it is -1). */
+static int
+selector_mask(struct ruleset *rs, const struct selector *sel, int dom, uint64_t *scratch)
+{
+	memset(scratch, 0, rs->nwords * sizeof *scratch);
+	for (size_t i = 0; i < rs->nindicators; i++)
+		if (selector_matches(rs, sel, i) && (dom < 0 || (int)rs->indicators[i].domain == dom))
+			scratch[i / 64] |= UINT64_C(1) << (i % 64);
+	return intern_mask(rs, scratch);
+}
+
 /* Keeps each leaf's description as a ready JSON string, for traces and log records. */
 static void
 compile_description(const struct ruleset *rs, struct cond *c)
@@ -88,13 +99,11 @@ compile_cond(struct ruleset *rs, struct cond *c, uint64_t *scratch)
 		return;
 	if (c->desc_json == NULL && (c->nkids == 0 || c->kind == COND_NOT))
 		compile_description(rs, c);
-	if (c->kind == COND_COUNT) {
-		memset(scratch, 0, rs->nwords * sizeof *scratch);
-		for (size_t i = 0; i < rs->nindicators; i++)
-			if (selector_matches(rs, &c->sel, i))
-				scratch[i / 64] |= UINT64_C(1) << (i % 64);
-		c->sel.mask = intern_mask(rs, scratch);
-	}
+	if (c->kind == COND_COUNT || c->kind == COND_DOMAINS)
+		c->sel.mask = selector_mask(rs, &c->sel, -1, scratch);
+	if (c->kind == COND_DOMAINS)
+		for (int d = 0; d < DOMAIN_COUNT; d++)
+			c->dmasks[d] = selector_mask(rs, &c->sel, d, scratch);
 	for (size_t i = 0; i < c->nkids; i++)
 		compile_cond(rs, c->kids[i], scratch);
 }
@@ -244,11 +253,12 @@ describe_literal(const struct literal *lit, struct buf *out)
 }
 
 static void
-describe_selector(const struct ruleset *rs, const struct selector *sel, struct buf *out)
+describe_selector(const struct ruleset *rs, const char *what, const struct selector *sel,
+    struct buf *out)
 {
 	const char *sep = "";
 
-	buf_adds(out, "count(");
+	buf_printf(out, "%s(", what);
 	if (sel->levels != 0) {
 		const char *lsep = " ";
 		buf_adds(out, "level");
@@ -312,7 +322,8 @@ cond_describe(const struct ruleset *rs, const struct cond *c, struct buf *out)
 		buf_printf(out, "condition %s", rs->conds[c->index].id);
 		break;
 	case COND_COUNT:
-		describe_selector(rs, &c->sel, out);
+	case COND_DOMAINS:
+		describe_selector(rs, c->kind == COND_COUNT ? "count" : "domains", &c->sel, out);
 		if (c->at_least >= 0 && c->at_most >= 0)
 			buf_printf(out, " in %ld..%ld", c->at_least, c->at_most);
 		else if (c->at_least >= 0)

@@ -97,6 +97,8 @@ eval_compare(const struct ruleset *rs, const struct cond *c, const struct fact_v
 	}
 }
 
+_Static_assert(DOMAIN_COUNT == 3, "a domains condition adds up three domains");
+
 static int
 eval_cond(const struct ruleset *rs, const struct case_facts *cf, const struct cond *c,
     struct trace *t)
@@ -128,7 +130,10 @@ eval_cond(const struct ruleset *rs, const struct case_facts *cf, const struct co
 		held = (int)((cf->bits[c->index / 64] >> (c->index % 64)) & 1);
 		break;
 	case COND_COUNT:
-		count = cf->counts[c->sel.mask];
+	case COND_DOMAINS:
+		count = c->kind == COND_COUNT ? (long)cf->counts[c->sel.mask] :
+		    (long)(cf->counts[c->dmasks[0]] > 0) + (cf->counts[c->dmasks[1]] > 0) +
+		    (cf->counts[c->dmasks[2]] > 0);
 		held = (c->at_least < 0 || count >= c->at_least) &&
 		    (c->at_most < 0 || count <= c->at_most);
 		break;
@@ -193,6 +198,7 @@ write_atom_value_json(struct buf *out, const struct ruleset *rs, const struct ca
 
 	switch (c->kind) {
 	case COND_COUNT:
+	case COND_DOMAINS:
 		buf_add_u64(out, (uint64_t)a->count);
 		return;
 	case COND_INDICATOR:

@@ -876,26 +876,36 @@ load_selector(struct loader *L, const struct ynode *m, struct selector *sel)
 	return bad;
 }
 
+/*
+ * A count of indicators ({count: SELECTOR, ...}) or of the domains that hold
+ * one ({domains: SELECTOR, ...}), with its bounds.
+ */
 static struct cond *
-load_count(struct loader *L, const struct ynode *n)
+load_count(struct loader *L, const struct ynode *n, enum cond_kind kind)
 {
-	static const struct field fields[] = {
+	static const struct field count_fields[] = {
 		{ "count", Y_MAP, 1 }, { "at_least", Y_SCALAR, 0 }, { "at_most", Y_SCALAR, 0 },
 	};
-	const struct ynode *v[FD_ARRAY_LEN(fields)];
+	static const struct field domain_fields[] = {
+		{ "domains", Y_MAP, 1 }, { "at_least", Y_SCALAR, 0 }, { "at_most", Y_SCALAR, 0 },
+	};
+	const struct field *fields = kind == COND_COUNT ? count_fields : domain_fields;
+	const char *what = kind == COND_COUNT ? "a count condition" : "a domains condition";
+	long most = kind == COND_COUNT ? 100000 : DOMAIN_COUNT;
+	const struct ynode *v[FD_ARRAY_LEN(count_fields)];
 	struct cond *c;
 
-	if (map_fields(L, n, "a count condition", fields, FD_ARRAY_LEN(fields), v) > 0)
+	if (map_fields(L, n, what, fields, FD_ARRAY_LEN(count_fields), v) > 0)
 		return NULL;
-	c = cond_new(COND_COUNT, n);
+	c = cond_new(kind, n);
 	if (load_selector(L, v[0], &c->sel) < 0)
 		goto fail;
 	if (v[1] == NULL && v[2] == NULL) {
-		error_at(L, n, "E012", "a count condition needs 'at_least' or 'at_most'");
+		error_at(L, n, "E012", "%s needs 'at_least' or 'at_most'", what);
 		goto fail;
 	}
-	if ((v[1] != NULL && get_int(L, v[1], 0, 100000, "at_least", &c->at_least) < 0) ||
-	    (v[2] != NULL && get_int(L, v[2], 0, 100000, "at_most", &c->at_most) < 0))
+	if ((v[1] != NULL && get_int(L, v[1], 0, most, "at_least", &c->at_least) < 0) ||
+	    (v[2] != NULL && get_int(L, v[2], 0, most, "at_most", &c->at_most) < 0))
 		goto fail;
 	if (c->at_least >= 0 && c->at_most >= 0 && c->at_least > c->at_most) {
 		error_at(L, n, "E015", "at_least is greater than at_most");
@@ -1101,7 +1111,8 @@ load_presence(struct loader *L, const struct ynode *n, const struct ynode *pathn
 
 /* The forms of a condition mapping, keyed by the word that names the form. */
 static const char *const cond_forms[] = {
-	"all", "any", "not", "indicator", "condition", "count", "fact", "present", "missing"
+	"all", "any", "not", "indicator", "condition", "count", "fact", "present", "missing",
+	"domains"
 };
 
 static struct cond *
@@ -1116,13 +1127,13 @@ load_cond_map(struct loader *L, const struct ynode *n, int depth)
 		form = name_index(YMAP_KEY(n, i)->str, cond_forms, FD_ARRAY_LEN(cond_forms));
 	if (form < 0) {
 		error_at(L, n, "E012", "a condition needs one of: all, any, not, indicator, "
-		    "condition, count, fact, present, missing");
+		    "condition, count, domains, fact, present, missing");
 		if (n->n > 0)
 			suggest(L, YMAP_KEY(n, 0)->str, cond_forms, FD_ARRAY_LEN(cond_forms));
 		return NULL;
 	}
-	if (form == 5)
-		return load_count(L, n);
+	if (form == 5 || form == 9)
+		return load_count(L, n, form == 5 ? COND_COUNT : COND_DOMAINS);
 	if (form == 6)
 		return load_compare(L, n);
 	single[0].key = cond_forms[form];

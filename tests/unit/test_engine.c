@@ -422,6 +422,49 @@ test_counts(void)
 	fixture_close(&fx);
 }
 
+/* A domains condition counts the domains that hold a matching indicator, not the indicators. */
+static void
+test_domains(void)
+{
+	struct fixture fx;
+	struct trace t;
+	struct decision d;
+	char *cause = NULL;
+
+	OPEN(&fx, "{domains: {level: [2, 3]}, at_least: 2}");
+	/* two needs of one domain are one domain */
+	MISSES(&fx, CASE("\"par.l2\",\"par.l3\"", ""));
+	HITS(&fx, CASE("\"par.l2\",\"fam.l3\"", ""));
+	HITS(&fx, CASE("\"dev.l2\",\"par.l2\",\"fam.l3\"", ""));
+	/* level 1 and 4 do not match the selector */
+	MISSES(&fx, CASE("\"dev.l1\",\"fam.l4\",\"par.l3\"", ""));
+	MISSES(&fx, CASE("", ""));
+	/* the trace reads the number of domains */
+	trace_init(&t);
+	if (fx.rs != NULL && case_parse(&fx.cf, CASE("\"dev.l2\",\"par.l2\",\"par.l3\",\"fam.l3\"", ""),
+	    strlen(CASE("\"dev.l2\",\"par.l2\",\"par.l3\",\"fam.l3\"", "")), &cause) == 0 &&
+	    engine_decide(fx.rs, &fx.cf, &d, &t) == 0) {
+		CHECK_EQ(t.natoms, 1);
+		CHECK(t.atoms[0].cond->kind == COND_DOMAINS && t.atoms[0].count == 3 &&
+		    t.atoms[0].held);
+	} else
+		CHECK(!"the case routes");
+	free(cause);
+	trace_free(&t);
+	fixture_close(&fx);
+
+	OPEN(&fx, "{domains: {}, at_most: 1}");
+	HITS(&fx, CASE("\"dev.l1\",\"dev.l2\"", ""));
+	MISSES(&fx, CASE("\"dev.l1\",\"fam.l4\"", ""));
+	fixture_close(&fx);
+
+	/* a selector with a domain leaves the other domains out */
+	OPEN(&fx, "{domains: {domain: [development, parenting]}, at_least: 2}");
+	HITS(&fx, CASE("\"dev.l1\",\"par.l3\"", ""));
+	MISSES(&fx, CASE("\"dev.l1\",\"fam.l3\"", ""));
+	fixture_close(&fx);
+}
+
 static void
 test_indicator(void)
 {
@@ -1096,6 +1139,7 @@ main(void)
 	test_in_list_not_in_list();
 	test_present_missing_and_null();
 	test_counts();
+	test_domains();
 	test_indicator();
 	test_many_indicators();
 	test_deep_fact_paths();

@@ -232,11 +232,40 @@ test_e032_condition_never_holds(void)
 	    CATCH_ALL,
 	    "E032", 13, 5, "its condition can never hold",
 	    "these checks cannot all hold: 'indicator a' (line 13), 'not(indicator a)' (line 13)");
+	/* needs in two domains, when only one domain has needs of that level */
+	REJECTED(HEAD
+	    "indicators:\n"
+	    "  - {id: a, domain: development, level: 3, text: A}\n"
+	    "  - {id: b, domain: development, level: 3, text: B}\n"
+	    "  - {id: c, domain: parenting, level: 2, text: C}\n"
+	    "rules:\n"
+	    RULE("r1", "{domains: {level: 3}, at_least: 2}", "mash")		/* line 14 */
+	    RULE("r2", "{domains: {}, at_least: 2}", "early_help_unit")
+	    CATCH_ALL,
+	    "E032", 14, 5, "its condition can never hold",
+	    "the check 'domains(level 3) >= 2' (line 14) can never hold");
 	/* a whole number strictly between 12 and 13 */
 	REJECTED(HEAD ONE_FACT("n: {type: integer}") "rules:\n"
 	    RULE("r1", "{all: [{fact: n, gt: 12}, {fact: n, lt: 13}]}", "mash")
 	    CATCH_ALL,
 	    "E032", 14, 5, "its condition can never hold", NULL);
+}
+
+/* Domains conditions: one earlier rule can catch every case of a later one, or not. */
+static void
+test_domains_reachability(void)
+{
+	/* two domains with a level-3 need always have two domains with a need */
+	REJECTED(HEAD IND_AB "rules:\n"
+	    RULE("r1", "{domains: {}, at_least: 2}", "early_help_unit")
+	    RULE("r2", "{domains: {level: [2, 3]}, at_least: 2}", "mash")	/* line 14 */
+	    CATCH_ALL,
+	    "E030", 14, 5, "earlier rule 'r1' (line 13)", NULL);
+	/* a domain with a level-2 need does not catch every domain with a need */
+	ACCEPTED(HEAD IND_AB "rules:\n"
+	    RULE("r1", "{domains: {level: 2}, at_least: 1}", "mash")
+	    RULE("r2", "{domains: {}, at_least: 1}", "early_help_unit")
+	    CATCH_ALL);
 }
 
 /* ---- E031: no catch-all ---- */
@@ -568,6 +597,7 @@ main(void)
 	test_e030_caught_by_one_earlier_rule();
 	test_e030_caught_by_several_earlier_rules();
 	test_e032_condition_never_holds();
+	test_domains_reachability();
 	test_e031_no_catch_all();
 	test_no_e031_when_rules_cover_everything();
 	test_optional_facts();

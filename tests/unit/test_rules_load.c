@@ -576,6 +576,10 @@ test_e015_invalid_value(void)
 	    COND_LINE, COND_COL, "at_least is greater than at_most");
 	REJECTED(WITH_COND("{count: {level: 5}, at_least: 1}"), "E015", COND_LINE, 27,
 	    "level must be from 1 to 4, not 5");
+	REJECTED(WITH_COND("{domains: {level: 3}, at_least: 4}"), "E015", COND_LINE, 43,
+	    "at_least must be from 0 to 3, not 4");
+	REJECTED(WITH_COND("{domains: {level: 3}}"), "E012", COND_LINE, COND_COL,
+	    "a domains condition needs 'at_least' or 'at_most'");
 	REJECTED(WITH_COND("{count: {domain: health}, at_least: 1}"), "E015", COND_LINE, 28,
 	    "domain 'health' is not one of");
 	REJECTED(WITH_COND("{missing: consent}"), "E015", COND_LINE, 21,
