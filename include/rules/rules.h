@@ -85,6 +85,7 @@ struct indicator_def {
 	char *text;
 	char *guidance;
 	uint64_t flags;		/* bit i: flags[i] */
+	int strength;		/* recorded and shown, never read by a rule; level 0 */
 	struct srcpos pos;
 	int read;		/* some reachable rule can read it */
 };
@@ -197,6 +198,8 @@ struct ruleset {
 	size_t ind_table_size;
 	struct path_node *paths;	/* the facts' paths as a tree; paths[0] is the root */
 	size_t npaths;
+	int *strengths;		/* the indicators that are strengths, in file order */
+	size_t nstrengths;
 };
 
 /* Route and name tables. */

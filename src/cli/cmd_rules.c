@@ -156,13 +156,17 @@ show_indicators(const struct ruleset *rs)
 {
 	for (int dom = 0; dom < DOMAIN_COUNT; dom++) {
 		printf("\ndomain %s\n", domain_name((enum domain_id)dom));
-		for (int level = 1; level <= 4; level++)
+		/* the needs by level, then the strengths (level 0) */
+		for (int level = 1; level <= 5; level++)
 			for (size_t i = 0; i < rs->nindicators; i++) {
 				const struct indicator_def *ind = &rs->indicators[i];
 
-				if ((int)ind->domain != dom || ind->level != level)
+				if ((int)ind->domain != dom || ind->level != level % 5)
 					continue;
-				printf("  L%d %-12s", level, ind->id);
+				if (ind->strength)
+					printf("  strength %-12s", ind->id);
+				else
+					printf("  L%d %-12s", level, ind->id);
 				for (size_t f = 0; f < rs->nflags; f++)
 					if (ind->flags & (UINT64_C(1) << f))
 						printf(" [%s]", rs->flags[f].id);

@@ -718,7 +718,7 @@ warn_unread(struct ruleset *rs, struct diag *d)
 		if (rs->rules[k].reachable)
 			mark_read(rs, rs->rules[k].when);
 	for (size_t i = 0; i < rs->nindicators; i++)
-		if (!rs->indicators[i].read)
+		if (!rs->indicators[i].read && !rs->indicators[i].strength)
 			diag_warn(d, rs->indicators[i].pos.line, rs->indicators[i].pos.col, "W101",
 			    "indicator '%s' is never read by any rule that can fire",
 			    rs->indicators[i].id);

@@ -39,6 +39,8 @@ selector_matches(const struct ruleset *rs, const struct selector *sel, size_t in
 {
 	const struct indicator_def *d = &rs->indicators[ind];
 
+	if (d->strength)
+		return 0;	/* never counted: strengths do not route */
 	if (sel->levels != 0 && !(sel->levels & (1u << d->level)))
 		return 0;
 	if (sel->domains != 0 && !(sel->domains & (1u << d->domain)))
@@ -188,6 +190,10 @@ rules_compile(struct ruleset *rs)
 		rs->ind_table_size *= 2;
 	rs->ind_table = xcalloc(rs->ind_table_size, sizeof *rs->ind_table);
 	build_path_tree(rs);
+	rs->strengths = xcalloc(rs->nindicators + 1, sizeof *rs->strengths);
+	for (size_t i = 0; i < rs->nindicators; i++)
+		if (rs->indicators[i].strength)
+			rs->strengths[rs->nstrengths++] = (int)i;
 	for (size_t i = 0; i < rs->nindicators; i++) {
 		const char *id = rs->indicators[i].id;
 		size_t slot = hash_id(id, strlen(id)) & (rs->ind_table_size - 1);

@@ -267,6 +267,24 @@ write_trace_json(struct buf *out, const struct ruleset *rs, const struct case_fa
 	buf_addc(out, ']');
 }
 
+/* The strengths the case names, as ",\"strengths\":[...]"; nothing when it names none. */
+static void
+write_strengths_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->nstrengths; i++) {
+		const struct indicator_def *ind = &rs->indicators[rs->strengths[i]];
+
+		if (!case_has_indicator(cf, rs->strengths[i]))
+			continue;
+		buf_adds(out, n++ ? "," : ",\"strengths\":[");
+		json_write_string(out, ind->id, ind->idlen);
+	}
+	if (n > 0)
+		buf_addc(out, ']');
+}
+
 void
 engine_write_detail_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
     const struct decision *d, const struct trace *t)
@@ -285,6 +303,7 @@ engine_write_detail_json(struct buf *out, const struct ruleset *rs, const struct
 		write_checks_json(out, rs, cf, t, &t->rules[t->nrules - 1]);
 	else
 		buf_adds(out, "[]");
+	write_strengths_json(out, rs, cf);
 	buf_addc(out, '}');
 }
 
@@ -300,6 +319,7 @@ engine_write_json(struct buf *out, const struct ruleset *rs, const struct case_f
 	if (t != NULL) {
 		buf_adds(out, ",\"reason\":");
 		json_write_string(out, r->reason, strlen(r->reason));
+		write_strengths_json(out, rs, cf);
 		write_trace_json(out, rs, cf, t);
 	}
 	buf_add(out, "}\n", 2);

@@ -585,12 +585,38 @@ load_indicator_flags(struct loader *L, const struct ynode *seq)
 	return bits;
 }
 
+/*
+ * A need has a level; a strength is recorded and shown but never routes, so
+ * it has neither a level nor flags.
+ */
+static void
+check_strength(struct loader *L, const struct ynode *m, const struct ynode *const *v,
+    int strength)
+{
+	int present = 0;
+
+	if (!strength) {
+		/* present with the wrong type was reported by map_fields */
+		for (size_t i = 0; i < m->n; i++)
+			present |= strcmp(YMAP_KEY(m, i)->str, "level") == 0;
+		if (!present)
+			error_at(L, m, "E012", "an indicator is missing required key 'level'");
+		return;
+	}
+	if (v[2] != NULL)
+		error_at(L, v[2], "E015", "a strength has no level: it never routes");
+	if (v[5] != NULL)
+		error_at(L, v[5], "E015", "a strength has no flags: it never routes");
+}
+
 static void
 load_indicators(struct loader *L, const struct ynode *seq)
 {
 	static const struct field fields[] = {
-		{ "id", Y_SCALAR, 1 }, { "domain", Y_SCALAR, 1 }, { "level", Y_SCALAR, 1 },
+		{ "id", Y_SCALAR, 1 }, { "domain", Y_SCALAR, 1 },
+		{ "level", Y_SCALAR, 0 },	/* required of a need: see check_strength */
 		{ "text", Y_SCALAR, 1 }, { "guidance", Y_SCALAR, 0 }, { "flags", Y_SEQ, 0 },
+		{ "strength", Y_SCALAR, 0 },
 	};
 	const struct ynode *v[FD_ARRAY_LEN(fields)];
 	struct ruleset *rs = L->rs;
@@ -608,6 +634,9 @@ load_indicators(struct loader *L, const struct ynode *seq)
 			continue;
 		/* every key present is checked, even when another is missing */
 		map_fields(L, m, "an indicator", fields, FD_ARRAY_LEN(fields), v);
+		if (v[6] != NULL)
+			get_bool(L, v[6], "strength", &ind->strength);
+		check_strength(L, m, v, ind->strength);
 		ind->id = v[0] != NULL ? get_id(L, v[0], "indicator id") : NULL;
 		dup = ind->id != NULL ? FIND(rs->indicators, rs->nindicators, id, ind->id) : -1;
 		if (dup >= 0)
@@ -616,9 +645,9 @@ load_indicators(struct loader *L, const struct ynode *seq)
 		ind->pos = pos_of(m);
 		dom = v[1] != NULL ? get_enum(L, v[1], domain_names, DOMAIN_COUNT, "domain") : -1;
 		ind->domain = dom < 0 ? DOMAIN_DEVELOPMENT : (enum domain_id)dom;
-		if (v[2] != NULL)
+		if (v[2] != NULL && !ind->strength)
 			get_int(L, v[2], 1, 4, "indicator level", &level);
-		ind->level = (int)level;
+		ind->level = ind->strength ? 0 : (int)level;
 		if (v[3] != NULL)
 			ind->text = get_prose(L, v[3], "indicator text", 0);
 		if (v[4] != NULL)
@@ -832,6 +861,11 @@ load_indicator_ref(struct loader *L, const struct ynode *n)
 	i = FIND(L->rs->indicators, L->rs->nindicators, id, n->str);
 	if (i < 0)
 		UNDEFINED(L, n, "E020", "indicator", L->rs->indicators, L->rs->nindicators, id);
+	else if (L->rs->indicators[i].strength) {
+		error_at(L, n, "E028", "indicator '%s' is a strength: strengths are recorded and "
+		    "shown, never read by a condition", n->str);
+		return -1;
+	}
 	return i;
 }
 
@@ -1632,5 +1666,6 @@ rules_free(struct ruleset *rs)
 	free(rs->masks);
 	free(rs->ind_table);
 	free(rs->paths);
+	free(rs->strengths);
 	free(rs);
 }

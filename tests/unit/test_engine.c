@@ -736,6 +736,61 @@ test_need_level(void)
 	fixture_close(&fx);
 }
 
+/* A case names strengths among its indicators: never counted, listed with the decision. */
+static void
+test_strengths(void)
+{
+	static const char rules[] = HEAD
+	    "indicators:\n"
+	    "  - {id: dev.l2, domain: development, level: 2, text: x}\n"
+	    "  - {id: par.s1, domain: parenting, strength: true, text: x}\n"
+	    "  - {id: fam.s2, domain: family_environment, strength: true, text: x}\n"
+	    "rules:\n"
+	    "  - {id: any, when: {count: {}, at_least: 1}, route: early_help_unit, reason: E}\n"
+	    "  - {id: rest, when: always, route: universal, reason: N}\n";
+	struct fixture fx;
+	struct decision d;
+	struct trace t;
+	struct buf out;
+	char *cause = NULL;
+	const char *c1 = "{\"case_id\":\"c\",\"indicators\":[\"fam.s2\",\"par.s1\"]}";
+	const char *c2 = "{\"case_id\":\"c\",\"indicators\":[\"dev.l2\",\"fam.s2\"]}";
+
+	if (!fixture_load(__LINE__, &fx, rules))
+		return;
+	trace_init(&t);
+	buf_init(&out);
+	/* strengths alone: no need counted, so no additional needs */
+	CHECK(case_parse(&fx.cf, c1, strlen(c1), &cause) == 0);
+	CHECK(engine_decide(fx.rs, &fx.cf, &d, &t) == 0 && d.rule == 1);
+	engine_write_json(&out, fx.rs, &fx.cf, &d, &t);
+	buf_addc(&out, '\0');
+	/* listed in the file's order, whatever the case's */
+	CHECK_CONTAINS(out.data, "\"reason\":\"N\",\"strengths\":[\"par.s1\",\"fam.s2\"],\"trace\"");
+	buf_reset(&out);
+	engine_write_detail_json(&out, fx.rs, &fx.cf, &d, &t);
+	buf_addc(&out, '\0');
+	CHECK_CONTAINS(out.data, ",\"strengths\":[\"par.s1\",\"fam.s2\"]}");
+	/* a need and a strength: the need routes, the strength is listed */
+	CHECK(case_parse(&fx.cf, c2, strlen(c2), &cause) == 0);
+	CHECK(engine_decide(fx.rs, &fx.cf, &d, &t) == 0 && d.rule == 0);
+	buf_reset(&out);
+	engine_write_detail_json(&out, fx.rs, &fx.cf, &d, &t);
+	buf_addc(&out, '\0');
+	CHECK_CONTAINS(out.data, ",\"strengths\":[\"fam.s2\"]}");
+	/* without strengths, no member */
+	buf_reset(&out);
+	CHECK(case_parse(&fx.cf, CASE("\"dev.l2\"", ""), strlen(CASE("\"dev.l2\"", "")), &cause) == 0);
+	CHECK(engine_decide(fx.rs, &fx.cf, &d, &t) == 0);
+	engine_write_json(&out, fx.rs, &fx.cf, &d, &t);
+	buf_addc(&out, '\0');
+	CHECK(strstr(out.data, "strengths") == NULL);
+	free(cause);
+	buf_free(&out);
+	trace_free(&t);
+	fixture_close(&fx);
+}
+
 /* case_id is unescaped on reading: an escaped safe id is the same id. */
 static void
 test_case_id_escapes(void)
@@ -1148,6 +1203,7 @@ main(void)
 	test_first_match_wins();
 	test_decision_json_contract();
 	test_need_level();
+	test_strengths();
 	test_case_id_escapes();
 	test_trace_records_rules_and_atoms();
 	test_trace_short_circuits();

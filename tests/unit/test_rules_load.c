@@ -724,6 +724,47 @@ test_e027_value_not_allowed(void)
 
 /* ---- E040 tests that name rules ---- */
 
+/* Strengths: no level, no flags, never named by a condition, never reported unread. */
+static void
+test_e028_strengths(void)
+{
+	struct loaded l;
+
+#define STRENGTH "  - {id: s, domain: parenting, strength: true, text: S}\n"	/* line 11 */
+	REJECTED(HEAD IND_A
+	    "  - {id: s, domain: parenting, strength: true, level: 1, text: S}\n" RULES_A,
+	    "E015", 11, 55, "a strength has no level: it never routes");
+	REJECTED(HEAD "flags:\n  sg: G\n" IND_A
+	    "  - {id: s, domain: parenting, strength: true, text: S, flags: [sg]}\n" RULES_A,
+	    "E015", 13, 64, "a strength has no flags: it never routes");
+	REJECTED(HEAD IND_A "  - {id: b, domain: parenting, text: B}\n" RULES_A,
+	    "E012", 11, 5, "an indicator is missing required key 'level'");
+	REJECTED(HEAD IND_A STRENGTH "rules:\n"
+	    "  - {id: r1, when: {indicator: s}, route: early_help_unit, reason: R}\n" CATCH_ALL,
+	    "E028", 13, 32, "indicator 's' is a strength: strengths are recorded and shown, "
+	    "never read by a condition");
+	REJECTED(HEAD IND_A STRENGTH "rules:\n"
+	    "  - {id: r1, when: {count: {ids: [a, s]}, at_least: 1}, route: mash, reason: R}\n"
+	    CATCH_ALL,
+	    "E028", 13, 38, "indicator 's' is a strength");
+	/* a strength matches no selector, and is not reported as unread */
+	load(&l, HEAD IND_A STRENGTH "rules:\n"
+	    "  - {id: r1, when: {count: {}, at_least: 1}, route: early_help_unit, reason: R}\n"
+	    CATCH_ALL, strlen(HEAD IND_A STRENGTH "rules:\n"
+	    "  - {id: r1, when: {count: {}, at_least: 1}, route: early_help_unit, reason: R}\n"
+	    CATCH_ALL));
+	CHECK(l.rs != NULL && l.d.n == 0);
+	if (l.rs != NULL) {
+		CHECK(l.rs->indicators[1].strength && l.rs->indicators[1].level == 0);
+		CHECK_EQ(l.rs->nstrengths, 1);
+		CHECK(!((l.rs->masks[l.rs->rules[0].when->sel.mask * l.rs->nwords] >> 1) & 1));
+		CHECK((l.rs->masks[l.rs->rules[0].when->sel.mask * l.rs->nwords] >> 0) & 1);
+	} else
+		dump(&l.d);
+	unload(&l);
+#undef STRENGTH
+}
+
 static void
 test_e040_test_names_bad_rule(void)
 {
@@ -1142,6 +1183,7 @@ main(void)
 	test_e025_condition_cycle();
 	test_e026_type_mismatch();
 	test_e027_value_not_allowed();
+	test_e028_strengths();
 	test_e040_test_names_bad_rule();
 	test_reports_every_error();
 	test_warnings_do_not_reject();
