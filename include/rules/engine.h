@@ -36,6 +36,7 @@ struct decision {
 	enum route_id route;
 	int level;		/* of the route */
 	int need_level;		/* of the need found; differs from level when the rule says so */
+	enum urgency urgency;	/* the rule's, or the one its conditions set */
 };
 
 /* One leaf condition tested while routing: what it read and whether it held. */

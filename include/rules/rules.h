@@ -153,12 +153,18 @@ struct rule_def {
 	int level;		/* the route's level */
 	int need_level;		/* the level of need found: `need_level`, else level */
 	char *reason;
-	enum urgency urgency;
+	enum urgency urgency;	/* a fixed urgency, or URGENCY_NONE */
+	struct cond *urgency_when[URGENCY_RED + 1];	/* or one set by conditions: the
+				   first of red, amber, green whose condition holds */
+	int urgency_by_cond;
 	int needs_consent;
 	struct srcpos pos;
 	int reachable;
-	char *json_tail;	/* the decision's JSON after case_id, built once */
+	char *json_tail;	/* the decision's JSON after case_id, built once; when the
+				   urgency is set by conditions, up to where it goes */
 	size_t json_tail_len;
+	char *json_tail2;	/* the rest, after the urgency (or empty) */
+	size_t json_tail2_len;
 };
 
 struct test_def {
@@ -167,6 +173,7 @@ struct test_def {
 	int expect_error;
 	enum route_id route;
 	int rule;		/* expected rule index, or -1 */
+	int urgency;		/* expected urgency (URGENCY_NONE for none), or -1 */
 	struct srcpos pos;
 	char *case_problem;	/* why the case will be rejected, found on loading, or NULL */
 };

@@ -10,6 +10,7 @@ struct test_result {
 	char *cause;		/* why it was rejected */
 	enum route_id route;	/* what it got, when not rejected */
 	int rule;
+	enum urgency urgency;
 	char *trace;		/* the rule trace as text, for a failure */
 };
 

@@ -89,13 +89,17 @@ print_failure(const struct ruleset *rs, const struct test_def *t, const struct t
 	if (t->expect_error)
 		printf("  expected the case to be rejected");
 	else
-		printf("  expected %s%s%s", route_name(t->route), t->rule >= 0 ? " by rule " : "",
-		    t->rule >= 0 ? rs->rules[t->rule].id : "");
+		printf("  expected %s%s%s%s%s", route_name(t->route), t->rule >= 0 ? " by rule " : "",
+		    t->rule >= 0 ? rs->rules[t->rule].id : "", t->urgency >= 0 ? ", urgency " : "",
+		    t->urgency >= 0 ? urgency_name((enum urgency)t->urgency) : "");
 	if (r->got_error) {
 		printf(", but it was rejected: ");
 		fput_sanitised(r->cause, strlen(r->cause), stdout);
 		printf("\n");
 	}
+	else if (t->urgency >= 0)
+		printf(", got %s by rule %s, urgency %s\n", route_name(r->route),
+		    rs->rules[r->rule].id, urgency_name(r->urgency));
 	else
 		printf(", got %s by rule %s\n", route_name(r->route), rs->rules[r->rule].id);
 	if (r->trace != NULL)
@@ -239,6 +243,14 @@ show_rule(const struct ruleset *rs, size_t r, int width, struct buf *b)
 	buf_reset(b);
 	cond_describe(rs, rule->when, b);
 	print_wrapped("       when ", b->data);
+	for (int u = URGENCY_RED; u > URGENCY_NONE && rule->urgency_by_cond; u--) {
+		if (rule->urgency_when[u] == NULL)
+			continue;
+		printf("       %-5s if ", urgency_name((enum urgency)u));
+		buf_reset(b);
+		cond_describe(rs, rule->urgency_when[u], b);
+		print_wrapped("", b->data);
+	}
 	print_wrapped("       why  ", rule->reason);
 }
 

@@ -715,8 +715,11 @@ static void
 warn_unread(struct ruleset *rs, struct diag *d)
 {
 	for (size_t k = 0; k < rs->nrules; k++)
-		if (rs->rules[k].reachable)
+		if (rs->rules[k].reachable) {
 			mark_read(rs, rs->rules[k].when);
+			for (int u = 0; u <= URGENCY_RED; u++)
+				mark_read(rs, rs->rules[k].urgency_when[u]);
+		}
 	for (size_t i = 0; i < rs->nindicators; i++)
 		if (!rs->indicators[i].read && !rs->indicators[i].strength)
 			diag_warn(d, rs->indicators[i].pos.line, rs->indicators[i].pos.col, "W101",

@@ -123,9 +123,12 @@ compile_json_tail(const struct ruleset *rs, struct rule_def *r)
 	buf_printf(&b, ",\"rule\":\"%s\",\"ruleset\":\"sha256:%s\"", r->id, rs->hash);
 	if (r->urgency != URGENCY_NONE)
 		buf_printf(&b, ",\"urgency\":\"%s\"", urgency_name(r->urgency));
-	buf_printf(&b, ",\"needs_consent\":%s", r->needs_consent ? "true" : "false");
+	/* an urgency set by conditions goes here, case by case */
 	r->json_tail_len = b.len;
 	r->json_tail = buf_steal(&b);
+	buf_printf(&b, ",\"needs_consent\":%s", r->needs_consent ? "true" : "false");
+	r->json_tail2_len = b.len;
+	r->json_tail2 = buf_steal(&b);
 }
 
 /* The segment below node n named name[0..len), added if it is not there yet. */
@@ -179,8 +182,11 @@ rules_compile(struct ruleset *rs)
 	scratch = xcalloc(rs->nwords, sizeof *scratch);
 	for (size_t i = 0; i < rs->nconds; i++)
 		compile_cond(rs, rs->conds[i].cond, scratch);
-	for (size_t i = 0; i < rs->nrules; i++)
+	for (size_t i = 0; i < rs->nrules; i++) {
 		compile_cond(rs, rs->rules[i].when, scratch);
+		for (int u = 0; u <= URGENCY_RED; u++)
+			compile_cond(rs, rs->rules[i].urgency_when[u], scratch);
+	}
 	free(scratch);
 	for (size_t i = 0; i < rs->nrules; i++)
 		compile_json_tail(rs, &rs->rules[i]);

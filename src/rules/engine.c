@@ -157,6 +157,16 @@ engine_eval_cond(const struct ruleset *rs, const struct case_facts *cf, const st
 	return eval_cond(rs, cf, c, NULL);
 }
 
+/* The urgency a rule's conditions set: the first of red, amber, green that holds, or none. */
+static enum urgency
+urgency_by_cond(const struct ruleset *rs, const struct case_facts *cf, const struct rule_def *r)
+{
+	for (int u = URGENCY_RED; u > URGENCY_NONE; u--)
+		if (r->urgency_when[u] != NULL && eval_cond(rs, cf, r->urgency_when[u], NULL))
+			return (enum urgency)u;
+	return URGENCY_NONE;
+}
+
 int
 engine_decide(const struct ruleset *rs, const struct case_facts *cf, struct decision *out,
     struct trace *t)
@@ -180,6 +190,8 @@ engine_decide(const struct ruleset *rs, const struct case_facts *cf, struct deci
 			out->route = rs->rules[r].route;
 			out->level = rs->rules[r].level;
 			out->need_level = rs->rules[r].need_level;
+			out->urgency = rs->rules[r].urgency_by_cond ?
+			    urgency_by_cond(rs, cf, &rs->rules[r]) : rs->rules[r].urgency;
 			return 0;
 		}
 	}
@@ -292,9 +304,9 @@ engine_write_detail_json(struct buf *out, const struct ruleset *rs, const struct
 	const struct rule_def *r = &rs->rules[d->rule];
 
 	buf_addc(out, '{');
-	if (r->urgency != URGENCY_NONE) {
+	if (d->urgency != URGENCY_NONE) {
 		buf_adds(out, "\"urgency\":\"");
-		buf_adds(out, urgency_name(r->urgency));
+		buf_adds(out, urgency_name(d->urgency));
 		buf_adds(out, "\",");
 	}
 	buf_adds(out, r->needs_consent ? "\"needs_consent\":true,\"why\":" :
@@ -316,6 +328,12 @@ engine_write_json(struct buf *out, const struct ruleset *rs, const struct case_f
 	buf_add(out, "{\"case_id\":", 11);
 	json_write_string(out, cf->case_id, cf->case_id_len);
 	buf_add(out, r->json_tail, r->json_tail_len);
+	if (r->urgency_by_cond && d->urgency != URGENCY_NONE) {
+		buf_adds(out, ",\"urgency\":\"");
+		buf_adds(out, urgency_name(d->urgency));
+		buf_addc(out, '"');
+	}
+	buf_add(out, r->json_tail2, r->json_tail2_len);
 	if (t != NULL) {
 		buf_adds(out, ",\"reason\":");
 		json_write_string(out, r->reason, strlen(r->reason));

@@ -1280,12 +1280,32 @@ check_cycles(struct loader *L, const struct cond *c)
 
 /* ---- rules and tests ---- */
 
+/* An urgency set by conditions: {red: C, amber: C, green: C}, any of them, tried in that order. */
+static void
+load_urgency_conds(struct loader *L, struct rule_def *r, const struct ynode *m)
+{
+	static const struct field fields[] = {
+		{ "red", Y_ANY, 0 }, { "amber", Y_ANY, 0 }, { "green", Y_ANY, 0 },
+	};
+	const struct ynode *v[FD_ARRAY_LEN(fields)];
+
+	map_fields(L, m, "an urgency set by conditions", fields, FD_ARRAY_LEN(fields), v);
+	if (m->n == 0) {
+		error_at(L, m, "E012", "an urgency set by conditions needs red, amber or green");
+		return;
+	}
+	r->urgency_by_cond = 1;
+	for (int i = 0; i < 3; i++)
+		if (v[i] != NULL)
+			r->urgency_when[URGENCY_RED - i] = load_cond(L, v[i], 1);
+}
+
 static void
 load_rule(struct loader *L, const struct ynode *m)
 {
 	static const struct field fields[] = {
 		{ "id", Y_SCALAR, 1 }, { "when", Y_ANY, 1 }, { "route", Y_SCALAR, 1 },
-		{ "reason", Y_SCALAR, 1 }, { "urgency", Y_SCALAR, 0 },
+		{ "reason", Y_SCALAR, 1 }, { "urgency", Y_ANY, 0 },
 		{ "needs_consent", Y_SCALAR, 0 }, { "need_level", Y_SCALAR, 0 },
 	};
 	const struct ynode *v[FD_ARRAY_LEN(fields)];
@@ -1310,7 +1330,9 @@ load_rule(struct loader *L, const struct ynode *m)
 	r->route = route < 0 ? ROUTE_UNIVERSAL : (enum route_id)route;
 	if (v[3] != NULL)
 		r->reason = get_prose(L, v[3], "reason", 0);
-	if (v[4] != NULL) {
+	if (v[4] != NULL && v[4]->type == Y_MAP)
+		load_urgency_conds(L, r, v[4]);
+	else if (v[4] != NULL) {
 		int u = get_enum(L, v[4], urgency_names + 1, 3, "urgency");
 		r->urgency = u < 0 ? URGENCY_NONE : (enum urgency)(u + 1);
 	}
@@ -1322,6 +1344,8 @@ load_rule(struct loader *L, const struct ynode *m)
 		free(r->id);
 		free(r->reason);
 		cond_free(r->when);
+		for (int u = 0; u <= URGENCY_RED; u++)
+			cond_free(r->urgency_when[u]);
 		memset(r, 0, sizeof *r);
 		return;
 	}
@@ -1396,7 +1420,7 @@ load_test(struct loader *L, const struct ynode *m)
 {
 	static const struct field fields[] = {
 		{ "name", Y_SCALAR, 1 }, { "case", Y_MAP, 1 }, { "route", Y_SCALAR, 0 },
-		{ "rule", Y_SCALAR, 0 }, { "error", Y_SCALAR, 0 },
+		{ "rule", Y_SCALAR, 0 }, { "error", Y_SCALAR, 0 }, { "urgency", Y_SCALAR, 0 },
 	};
 	const struct ynode *v[FD_ARRAY_LEN(fields)];
 	struct ruleset *rs = L->rs;
@@ -1419,6 +1443,8 @@ load_test(struct loader *L, const struct ynode *m)
 		}
 	t->pos = pos_of(m);
 	t->rule = -1;
+	t->urgency = v[5] != NULL ? get_enum(L, v[5], urgency_names, FD_ARRAY_LEN(urgency_names),
+	    "urgency") : -1;
 	t->case_json = test_case_json(v[1]);
 	rs->ntests++;
 	if (v[4] != NULL)
@@ -1427,8 +1453,9 @@ load_test(struct loader *L, const struct ynode *m)
 	if (L->d->nerrors == L->errors_before)
 		t->case_problem = testcase_check(rs, v[1], t->expect_error, L->d);
 	if (t->expect_error) {
-		if (v[2] != NULL || v[3] != NULL)
-			error_at(L, m, "E015", "a test expecting an error names no route or rule");
+		if (v[2] != NULL || v[3] != NULL || v[5] != NULL)
+			error_at(L, m, "E015", "a test expecting an error names no route, rule "
+			    "or urgency");
 		return;
 	}
 	if (v[2] == NULL) {
@@ -1544,6 +1571,8 @@ load_document(struct loader *L, const struct ynode *root)
 		if (rs->rules[i].need_level == 0)
 			rs->rules[i].need_level = rs->rules[i].level;
 		check_cycles(L, rs->rules[i].when);
+		for (int u = 0; u <= URGENCY_RED; u++)
+			check_cycles(L, rs->rules[i].urgency_when[u]);
 	}
 	if (v[11] != NULL)
 		load_seq(L, v[11], sizeof *rs->tests, (void **)&rs->tests, load_test);
@@ -1654,7 +1683,10 @@ rules_free(struct ruleset *rs)
 		free(rs->rules[i].id);
 		free(rs->rules[i].reason);
 		free(rs->rules[i].json_tail);
+		free(rs->rules[i].json_tail2);
 		cond_free(rs->rules[i].when);
+		for (int u = 0; u <= URGENCY_RED; u++)
+			cond_free(rs->rules[i].urgency_when[u]);
 	}
 	free(rs->rules);
 	for (size_t i = 0; i < rs->ntests; i++) {

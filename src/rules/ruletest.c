@@ -33,8 +33,9 @@ run_one(const struct ruleset *rs, const struct test_def *t, struct case_facts *c
 	}
 	res->route = d.route;
 	res->rule = d.rule;
+	res->urgency = d.urgency;
 	res->passed = !t->expect_error && d.route == t->route &&
-	    (t->rule < 0 || t->rule == d.rule);
+	    (t->rule < 0 || t->rule == d.rule) && (t->urgency < 0 || (int)d.urgency == t->urgency);
 	if (!res->passed) {
 		struct buf b;
 

@@ -133,7 +133,7 @@ decision_draw(struct tui_app *a)
 	    "%s (level %d)", tui_route_label(p->dec.route), p->dec.level);
 	tui_textf(a, 1, x, a->cols - x, tui_attr(a, C_NORMAL), "  rule %s", rule->id);
 	{
-		char *why = xasprintf("Urgency %s. %s", urgency_name(rule->urgency),
+		char *why = xasprintf("Urgency %s. %s", urgency_name(p->dec.urgency),
 		    rule->reason != NULL ? rule->reason : "");
 
 		tui_wrapped(a, 2, 2, a->cols - 4, 3, why, tui_attr(a, C_DIM));

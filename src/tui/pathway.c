@@ -107,7 +107,7 @@ draw_recommendation(struct tui_app *a, int y)
 	x += tui_textf(a, y + 1, x, a->cols - x, tui_route_attr(a, p->dec.route) | A_BOLD,
 	    "%s (level %d)", tui_route_label(p->dec.route), p->dec.level);
 	tui_textf(a, y + 1, x, a->cols - x, tui_attr(a, C_NORMAL), "  rule %s  urgency %s",
-	    p->rs->rules[p->dec.rule].id, urgency_name(p->rs->rules[p->dec.rule].urgency));
+	    p->rs->rules[p->dec.rule].id, urgency_name(p->dec.urgency));
 	tui_pathway_why(p, &b);
 	tui_textf(a, y + 2, 2, a->cols - 3, tui_attr(a, C_DIM), "why: %s", b.data);
 	tui_pathway_changes_text(p, 3, &b);

@@ -791,6 +791,65 @@ test_strengths(void)
 	fixture_close(&fx);
 }
 
+/* An urgency set by conditions: the first of red, amber, green that holds, in the line and detail. */
+static void
+test_urgency_by_condition(void)
+{
+	static const char rules[] = PREAMBLE
+	    "rules:\n"
+	    "  - id: hit\n"
+	    "    when: {count: {level: [3, 4]}, at_least: 1}\n"
+	    "    route: mash\n"
+	    "    reason: H\n"
+	    "    needs_consent: true\n"
+	    "    urgency:\n"
+	    "      green: always\n"
+	    "      red: {condition: very_young}\n"
+	    "      amber: {count: {level: 4}, at_least: 1}\n"
+	    "  - id: l2\n"
+	    "    when: {count: {level: 2}, at_least: 1}\n"
+	    "    route: early_help_unit\n"
+	    "    reason: E\n"
+	    "    urgency: {amber: {condition: young}}\n"
+	    "  - {id: rest, when: always, route: universal, reason: N}\n";
+	struct fixture fx;
+	struct decision d;
+	struct buf out;
+	char *cause = NULL, *line;
+
+	if (!fixture_load(__LINE__, &fx, rules))
+		return;
+	CHECK(fx.rs->rules[0].urgency_by_cond && fx.rs->rules[0].urgency == URGENCY_NONE);
+	/* red wins over amber and green, whatever the order written */
+	CHECK_EQ(route_case(&fx, CASE("\"fam.l4\"", AGE(3)), &d, &cause), 0);
+	CHECK_EQ(d.urgency, URGENCY_RED);
+	CHECK_EQ(route_case(&fx, CASE("\"fam.l4\"", AGE(9)), &d, &cause), 0);
+	CHECK_EQ(d.urgency, URGENCY_AMBER);
+	CHECK_EQ(route_case(&fx, CASE("\"par.l3\"", AGE(9)), &d, &cause), 0);
+	CHECK_EQ(d.urgency, URGENCY_GREEN);
+	/* no condition holds: no urgency */
+	CHECK_EQ(route_case(&fx, CASE("\"dev.l2\"", AGE(15)), &d, &cause), 1);
+	CHECK_EQ(d.urgency, URGENCY_NONE);
+	CHECK_EQ(route_case(&fx, CASE("\"dev.l2\"", AGE(12)), &d, &cause), 1);
+	CHECK_EQ(d.urgency, URGENCY_AMBER);
+	/* the line has it where a fixed urgency goes, before needs_consent */
+	line = decision_line(&fx, CASE("\"fam.l4\"", AGE(3)), 0);
+	CHECK_CONTAINS(line, "\"rule\":\"hit\",\"ruleset\":\"sha256:");
+	CHECK_CONTAINS(line, "\",\"urgency\":\"red\",\"needs_consent\":true}\n");
+	free(line);
+	line = decision_line(&fx, CASE("\"dev.l2\"", AGE(15)), 0);
+	CHECK(strstr(line, "urgency") == NULL);
+	CHECK_CONTAINS(line, "\",\"needs_consent\":false}\n");
+	free(line);
+	buf_init(&out);
+	CHECK_EQ(route_case(&fx, CASE("\"fam.l4\"", AGE(9)), &d, &cause), 0);
+	engine_write_detail_json(&out, fx.rs, &fx.cf, &d, NULL);
+	buf_addc(&out, '\0');
+	CHECK(strncmp(out.data, "{\"urgency\":\"amber\",", 19) == 0);
+	buf_free(&out);
+	fixture_close(&fx);
+}
+
 /* case_id is unescaped on reading: an escaped safe id is the same id. */
 static void
 test_case_id_escapes(void)
@@ -1204,6 +1263,7 @@ main(void)
 	test_decision_json_contract();
 	test_need_level();
 	test_strengths();
+	test_urgency_by_condition();
 	test_case_id_escapes();
 	test_trace_records_rules_and_atoms();
 	test_trace_short_circuits();

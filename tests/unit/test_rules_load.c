@@ -554,6 +554,33 @@ test_e015_invalid_value(void)
 	    CATCH_ALL,
 	    "E015", 16, 14, "urgency 'purple' is not one of: green, amber, red");
 	EXPECT_NOTE(it, NULL);
+	it = REJECTED(HEAD IND_A
+	    "rules:\n"
+	    "  - id: r1\n"
+	    "    when: {indicator: a}\n"
+	    "    route: mash\n"
+	    "    reason: R\n"
+	    "    urgency: {red: always, purple: always}\n"	/* line 16 */
+	    CATCH_ALL,
+	    "E010", 16, 28, "unknown key 'purple' in an urgency set by conditions");
+	REJECTED(HEAD IND_A
+	    "rules:\n"
+	    "  - id: r1\n"
+	    "    when: {indicator: a}\n"
+	    "    route: mash\n"
+	    "    reason: R\n"
+	    "    urgency: {}\n"			/* line 16 */
+	    CATCH_ALL,
+	    "E012", 16, 14, "an urgency set by conditions needs red, amber or green");
+	REJECTED(HEAD IND_A
+	    "rules:\n"
+	    "  - id: r1\n"
+	    "    when: {indicator: a}\n"
+	    "    route: mash\n"
+	    "    reason: R\n"
+	    "    urgency: {amber: {condition: nowhere}}\n"	/* line 16 */
+	    CATCH_ALL,
+	    "E021", 16, 34, "undefined condition 'nowhere'");
 	REJECTED(HEAD IND_A
 	    "rules:\n"
 	    "  - id: r1\n"
@@ -791,7 +818,7 @@ test_e040_test_names_bad_rule(void)
 	    "    case: {indicators: [zz]}\n"
 	    "    error: true\n"
 	    "    route: universal\n",
-	    "E015", 15, 5, "a test expecting an error names no route or rule");
+	    "E015", 15, 5, "a test expecting an error names no route, rule or urgency");
 }
 
 /* ---- all at once ---- */

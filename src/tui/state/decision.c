@@ -172,7 +172,7 @@ tui_decision_preview(const struct tui_form *f, const struct tui_pathway *p, cons
 	    route_name((enum route_id)final), final == rec ? p->dec.level : level_of(rs, final));
 	preview_add(lines, n, &cap, "rationale", "%s", d.rationale != NULL ? d.rationale : "(none)");
 	preview_add(lines, n, &cap, "urgency", "%s", d.urgency < 0 ?
-	    urgency_name(rs->rules[p->dec.rule].urgency) :
+	    urgency_name(p->dec.urgency) :
 	    urgency_name((enum urgency)d.urgency));
 	if (d.strategy_discussion >= 0)
 		preview_add(lines, n, &cap, "strategy disc.", "%s",

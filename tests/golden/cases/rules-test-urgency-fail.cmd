@@ -1,0 +1,1 @@
+$FRONTDOOR rules test language-fail.yaml
