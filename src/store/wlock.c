@@ -127,11 +127,20 @@ wlock_wait(int fd, unsigned wait_ms)
 	return rc;
 }
 
+/* A wait as the messages give it: "250 ms", "10 s". */
+static char *
+wlock_duration(unsigned wait_ms)
+{
+	if (wait_ms < 1000)
+		return xasprintf("%u ms", wait_ms);
+	return xasprintf("%u s", (wait_ms + 999) / 1000);
+}
+
 int
 wlock_take(struct wlock **l, const char *dir, unsigned wait_ms, wlock_notice_fn notice,
     void *arg, char **cause)
 {
-	char *who;
+	char *who, *wait;
 
 	if (*l == NULL) {
 		*cause = xasprintf("%s/%s was not opened with the database", dir, WLOCK_FILE);
@@ -145,10 +154,12 @@ wlock_take(struct wlock **l, const char *dir, unsigned wait_ms, wlock_notice_fn 
 		char *msg;
 
 		who = wlock_holder((*l)->fd);
+		wait = wlock_duration(wait_ms);
 		msg = xasprintf("waiting for the database: %s is writing to it (giving up after "
-		    "%u s)", who, (wait_ms + 999) / 1000);
+		    "%s)", who, wait);
 		notice(msg, arg);
 		free(msg);
+		free(wait);
 		free(who);
 	}
 	if (wlock_wait((*l)->fd, wait_ms) == 0)
@@ -156,8 +167,10 @@ wlock_take(struct wlock **l, const char *dir, unsigned wait_ms, wlock_notice_fn 
 	if (errno != EINTR)
 		goto fail_lock;
 	who = wlock_holder((*l)->fd);
-	*cause = xasprintf("the database is busy: %s has held its write lock for more than %u s; "
-	    "nothing was saved (try again)", who, (wait_ms + 999) / 1000);
+	wait = wlock_duration(wait_ms);
+	*cause = xasprintf("the database is busy: %s has held its write lock for more than %s; "
+	    "nothing was saved (try again)", who, wait);
+	free(wait);
 	free(who);
 	return -1;
 held:
