@@ -133,6 +133,7 @@ struct cond {
 	struct literal *lits;	/* compare: one literal, or the list for in/not_in */
 	size_t nlits;
 	int list;		/* compare: named list index, or -1 */
+	int other;		/* compare: the fact compared with, or -1 for literals */
 	uint64_t enum_set;	/* compare on an enumerated fact: allowed value bits */
 	char *desc_json;	/* cond_describe's text as a JSON string, built once */
 	size_t desc_json_len;

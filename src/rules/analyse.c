@@ -169,10 +169,14 @@ add_region_rep(struct fact_domain *fd, const struct fact_def *f, double x,
 	add_rep(fd, &fv);
 }
 
-/* One value from every region the literals cut the number line into. */
+/*
+ * One value from every region the literals cut the number line into, or k
+ * values where the region holds them: k facts compared with each other can
+ * then fall in one region in every order.
+ */
 static void
 number_reps(struct fact_domain *fd, const struct fact_def *f, const struct literal **lits,
-    size_t n)
+    size_t n, int k_reps)
 {
 	double *v = xcalloc(n + 1, sizeof *v);
 	struct fact_value fv = { .present = 1 };
@@ -188,29 +192,38 @@ number_reps(struct fact_domain *fd, const struct fact_def *f, const struct liter
 			v[u++] = v[i];
 	k = u;
 	if (k == 0) {
-		fv.num = f->has_min ? f->min : f->has_max ? f->max : 0;
-		add_rep(fd, &fv);
+		double base = f->has_min ? f->min : f->has_max ? f->max - (k_reps - 1) : 0;
+
+		for (int j = 0; j < k_reps; j++) {
+			fv.num = integer ? ceil(base) + j : base + j;
+			if (j == 0 || in_range(f, fv.num))
+				add_rep(fd, &fv);
+		}
 		free(v);
 		return;
 	}
-	add_region_rep(fd, f, f->has_min ? (integer ? ceil(f->min) : f->min) : v[0] - 1,
-	    NULL, &v[0]);
+	/* a whole-number fact may share a group's fractional literal: keep to whole numbers */
+	for (int j = 0; j < k_reps; j++)
+		add_region_rep(fd, f, f->has_min ? (integer ? ceil(f->min) : f->min) + j :
+		    (integer ? ceil(v[0]) : v[0]) - 1 - j, NULL, &v[0]);
 	for (size_t i = 0; i < k; i++) {
 		fv.num = v[i];
-		if (in_range(f, fv.num))
+		if (in_range(f, fv.num) && (!integer || v[i] == floor(v[i])))
 			add_rep(fd, &fv);
-		if (i + 1 < k)
-			add_region_rep(fd, f, integer ? v[i] + 1 : (v[i] + v[i + 1]) / 2,
-			    &v[i], &v[i + 1]);
+		for (int j = 0; j < k_reps && i + 1 < k; j++)
+			add_region_rep(fd, f, integer ? floor(v[i]) + 1 + j :
+			    v[i] + (v[i + 1] - v[i]) * (j + 1) / (k_reps + 1), &v[i], &v[i + 1]);
 	}
-	add_region_rep(fd, f, f->has_max ? (integer ? floor(f->max) : f->max) : v[k - 1] + 1,
-	    &v[k - 1], NULL);
+	for (int j = 0; j < k_reps; j++)
+		add_region_rep(fd, f, f->has_max ? (integer ? floor(f->max) : f->max) - j :
+		    (integer ? floor(v[k - 1]) : v[k - 1]) + 1 + j, &v[k - 1], NULL);
 	free(v);
 }
 
+/* The values a string fact's literals name, and k values that equal none of them. */
 static void
 string_reps(struct fact_domain *fd, const struct fact_def *f, const struct literal **lits,
-    size_t n)
+    size_t n, int k_reps)
 {
 	struct fact_value fv = { .present = 1, .enum_index = -1 };
 	static const char *const others[] = { "other", "other-1", "other-2", "other-3" };
@@ -236,8 +249,8 @@ string_reps(struct fact_domain *fd, const struct fact_def *f, const struct liter
 		fv.len = lits[i]->len;
 		add_rep(fd, &fv);
 	}
-	/* and one value that equals none of the literals */
-	for (size_t o = 0; o < FD_ARRAY_LEN(others); o++) {
+	/* and values that equal none of the literals */
+	for (size_t o = 0; o < FD_ARRAY_LEN(others) && k_reps > 0; o++) {
 		size_t j;
 		for (j = 0; j < n; j++)
 			if (strcmp(lits[j]->str, others[o]) == 0)
@@ -246,15 +259,57 @@ string_reps(struct fact_domain *fd, const struct fact_def *f, const struct liter
 			fv.str = others[o];
 			fv.len = strlen(others[o]);
 			add_rep(fd, &fv);
-			return;
+			k_reps--;
 		}
 	}
+}
+
+/* Joins the groups of two facts compared with each other (group[] holds each fact's root). */
+static int
+group_root(int *group, int f)
+{
+	while (group[f] != f)
+		f = group[f] = group[group[f]];
+	return f;
+}
+
+static void
+join_compared(const struct cond *c, int *group)
+{
+	if (c == NULL)
+		return;
+	if (c->kind == COND_COMPARE && c->other >= 0)
+		group[group_root(group, c->index)] = group_root(group, c->other);
+	for (size_t i = 0; i < c->nkids; i++)
+		join_compared(c->kids[i], group);
+}
+
+/*
+ * Facts compared with each other form a group: each takes the literals of
+ * the whole group, and as many values in each region as the group has facts,
+ * so that every order among them can be chosen.
+ */
+static int *
+build_groups(const struct ruleset *rs)
+{
+	int *group = xcalloc(rs->nfacts + 1, sizeof *group);
+
+	for (size_t f = 0; f < rs->nfacts; f++)
+		group[f] = (int)f;
+	for (size_t i = 0; i < rs->nconds; i++)
+		join_compared(rs->conds[i].cond, group);
+	for (size_t i = 0; i < rs->nrules; i++)
+		join_compared(rs->rules[i].when, group);
+	for (size_t f = 0; f < rs->nfacts; f++)
+		group[f] = group_root(group, (int)f);
+	return group;
 }
 
 static void
 build_domains(struct analyser *A)
 {
 	struct ruleset *rs = A->rs;
+	int *group = build_groups(rs);
 
 	A->domains = xcalloc(rs->nfacts ? rs->nfacts : 1, sizeof *A->domains);
 	for (size_t fi = 0; fi < rs->nfacts; fi++) {
@@ -263,11 +318,17 @@ build_domains(struct analyser *A)
 		const struct literal **lits = NULL;
 		struct fact_value fv = { 0 };
 		size_t n = 0;
+		int k_reps = 0;
 
-		for (size_t i = 0; i < rs->nconds; i++)
-			collect_literals(rs->conds[i].cond, (int)fi, &lits, &n);
-		for (size_t i = 0; i < rs->nrules; i++)
-			collect_literals(rs->rules[i].when, (int)fi, &lits, &n);
+		for (size_t g = 0; g < rs->nfacts; g++) {
+			if (group[g] != group[fi])
+				continue;
+			k_reps++;
+			for (size_t i = 0; i < rs->nconds; i++)
+				collect_literals(rs->conds[i].cond, (int)g, &lits, &n);
+			for (size_t i = 0; i < rs->nrules; i++)
+				collect_literals(rs->rules[i].when, (int)g, &lits, &n);
+		}
 		if (!f->required)
 			add_rep(fd, &fv);	/* missing */
 		switch (f->type) {
@@ -278,14 +339,15 @@ build_domains(struct analyser *A)
 			add_rep(fd, &fv);
 			break;
 		case FACT_STRING:
-			string_reps(fd, f, lits, n);
+			string_reps(fd, f, lits, n, k_reps);
 			break;
 		default:
-			number_reps(fd, f, lits, n);
+			number_reps(fd, f, lits, n, k_reps);
 			break;
 		}
 		free(lits);
 	}
+	free(group);
 }
 
 /* ---- three-valued evaluation over a partly chosen case ---- */
@@ -336,6 +398,11 @@ eval3_fact(struct analyser *A, const struct cond *c)
 	if (pick < 0)
 		return TV_UNKNOWN;
 	A->cur[c->index] = A->domains[c->index].reps[pick];
+	if (c->kind == COND_COMPARE && c->other >= 0) {
+		if (A->fact_pick[c->other] < 0)
+			return TV_UNKNOWN;
+		A->cur[c->other] = A->domains[c->other].reps[A->fact_pick[c->other]];
+	}
 	return engine_eval_cond(A->rs, &A->cf, c) ? TV_TRUE : TV_FALSE;
 }
 
@@ -437,7 +504,11 @@ pick_var(struct analyser *A, const struct cond *c)
 	case COND_ALWAYS:
 		return -1;
 	default:
-		return A->fact_pick[c->index] < 0 ? c->index : -1;
+		if (A->fact_pick[c->index] < 0)
+			return c->index;
+		if (c->kind == COND_COMPARE && c->other >= 0 && A->fact_pick[c->other] < 0)
+			return c->other;
+		return -1;
 	}
 }
 

@@ -345,6 +345,10 @@ cond_describe(const struct ruleset *rs, const struct cond *c, struct buf *out)
 		break;
 	case COND_COMPARE:
 		buf_printf(out, "%s %s ", rs->facts[c->index].path, ops[c->op]);
+		if (c->other >= 0) {
+			buf_adds(out, rs->facts[c->other].path);
+			break;
+		}
 		if (c->list >= 0) {
 			buf_adds(out, rs->lists[c->list].id);
 			break;

@@ -71,9 +71,32 @@ eval_in(const struct ruleset *rs, const struct cond *c, const struct fact_value 
 	return 0;
 }
 
-/* A comparison on a missing (optional) fact does not hold, whatever the operator. */
+/* Two facts' values in order: strings by their bytes (whatever values each lists). */
 static int
-eval_compare(const struct ruleset *rs, const struct cond *c, const struct fact_value *v)
+value_cmp(const struct fact_value *v, const struct fact_value *w, enum fact_type type)
+{
+	size_t n;
+	int r;
+
+	switch (type) {
+	case FACT_STRING:
+		n = v->len < w->len ? v->len : w->len;
+		r = n > 0 ? memcmp(v->str, w->str, n) : 0;
+		return r != 0 ? r : (v->len > w->len) - (v->len < w->len);
+	case FACT_BOOLEAN:
+		return v->boolean - w->boolean;
+	default:
+		return (v->num > w->num) - (v->num < w->num);
+	}
+}
+
+/*
+ * A comparison on a missing (optional) fact does not hold, whatever the
+ * operator; nor does one with another fact that is missing.
+ */
+static int
+eval_compare(const struct ruleset *rs, const struct case_facts *cf, const struct cond *c,
+    const struct fact_value *v)
 {
 	const struct fact_def *f = &rs->facts[c->index];
 	int r;
@@ -82,7 +105,11 @@ eval_compare(const struct ruleset *rs, const struct cond *c, const struct fact_v
 		return 0;
 	if (c->op == OP_IN || c->op == OP_NOT_IN)
 		return eval_in(rs, c, v) == (c->op == OP_IN);
-	if (f->type == FACT_STRING && f->nvalues > 0)
+	if (c->other >= 0) {
+		if (!cf->facts[c->other].present)
+			return 0;
+		r = value_cmp(v, &cf->facts[c->other], f->type);
+	} else if (f->type == FACT_STRING && f->nvalues > 0)
 		r = v->enum_index == c->lits[0].enum_index ? 0 : 1;
 	else
 		r = literal_cmp(&c->lits[0], v, f->type);
@@ -138,7 +165,7 @@ eval_cond(const struct ruleset *rs, const struct case_facts *cf, const struct co
 		    (c->at_most < 0 || count <= c->at_most);
 		break;
 	case COND_COMPARE:
-		held = eval_compare(rs, c, &cf->facts[c->index]);
+		held = eval_compare(rs, cf, c, &cf->facts[c->index]);
 		break;
 	case COND_PRESENT:
 	case COND_MISSING:
@@ -199,14 +226,37 @@ engine_decide(const struct ruleset *rs, const struct case_facts *cf, struct deci
 	return -1;
 }
 
-/* Appends what an atom read from the case, as a JSON value. */
+/* Appends a fact's value in the case as JSON: null when it is missing. */
+static void
+write_fact_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf, int fact)
+{
+	const struct fact_value *v = &cf->facts[fact];
+	char num[64];
+
+	if (!v->present) {
+		buf_adds(out, "null");
+		return;
+	}
+	switch (rs->facts[fact].type) {
+	case FACT_STRING:
+		json_write_string(out, v->str, v->len);
+		return;
+	case FACT_BOOLEAN:
+		buf_adds(out, v->boolean ? "true" : "false");
+		return;
+	default:
+		format_number(num, sizeof num, v->num);
+		buf_adds(out, num);
+		return;
+	}
+}
+
+/* Appends what an atom read from the case, as a JSON value: both values of two facts compared. */
 static void
 write_atom_value_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
     const struct trace_atom *a)
 {
 	const struct cond *c = a->cond;
-	const struct fact_value *v;
-	char num[64];
 
 	switch (c->kind) {
 	case COND_COUNT:
@@ -219,23 +269,16 @@ write_atom_value_json(struct buf *out, const struct ruleset *rs, const struct ca
 	case COND_COMPARE:
 	case COND_PRESENT:
 	case COND_MISSING:
-		v = &cf->facts[c->index];
-		if (!v->present) {
-			buf_adds(out, "null");
+		if (c->kind == COND_COMPARE && c->other >= 0) {
+			buf_addc(out, '[');
+			write_fact_json(out, rs, cf, c->index);
+			buf_addc(out, ',');
+			write_fact_json(out, rs, cf, c->other);
+			buf_addc(out, ']');
 			return;
 		}
-		switch (rs->facts[c->index].type) {
-		case FACT_STRING:
-			json_write_string(out, v->str, v->len);
-			return;
-		case FACT_BOOLEAN:
-			buf_adds(out, v->boolean ? "true" : "false");
-			return;
-		default:
-			format_number(num, sizeof num, v->num);
-			buf_adds(out, num);
-			return;
-		}
+		write_fact_json(out, rs, cf, c->index);
+		return;
 	default:
 		buf_adds(out, "null");
 	}

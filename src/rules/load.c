@@ -767,6 +767,7 @@ cond_new(enum cond_kind kind, const struct ynode *n)
 	c->pos = pos_of(n);
 	c->index = -1;
 	c->list = -1;
+	c->other = -1;
 	c->sel.flag = -1;
 	c->at_least = c->at_most = -1;
 	return c;
@@ -951,10 +952,11 @@ fail:
 	return NULL;
 }
 
+/* eq to ge take a literal, or {fact: PATH} to compare with another fact */
 static const struct field compare_fields[] = {
-	{ "fact", Y_SCALAR, 1 }, { "eq", Y_SCALAR, 0 }, { "ne", Y_SCALAR, 0 },
-	{ "lt", Y_SCALAR, 0 }, { "le", Y_SCALAR, 0 }, { "gt", Y_SCALAR, 0 },
-	{ "ge", Y_SCALAR, 0 }, { "in", Y_SEQ, 0 }, { "not_in", Y_SEQ, 0 },
+	{ "fact", Y_SCALAR, 1 }, { "eq", Y_ANY, 0 }, { "ne", Y_ANY, 0 },
+	{ "lt", Y_ANY, 0 }, { "le", Y_ANY, 0 }, { "gt", Y_ANY, 0 },
+	{ "ge", Y_ANY, 0 }, { "in", Y_SEQ, 0 }, { "not_in", Y_SEQ, 0 },
 	{ "in_list", Y_SCALAR, 0 }, { "not_in_list", Y_SCALAR, 0 },
 };
 
@@ -1064,6 +1066,48 @@ load_operand_list(struct loader *L, const struct ynode *n, const struct ynode *o
 	return 0;
 }
 
+static int
+same_kind(const struct fact_def *a, const struct fact_def *b)
+{
+	int na = a->type == FACT_INTEGER || a->type == FACT_NUMBER;
+	int nb = b->type == FACT_INTEGER || b->type == FACT_NUMBER;
+
+	return na ? nb : a->type == b->type;
+}
+
+/* A comparison's operand as another fact: {fact: PATH}, of a type that compares with f. */
+static int
+load_operand_fact(struct loader *L, const struct ynode *opnode, const struct fact_def *f,
+    struct cond *c)
+{
+	static const struct field fields[] = { { "fact", Y_SCALAR, 1 } };
+	const struct ynode *v[1];
+	int fi;
+
+	if (map_fields(L, opnode, "a fact operand", fields, 1, v) > 0)
+		return -1;
+	fi = FIND(L->rs->facts, L->rs->nfacts, path, v[0]->str);
+	if (fi < 0) {
+		UNDEFINED(L, v[0], "E023", "fact", L->rs->facts, L->rs->nfacts, path);
+		return -1;
+	}
+	L->rs->facts[fi].used = 1;
+	if (L->rs->facts[fi].untyped)
+		return -1;	/* its declaration was reported */
+	if (!same_kind(f, &L->rs->facts[fi])) {
+		error_at(L, v[0], "E026", "fact '%s' is %s and fact '%s' is %s: they do not "
+		    "compare", f->path, fact_type_names[f->type], v[0]->str,
+		    fact_type_names[L->rs->facts[fi].type]);
+		return -1;
+	}
+	if (fi == c->index) {
+		error_at(L, v[0], "E015", "fact '%s' is compared with itself", v[0]->str);
+		return -1;
+	}
+	c->other = fi;
+	return 0;
+}
+
 static struct cond *
 load_compare(struct loader *L, const struct ynode *n)
 {
@@ -1108,8 +1152,13 @@ load_compare(struct loader *L, const struct ynode *n)
 	c = cond_new(COND_COMPARE, n);
 	c->index = fi;
 	c->op = op->op;
-	rc = op->form == OPERAND_LIST ? load_operand_list(L, n, opnode, f, c) :
-	    load_operands(L, opnode, f, op->form, c);
+	if (op->form == OPERAND_ONE && opnode->type == Y_MAP)
+		rc = load_operand_fact(L, opnode, f, c);
+	else if (op->form == OPERAND_ONE && expect_type(L, opnode, Y_SCALAR, "a value") < 0)
+		rc = -1;
+	else
+		rc = op->form == OPERAND_LIST ? load_operand_list(L, n, opnode, f, c) :
+		    load_operands(L, opnode, f, op->form, c);
 	if (rc < 0) {
 		cond_free(c);
 		return NULL;

@@ -850,6 +850,50 @@ test_urgency_by_condition(void)
 	fixture_close(&fx);
 }
 
+/* One fact compared with another: both read, a missing one makes it fail. */
+static void
+test_fact_with_fact(void)
+{
+	static const char rules[] = HEAD
+	    "facts:\n"
+	    "  child.age: {type: integer, required: false}\n"
+	    "  parent.age: {type: number, required: false}\n"
+	    "  a: {type: string, values: [x, y], required: false}\n"
+	    "  b: {type: string, values: [y, z], required: false}\n"
+	    "indicators:\n"
+	    "  - {id: dev.l2, domain: development, level: 2, text: x}\n"
+	    "rules:\n"
+	    "  - {id: older, when: {fact: child.age, ge: {fact: parent.age}}, route: mash, reason: M}\n"
+	    "  - {id: same, when: {fact: a, eq: {fact: b}}, route: early_help_unit, reason: E}\n"
+	    "  - {id: rest, when: always, route: universal, reason: N}\n";
+	struct fixture fx;
+	struct decision d;
+	char *cause = NULL, *line;
+
+	if (!fixture_load(__LINE__, &fx, rules))
+		return;
+#define FF(more) "{\"case_id\":\"c\",\"indicators\":[]" more "}"
+	CHECK_EQ(route_case(&fx, FF(",\"child\":{\"age\":15},\"parent\":{\"age\":14.5}"), &d,
+	    &cause), 0);
+	CHECK_EQ(route_case(&fx, FF(",\"child\":{\"age\":15},\"parent\":{\"age\":15}"), &d,
+	    &cause), 0);
+	CHECK_EQ(route_case(&fx, FF(",\"child\":{\"age\":15},\"parent\":{\"age\":15.5}"), &d,
+	    &cause), 2);
+	/* either fact missing: the comparison fails */
+	CHECK_EQ(route_case(&fx, FF(",\"child\":{\"age\":15}"), &d, &cause), 2);
+	CHECK_EQ(route_case(&fx, FF(",\"parent\":{\"age\":15}"), &d, &cause), 2);
+	/* strings of two value lists compare by their text */
+	CHECK_EQ(route_case(&fx, FF(",\"a\":\"y\",\"b\":\"y\""), &d, &cause), 1);
+	CHECK_EQ(route_case(&fx, FF(",\"a\":\"x\",\"b\":\"z\""), &d, &cause), 2);
+	/* the trace reads both values, and describes both facts */
+	line = decision_line(&fx, FF(",\"child\":{\"age\":15}"), 1);
+	CHECK_CONTAINS(line, "{\"test\":\"child.age >= parent.age\",\"read\":[15,null],"
+	    "\"held\":false}");
+	free(line);
+#undef FF
+	fixture_close(&fx);
+}
+
 /* case_id is unescaped on reading: an escaped safe id is the same id. */
 static void
 test_case_id_escapes(void)
@@ -1264,6 +1308,7 @@ main(void)
 	test_need_level();
 	test_strengths();
 	test_urgency_by_condition();
+	test_fact_with_fact();
 	test_case_id_escapes();
 	test_trace_records_rules_and_atoms();
 	test_trace_short_circuits();

@@ -268,6 +268,50 @@ test_domains_reachability(void)
 	    CATCH_ALL);
 }
 
+/* Facts compared with each other: the search tries every order between them. */
+static void
+test_fact_with_fact_reachability(void)
+{
+#define TWO_FACTS \
+	"facts:\n" \
+	"  x: {type: integer, min: 0, max: 25}\n" \
+	"  y: {type: integer, min: 0, max: 25}\n" \
+	"indicators:\n" \
+	"  - {id: a, domain: development, level: 2, text: A}\n"
+	/* less, greater and equal each reachable; then nothing is left */
+	ACCEPTED(HEAD TWO_FACTS "rules:\n"
+	    RULE("r1", "{fact: x, lt: {fact: y}}", "mash")
+	    RULE("r2", "{fact: x, gt: {fact: y}}", "targeted_early_help")
+	    RULE("r3", "{fact: x, eq: {fact: y}}", "early_help_unit"));
+	REJECTED(HEAD TWO_FACTS "rules:\n"
+	    RULE("r1", "{fact: x, lt: {fact: y}}", "mash")
+	    RULE("r2", "{fact: x, gt: {fact: y}}", "targeted_early_help")
+	    RULE("r3", "{fact: x, ne: {fact: y}}", "early_help_unit")		/* line 17 */
+	    CATCH_ALL,
+	    "E030", 17, 5, "earlier rules 'r1', 'r2' together catch every case", NULL);
+	/* but equal values are left for a later rule */
+	ACCEPTED(HEAD TWO_FACTS "rules:\n"
+	    RULE("r1", "{fact: x, lt: {fact: y}}", "mash")
+	    RULE("r2", "{fact: x, gt: {fact: y}}", "targeted_early_help")
+	    RULE("r3", "{fact: x, le: {fact: y}}", "early_help_unit"));
+	/* with literals: between 5 and 10 both, in either order */
+	ACCEPTED(HEAD TWO_FACTS "rules:\n"
+	    RULE("r1", "{all: [{fact: x, gt: 5}, {fact: y, lt: 10}, {fact: x, gt: {fact: y}}, "
+		"{fact: y, gt: 5}]}", "mash")
+	    CATCH_ALL);
+	REJECTED(HEAD TWO_FACTS "rules:\n"
+	    RULE("r1", "{all: [{fact: x, lt: {fact: y}}, {fact: y, lt: {fact: x}}]}", "mash")
+	    CATCH_ALL,
+	    "E032", 15, 5, "its condition can never hold",
+	    "these checks cannot all hold: 'x < y' (line 15), 'y < x' (line 15)");
+	/* at the top of the range nothing is greater */
+	REJECTED(HEAD TWO_FACTS "rules:\n"
+	    RULE("r1", "{all: [{fact: x, ge: 25}, {fact: y, gt: {fact: x}}]}", "mash")
+	    CATCH_ALL,
+	    "E032", 15, 5, "its condition can never hold", NULL);
+#undef TWO_FACTS
+}
+
 /* ---- E031: no catch-all ---- */
 
 static void
@@ -598,6 +642,7 @@ main(void)
 	test_e030_caught_by_several_earlier_rules();
 	test_e032_condition_never_holds();
 	test_domains_reachability();
+	test_fact_with_fact_reachability();
 	test_e031_no_catch_all();
 	test_no_e031_when_rules_cover_everything();
 	test_optional_facts();

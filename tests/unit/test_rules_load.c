@@ -792,6 +792,29 @@ test_e028_strengths(void)
 #undef STRENGTH
 }
 
+/* A fact compared with another: both declared, of types that compare, and not the same. */
+static void
+test_fact_with_fact_errors(void)
+{
+	REJECTED(WITH_COND("{fact: child.age, lt: {fact: consent}}"), "E026", COND_LINE, 40,
+	    "fact 'child.age' is integer and fact 'consent' is string: they do not compare");
+	REJECTED(WITH_COND("{fact: child.age, lt: {fact: parent.age}}"), "E023", COND_LINE, 40,
+	    "undefined fact 'parent.age'");
+	REJECTED(WITH_COND("{fact: child.age, lt: {fact: child.age}}"), "E015", COND_LINE, 40,
+	    "fact 'child.age' is compared with itself");
+	REJECTED(WITH_COND("{fact: agency, eq: {fact: consent, path: x}}"), "E010", COND_LINE, 46,
+	    "unknown key 'path' in a fact operand");
+	REJECTED(WITH_COND("{fact: agency, lt: {fact: consent}}"), "E026", COND_LINE, 30,
+	    "'lt' compares order; fact 'agency' is not a number");
+	LOADS(HEAD "facts:\n"
+	    "  consent: {type: string, values: [given, refused]}\n"
+	    "  agency: {type: string, required: false}\n"
+	    IND_A "rules:\n"
+	    "  - {id: r1, when: {fact: agency, ne: {fact: consent}}, route: mash, reason: R}\n"
+	    "  - {id: r2, when: {indicator: a}, route: early_help_unit, reason: R}\n"
+	    CATCH_ALL);
+}
+
 static void
 test_e040_test_names_bad_rule(void)
 {
@@ -1211,6 +1234,7 @@ main(void)
 	test_e026_type_mismatch();
 	test_e027_value_not_allowed();
 	test_e028_strengths();
+	test_fact_with_fact_errors();
 	test_e040_test_names_bad_rule();
 	test_reports_every_error();
 	test_warnings_do_not_reject();
