@@ -168,6 +168,14 @@ struct rule_def {
 	size_t json_tail2_len;
 };
 
+/* A validity rule: a case for which its condition holds is inconsistent, and rejected. */
+struct validity_def {
+	char *id;
+	struct cond *when;
+	char *message;		/* the rule set's own words, given with the rejection */
+	struct srcpos pos;
+};
+
 struct test_def {
 	char *name;
 	char *case_json;	/* the test's case, as one JSON line */
@@ -195,6 +203,8 @@ struct ruleset {
 	size_t nconds;
 	struct rule_def *rules;
 	size_t nrules;
+	struct validity_def *validity;
+	size_t nvalidity;
 	struct test_def *tests;
 	size_t ntests;
 

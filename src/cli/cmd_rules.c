@@ -222,6 +222,22 @@ show_conditions(const struct ruleset *rs, int width, struct buf *b)
 	}
 }
 
+/* The validity rules: the condition that makes a case inconsistent, and the message. */
+static void
+show_validity(const struct ruleset *rs, struct buf *b)
+{
+	if (rs->nvalidity == 0)
+		return;
+	printf("\nvalidity (a case is rejected when)\n");
+	for (size_t v = 0; v < rs->nvalidity; v++) {
+		buf_reset(b);
+		cond_describe(rs, rs->validity[v].when, b);
+		printf("  %s\n", rs->validity[v].id);
+		print_wrapped("       when ", b->data);
+		print_wrapped("       says ", rs->validity[v].message);
+	}
+}
+
 /* One rule: its route and what it sets, its condition and its reason. */
 static void
 show_rule(const struct ruleset *rs, size_t r, int width, struct buf *b)
@@ -277,6 +293,7 @@ cmd_rules_show(struct cli_ctx *ctx, int argc, char **argv)
 	show_indicators(rs);
 	buf_init(&b);
 	show_conditions(rs, width, &b);
+	show_validity(rs, &b);
 	printf("\nrules (first match wins)\n");
 	for (size_t r = 0; r < rs->nrules; r++)
 		show_rule(rs, r, width, &b);

@@ -48,6 +48,8 @@ struct analyser {
 	long budget;
 	const struct goal_part *goal;
 	size_t ngoal;
+	struct goal_part *valid;	/* every validity rule must fail: only valid cases count */
+	size_t nvalid;
 	struct fact_value *cur;	/* chosen fact values, seen by the engine through cf */
 	struct case_facts cf;
 };
@@ -80,6 +82,8 @@ build_classes(struct analyser *A)
 		mark_named(rs, rs->conds[i].cond, named);
 	for (size_t i = 0; i < rs->nrules; i++)
 		mark_named(rs, rs->rules[i].when, named);
+	for (size_t i = 0; i < rs->nvalidity; i++)
+		mark_named(rs, rs->validity[i].when, named);
 	A->class_of = xcalloc(rs->nindicators, sizeof *A->class_of);
 	A->classes = xcalloc(rs->nindicators ? rs->nindicators : 1, sizeof *A->classes);
 	for (size_t i = 0; i < rs->nindicators; i++) {
@@ -300,6 +304,8 @@ build_groups(const struct ruleset *rs)
 		join_compared(rs->conds[i].cond, group);
 	for (size_t i = 0; i < rs->nrules; i++)
 		join_compared(rs->rules[i].when, group);
+	for (size_t i = 0; i < rs->nvalidity; i++)
+		join_compared(rs->validity[i].when, group);
 	for (size_t f = 0; f < rs->nfacts; f++)
 		group[f] = group_root(group, (int)f);
 	return group;
@@ -328,6 +334,8 @@ build_domains(struct analyser *A)
 				collect_literals(rs->conds[i].cond, (int)g, &lits, &n);
 			for (size_t i = 0; i < rs->nrules; i++)
 				collect_literals(rs->rules[i].when, (int)g, &lits, &n);
+			for (size_t i = 0; i < rs->nvalidity; i++)
+				collect_literals(rs->validity[i].when, (int)g, &lits, &n);
 		}
 		if (!f->required)
 			add_rep(fd, &fv);	/* missing */
@@ -443,19 +451,24 @@ eval3(struct analyser *A, const struct cond *c)
 }
 
 static int
-eval_goal(struct analyser *A)
+eval_parts(struct analyser *A, const struct goal_part *parts, size_t n, int result)
 {
-	int result = TV_TRUE;
-
-	for (size_t i = 0; i < A->ngoal; i++) {
-		int v = eval3(A, A->goal[i].cond);
+	for (size_t i = 0; i < n && result != TV_FALSE; i++) {
+		int v = eval3(A, parts[i].cond);
 
 		if (v == TV_UNKNOWN)
 			result = TV_UNKNOWN;
-		else if (v != A->goal[i].want)
-			return TV_FALSE;
+		else if (v != parts[i].want)
+			result = TV_FALSE;
 	}
 	return result;
+}
+
+/* The goal over the case chosen so far, among the cases the validity rules accept. */
+static int
+eval_goal(struct analyser *A)
+{
+	return eval_parts(A, A->valid, A->nvalid, eval_parts(A, A->goal, A->ngoal, TV_TRUE));
 }
 
 /* An undecided indicator class of mask m, as nfacts + its index, or -1. */
@@ -528,6 +541,9 @@ search(struct analyser *A)
 	for (size_t i = 0; i < A->ngoal && var < 0; i++)
 		if (eval3(A, A->goal[i].cond) == TV_UNKNOWN)
 			var = pick_var(A, A->goal[i].cond);
+	for (size_t i = 0; i < A->nvalid && var < 0; i++)
+		if (eval3(A, A->valid[i].cond) == TV_UNKNOWN)
+			var = pick_var(A, A->valid[i].cond);
 	if (var < 0)
 		fatal("rules_analyse: undecided goal with nothing left to choose");
 	if ((size_t)var < nfacts) {
@@ -785,6 +801,8 @@ mark_read(struct ruleset *rs, const struct cond *c)
 static void
 warn_unread(struct ruleset *rs, struct diag *d)
 {
+	for (size_t v = 0; v < rs->nvalidity; v++)
+		mark_read(rs, rs->validity[v].when);
 	for (size_t k = 0; k < rs->nrules; k++)
 		if (rs->rules[k].reachable) {
 			mark_read(rs, rs->rules[k].when);
@@ -813,6 +831,34 @@ analyser_free(struct analyser *A)
 	free(A->hi);
 	free(A->fact_pick);
 	free(A->cur);
+	free(A->valid);
+}
+
+/* Validity rules that reject every case, or one that never rejects any, are mistakes. */
+static int
+check_validity(struct analyser *A, struct diag *d)
+{
+	struct ruleset *rs = A->rs;
+	struct goal_part one = { NULL, 1 };
+	size_t nvalid = A->nvalid;
+
+	if (rs->nvalidity == 0)
+		return 0;
+	if (solve(A, NULL, 0) == 0) {
+		diag_error(d, rs->validity[0].pos.line, rs->validity[0].pos.col, "E033",
+		    "the validity rules reject every case");
+		return -1;
+	}
+	A->nvalid = 0;	/* each rule alone */
+	for (size_t v = 0; v < rs->nvalidity; v++) {
+		one.cond = rs->validity[v].when;
+		if (solve(A, &one, 1) == 0)
+			diag_warn(d, rs->validity[v].pos.line, rs->validity[v].pos.col, "W107",
+			    "validity rule '%s' never rejects a case: its condition can never hold",
+			    rs->validity[v].id);
+	}
+	A->nvalid = nvalid;
+	return 0;
 }
 
 void
@@ -830,6 +876,13 @@ rules_analyse(struct ruleset *rs, struct diag *d)
 	A.cur = xcalloc(rs->nfacts + 1, sizeof *A.cur);
 	A.cf.rs = rs;
 	A.cf.facts = A.cur;
+	A.valid = xcalloc(rs->nvalidity + 1, sizeof *A.valid);
+	for (size_t v = 0; v < rs->nvalidity; v++)
+		A.valid[A.nvalid++] = (struct goal_part){ rs->validity[v].when, 0 };
+	if (check_validity(&A, d) < 0) {
+		analyser_free(&A);
+		return;
+	}
 	check_rules(&A, d);
 	if (rs->nrules > 0)
 		check_fall_through(&A, d);

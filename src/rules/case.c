@@ -301,6 +301,12 @@ case_parse(struct case_facts *cf, const char *text, size_t len, char **cause)
 			c += (uint32_t)__builtin_popcountll(cf->bits[w] & mask[w]);
 		cf->counts[m] = c;
 	}
+	for (size_t v = 0; v < rs->nvalidity; v++)
+		if (engine_eval_cond(rs, cf, rs->validity[v].when)) {
+			*cause = xasprintf("inconsistent case (validity rule '%s'): %s",
+			    rs->validity[v].id, rs->validity[v].message);
+			return -1;
+		}
 	return 0;
 }
 

@@ -182,6 +182,8 @@ rules_compile(struct ruleset *rs)
 	scratch = xcalloc(rs->nwords, sizeof *scratch);
 	for (size_t i = 0; i < rs->nconds; i++)
 		compile_cond(rs, rs->conds[i].cond, scratch);
+	for (size_t i = 0; i < rs->nvalidity; i++)
+		compile_cond(rs, rs->validity[i].when, scratch);
 	for (size_t i = 0; i < rs->nrules; i++) {
 		compile_cond(rs, rs->rules[i].when, scratch);
 		for (int u = 0; u <= URGENCY_RED; u++)

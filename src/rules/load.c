@@ -1329,6 +1329,38 @@ check_cycles(struct loader *L, const struct cond *c)
 
 /* ---- rules and tests ---- */
 
+static void
+load_validity(struct loader *L, const struct ynode *m)
+{
+	static const struct field fields[] = {
+		{ "id", Y_SCALAR, 1 }, { "when", Y_ANY, 1 }, { "message", Y_SCALAR, 1 },
+	};
+	const struct ynode *v[FD_ARRAY_LEN(fields)];
+	struct ruleset *rs = L->rs;
+	struct validity_def *vd = &rs->validity[rs->nvalidity];
+	int dup;
+
+	if (expect_type(L, m, Y_MAP, "a validity rule") < 0 ||
+	    map_fields(L, m, "a validity rule", fields, FD_ARRAY_LEN(fields), v) > 0)
+		return;
+	vd->id = get_id(L, v[0], "validity rule id");
+	dup = vd->id != NULL ? FIND(rs->validity, rs->nvalidity, id, vd->id) : -1;
+	if (dup >= 0)
+		error_at(L, v[0], "E013", "validity rule '%s' is defined twice (first at line %d)",
+		    vd->id, rs->validity[dup].pos.line);
+	vd->pos = pos_of(m);
+	vd->when = load_cond(L, v[1], 1);
+	vd->message = get_prose(L, v[2], "message", 0);
+	if (vd->id == NULL || dup >= 0) {
+		free(vd->id);
+		free(vd->message);
+		cond_free(vd->when);
+		memset(vd, 0, sizeof *vd);
+		return;
+	}
+	rs->nvalidity++;
+}
+
 /* An urgency set by conditions: {red: C, amber: C, green: C}, any of them, tried in that order. */
 static void
 load_urgency_conds(struct loader *L, struct rule_def *r, const struct ynode *m)
@@ -1584,6 +1616,7 @@ load_document(struct loader *L, const struct ynode *root)
 		{ "levels", Y_SEQ, 1 }, { "flags", Y_MAP, 0 }, { "facts", Y_MAP, 0 },
 		{ "indicators", Y_SEQ, 1 }, { "lists", Y_MAP, 0 },
 		{ "conditions", Y_MAP, 0 }, { "rules", Y_SEQ, 1 }, { "tests", Y_SEQ, 0 },
+		{ "validity", Y_SEQ, 0 },
 	};
 	const struct ynode *v[FD_ARRAY_LEN(fields)];
 	struct ruleset *rs = L->rs;
@@ -1607,6 +1640,10 @@ load_document(struct loader *L, const struct ynode *root)
 		load_conditions(L, v[9]);
 	for (size_t i = 0; i < rs->nconds; i++)
 		check_cycles(L, rs->conds[i].cond);
+	if (v[12] != NULL)
+		load_seq(L, v[12], sizeof *rs->validity, (void **)&rs->validity, load_validity);
+	for (size_t i = 0; i < rs->nvalidity; i++)
+		check_cycles(L, rs->validity[i].when);
 	if (v[10] != NULL) {
 		load_seq(L, v[10], sizeof *rs->rules, (void **)&rs->rules, load_rule);
 		if (v[10]->n == 0)
@@ -1738,6 +1775,12 @@ rules_free(struct ruleset *rs)
 			cond_free(rs->rules[i].urgency_when[u]);
 	}
 	free(rs->rules);
+	for (size_t i = 0; i < rs->nvalidity; i++) {
+		free(rs->validity[i].id);
+		free(rs->validity[i].message);
+		cond_free(rs->validity[i].when);
+	}
+	free(rs->validity);
 	for (size_t i = 0; i < rs->ntests; i++) {
 		free(rs->tests[i].name);
 		free(rs->tests[i].case_json);

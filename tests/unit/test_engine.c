@@ -894,6 +894,34 @@ test_fact_with_fact(void)
 	fixture_close(&fx);
 }
 
+/* A validity rule rejects an inconsistent case with the rule set's own words. */
+static void
+test_validity(void)
+{
+	static const char rules[] = PREAMBLE
+	    "validity:\n"
+	    "  - id: age_and_unborn\n"
+	    "    when: {all: [{present: child.age}, {fact: known, eq: true}]}\n"
+	    "    message: An unborn child has an expected date, not an age.\n"
+	    "rules:\n"
+	    "  - {id: any, when: {count: {}, at_least: 1}, route: early_help_unit, reason: E}\n"
+	    "  - {id: rest, when: always, route: universal, reason: N}\n";
+	struct fixture fx;
+	struct decision d;
+	char *cause = NULL;
+
+	if (!fixture_load(__LINE__, &fx, rules))
+		return;
+	CHECK_EQ(fx.rs->nvalidity, 1);
+	CHECK_EQ(route_case(&fx, CASE("\"dev.l2\"", AGE(3) ",\"known\":true"), &d, &cause), -1);
+	CHECK_STR(cause, "inconsistent case (validity rule 'age_and_unborn'): An unborn child has "
+	    "an expected date, not an age.");
+	free(cause);
+	CHECK_EQ(route_case(&fx, CASE("\"dev.l2\"", AGE(3) ",\"known\":false"), &d, &cause), 0);
+	CHECK_EQ(route_case(&fx, CASE("", ",\"known\":true"), &d, &cause), 1);
+	fixture_close(&fx);
+}
+
 /* case_id is unescaped on reading: an escaped safe id is the same id. */
 static void
 test_case_id_escapes(void)
@@ -1309,6 +1337,7 @@ main(void)
 	test_strengths();
 	test_urgency_by_condition();
 	test_fact_with_fact();
+	test_validity();
 	test_case_id_escapes();
 	test_trace_records_rules_and_atoms();
 	test_trace_short_circuits();

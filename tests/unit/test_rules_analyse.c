@@ -312,6 +312,35 @@ test_fact_with_fact_reachability(void)
 #undef TWO_FACTS
 }
 
+/* Validity rules: the search counts only the cases they accept. */
+static void
+test_validity_analysis(void)
+{
+	struct loaded l;
+
+#define AGE_FACT ONE_FACT("child.age: {type: integer, min: 0, max: 25, required: false}")
+#define VALID(when) "validity:\n  - {id: v1, when: " when ", message: M}\n"
+	/* a rule only an inconsistent case would reach can never fire */
+	REJECTED(HEAD AGE_FACT VALID("{fact: child.age, gt: 18}") "rules:\n"	/* line 15 */
+	    RULE("r1", "{fact: child.age, ge: 19}", "mash")			/* line 16 */
+	    CATCH_ALL,
+	    "E032", 16, 5, "its condition can never hold", "the check 'child.age >= 19'");
+	/* and the catch-all is not needed for cases that are rejected */
+	ACCEPTED(HEAD AGE_FACT VALID("{missing: child.age}") "rules:\n"
+	    RULE("r1", "{fact: child.age, lt: 5}", "mash")
+	    RULE("r2", "{fact: child.age, ge: 5}", "early_help_unit"));
+	REJECTED(HEAD AGE_FACT VALID("always") "rules:\n"
+	    CATCH_ALL,
+	    "E033", 14, 5, "the validity rules reject every case", NULL);
+	load(&l, HEAD AGE_FACT VALID("{all: [{fact: child.age, lt: 5}, {fact: child.age, gt: 9}]}")
+	    "rules:\n" RULE("r1", "{indicator: a}", "mash") CATCH_ALL);
+	CHECK(l.rs != NULL && l.d.nerrors == 0);
+	CHECK_EQ(count_code(&l.d, "W107"), 1);
+	unload(&l);
+#undef VALID
+#undef AGE_FACT
+}
+
 /* ---- E031: no catch-all ---- */
 
 static void
@@ -643,6 +672,7 @@ main(void)
 	test_e032_condition_never_holds();
 	test_domains_reachability();
 	test_fact_with_fact_reachability();
+	test_validity_analysis();
 	test_e031_no_catch_all();
 	test_no_e031_when_rules_cover_everything();
 	test_optional_facts();

@@ -815,6 +815,19 @@ test_fact_with_fact_errors(void)
 	    CATCH_ALL);
 }
 
+/* Validity rules: an id, a condition and the message given with the rejection. */
+static void
+test_validity_errors(void)
+{
+	REJECTED(HEAD IND_A "validity:\n  - {id: v1, when: {indicator: a}}\n" RULES_A,
+	    "E012", 12, 5, "a validity rule is missing required key 'message'");
+	REJECTED(HEAD IND_A "validity:\n  - {id: v1, when: {indicator: a}, message: M}\n"
+	    "  - {id: v1, when: {indicator: a}, message: N}\n" RULES_A,
+	    "E013", 13, 10, "validity rule 'v1' is defined twice (first at line 12)");
+	REJECTED(HEAD IND_A "validity:\n  - {id: v1, when: {indicator: b}, message: M}\n" RULES_A,
+	    "E020", 12, 32, "undefined indicator 'b'");
+}
+
 static void
 test_e040_test_names_bad_rule(void)
 {
@@ -1235,6 +1248,7 @@ main(void)
 	test_e027_value_not_allowed();
 	test_e028_strengths();
 	test_fact_with_fact_errors();
+	test_validity_errors();
 	test_e040_test_names_bad_rule();
 	test_reports_every_error();
 	test_warnings_do_not_reject();
