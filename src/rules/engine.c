@@ -284,7 +284,32 @@ write_atom_value_json(struct buf *out, const struct ruleset *rs, const struct ca
 	}
 }
 
-/* The checks one rule made, as a JSON array of {test, read, held}. */
+/*
+ * The case's indicators a count (or domains condition) matched, in the rule
+ * file's order: JSON strings, or ids joined by ", " for people.
+ */
+static void
+write_matched(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
+    const struct cond *c, int json)
+{
+	const uint64_t *mask = rs->masks + (size_t)c->sel.mask * rs->nwords;
+	size_t n = 0;
+
+	for (size_t w = 0; w < rs->nwords; w++)
+		for (uint64_t bits = cf->bits[w] & mask[w]; bits != 0; bits &= bits - 1) {
+			const struct indicator_def *ind =
+			    &rs->indicators[w * 64 + (size_t)__builtin_ctzll(bits)];
+
+			if (n++ > 0)
+				buf_adds(out, json ? "," : ", ");
+			if (json)
+				json_write_string(out, ind->id, ind->idlen);
+			else
+				buf_add(out, ind->id, ind->idlen);
+		}
+}
+
+/* The checks one rule made, as a JSON array of {test, read, matched (counts), held}. */
 static void
 write_checks_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
     const struct trace *t, const struct trace_rule *tr)
@@ -297,6 +322,11 @@ write_checks_json(struct buf *out, const struct ruleset *rs, const struct case_f
 		buf_add(out, a->cond->desc_json, a->cond->desc_json_len);
 		buf_add(out, ",\"read\":", 8);
 		write_atom_value_json(out, rs, cf, a);
+		if (a->cond->kind == COND_COUNT || a->cond->kind == COND_DOMAINS) {
+			buf_add(out, ",\"matched\":[", 12);
+			write_matched(out, rs, cf, a->cond, 1);
+			buf_addc(out, ']');
+		}
 		if (a->held)
 			buf_add(out, ",\"held\":true}", 13);
 		else
@@ -405,6 +435,11 @@ engine_write_trace_text(struct buf *out, const struct ruleset *rs, const struct 
 			cond_describe(rs, a->cond, out);
 			buf_reset(&v);
 			write_atom_value_json(&v, rs, cf, a);
+			if ((a->cond->kind == COND_COUNT || a->cond->kind == COND_DOMAINS) &&
+			    a->count > 0) {
+				buf_adds(&v, ": ");
+				write_matched(&v, rs, cf, a->cond, 0);
+			}
 			buf_printf(out, "  (read %s)  %s\n", v.data, a->held ? "holds" : "fails");
 		}
 	}

@@ -1026,11 +1026,11 @@ test_trace_json(void)
 	    "\"rule\":\"l2\",\"ruleset\":\"sha256:%s\",\"needs_consent\":false,"
 	    "\"reason\":\"E\",\"trace\":["
 	    "{\"rule\":\"sg\",\"held\":false,\"checks\":[{\"test\":\"count(flag sg) >= 1\","
-	    "\"read\":0,\"held\":false}]},"
+	    "\"read\":0,\"matched\":[],\"held\":false}]},"
 	    "{\"rule\":\"l3\",\"held\":false,\"checks\":[{\"test\":\"count(level 3) >= 1\","
-	    "\"read\":0,\"held\":false}]},"
+	    "\"read\":0,\"matched\":[],\"held\":false}]},"
 	    "{\"rule\":\"l2\",\"held\":true,\"checks\":[{\"test\":\"count(level 2) >= 1\","
-	    "\"read\":2,\"held\":true}]}]}\n", hex);
+	    "\"read\":2,\"matched\":[\"dev.l2\",\"par.l2\"],\"held\":true}]}]}\n", hex);
 	line = decision_line(&fx, "{\"case_id\":\"T\",\"consent\":\"given\","
 	    "\"indicators\":[\"dev.l2\",\"par.l2\"]}", 1);
 	CHECK(check_streq(line, want.data));
@@ -1095,7 +1095,7 @@ test_trace_text(void)
 	    "    rule sg: does not fire\n"
 	    "      count(flag sg) >= 1  (read 0)  fails\n"
 	    "    rule l3: fires\n"
-	    "      count(level 3) >= 1  (read 1)  holds\n");
+	    "      count(level 3) >= 1  (read 1: par.l3)  holds\n");
 	buf_free(&out);
 	trace_free(&t);
 	free(cause);
