@@ -39,11 +39,15 @@ struct decision {
 	enum urgency urgency;	/* the rule's, or the one its conditions set */
 };
 
-/* One leaf condition tested while routing: what it read and whether it held. */
+/*
+ * One condition tested while routing: what it read and whether it held. An
+ * all or any nested in a rule's condition is one too, followed by the atoms
+ * of its parts; a rule's own all or any is not (its parts are the rule's).
+ */
 struct trace_atom {
 	const struct cond *cond;
 	int held;
-	long count;		/* for counts: the number of matching indicators */
+	long count;		/* counts: matching indicators; all, any: atoms inside */
 };
 
 struct trace_rule {
@@ -57,6 +61,7 @@ struct trace {
 	size_t nrules, rcap;
 	struct trace_atom *atoms;
 	size_t natoms, acap;
+	int depth;		/* while routing: how deep in the rule's condition */
 };
 
 void case_init(struct case_facts *cf, const struct ruleset *rs);

@@ -126,6 +126,37 @@ eval_compare(const struct ruleset *rs, const struct case_facts *cf, const struct
 
 _Static_assert(DOMAIN_COUNT == 3, "a domains condition adds up three domains");
 
+static int eval_cond(const struct ruleset *rs, const struct case_facts *cf,
+    const struct cond *c, struct trace *t);
+
+/*
+ * An all or any, traced: below a rule's own condition it is an atom of its
+ * own, its count the number of atoms its parts left, so the trace keeps the
+ * nesting.
+ */
+static int
+eval_junction_traced(const struct ruleset *rs, const struct case_facts *cf,
+    const struct cond *c, struct trace *t)
+{
+	size_t at = t->natoms;
+	int nested = t->depth > 0, held = c->kind == COND_ALL;
+
+	if (nested)
+		trace_atom(t, c, 0, 0);
+	t->depth++;
+	for (size_t i = 0; i < c->nkids; i++)
+		if (eval_cond(rs, cf, c->kids[i], t) != (c->kind == COND_ALL)) {
+			held = !held;
+			break;
+		}
+	t->depth--;
+	if (nested) {
+		t->atoms[at].held = held;
+		t->atoms[at].count = (long)(t->natoms - at - 1);
+	}
+	return held;
+}
+
 static int
 eval_cond(const struct ruleset *rs, const struct case_facts *cf, const struct cond *c,
     struct trace *t)
@@ -135,18 +166,26 @@ eval_cond(const struct ruleset *rs, const struct case_facts *cf, const struct co
 
 	switch (c->kind) {
 	case COND_ALL:
+		if (t != NULL)
+			return eval_junction_traced(rs, cf, c, t);
 		for (size_t i = 0; i < c->nkids; i++)
 			if (!eval_cond(rs, cf, c->kids[i], t))
 				return 0;
 		return 1;
 	case COND_ANY:
+		if (t != NULL)
+			return eval_junction_traced(rs, cf, c, t);
 		for (size_t i = 0; i < c->nkids; i++)
 			if (eval_cond(rs, cf, c->kids[i], t))
 				return 1;
 		return 0;
 	case COND_NOT:
 		/* the trace shows the inner test, then the negation that decided */
+		if (t != NULL)
+			t->depth++;
 		held = !eval_cond(rs, cf, c->kids[0], t);
+		if (t != NULL)
+			t->depth--;
 		break;
 	case COND_REF:
 		return eval_cond(rs, cf, rs->conds[c->index].cond, t);
@@ -202,7 +241,11 @@ engine_decide(const struct ruleset *rs, const struct case_facts *cf, struct deci
 		trace_reset(t);
 	for (size_t r = 0; r < rs->nrules; r++) {
 		size_t first = t ? t->natoms : 0;
-		int held = eval_cond(rs, cf, rs->rules[r].when, t);
+		int held;
+
+		if (t != NULL)
+			t->depth = 0;
+		held = eval_cond(rs, cf, rs->rules[r].when, t);
 
 		if (t != NULL) {
 			if (t->nrules == t->rcap) {
@@ -309,16 +352,34 @@ write_matched(struct buf *out, const struct ruleset *rs, const struct case_facts
 		}
 }
 
-/* The checks one rule made, as a JSON array of {test, read, matched (counts), held}. */
+static int
+is_junction(const struct cond *c)
+{
+	return c->kind == COND_ALL || c->kind == COND_ANY;
+}
+
+/*
+ * Atoms [from, to) as a JSON array of checks: {test, read, matched (counts),
+ * held}, and for a nested all or any, {all: [its checks], held}.
+ */
 static void
-write_checks_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
-    const struct trace *t, const struct trace_rule *tr)
+write_atoms_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
+    const struct trace *t, size_t from, size_t to)
 {
 	buf_addc(out, '[');
-	for (size_t k = 0; k < tr->n; k++) {
-		const struct trace_atom *a = &t->atoms[tr->first + k];
+	for (size_t k = from; k < to; k++) {
+		const struct trace_atom *a = &t->atoms[k];
 
-		buf_adds(out, k ? ",{\"test\":" : "{\"test\":");
+		if (k > from)
+			buf_addc(out, ',');
+		if (is_junction(a->cond)) {
+			buf_adds(out, a->cond->kind == COND_ALL ? "{\"all\":" : "{\"any\":");
+			write_atoms_json(out, rs, cf, t, k + 1, k + 1 + (size_t)a->count);
+			buf_adds(out, a->held ? ",\"held\":true}" : ",\"held\":false}");
+			k += (size_t)a->count;
+			continue;
+		}
+		buf_adds(out, "{\"test\":");
 		buf_add(out, a->cond->desc_json, a->cond->desc_json_len);
 		buf_add(out, ",\"read\":", 8);
 		write_atom_value_json(out, rs, cf, a);
@@ -333,6 +394,14 @@ write_checks_json(struct buf *out, const struct ruleset *rs, const struct case_f
 			buf_add(out, ",\"held\":false}", 14);
 	}
 	buf_addc(out, ']');
+}
+
+/* The checks one rule made, nested as its condition is. */
+static void
+write_checks_json(struct buf *out, const struct ruleset *rs, const struct case_facts *cf,
+    const struct trace *t, const struct trace_rule *tr)
+{
+	write_atoms_json(out, rs, cf, t, tr->first, tr->first + tr->n);
 }
 
 static void
@@ -426,12 +495,24 @@ engine_write_trace_text(struct buf *out, const struct ruleset *rs, const struct 
 	for (size_t r = 0; r < t->nrules; r++) {
 		const struct trace_rule *tr = &t->rules[r];
 
+		size_t ends[32];	/* where each open all or any ends */
+		int depth = 0;
+
 		buf_printf(out, "    rule %s: %s\n", rs->rules[tr->rule].id,
 		    tr->held ? "fires" : "does not fire");
-		for (size_t k = 0; k < tr->n; k++) {
-			const struct trace_atom *a = &t->atoms[tr->first + k];
+		for (size_t k = tr->first; k < tr->first + tr->n; k++) {
+			const struct trace_atom *a = &t->atoms[k];
 
-			buf_adds(out, "      ");
+			while (depth > 0 && k >= ends[depth - 1])
+				depth--;
+			buf_printf(out, "%*s", 6 + 2 * depth, "");
+			if (is_junction(a->cond)) {
+				buf_printf(out, "%s:  %s\n", a->cond->kind == COND_ALL ? "all" : "any",
+				    a->held ? "holds" : "fails");
+				if (depth < (int)FD_ARRAY_LEN(ends))
+					ends[depth++] = k + 1 + (size_t)a->count;
+				continue;
+			}
 			cond_describe(rs, a->cond, out);
 			buf_reset(&v);
 			write_atom_value_json(&v, rs, cf, a);

@@ -430,6 +430,7 @@ test_domains(void)
 	struct trace t;
 	struct decision d;
 	char *cause = NULL;
+	const char *three = CASE("\"dev.l2\",\"par.l2\",\"par.l3\",\"fam.l3\"", "");
 
 	OPEN(&fx, "{domains: {level: [2, 3]}, at_least: 2}");
 	/* two needs of one domain are one domain */
@@ -441,8 +442,7 @@ test_domains(void)
 	MISSES(&fx, CASE("", ""));
 	/* the trace reads the number of domains */
 	trace_init(&t);
-	if (fx.rs != NULL && case_parse(&fx.cf, CASE("\"dev.l2\",\"par.l2\",\"par.l3\",\"fam.l3\"", ""),
-	    strlen(CASE("\"dev.l2\",\"par.l2\",\"par.l3\",\"fam.l3\"", "")), &cause) == 0 &&
+	if (fx.rs != NULL && case_parse(&fx.cf, three, strlen(three), &cause) == 0 &&
 	    engine_decide(fx.rs, &fx.cf, &d, &t) == 0) {
 		CHECK_EQ(t.natoms, 1);
 		CHECK(t.atoms[0].cond->kind == COND_DOMAINS && t.atoms[0].count == 3 &&
@@ -922,6 +922,52 @@ test_validity(void)
 	fixture_close(&fx);
 }
 
+/* Traces keep the nesting: an all or any inside a rule's condition wraps its checks. */
+static void
+test_trace_nesting(void)
+{
+	struct fixture fx;
+	struct decision d;
+	struct trace t;
+	struct buf out;
+	char *cause = NULL, *line;
+	const char *json = CASE("\"dev.l2\"", AGE(3));
+
+	if (!OPEN(&fx, "{all: [{count: {level: 2}, at_least: 1}, {any: [{fact: child.age, "
+	    "gt: 10}, {all: [{condition: young}, {not: {any: [{indicator: fam.l4}, "
+	    "{indicator: par.l3}]}}]}]}]}"))
+		return;
+	line = decision_line(&fx, json, 1);
+	CHECK_CONTAINS(line, "\"checks\":[{\"test\":\"count(level 2) >= 1\",\"read\":1,"
+	    "\"matched\":[\"dev.l2\"],\"held\":true},{\"any\":[{\"test\":\"child.age > 10\","
+	    "\"read\":3,\"held\":false},{\"all\":[{\"test\":\"child.age < 13\",\"read\":3,"
+	    "\"held\":true},{\"any\":[{\"test\":\"indicator fam.l4\",\"read\":false,"
+	    "\"held\":false},{\"test\":\"indicator par.l3\",\"read\":false,\"held\":false}],"
+	    "\"held\":false},{\"test\":\"not(any(indicator fam.l4, indicator par.l3))\","
+	    "\"read\":null,\"held\":true}],\"held\":true}],\"held\":true}]}");
+	free(line);
+	trace_init(&t);
+	buf_init(&out);
+	CHECK_EQ(case_parse(&fx.cf, json, strlen(json), &cause), 0);
+	CHECK_EQ(engine_decide(fx.rs, &fx.cf, &d, &t), 0);
+	engine_write_trace_text(&out, fx.rs, &fx.cf, &t);
+	CHECK_STR(out.data,
+	    "    rule hit: fires\n"
+	    "      count(level 2) >= 1  (read 1: dev.l2)  holds\n"
+	    "      any:  holds\n"
+	    "        child.age > 10  (read 3)  fails\n"
+	    "        all:  holds\n"
+	    "          child.age < 13  (read 3)  holds\n"
+	    "          any:  fails\n"
+	    "            indicator fam.l4  (read false)  fails\n"
+	    "            indicator par.l3  (read false)  fails\n"
+	    "          not(any(indicator fam.l4, indicator par.l3))  (read null)  holds\n");
+	buf_free(&out);
+	trace_free(&t);
+	free(cause);
+	fixture_close(&fx);
+}
+
 /* case_id is unescaped on reading: an escaped safe id is the same id. */
 static void
 test_case_id_escapes(void)
@@ -1003,9 +1049,12 @@ test_trace_short_circuits(void)
 	CHECK_EQ(case_parse(&fx.cf, json, strlen(json), &cause), 0);
 	CHECK_EQ(engine_decide(fx.rs, &fx.cf, &d, &t), 0);
 	CHECK_EQ(d.rule, 0);
-	CHECK(t.nrules == 1 && t.rules[0].n == 3 && t.rules[0].held);	/* dev.l2 not tried */
-	if (t.natoms == 3)
-		CHECK(t.atoms[2].cond->kind == COND_INDICATOR && t.atoms[2].held);
+	/* the nested any is an atom of its own, holding the one part it tried */
+	CHECK(t.nrules == 1 && t.rules[0].n == 4 && t.rules[0].held);	/* dev.l2 not tried */
+	if (t.natoms == 4) {
+		CHECK(t.atoms[2].cond->kind == COND_ANY && t.atoms[2].held && t.atoms[2].count == 1);
+		CHECK(t.atoms[3].cond->kind == COND_INDICATOR && t.atoms[3].held);
+	}
 	trace_free(&t);
 	free(cause);
 	fixture_close(&fx);
@@ -1338,6 +1387,7 @@ main(void)
 	test_urgency_by_condition();
 	test_fact_with_fact();
 	test_validity();
+	test_trace_nesting();
 	test_case_id_escapes();
 	test_trace_records_rules_and_atoms();
 	test_trace_short_circuits();

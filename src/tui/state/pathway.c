@@ -180,6 +180,9 @@ tui_pathway_why(const struct tui_pathway *p, struct buf *out)
 			if (a->cond->kind == COND_COUNT)
 				buf_printf(out, " (read %ld)", a->count);
 			buf_adds(out, a->held ? " holds" : " fails");
+			/* a nested all or any says it all: its parts' checks follow it */
+			if (a->cond->kind == COND_ALL || a->cond->kind == COND_ANY)
+				k += (size_t)a->count;
 		}
 		if (tr->n == 0)
 			buf_adds(out, "always");
