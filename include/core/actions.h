@@ -5,6 +5,8 @@
 #include <stdint.h>
 
 #include "rules/rules.h"
+#include "store/dlog.h"
+#include "store/roles.h"
 #include "store/store.h"
 
 #define ACTION_MIN_RATIONALE 20	/* characters a rationale needs, so it says something */
@@ -58,6 +60,20 @@ int action_step(struct store *s, const char *user, const char *case_id, int up,
     const char *rationale, uint64_t *seq, char **cause);
 int action_sign_off(struct store *s, const char *user, uint64_t decision, int approve,
     const char *comment, uint64_t *seq, char **cause);
+/* What a person may do to a case from where it stands. */
+enum case_act { CASE_ACT_OUTCOME, CASE_ACT_STEP_UP, CASE_ACT_STEP_DOWN };
+/*
+ * The one rule both front ends apply: 0 if someone with role may do `what`
+ * to a case in state cs, else -1 with the words to show. No outcome while a
+ * change to the case awaits sign-off (a manager may, and the record says so);
+ * early help does not close a case with the MASH; only a case with the MASH
+ * steps down, and only one not with it steps up.
+ */
+int action_case_rule(const struct case_state *cs, enum role role, enum case_act what,
+    char **cause);
+/* Reads the user's role and the case and applies action_case_rule (the screens ask first). */
+int action_case_check(struct store *s, const char *user, const char *case_id,
+    enum case_act what, char **cause);
 /* Points at an earlier record; new_route -1 keeps the route. Nothing is ever edited. */
 int action_correct(struct store *s, const char *user, uint64_t target, int new_route,
     const char *rationale, uint64_t *seq, char **cause);

@@ -31,6 +31,8 @@ struct queue_filter {
 	const char *district;		/* NULL any */
 	const char *search;		/* case id or child name substring, NULL none */
 	int awaiting_signoff;		/* only decisions awaiting sign-off */
+	const char *signable_by;	/* with awaiting_signoff: not this user's own decisions */
+	const char *returned_to;	/* only cases whose change this user made was returned */
 };
 
 /*

@@ -74,6 +74,7 @@ struct tui_caseview {
 	int width;			/* the lines were wrapped for this width */
 	size_t cursor, top;		/* cursor: an entry; top: a line */
 	char title[160];
+	char hints[160];		/* the footer: only the steps the case allows */
 };
 
 struct tui_outcomeview {
@@ -258,6 +259,11 @@ void tui_journey_evaluate(struct tui_app *a);
 
 /* tui_queue.c: the selected row's values whole, on the message line */
 void tui_row_in_full(struct tui_app *a, const struct queue_row *r);
+/*
+ * Whether the log has moved on since list q was read (another person or
+ * process wrote): 1 if so. Notes the head it read in q either way.
+ */
+int tui_list_stale(struct tui_app *a, struct tui_queue *q);
 
 /* tui_case.c */
 void tui_case_open(struct tui_app *a, const char *case_id);

@@ -100,11 +100,57 @@ struct append_job {
 	const unsigned char *require_rules;	/* the rule set that must still be in force */
 	uint64_t target;			/* a record this one refers to */
 	int target_awaiting;			/* the target must await sign-off */
-	int case_must_exist, case_must_be_open, case_must_be_new;
-	int step;			/* 1 up: not already at the MASH; -1 down: from the MASH */
+	int case_must_exist, case_must_be_new;
+	int what;			/* enum case_act the case must allow, or -1 */
 	struct buf scratch;
 	char role[16];
+	char detail[64];		/* an outcome's note of a change awaiting sign-off */
 };
+
+/* Finds the sign-off of one record among its case's records. */
+struct signed_arg {
+	uint64_t target;
+	char by[65], verdict[16];
+	int found;
+};
+
+static int
+find_signoff(const struct record *r, void *argp)
+{
+	struct signed_arg *a = argp;
+
+	if (r->kind != KIND_SIGN_OFF || r->ref != a->target)
+		return 0;
+	snprintf(a->by, sizeof a->by, "%.*s", (int)r->actor.n, r->actor.p);
+	snprintf(a->verdict, sizeof a->verdict, "%.*s", (int)r->outcome.n, r->outcome.p);
+	a->found = 1;
+	return 1;
+}
+
+/* Says why a record cannot be signed off: already signed off, or replaced by a newer one. */
+static int
+not_awaiting(struct store_txn *t, const struct record *target, const struct case_state *cs,
+    uint64_t seq)
+{
+	struct signed_arg a;
+	char *cause = NULL;
+
+	memset(&a, 0, sizeof a);
+	a.target = seq;
+	if (target->case_id.n > 0 && dlog_case_records(t, target->case_id.p, target->case_id.n,
+	    find_signoff, &a, &cause) < 0) {
+		free(cause);
+		return store_fail(t, "record %llu is not awaiting sign-off", (unsigned long long)seq);
+	}
+	if (a.found)
+		return store_fail(t, "#%llu has already been signed off (%s by %s): nothing "
+		    "was written", (unsigned long long)seq, a.verdict, a.by);
+	if (cs->awaiting_signoff != 0)
+		return store_fail(t, "#%llu no longer awaits sign-off: the newer #%llu on the "
+		    "same case does", (unsigned long long)seq,
+		    (unsigned long long)cs->awaiting_signoff);
+	return store_fail(t, "record %llu is not awaiting sign-off", (unsigned long long)seq);
+}
 
 static int
 check_target(struct store_txn *t, struct append_job *j)
@@ -121,13 +167,12 @@ check_target(struct store_txn *t, struct append_job *j)
 	j->r.case_id = target.case_id;	/* valid until the transaction ends */
 	if (!j->target_awaiting)
 		return 0;
+	if (dlog_case_state(t, target.case_id.p, target.case_id.n, &cs) != 0 ||
+	    cs.awaiting_signoff != j->target)
+		return not_awaiting(t, &target, &cs, j->target);
 	if (target.actor.n == strlen(j->user) && memcmp(target.actor.p, j->user, target.actor.n) == 0)
 		return store_fail(t, "refused: a decision is signed off by someone other than "
 		    "the person who made it");
-	if (dlog_case_state(t, target.case_id.p, target.case_id.n, &cs) != 0 ||
-	    cs.awaiting_signoff != j->target)
-		return store_fail(t, "record %llu is not awaiting sign-off",
-		    (unsigned long long)j->target);
 	return 0;
 }
 
@@ -143,27 +188,101 @@ case_with_mash(const struct case_state *cs)
 	    ((cs->awaiting_signoff != 0 || cs->returned) && cs->changed_from == ROUTE_MASH);
 }
 
+int
+action_case_rule(const struct case_state *cs, enum role role, enum case_act what, char **cause)
+{
+	const char *why = NULL;
+
+	switch (what) {
+	case CASE_ACT_OUTCOME:
+		if (cs->status != CASE_OPEN)
+			why = "the case is closed";
+		else if (cs->awaiting_signoff != 0 && role != ROLE_MANAGER) {
+			*cause = xasprintf("#%llu on this case awaits a manager's sign-off: no "
+			    "outcome until it is signed off (a manager can record one)",
+			    (unsigned long long)cs->awaiting_signoff);
+			return -1;
+		} else if (role == ROLE_EARLY_HELP && case_with_mash(cs))
+			/* a child with the MASH is social care's: early help does not close it */
+			why = "the case is with the MASH: early help cannot close it "
+			    "(a manager can, or step it down first)";
+		break;
+	case CASE_ACT_STEP_UP:
+		if (cs->route == ROUTE_MASH)
+			why = "the case is already with the MASH";
+		break;
+	case CASE_ACT_STEP_DOWN:
+		/* a returned step-down is made again: the case is still the MASH's */
+		if (cs->awaiting_signoff != 0 && cs->route != ROUTE_MASH) {
+			*cause = xasprintf("#%llu on this case awaits a manager's sign-off: no "
+			    "step-down until it is signed off",
+			    (unsigned long long)cs->awaiting_signoff);
+			return -1;
+		}
+		if (!case_with_mash(cs))
+			why = "only a case with the MASH (social care) can be stepped down";
+		break;
+	}
+	if (why == NULL)
+		return 0;
+	*cause = xstrdup(why);
+	return -1;
+}
+
 static int
 check_case(struct store_txn *t, struct append_job *j, enum role role)
 {
 	struct case_state cs;
+	char *cause = NULL;
 	int rc = dlog_case_state(t, j->r.case_id.p, j->r.case_id.n, &cs);
 
 	if (rc < 0)
 		return -1;
 	if (rc == 1)
 		return store_fail(t, "there is no such case");
-	if (j->case_must_be_open && cs.status != CASE_OPEN)
-		return store_fail(t, "the case is closed");
-	/* a child with the MASH is social care's: early help does not close that case */
-	if (j->r.kind == KIND_OUTCOME && role == ROLE_EARLY_HELP && case_with_mash(&cs))
-		return store_fail(t, "the case is with the MASH: early help cannot close it "
-		    "(a manager can, or step it down first)");
-	if (j->step > 0 && cs.route == ROUTE_MASH)
-		return store_fail(t, "the case is already with the MASH");
-	if (j->step < 0 && cs.route != ROUTE_MASH)
-		return store_fail(t, "only a case with the MASH (social care) can be stepped down");
+	if (j->what >= 0 && action_case_rule(&cs, role, (enum case_act)j->what, &cause) < 0) {
+		store_fail(t, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	/* a manager's outcome over a change awaiting sign-off says so in the record */
+	if (j->what == CASE_ACT_OUTCOME && cs.awaiting_signoff != 0) {
+		snprintf(j->detail, sizeof j->detail, "{\"while_awaiting_signoff\":%llu}",
+		    (unsigned long long)cs.awaiting_signoff);
+		j->r.detail = rb(j->detail);
+	}
 	return 0;
+}
+
+/* Reads the role and the case state, and applies the rule. */
+struct case_check_arg {
+	const char *user, *case_id;
+	enum case_act what;
+};
+
+static int
+case_check_txn(struct store_txn *t, void *argp)
+{
+	struct case_check_arg *a = argp;
+	static const enum action needs[] = { ACT_OUTCOME, ACT_STEP, ACT_STEP };
+	struct append_job j;
+	enum role role;
+
+	if (roles_require(t, a->user, needs[a->what], &role) < 0)
+		return -1;
+	memset(&j, 0, sizeof j);
+	j.r.case_id = rb(a->case_id);
+	j.what = (int)a->what;
+	return check_case(t, &j, role);
+}
+
+int
+action_case_check(struct store *s, const char *user, const char *case_id, enum case_act what,
+    char **cause)
+{
+	struct case_check_arg a = { user, case_id, what };
+
+	return store_read(s, case_check_txn, &a, cause) < 0 ? -1 : 0;
 }
 
 static int
@@ -221,6 +340,7 @@ static void
 job_init(struct append_job *j, const char *user, enum action act, enum record_kind kind)
 {
 	memset(j, 0, sizeof *j);
+	j->what = -1;
 	j->user = user;
 	j->act = act;
 	j->r.kind = kind;
@@ -338,7 +458,8 @@ action_outcome(struct store *s, const char *user, const char *case_id, enum outc
 	j.r.case_id = rb(case_id);
 	j.r.outcome = rb(outcome_name(code));
 	j.r.rationale = rb(note);
-	j.case_must_exist = j.case_must_be_open = 1;
+	j.case_must_exist = 1;
+	j.what = CASE_ACT_OUTCOME;
 	return run_job(s, &j, seq, cause);
 }
 
@@ -357,7 +478,7 @@ action_step(struct store *s, const char *user, const char *case_id, int up,
 	j.r.rationale = rb(rationale);
 	/* a closed case may be stepped (up after an outcome "stepped_up"): the step reopens it */
 	j.case_must_exist = 1;
-	j.step = up ? 1 : -1;
+	j.what = up ? CASE_ACT_STEP_UP : CASE_ACT_STEP_DOWN;
 	return run_job(s, &j, seq, cause);
 }
 

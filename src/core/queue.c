@@ -179,6 +179,53 @@ queue_damaged(struct store_txn *t, uint64_t seq, char *cause)
 	return -1;
 }
 
+/* Finds the decision the case's latest returning sign-off sent back. */
+static int
+queue_find_returned(const struct record *r, void *argp)
+{
+	if (r->kind == KIND_SIGN_OFF && r->outcome.n == 8 && memcmp(r->outcome.p, "returned", 8) == 0)
+		*(uint64_t *)argp = r->ref;
+	return 0;
+}
+
+/* Whether the record at seq was made by user: 1 yes, 0 no, -1 on error. */
+static int
+queue_made_by(struct store_txn *t, uint64_t seq, const char *user)
+{
+	struct record r;
+	char *cause = NULL;
+	int rc = dlog_get(t, seq, &r, &cause);
+
+	if (rc != 0)
+		return rc < 0 ? queue_damaged(t, seq, cause) : 0;
+	return r.actor.n == strlen(user) && memcmp(r.actor.p, user, r.actor.n) == 0;
+}
+
+/*
+ * The filters on who made the change in question: 1 if the case passes,
+ * 0 if not, -1 on error. Only the few cases that await sign-off or were
+ * returned are read further.
+ */
+static int
+queue_maker_match(struct store_txn *t, const struct queue_filter *f, const struct store_val *id,
+    const struct case_state *cs)
+{
+	uint64_t returned = 0;
+	char *cause = NULL;
+	int rc;
+
+	if (f->awaiting_signoff && f->signable_by != NULL) {
+		rc = queue_made_by(t, cs->awaiting_signoff, f->signable_by);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
+	if (f->returned_to == NULL)
+		return 1;
+	if (dlog_case_records(t, id->data, id->len, queue_find_returned, &returned, &cause) < 0)
+		return queue_damaged(t, cs->last_seq, cause);
+	return returned != 0 ? queue_made_by(t, returned, f->returned_to) : 0;
+}
+
 /*
  * Reads one queue entry: 1 if it matches the filter (row filled), 0 if not,
  * -1 on error. The case state filters first, as it is the cheapest read.
@@ -203,13 +250,16 @@ queue_read_row(struct store_txn *t, struct queue_page_arg *a, uint64_t seq,
 	idv.len = e.len;
 	/* the entry's copy of the state answers the route and sign-off filters at once */
 	if (e.has_state && ((f->route >= 0 && e.route != f->route) ||
-	    (f->awaiting_signoff && !e.awaiting)))
+	    (f->awaiting_signoff && !e.awaiting) || (f->returned_to != NULL && !e.returned)))
 		return 0;
 	if (dlog_case_state(t, id->data, id->len, &cs) < 0)
 		return -1;
 	if ((f->route >= 0 && cs.route != f->route) ||
-	    (f->awaiting_signoff && cs.awaiting_signoff == 0))
+	    (f->awaiting_signoff && cs.awaiting_signoff == 0) ||
+	    (f->returned_to != NULL && !cs.returned))
 		return 0;
+	if ((rc = queue_maker_match(t, f, id, &cs)) != 1)
+		return rc;
 	if ((rc = dlog_get(t, seq, &last, &cause)) != 0)
 		return rc < 0 ? queue_damaged(t, seq, cause) : 0;
 	if (last.kind != KIND_ROUTE && last.kind != KIND_OVERRIDE) {
@@ -310,7 +360,7 @@ static int
 page(struct store *s, const struct queue_filter *f, uint64_t key, int newer,
     struct queue_row *rows, size_t n, int *more, char **cause)
 {
-	static const struct queue_filter none = { -1, NULL, NULL, 0 };
+	static const struct queue_filter none = { -1, NULL, NULL, 0, NULL, NULL };
 	struct queue_page_arg a;
 	int rc;
 

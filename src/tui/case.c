@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/actions.h"
 #include "tui/ui.h"
 
 #define CASE_TOP 3
@@ -69,6 +70,31 @@ case_bottom(struct tui_app *a)
 	cv->top = cv->nlines > rows ? cv->nlines - rows : 0;
 }
 
+/* The footer offers an outcome or a step only where the case rule allows it. */
+static void
+case_hints(struct tui_app *a)
+{
+	static const struct { enum case_act what; const char *hint; } steps[] = {
+		{ CASE_ACT_OUTCOME, "o:outcome  " }, { CASE_ACT_STEP_UP, "u:step up  " },
+		{ CASE_ACT_STEP_DOWN, "D:step down  " },
+	};
+	struct tui_caseview *cv = &a->cv;
+	size_t len;
+
+	len = (size_t)snprintf(cv->hints, sizeof cv->hints, "j/k:move  n:new  ");
+	for (size_t i = 0; i < FD_ARRAY_LEN(steps); i++) {
+		char *why = NULL;
+
+		if (a->has_role && action_case_rule(&cv->cs, a->role, steps[i].what, &why) < 0) {
+			free(why);
+			continue;
+		}
+		len += (size_t)snprintf(cv->hints + len, sizeof cv->hints - len, "%s",
+		    steps[i].hint);
+	}
+	snprintf(cv->hints + len, sizeof cv->hints - len, "r:refresh  ?:help  q:back");
+}
+
 void
 tui_case_reload(struct tui_app *a)
 {
@@ -84,6 +110,7 @@ tui_case_reload(struct tui_app *a)
 		tui_error(a, "cannot read the case", cause);
 		return;
 	}
+	case_hints(a);
 	/* stay where we were, unless the history grew: then show the newest */
 	if (cv->n == 0 || cv->n != old || cv->cursor >= cv->n)
 		cv->cursor = cv->n > 0 ? cv->n - 1 : 0;
@@ -268,6 +295,12 @@ case_key(struct tui_app *a, int key, enum tui_act act)
 	}
 }
 
+static const char *
+case_mode_hints(const struct tui_app *a)
+{
+	return a->cv.hints[0] != '\0' ? a->cv.hints : NULL;
+}
+
 static void
 caseview_free(struct tui_app *a)
 {
@@ -284,4 +317,5 @@ const struct tui_screen_ops tui_case_ops = {
 	.idle = NULL,
 	.free = caseview_free,
 	.hints = "j/k:move  n:new  o:outcome  u:step up  D:step down  r:refresh  ?:help  q:back",
+	.mode_hints = case_mode_hints,
 };

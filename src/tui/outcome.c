@@ -37,6 +37,12 @@ tui_outcome_open(struct tui_app *a, const char *case_id, enum tui_outcome_mode m
 		free(why);
 		return;
 	}
+	/* what the write would refuse is not offered: the same rule, asked first */
+	if (action_case_check(a->s, a->user, case_id, tui_outcome_case_act(mode), &why) < 0) {
+		tui_message(a, MSG_ERROR, "Not possible: %s.", why);
+		free(why);
+		return;
+	}
 	outcome_reset(ov);
 	snprintf(ov->case_id, sizeof ov->case_id, "%s", case_id);
 	/* the case view knows the child; from the queue, read the case first */
@@ -142,6 +148,12 @@ outcome_review(struct tui_app *a)
 
 	if (!tui_action_allowed(a->has_role, a->role, tui_outcome_action(&ov->form), &why)) {
 		tui_message(a, MSG_ERROR, "%s", why);
+		free(why);
+		return;
+	}
+	if (action_case_check(a->s, a->user, ov->case_id,
+	    tui_outcome_case_act(tui_outcome_mode(&ov->form)), &why) < 0) {
+		tui_message(a, MSG_ERROR, "Not possible: %s.", why);
 		free(why);
 		return;
 	}

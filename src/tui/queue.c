@@ -20,6 +20,22 @@ queue_visible(struct tui_app *a)
 	return tui_screen_allowed(a->has_role, a->role, SCR_QUEUE, NULL);
 }
 
+int
+tui_list_stale(struct tui_app *a, struct tui_queue *q)
+{
+	uint64_t head = 0;
+	char *cause = NULL;
+	int moved;
+
+	if (tui_data_head(a->s, &head, &cause) < 0) {
+		free(cause);	/* the list stays as it is; reading it will say what is wrong */
+		return 0;
+	}
+	moved = head != q->head;
+	q->head = head;
+	return moved;
+}
+
 static void
 queue_load(struct tui_app *a, int restart)
 {
@@ -28,6 +44,7 @@ queue_load(struct tui_app *a, int restart)
 
 	if (!queue_visible(a))
 		return;
+	tui_list_stale(a, &a->queue);
 	a->queue.height = queue_height(a);
 	rc = restart ? tui_queue_restart(&a->queue, &cause) :
 	    tui_queue_reload(&a->queue, queue_height(a), &cause);
@@ -45,7 +62,14 @@ queue_idle(struct tui_app *a)
 {
 	char *cause = NULL;
 
-	if (!a->counts_stale || !queue_visible(a))
+	if (!queue_visible(a))
+		return;
+	/* someone else wrote: the list follows the log without a key */
+	if (!a->counts_stale && tui_list_stale(a, &a->queue)) {
+		queue_load(a, 0);
+		return;
+	}
+	if (!a->counts_stale)
 		return;
 	a->counts_stale = 0;
 	a->counts_ok = queue_counts(a->s, a->counts, &cause) == 0;
@@ -71,10 +95,12 @@ draw_filters(struct tui_app *a)
 	    q->search[0] ? "\"" : "", q->search[0] ? q->search : "-", q->search[0] ? "\"" : "");
 	tui_text(a, 1, 0, a->cols, "Filter ", tui_attr(a, C_HEADER), 0);
 	/* the line keeps the whole width unless the awaiting mark needs its right end */
-	tui_untrusted(a, 1, 7, a->cols - 7 - (q->awaiting ? 23 : 0), line, strlen(line),
-	    tui_attr(a, C_NORMAL), 0);
+	tui_untrusted(a, 1, 7, a->cols - 7 - (q->awaiting || q->returned ? 23 : 0), line,
+	    strlen(line), tui_attr(a, C_NORMAL), 0);
 	if (q->awaiting)
 		tui_text(a, 1, a->cols - 22, 22, "awaiting sign-off only", tui_attr(a, C_AMBER), 0);
+	else if (q->returned)
+		tui_text(a, 1, a->cols - 22, 22, "    returned to you", tui_attr(a, C_AMBER), 0);
 }
 
 /* Column places for the width of the screen: the child's name takes what is left. */
@@ -219,8 +245,10 @@ queue_draw(struct tui_app *a)
 	for (size_t i = 0; i < q->nrows && i < queue_height(a); i++)
 		draw_row(a, &c, QUEUE_TOP + (int)i, &q->rows[i], i == q->cursor, now);
 	if (q->nrows == 0)
-		tui_text(a, QUEUE_TOP + 1, 2, a->cols - 4, q->route >= 0 || q->district >= 0 ||
-		    q->search[0] || q->awaiting ? "No open contacts match the filter (x clears it)." :
+		tui_text(a, QUEUE_TOP + 1, 2, a->cols - 4, q->returned ?
+		    "Nothing of yours is returned at sign-off (b shows every contact again)." :
+		    q->route >= 0 || q->district >= 0 || q->search[0] || q->awaiting ?
+		    "No open contacts match the filter (x clears it)." :
 		    "No open contacts. Press n to record a new contact.", tui_attr(a, C_DIM), 0);
 	draw_counts(a);
 }
@@ -330,12 +358,20 @@ queue_key(struct tui_app *a, int key, enum tui_act act)
 		break;
 	case TA_TOGGLE:
 		q->awaiting = !q->awaiting;
+		q->returned = 0;
 		rc = tui_queue_restart(q, &cause);
+		break;
+	case TA_RETURNED:
+		q->returned = !q->returned;
+		q->awaiting = 0;
+		rc = tui_queue_restart(q, &cause);
+		if (rc == 0 && q->returned && q->nrows == 0)
+			tui_message(a, MSG_INFO, "Nothing of yours is returned at sign-off.");
 		break;
 	case TA_CLEAR_FILTERS:
 		q->route = q->district = -1;
 		q->search[0] = '\0';
-		q->awaiting = 0;
+		q->awaiting = q->returned = 0;
 		rc = tui_queue_restart(q, &cause);
 		break;
 	case TA_SIGNOFF:
@@ -374,5 +410,5 @@ const struct tui_screen_ops tui_queue_ops = {
 	.typing = NULL,
 	.idle = queue_idle,
 	.free = queue_free,
-	.hints = "Enter:open  n:new  /:search  f/d:filter  m:sign-off  a:audit  ?:help  q:quit",
+	.hints = "Enter:open  n:new  /:search  f/d/b:filter  m:sign-off  a:audit  ?:help  q:quit",
 };

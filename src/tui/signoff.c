@@ -48,6 +48,7 @@ so_reload(struct tui_app *a)
 	struct tui_signoffview *so = &a->so;
 	char *cause = NULL;
 
+	tui_list_stale(a, &so->q);
 	if (tui_queue_reload(&so->q, so_rows(a), &cause) < 0) {
 		tui_error(a, "cannot read the decisions awaiting sign-off", cause);
 		return;
@@ -80,7 +81,7 @@ draw_list(struct tui_app *a)
 	int64_t now = tui_display_now();
 	size_t rows = so_rows(a);
 
-	tui_heading(a, 1, "Decisions awaiting sign-off, newest first ");
+	tui_heading(a, 1, "Decisions awaiting sign-off, newest first (not your own) ");
 	for (size_t i = 0; i < so->q.nrows && i < rows; i++) {
 		const struct queue_row *r = &so->q.rows[i];
 		attr_t at = tui_attr(a, i == so->q.cursor ? C_SELECTED : C_NORMAL);
@@ -193,6 +194,30 @@ so_review(struct tui_app *a)
 	so->confirm = 1;
 }
 
+/* Whether the decision on the form no longer awaits sign-off (someone else acted on it). */
+static int
+so_moved_on(struct tui_app *a, uint64_t target)
+{
+	struct tui_case_entry e;
+	uint64_t seq = 0;
+	char *cause = NULL;
+
+	if (tui_data_awaiting(a->s, a->so.case_id, &seq, &e, &cause) < 0) {
+		free(cause);
+		return 0;
+	}
+	tui_case_entry_clear(&e);
+	return seq != target;
+}
+
+/* Someone else wrote since the list was read: read it again, unless a form is open. */
+static void
+signoff_idle(struct tui_app *a)
+{
+	if (!a->so.form_open && tui_list_stale(a, &a->so.q))
+		so_reload(a);
+}
+
 static void
 so_write(struct tui_app *a)
 {
@@ -203,6 +228,15 @@ so_write(struct tui_app *a)
 	uint64_t seq = 0, target = so->seq;
 
 	if (action_sign_off(a->s, a->user, target, approve, c[0] ? c : NULL, &seq, &cause) < 0) {
+		if (so_moved_on(a, target)) {
+			/* trying again cannot help: show the list as it now is */
+			so_close_form(so);
+			so_reload(a);
+			tui_message(a, MSG_ERROR, "Not logged: %s. The list has been read again.",
+			    cause != NULL ? cause : "failed");
+			free(cause);
+			return;
+		}
 		free(so->error);
 		so->error = xasprintf("Not logged: %s", cause != NULL ? cause : "failed");
 		free(cause);
@@ -353,7 +387,7 @@ const struct tui_screen_ops tui_signoff_ops = {
 	.draw = signoff_draw,
 	.key = signoff_key,
 	.typing = signoff_typing,
-	.idle = NULL,
+	.idle = signoff_idle,
 	.free = signoff_free,
 	.hints = "Enter/a:approve  x:return  j/k:move  r:refresh  ?:help  q:back",
 	.mode_hints = signoff_hints,

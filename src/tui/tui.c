@@ -888,7 +888,10 @@ tui_main(const struct app_target *ctx, int demo)
 	tui_edit_init(&a.prompt.edit, 400);
 	tui_queue_init(&a.queue, tui_data_queue_fetch, a.s);
 	tui_queue_init(&a.so.q, tui_data_queue_fetch, a.s);
+	a.queue.user = a.user;
 	a.so.q.awaiting = 1;
+	a.so.q.user = a.user;
+	a.so.q.not_own = 1;
 	if (tui_term_init(&a, &cause) < 0) {
 		tui_term_end(&a);
 		fprintf(stderr, "frontdoor: %s\n", cause);

@@ -135,7 +135,7 @@ fill_log(struct store *s, const struct ruleset *rs)
 static void
 test_page(struct store *s)
 {
-	struct queue_filter f = { -1, NULL, NULL, 0 };
+	struct queue_filter f = { .route = -1 };
 	struct queue_row rows[8];
 	char *cause = NULL;
 	int more = -1, n;
@@ -173,7 +173,7 @@ test_page(struct store *s)
 static void
 test_filters(struct store *s)
 {
-	struct queue_filter f = { -1, "gedling", NULL, 0 };
+	struct queue_filter f = { .route = -1, .district = "gedling" };
 	struct queue_row rows[8];
 	unsigned long counts[ROUTE_COUNT + 1];
 	char *cause = NULL;
@@ -225,7 +225,7 @@ counts_stored_txn(struct store_txn *t, void *arg)
 static uint64_t
 find_awaiting(struct store *s)
 {
-	struct queue_filter f = { -1, NULL, NULL, 1 };
+	struct queue_filter f = { .route = -1, .awaiting_signoff = 1 };
 	struct queue_row row;
 	char *cause = NULL;
 	int more;
@@ -252,7 +252,7 @@ put_old_entry_txn(struct store_txn *t, void *arg)
 static void
 test_old_entries(struct store *s)
 {
-	struct queue_filter f = { -1, NULL, NULL, 0 };
+	struct queue_filter f = { .route = -1 };
 	struct queue_row rows[8];
 	struct old_entry e;
 	char *cause = NULL;
@@ -468,14 +468,16 @@ state_of(struct store *s, const char *id)
 	return a.cs;
 }
 
-/* The queue row of one case id; returned 0 if it is not in the queue. */
+/* The queue row of one case id under filter f; returned 0 if the filter leaves it out. */
 static int
-queue_row_of(struct store *s, const char *id, struct queue_row *out)
+queue_row_filtered(struct store *s, struct queue_filter f, const char *id, struct queue_row *out)
 {
-	struct queue_filter f = { -1, NULL, id, 0 };
 	struct queue_row rows[8];
 	char *cause = NULL;
-	int more, n = queue_page(s, &f, 0, rows, 8, &more, &cause);
+	int more, n;
+
+	f.search = id;
+	n = queue_page(s, &f, 0, rows, 8, &more, &cause);
 
 	for (int i = 0; i < n; i++)
 		if (strcmp(rows[i].case_id, id) == 0) {
@@ -484,6 +486,15 @@ queue_row_of(struct store *s, const char *id, struct queue_row *out)
 		}
 	free(cause);
 	return 0;
+}
+
+/* The queue row of one case id; returned 0 if it is not in the queue. */
+static int
+queue_row_of(struct store *s, const char *id, struct queue_row *out)
+{
+	struct queue_filter f = { .route = -1 };
+
+	return queue_row_filtered(s, f, id, out);
 }
 
 /*
@@ -509,9 +520,23 @@ test_corrections(struct store *s, const struct ruleset *rs)
 	CHECK_EQ(cs.route, ROUTE_TARGETED_EARLY_HELP);
 	CHECK_EQ(cs.awaiting_signoff, corr);
 	CHECK_EQ(action_outcome(s, "eh", "K-1", OUTCOME_NEEDS_MET, NULL, NULL, &cause), -1);
-	CHECK(cause != NULL && strstr(cause, "with the MASH") != NULL);
+	CHECK(cause != NULL && strstr(cause, "awaits a manager's sign-off: no outcome") != NULL);
 	free(cause);
 	cause = NULL;
+	/* the screens ask the same rule first, and are told the same */
+	CHECK_EQ(action_case_check(s, "eh", "K-1", CASE_ACT_OUTCOME, &cause), -1);
+	CHECK(cause != NULL && strstr(cause, "awaits a manager's sign-off: no outcome") != NULL);
+	free(cause);
+	cause = NULL;
+	CHECK_EQ(action_case_check(s, "eh", "K-1", CASE_ACT_STEP_DOWN, &cause), -1);
+	CHECK(cause != NULL && strstr(cause, "no step-down until it is signed off") != NULL);
+	free(cause);
+	cause = NULL;
+	/* the manager's list leaves out the maker's own decision */
+	CHECK(queue_row_filtered(s, (struct queue_filter){ .route = -1, .awaiting_signoff = 1,
+	    .signable_by = "mgr" }, "K-1", &row));
+	CHECK(!queue_row_filtered(s, (struct queue_filter){ .route = -1, .awaiting_signoff = 1,
+	    .signable_by = "eh" }, "K-1", &row));
 	CHECK_EQ(state_of(s, "K-1").status, CASE_OPEN);
 	/* returned, it is still the MASH's; approved, it is early help's to close */
 	CHECK_EQ(action_sign_off(s, "mgr", corr, 0, why, NULL, &cause), 0);
@@ -541,10 +566,24 @@ test_corrections(struct store *s, const struct ruleset *rs)
 	CHECK_EQ(cs.awaiting_signoff, 0);
 	CHECK(cs.returned);
 	CHECK(queue_row_of(s, "K-2", &row) && !row.awaiting_signoff && row.returned);
+	/* in the tray of the one who made the returned correction, nobody else's */
+	CHECK(queue_row_filtered(s, (struct queue_filter){ .route = -1, .returned_to = "off" },
+	    "K-2", &row));
+	CHECK(!queue_row_filtered(s, (struct queue_filter){ .route = -1, .returned_to = "mgr" },
+	    "K-2", &row));
+	CHECK(!queue_row_filtered(s, (struct queue_filter){ .route = -1, .returned_to = "off" },
+	    "K-1", &row));
+	/* signed off already: the refusal says by whom and how */
+	CHECK_EQ(action_sign_off(s, "mgr", corr, 1, NULL, NULL, &cause), -1);
+	CHECK(cause != NULL && strstr(cause, "already been signed off (returned by mgr)") != NULL);
+	free(cause);
+	cause = NULL;
 	decide(s, rs, "{\"case_id\":\"K-2\",\"consent\":\"given\","
 	    "\"indicators\":[\"dev.l2_01\"]}", -1);
 	CHECK(!state_of(s, "K-2").returned);
 	CHECK(queue_row_of(s, "K-2", &row) && !row.returned);
+	CHECK(!queue_row_filtered(s, (struct queue_filter){ .route = -1, .returned_to = "off" },
+	    "K-2", &row));
 
 	/* without a route a correction is a note: no route in it, nothing about the case moves */
 	cs = state_of(s, "K-2");

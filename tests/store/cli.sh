@@ -481,11 +481,41 @@ check_eq "early help may correct a MASH case's route" $? 0
 CSEQ=$(recorded_seq "$T/out")
 fd "$DB" eh1 outcome "$W" needs_met >"$T/out" 2>&1
 check_eq "but cannot then close the case before a manager approves" $? 1
-check_grep "and is told it is the MASH's" 'the case is with the MASH: early help cannot close it' "$T/out"
+check_grep "and is told the change awaits sign-off" "#$CSEQ on this case awaits a manager's sign-off: no outcome until it is signed off" "$T/out"
 fd "$DB" mgr1 sign-off "$CSEQ" --return --comment "Stays with the MASH until the strategy talk" >"$T/out" 2>&1
 check_eq "the route correction awaits sign-off, and a manager returns it" $? 0
 fd "$DB" eh1 outcome "$W" needs_met >"$T/out" 2>&1
 check_eq "a returned correction does not free the case for early help" $? 1
+check_grep "and is told it is the MASH's" 'the case is with the MASH: early help cannot close it' "$T/out"
+fd "$DB" mgr1 sign-off "$CSEQ" --approve >"$T/out" 2>&1
+check_eq "a decision already returned cannot be signed off again" $? 1
+check_grep "and the refusal says who signed it off" "#$CSEQ has already been signed off [(]returned by mgr1[)]: nothing was written" "$T/out"
+
+# ---- no outcome while a step-down awaits sign-off, unless by a manager (and the record says so) ----
+X=X-CASE-0001
+sed "s/\"case_id\":\"$W\"/\"case_id\":\"$X\"/" "$T/w.json" >"$T/x.json"
+fd "$DB" off1 decide "$T/x.json" >"$T/out" 2>&1 || { fail "decide X"; cat "$T/out"; }
+fd "$DB" eh1 step-up "$X" --rationale "Already with the MASH: this must be refused" >"$T/out" 2>&1
+check_eq "a case with the MASH is not stepped up" $? 1
+check_grep "and the refusal says so" 'the case is already with the MASH' "$T/out"
+fd "$DB" eh1 step-down "$X" --rationale "The family agreed to targeted early help after the talk" >"$T/out" 2>&1
+check_eq "a MASH case steps down" $? 0
+XSEQ=$(recorded_seq "$T/out")
+fd "$DB" eh1 step-down "$X" --rationale "The family agreed to targeted early help after the talk" >"$T/out" 2>&1
+check_eq "not twice while the first awaits sign-off" $? 1
+check_grep "the second step-down is told why" "#$XSEQ on this case awaits a manager's sign-off: no step-down until it is signed off" "$T/out"
+fd "$DB" eh1 outcome "$X" needs_met >"$T/out" 2>&1
+check_eq "no outcome while the step-down awaits sign-off" $? 1
+check_grep "the outcome is told why" "#$XSEQ on this case awaits a manager's sign-off: no outcome until it is signed off [(]a manager can record one[)]" "$T/out"
+fd "$DB" mgr1 sign-off "$XSEQ" --return --comment "Consent to early help is not written down yet" >"$T/out" 2>&1
+check_eq "a manager returns the step-down" $? 0
+fd "$DB" eh1 step-down "$X" --rationale "Consent to targeted early help is now written in the notes" >"$T/out" 2>&1
+check_eq "its maker makes the step-down again after the return" $? 0
+XSEQ=$(recorded_seq "$T/out")
+fd "$DB" mgr1 outcome "$X" moved_away >"$T/out" 2>&1
+check_eq "a manager may record an outcome while it awaits sign-off" $? 0
+fd "$DB" aud1 log --case "$X" --kind outcome >"$T/out" 2>&1
+check_grep "and the record says it was made over a change awaiting sign-off" "\"role\":\"manager\".*\"detail\":[{]\"while_awaiting_signoff\":$XSEQ[}]" "$T/out"
 fd "$DB" aud1 verify >"$T/out" 2>&1
 check_eq "verify after the reopened case" $? 0
 finish

@@ -46,7 +46,7 @@ enum tui_act {
 	TA_FILTER_ROUTE, TA_FILTER_DISTRICT, TA_CLEAR_FILTERS,
 	TA_SIGNOFF, TA_AUDIT, TA_CASE, TA_OUTCOME, TA_STEP_UP, TA_STEP_DOWN,
 	TA_APPROVE, TA_RETURN, TA_VERIFY, TA_WHATIF, TA_CHARTS, TA_TEAMS, TA_LOG, TA_DISCARD,
-	TA_FULL, TA_SCROLL_DOWN, TA_SCROLL_UP, TA_COUNT
+	TA_FULL, TA_SCROLL_DOWN, TA_SCROLL_UP, TA_RETURNED, TA_COUNT
 };
 
 /* Keys that only act when no text field has the focus (there they are typed). */
@@ -342,6 +342,8 @@ enum tui_outcome_field { OF_MODE, OF_CODE, OF_NOTE, OF_COUNT };
 void tui_outcome_init(struct tui_form *f, enum tui_outcome_mode mode);
 enum tui_outcome_mode tui_outcome_mode(const struct tui_form *f);
 enum action tui_outcome_action(const struct tui_form *f);
+/* What core's case rule calls a mode. */
+enum case_act tui_outcome_case_act(enum tui_outcome_mode m);
 
 enum tui_signoff_field { SF_VERDICT, SF_COMMENT, SF_COUNT };
 void tui_signoff_init(struct tui_form *f);
@@ -375,6 +377,10 @@ struct tui_queue {
 	int district;			/* filter: index in tui_districts, -1 any */
 	char search[64];
 	int awaiting;			/* only decisions awaiting sign-off */
+	const char *user;		/* the person at the screen (the filters below) */
+	int not_own;			/* with awaiting: leave out the user's own decisions */
+	int returned;			/* only changes of the user's returned at sign-off */
+	uint64_t head;			/* the log's newest record when the list was read */
 	uint64_t before;		/* the page starts after this key (0: the newest) */
 	uint64_t *anchors;		/* earlier values of before, to scroll back */
 	size_t nanchors, acap;

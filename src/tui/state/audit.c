@@ -195,6 +195,11 @@ detail_summary(const struct rbytes *detail)
 		buf_adds(&b, b.len ? "; strategy discussion " : "strategy discussion ");
 		buf_adds(&b, JSON_TOK_PTR(&d, i)[0] == 't' ? "needed" : "not needed");
 	}
+	if ((i = get_path(&d, "while_awaiting_signoff", NULL)) >= 0) {
+		buf_adds(&b, b.len ? "; recorded while #" : "recorded while #");
+		buf_add(&b, JSON_TOK_PTR(&d, i), JSON_TOK_LEN(&d, i));
+		buf_adds(&b, " awaited sign-off");
+	}
 	if ((i = get_path(&d, "feedback", NULL)) >= 0) {
 		buf_adds(&b, b.len ? "; referrer told: " : "referrer told: ");
 		add_json_text(&b, &d, i);

@@ -60,3 +60,10 @@ tui_outcome_action(const struct tui_form *f)
 {
 	return tui_outcome_mode(f) == OM_OUTCOME ? ACT_OUTCOME : ACT_STEP;
 }
+
+enum case_act
+tui_outcome_case_act(enum tui_outcome_mode m)
+{
+	return m == OM_OUTCOME ? CASE_ACT_OUTCOME : m == OM_STEP_UP ? CASE_ACT_STEP_UP :
+	    CASE_ACT_STEP_DOWN;
+}

@@ -62,6 +62,7 @@ const struct tui_key tui_keys[] = {
 	{ 'f', S(QUEUE), TKF_NAV, TA_FILTER_ROUTE, "f", "filter by route (cycles)" },
 	{ 'd', S(QUEUE), TKF_NAV, TA_FILTER_DISTRICT, "d", "filter by district (cycles)" },
 	{ 'w', S(QUEUE), TKF_NAV, TA_TOGGLE, "w", "only contacts waiting for sign-off (toggle)" },
+	{ 'b', S(QUEUE), TKF_NAV, TA_RETURNED, "b", "only your decisions returned at sign-off (toggle)" },
 	{ 'x', S(QUEUE), TKF_NAV, TA_CLEAR_FILTERS, "x", "clear filters and search" },
 	{ 'c', S(QUEUE), TKF_NAV, TA_CASE, "c", "open a case by its id" },
 	{ 'i', S(QUEUE) | S(SIGNOFF), TKF_NAV, TA_FULL, "i",
@@ -875,6 +876,8 @@ tui_queue_filter(const struct tui_queue *q, struct queue_filter *f)
 	f->district = q->district >= 0 ? tui_districts[q->district] : NULL;
 	f->search = q->search[0] != '\0' ? q->search : NULL;
 	f->awaiting_signoff = q->awaiting;
+	f->signable_by = q->awaiting && q->not_own ? q->user : NULL;
+	f->returned_to = q->returned ? q->user : NULL;
 }
 
 /* Reads `height` rows after `before` into q->rows. */
