@@ -1,31 +1,29 @@
-/* digest.c: SHA-256 through OpenSSL's EVP interface. */
+/* digest.c: SHA-256 through libcrypto's SHA-256 functions, HMAC through its HMAC. */
+
+/*
+ * SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP, but
+ * they run the same block function (SHA-NI where the CPU has it) without
+ * EVP's context allocation and provider dispatch: 120-150 ns a call, a
+ * quarter of the hash of a 515-byte record, and verify hashes every record
+ * three times (its chain hash, its tree leaf, the nodes it completes).
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include "base/digest.h"
 
 #include <openssl/evp.h>
-#include <pthread.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include "base/util.h"
-
-/* SHA-256 fetched once for all threads: an implicit fetch per call costs more than the hash. */
-static EVP_MD *sha256_md;
-static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
-
-static void
-fetch_sha256(void)
-{
-	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-}
 
 void
 digest_sha256(const void *data, size_t len, unsigned char out[DIGEST_LEN])
 {
-	unsigned int outlen = 0;
+	SHA256_CTX c;
 
-	pthread_once(&sha256_once, fetch_sha256);
-	if (sha256_md == NULL)
-		fatal("SHA-256 is not available");
-	if (EVP_Digest(data, len, out, &outlen, sha256_md, NULL) != 1 || outlen != DIGEST_LEN)
+	if (SHA256_Init(&c) != 1 || SHA256_Update(&c, data, len) != 1 ||
+	    SHA256_Final(out, &c) != 1)
 		fatal("SHA-256 failed");
 }
 
@@ -33,17 +31,11 @@ void
 digest_sha256_prefixed(unsigned char prefix, const void *data, size_t len,
     unsigned char out[DIGEST_LEN])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned int outlen = 0;
+	SHA256_CTX c;
 
-	pthread_once(&sha256_once, fetch_sha256);
-	if (ctx == NULL || sha256_md == NULL)
-		fatal("SHA-256 is not available");
-	if (EVP_DigestInit_ex(ctx, sha256_md, NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, &prefix, 1) != 1 || EVP_DigestUpdate(ctx, data, len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, out, &outlen) != 1 || outlen != DIGEST_LEN)
+	if (SHA256_Init(&c) != 1 || SHA256_Update(&c, &prefix, 1) != 1 ||
+	    SHA256_Update(&c, data, len) != 1 || SHA256_Final(out, &c) != 1)
 		fatal("SHA-256 failed");
-	EVP_MD_CTX_free(ctx);
 }
 
 void

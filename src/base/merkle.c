@@ -8,14 +8,6 @@
 void
 merkle_leaf_hash(const void *data, size_t len, unsigned char out[MERKLE_HASH])
 {
-	unsigned char small[1 + 1024];
-
-	if (len <= sizeof small - 1) {
-		small[0] = 0x00;
-		memcpy(small + 1, data, len);
-		digest_sha256(small, len + 1, out);
-		return;
-	}
 	digest_sha256_prefixed(0x00, data, len, out);
 }
 
