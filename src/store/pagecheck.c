@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -500,6 +501,142 @@ check_all_used(struct check *c)
 	return 0;
 }
 
+/* The frontdoor tables in `mask` (a bit per table), in table order. */
+static int
+check_tables(struct check *c, const struct dbrec *main, unsigned mask)
+{
+	for (int i = 0; i < TABLE_COUNT; i++) {
+		const char *name = store_table_name((enum store_table)i);
+
+		if (!(mask & 1u << i) || (!c->found[i] && store_table_added((enum store_table)i)))
+			continue;
+		if (!c->found[i]) {
+			c->table = "table of tables";
+			return damaged(c, main->root, "table %s is missing", name);
+		}
+		if (check_tree(c, name, &c->tables[i], 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* fewer pages: one thread; low enough that the suite's damaged demo databases split too */
+#define SPLIT_PAGES 16
+
+/* A walk of some tables beside the main one: its own bitmap of pages reached. */
+struct half {
+	struct check c;
+	const struct dbrec *main;
+	unsigned mask;
+	int rc;
+};
+
+static void *
+half_run(void *arg)
+{
+	struct half *h = arg;
+
+	h->rc = check_tables(&h->c, h->main, h->mask);
+	return NULL;
+}
+
+/*
+ * Which tables the second thread walks: the costliest first, each to the
+ * side with less so far. A walk's cost is about a page and a thirtieth of a
+ * page per entry (the key comparisons), by the tables' records, which are
+ * only a guide here: the walk checks them.
+ */
+static unsigned
+split_tables(const struct check *c, uint64_t *total)
+{
+	uint64_t cost[TABLE_COUNT], side[2] = { 0, 0 };
+	unsigned mask = 0, done = 0;
+
+	*total = 0;
+	for (int i = 0; i < TABLE_COUNT; i++) {
+		const struct dbrec *d = &c->tables[i];
+		uint64_t pages = d->branch + d->leaf + d->overflow;
+
+		pages = pages < c->npages ? pages : c->npages;
+		cost[i] = c->found[i] ? pages + (d->entries < UINT32_MAX ? d->entries : UINT32_MAX) /
+		    30 : 0;
+		*total += pages;
+	}
+	for (int n = 0; n < TABLE_COUNT; n++) {
+		int big = -1;
+
+		for (int i = 0; i < TABLE_COUNT; i++)
+			if (!(done & 1u << i) && (big < 0 || cost[i] > cost[big]))
+				big = i;
+		done |= 1u << big;
+		if (side[1] < side[0]) {
+			mask |= 1u << big;
+			side[1] += cost[big];
+		} else
+			side[0] += cost[big];
+	}
+	return mask;
+}
+
+/*
+ * The tables' walks on two threads when the file is mapped (split_tables),
+ * each marking pages in its own bitmap; a page both reached is used twice.
+ * Anything found, either way, and the walk is done again on this thread
+ * alone, so that the damage reported is the one a single walk finds first,
+ * the same every time.
+ */
+static int
+check_tables_split(struct check *c, const struct dbrec *main)
+{
+	unsigned all = (1u << TABLE_COUNT) - 1;
+	size_t bytes = c->npages / 8 + 1;
+	uint64_t total, entries = c->st != NULL ? c->st->entries : 0;
+	struct pagecheck_stats st;
+	unsigned char *before;
+	struct half h;
+	pthread_t th;
+	int overlap = 0;
+
+	h.mask = split_tables(c, &total);
+	if (c->map == NULL || total < SPLIT_PAGES)
+		return check_tables(c, main, all);
+	before = xmalloc(bytes);
+	memcpy(before, c->used, bytes);
+	memset(&st, 0, sizeof st);
+	h.c = *c;
+	h.c.used = xcalloc(bytes, 1);
+	h.c.st = c->st != NULL ? &st : NULL;
+	h.main = main;
+	h.rc = 0;
+	if (pthread_create(&th, NULL, half_run, &h) != 0)
+		h.rc = -1;	/* no thread: the walk below does it all */
+	else if (check_tables(c, main, all & ~h.mask) == 0)
+		pthread_join(th, NULL);
+	else {
+		pthread_join(th, NULL);
+		h.rc = 1;
+	}
+	for (size_t i = 0; i < bytes && h.rc == 0; i++)
+		overlap |= c->used[i] & h.c.used[i];
+	if (h.rc != 0 || overlap) {
+		free(c->cause);
+		free(h.c.cause);
+		c->cause = NULL;
+		memcpy(c->used, before, bytes);
+		if (c->st != NULL)
+			c->st->entries = entries;
+		h.rc = check_tables(c, main, all);
+	} else {
+		for (size_t i = 0; i < bytes; i++)
+			c->used[i] |= h.c.used[i];
+		if (c->st != NULL)
+			c->st->entries += st.entries;
+	}
+	free(h.c.used);
+	free(before);
+	return h.rc;
+}
+
 /* The meta pages, the free list, the table of tables, then every frontdoor table. */
 static int
 check_file(struct check *c, uint64_t file_size)
@@ -533,18 +670,8 @@ check_file(struct check *c, uint64_t file_size)
 	if (check_tree(c, "table of tables", &main, 0))
 		return 1;
 	c->is_main = 0;
-	for (int i = 0; i < TABLE_COUNT; i++) {
-		const char *name = store_table_name((enum store_table)i);
-
-		if (!c->found[i] && store_table_added((enum store_table)i))
-			continue;
-		if (!c->found[i]) {
-			c->table = "table of tables";
-			return damaged(c, main.root, "table %s is missing", name);
-		}
-		if (check_tree(c, name, &c->tables[i], 0))
-			return 1;
-	}
+	if (check_tables_split(c, &main))
+		return 1;
 	return check_all_used(c);
 }
 
