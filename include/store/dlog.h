@@ -59,6 +59,21 @@ int dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, s
 int dlog_get(struct store_txn *t, uint64_t seq, struct record *r, char **cause);
 /* 0 with the state, 1 if the case is unknown. */
 int dlog_case_state(struct store_txn *t, const char *case_id, size_t len, struct case_state *cs);
+/* The state of a case before its first record. */
+void dlog_case_init(struct case_state *cs);
+/* How one decision record changes its case's state: the rule the cases table is kept by. */
+void dlog_case_apply(struct case_state *cs, const struct record *r);
+/*
+ * Whether a stored case state says what cs does: 1 yes, 0 no, -1 malformed
+ * (a version-1 value is compared on the fields it has).
+ */
+int dlog_case_state_same(const struct store_val *v, const struct case_state *cs);
+/*
+ * A key of the cases table: 0 a case's state (the id is the whole key), 1 an
+ * index entry (id, NUL, 8-byte sequence), -1 neither. Sets the id's length
+ * and, for an index entry, the sequence.
+ */
+int dlog_case_key(const struct store_val *k, size_t *idlen, uint64_t *seq);
 /*
  * One entry of the queue of open cases: its case id and, so that the route
  * and sign-off filters need not look each case up, a copy of its route and
@@ -76,6 +91,12 @@ struct queue_entry {
 
 /* Reads a queue value; -1 if it is malformed. */
 int dlog_queue_entry(const struct store_val *v, struct queue_entry *e);
+/* Whether a decoded queue entry says what the queue keeps for an open case in state cs. */
+int dlog_queue_entry_same(const struct queue_entry *e, const struct case_state *cs);
+/* The stored open-case counts (0), or counted from the queue as none are stored (1); -1 on error. */
+int dlog_stored_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1]);
+/* Whether a queue key is the open-case counts' rather than an entry's. */
+int dlog_is_counts_key(const struct store_val *k);
 
 /*
  * Open cases per route (counts[ROUTE_COUNT]: all open cases), kept in the

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/dlog.h"
+#include "core/casecheck.h"
 #include "core/ledgercheck.h"
 #include "store/pagecheck.h"
 #include "core/replay.h"
@@ -34,6 +35,7 @@ struct part {
 	struct treecheck tc;
 	int tree_bad;
 	const struct ledgercheck *lc;
+	struct casecheck *cc;
 	atomic_size_t *done;
 	size_t total;
 	int reports_progress;
@@ -208,6 +210,7 @@ verify_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 	memcpy(p->last_hash, r.hash, DIGEST_LEN);
 	p->have_prev = 1;
 	check_tree(p, t, seq, raw, &r);
+	casecheck_record(p->cc, &r);
 	if ((why = ledgercheck_record(p->lc, &r)) != NULL)
 		problem(p, seq, &r, "%s", why);
 	check_replay(p, t, seq, &r);
@@ -313,6 +316,22 @@ table_problem(void *argp, const char *what)
 	buf_init(&b);
 	for (const char *p = what; *p; p++)
 		buf_addc(&b, (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f ? *p : '?');
+	push_problem(&sc->res->problems, &sc->res->nproblems, sc->cap, 0, &b);
+}
+
+/* A difference between the cases table, its index or the queue and the log. */
+static void
+case_problem(void *argp, uint64_t seq, const char *what)
+{
+	struct stored_checks *sc = argp;
+	struct buf b;
+
+	if (seq != 0) {
+		add_problem(&sc->res->problems, &sc->res->nproblems, sc->cap, seq, NULL, what);
+		return;
+	}
+	buf_init(&b);
+	buf_printf(&b, "cases: %s", what);
 	push_problem(&sc->res->problems, &sc->res->nproblems, sc->cap, 0, &b);
 }
 
@@ -515,6 +534,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	struct dlog_part scan[MAX_THREADS];
 	struct stored_checks sc;
 	struct ledgercheck lc;
+	struct casecheck cc;
 	atomic_size_t done = 0;
 	char *first = NULL;
 	size_t cap = 0;
@@ -528,6 +548,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	res->tree_leaves = last[1];
 	if (ledgercheck_load(s, &lc, cause) < 0)
 		return -1;
+	casecheck_init(&cc, last[0]);
 	n = dlog_part_count(last[0], o->threads, MAX_THREADS);
 	memset(parts, 0, sizeof parts);
 	memset(scan, 0, sizeof scan);
@@ -546,6 +567,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 		treecheck_init(&p->tc, last[1]);
 		p->reports_progress = i == 0;
 		p->lc = &lc;
+		p->cc = &cc;
 		if (n == 1 && o->cache != NULL)
 			replayer_init_cached(&p->rp, o->cache);
 		else
@@ -567,6 +589,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	if (rc < 0) {
 		*cause = first != NULL ? first : xstrdup("cannot read the log");
 		ledgercheck_free(&lc);
+		casecheck_free(&cc);
 		return -1;
 	}
 	sc.res = res;
@@ -574,9 +597,11 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	if (check_tree_end(s, o, parts, n, res, &cap, cause) < 0 ||
 	    store_read(s, check_stored_checkpoints, &sc, cause) < 0 ||
 	    store_read(s, check_stored_rulesets, &sc, cause) < 0 ||
-	    ledgercheck_tables(s, &lc, table_problem, &sc, cause) < 0)
+	    ledgercheck_tables(s, &lc, table_problem, &sc, cause) < 0 ||
+	    casecheck_tables(s, &cc, case_problem, &sc, cause) < 0)
 		rc = -1;
 	ledgercheck_free(&lc);
+	casecheck_free(&cc);
 	if (rc < 0)
 		return -1;
 	sort_problems(res);

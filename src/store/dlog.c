@@ -86,6 +86,45 @@ dlog_case_state(struct store_txn *t, const char *case_id, size_t len, struct cas
 	return 0;
 }
 
+void
+dlog_case_init(struct case_state *cs)
+{
+	memset(cs, 0, sizeof *cs);
+	cs->status = CASE_OPEN;
+	cs->route = cs->level = cs->changed_from = RECORD_NONE;
+}
+
+int
+dlog_case_state_same(const struct store_val *v, const struct case_state *cs)
+{
+	unsigned char want[CASE_STATE_LEN];
+	const unsigned char *p = v->data;
+
+	if (v->len != CASE_STATE_LEN || p[0] < 1 || p[0] > 2)
+		return -1;
+	encode_state(cs, want);
+	/* version 1 kept neither the route before a change nor a return: bytes 32 on unused */
+	return memcmp(p + 1, want + 1, p[0] == 1 ? 31 : CASE_STATE_LEN - 1) == 0;
+}
+
+int
+dlog_case_key(const struct store_val *k, size_t *idlen, uint64_t *seq)
+{
+	const char *p = k->data;
+
+	if (k->len == 0 || k->len > CASE_ID_MAX + 9)
+		return -1;
+	if (memchr(p, '\0', k->len) == NULL) {
+		*idlen = k->len;
+		return 0;
+	}
+	if (k->len < 10 || p[k->len - 9] != '\0' || memchr(p, '\0', k->len - 9) != NULL)
+		return -1;
+	*idlen = k->len - 9;
+	*seq = store_get_u64((const unsigned char *)p + k->len - 8);
+	return 1;
+}
+
 /*
  * A queue value: NUL (no case id starts with one), a version byte, the
  * route (0xff: none), 1 if it awaits sign-off or 2 if its latest change was
@@ -130,6 +169,16 @@ put_queue_entry(struct store_txn *t, const struct case_state *cs, const struct r
 	store_put_u64(key, cs->last_seq);
 	/* not store_append: the counts' key sorts after it */
 	return store_put(t, TABLE_QUEUE, key, 8, val, QUEUE_HEAD + r->case_id.n);
+}
+
+int
+dlog_queue_entry_same(const struct queue_entry *e, const struct case_state *cs)
+{
+	if (!e->has_state)	/* written before the copy was kept: the id alone */
+		return 1;
+	return e->route == (cs->route >= 0 && cs->route < ROUTE_COUNT ? cs->route : RECORD_NONE) &&
+	    e->awaiting == (cs->awaiting_signoff != 0) &&
+	    e->returned == (cs->awaiting_signoff == 0 && cs->returned);
 }
 
 /*
@@ -202,6 +251,18 @@ dlog_open_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
 	return load_counts(t, counts) < 0 ? -1 : 0;
 }
 
+int
+dlog_stored_counts(struct store_txn *t, uint64_t counts[ROUTE_COUNT + 1])
+{
+	return load_counts(t, counts);
+}
+
+int
+dlog_is_counts_key(const struct store_val *k)
+{
+	return k->len == sizeof counts_key && memcmp(k->data, counts_key, sizeof counts_key) == 0;
+}
+
 /*
  * Moves one case out of the counts (read before anything moved in this
  * append) as it was, or NULL if it is new, and into them as it is now.
@@ -244,9 +305,8 @@ change_route(struct case_state *cs, const struct record *r)
 	cs->awaiting_signoff = r->seq;
 }
 
-/* How one record changes its case's state. */
-static void
-apply_record(struct case_state *cs, const struct record *r)
+void
+dlog_case_apply(struct case_state *cs, const struct record *r)
 {
 	if (cs->first_seq == 0)
 		cs->first_seq = r->seq;
@@ -301,10 +361,12 @@ apply_record(struct case_state *cs, const struct record *r)
 static int
 update_case(struct store_txn *t, struct dlog_head *head, const struct record *r)
 {
-	struct case_state cs = { CASE_OPEN, RECORD_NONE, RECORD_NONE, 0, 0, 0, 0, RECORD_NONE, 0 },
-	    was;
+	struct case_state cs, was;
 	unsigned char state[CASE_STATE_LEN], key[8];
-	int rc = dlog_case_state(t, r->case_id.p, r->case_id.n, &cs), counted = 0;
+	int rc, counted = 0;
+
+	dlog_case_init(&cs);
+	rc = dlog_case_state(t, r->case_id.p, r->case_id.n, &cs);
 
 	/* read before anything moves: a database without stored counts counts its queue */
 	if (rc < 0)
@@ -320,7 +382,7 @@ update_case(struct store_txn *t, struct dlog_head *head, const struct record *r)
 		if (store_del(t, TABLE_QUEUE, key, 8) < 0)
 			return -1;
 	}
-	apply_record(&cs, r);
+	dlog_case_apply(&cs, r);
 	encode_state(&cs, state);
 	if (store_put(t, TABLE_CASES, r->case_id.p, r->case_id.n, state, sizeof state) < 0)
 		return -1;
