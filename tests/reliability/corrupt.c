@@ -130,7 +130,8 @@ run_command(const char *dir, int which, struct outcome *o)
 }
 
 /* The tables whose damage verify must report: what it checks record by record. */
-#define VERIFIED ((1u << TABLE_LOG) | (1u << TABLE_RULESETS) | (1u << TABLE_CHECKPOINTS))
+#define VERIFIED ((1u << TABLE_LOG) | (1u << TABLE_RULESETS) | (1u << TABLE_CHECKPOINTS) | \
+    (1u << TABLE_TREE) | (1u << TABLE_CASES) | (1u << TABLE_QUEUE))
 #define STRUCTURE (1u << TABLE_COUNT)	/* LMDB refuses or faults, or a table is gone */
 
 /* Every table's keys and values as LMDB reads them, hashed table by table; 1 if LMDB refuses. */
