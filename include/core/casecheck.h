@@ -26,7 +26,13 @@ struct casecheck {
 
 typedef void (*casecheck_problem_fn)(void *arg, uint64_t seq, const char *what);
 
-void casecheck_init(struct casecheck *cc, uint64_t last_seq);
+/*
+ * Room for the decisions up to last_seq, the newest key of the log, unless
+ * that is far past what the log holds (a damaged key may read as any number):
+ * then as many as it holds; records past the room are left out, and the scan
+ * reports the key.
+ */
+int casecheck_init(struct casecheck *cc, struct store *s, uint64_t last_seq, char **cause);
 void casecheck_free(struct casecheck *cc);
 /* Notes a decision record the scan read intact (others are left out). */
 void casecheck_record(struct casecheck *cc, const struct record *r);

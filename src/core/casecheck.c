@@ -29,11 +29,24 @@ id_hash(const char *p, size_t n)
 	return h;
 }
 
-void
-casecheck_init(struct casecheck *cc, uint64_t last_seq)
+static int
+log_count_txn(struct store_txn *t, void *arg)
 {
-	cc->n = last_seq;
-	cc->v = xcalloc((size_t)last_seq + 1, sizeof *cc->v);
+	return store_count(t, TABLE_LOG, arg);
+}
+
+int
+casecheck_init(struct casecheck *cc, struct store *s, uint64_t last_seq, char **cause)
+{
+	size_t held = 0;
+
+	memset(cc, 0, sizeof *cc);
+	if (store_read(s, log_count_txn, &held, cause) < 0)
+		return -1;
+	/* a few records deleted leave the newest key above the count: keep room for it */
+	cc->n = last_seq <= 2 * (uint64_t)held + 1024 ? last_seq : held;
+	cc->v = xcalloc((size_t)cc->n + 1, sizeof *cc->v);
+	return 0;
 }
 
 void

@@ -548,7 +548,10 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	res->tree_leaves = last[1];
 	if (ledgercheck_load(s, &lc, cause) < 0)
 		return -1;
-	casecheck_init(&cc, last[0]);
+	if (casecheck_init(&cc, s, last[0], cause) < 0) {
+		ledgercheck_free(&lc);
+		return -1;
+	}
 	n = dlog_part_count(last[0], o->threads, MAX_THREADS);
 	memset(parts, 0, sizeof parts);
 	memset(scan, 0, sizeof scan);

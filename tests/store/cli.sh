@@ -233,7 +233,8 @@ printf '%s\n' '{"case_id":"C\u001b[31mX\nY","consent":"given","indicators":[]}' 
 fd "$DBF" off1 route --record "$T/esc.jsonl" >"$T/out" 2>"$T/err"
 check_eq "a case id with ESC and a newline is rejected" $? 1
 check_grep "the rejection says why" "^$T/esc.jsonl:1: rejected: 'case_id' must be 1 to 256 of the ASCII letters" "$T/err"
-check_nogrep "the rejection does not quote the id" '31m|X.?Y' "$T/err"
+sed "s|^$T/esc.jsonl:1: ||" "$T/err" >"$T/err.msg"	# the scratch path may hold an X and a Y
+check_nogrep "the rejection does not quote the id" '31m|X.?Y' "$T/err.msg"
 # look-alikes of a known id never start a second history for the same child
 for id in 'F-2 ' ' F-2' 'F-\u200b2' 'F\u00ad-2' '\ufeffF-2' 'F\u20102' '\uff26-2'; do
 	printf '{"case_id":"%s","consent":"given","indicators":["dev.l2_09"]}\n' "$id" >"$T/alike.json"
