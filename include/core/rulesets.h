@@ -4,6 +4,7 @@
 
 #include "rules/rules.h"
 #include "store/rulestore.h"
+#include "store/store.h"
 
 /* Gets and compiles a stored rule set; -1 with the transaction's cause naming what failed. */
 int rulesets_load(struct store_txn *t, const unsigned char hash[DIGEST_LEN], const char *what,
@@ -19,5 +20,11 @@ const struct ruleset *ruleset_cache_get(struct ruleset_cache *c, struct store_tx
 void ruleset_cache_add(struct ruleset_cache *c, const unsigned char hash[DIGEST_LEN],
     struct ruleset *rs);
 
+/*
+ * The working-day calendar (time zone and bank holidays) of the rule set in
+ * force, copied into *out (free it with calendar_free): timescales count the
+ * working days of the council that publishes the rules.
+ */
+int rulesets_calendar_in_force(struct store *s, struct calendar *out, char **cause);
 
 #endif

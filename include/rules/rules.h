@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/calendar.h"
 #include "base/diag.h"
 #include "base/names.h"
 
@@ -187,6 +188,39 @@ struct test_def {
 	char *case_problem;	/* why the case will be rejected, found on loading, or NULL */
 };
 
+/* A referrer agency: its id (the value of referrer.agency), label and DfE CIN census code. */
+struct agency_def {
+	char *id;
+	char *label;
+	char *cin_code;		/* referral source code of the Children in Need census, e.g. 6 */
+	struct srcpos pos;
+};
+
+/* One question of the intake form: a declared fact, asked in the order listed. */
+struct form_field {
+	int fact;		/* index into facts */
+	char *label;
+	char *help;		/* or NULL */
+	char **value_labels;	/* per value of an enumerated fact (NULL: the value itself) */
+	unsigned char *ask_why;	/* per value of an enumerated fact: a reason is asked */
+	int required;
+	struct srcpos pos;
+};
+
+/* Everything about a council outside the rule language: the `council` mapping. */
+struct council {
+	int present;		/* the rule file has one */
+	char *name;
+	char **districts;	/* the values of child.district */
+	size_t ndistricts;
+	struct agency_def *agencies;	/* the values of referrer.agency */
+	size_t nagencies;
+	struct form_field *form;
+	size_t nform;
+	struct calendar calendar;
+	struct srcpos pos;
+};
+
 struct ruleset {
 	char *name, *version, *description;
 	char hash[65];		/* SHA-256 (hex) of the exact file bytes */
@@ -207,6 +241,7 @@ struct ruleset {
 	size_t nvalidity;
 	struct test_def *tests;
 	size_t ntests;
+	struct council council;
 
 	/* compiled form */
 	size_t nwords;		/* 64-bit words in an indicator bit set */
@@ -233,6 +268,15 @@ const char *urgency_name(enum urgency u);
 struct ruleset *rules_load_file(const char *path, struct diag *d, char **text_out, size_t *len_out);
 struct ruleset *rules_load_buffer(const char *text, size_t len, struct diag *d);
 void rules_free(struct ruleset *rs);
+
+/* The fact declared at path, or -1. */
+int rules_find_fact(const struct ruleset *rs, const char *path);
+/* Whether the intake form's own fields write this case path (child.age, referrer.agency...). */
+int rules_screen_supplies(const char *path);
+/* The working-day calendar of the rule set (weekends only when it lists none). */
+const struct calendar *rules_calendar(const struct ruleset *rs);
+/* The agency with that id, or NULL. */
+const struct agency_def *rules_find_agency(const struct ruleset *rs, const char *id);
 
 /* Checks that every rule can fire and no case falls through (rules_analyse.c). */
 void rules_analyse(struct ruleset *rs, struct diag *d);

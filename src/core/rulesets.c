@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/diag.h"
+#include "core/actions.h"
 
 int
 rulesets_load(struct store_txn *t, const unsigned char hash[DIGEST_LEN], const char *what,
@@ -117,4 +118,17 @@ ruleset_cache_get(struct ruleset_cache *c, struct store_txn *t, const unsigned c
 		    "altered: its bytes no longer hash to its name", hex) :
 		    xasprintf("stored rule set sha256:%s no longer loads", hex);
 	return cache_answer(&c->v[c->last], cause);
+}
+
+int
+rulesets_calendar_in_force(struct store *s, struct calendar *out, char **cause)
+{
+	struct ruleset *rs;
+
+	memset(out, 0, sizeof *out);
+	if (action_rules_in_force(s, &rs, cause) < 0)
+		return -1;
+	calendar_copy(out, rules_calendar(rs));
+	rules_free(rs);
+	return 0;
 }

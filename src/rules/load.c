@@ -10,22 +10,11 @@
 #include "base/json.h"
 #include "base/nearest.h"
 #include "base/yamltree.h"
+#include "rules/loader.h"
 #include "rules/testcase.h"
 
-#define Y_ANY ((enum ynode_type)-1)
-
-/* One key a mapping may hold: its expected node type and whether it must be there. */
-struct field {
-	const char *key;
-	enum ynode_type type;
-	int required;
-};
-
-struct loader {
-	struct diag *d;
-	struct ruleset *rs;
-	int errors_before;	/* errors reported before this file */
-};
+/* this file's short name for load_error (loader.h), which it defines */
+#define error_at load_error
 
 static const char *const domain_names[DOMAIN_COUNT] = {
 	"development", "parenting", "family_environment"
@@ -64,12 +53,8 @@ suggest(struct loader *L, const char *got, const char *const *cands, size_t n)
 		diag_note(L->d, "did you mean '%s'?", best);
 }
 
-static void
-error_at(struct loader *L, const struct ynode *n, const char *code, const char *fmt, ...)
-    FD_ATTR_PRINTF(4, 5);
-
-static void
-error_at(struct loader *L, const struct ynode *n, const char *code, const char *fmt, ...)
+void
+load_error(struct loader *L, const struct ynode *n, const char *code, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -1617,6 +1602,7 @@ load_document(struct loader *L, const struct ynode *root)
 		{ "indicators", Y_SEQ, 1 }, { "lists", Y_MAP, 0 },
 		{ "conditions", Y_MAP, 0 }, { "rules", Y_SEQ, 1 }, { "tests", Y_SEQ, 0 },
 		{ "validity", Y_SEQ, 0 },
+		{ "council", Y_MAP, 0 },
 	};
 	const struct ynode *v[FD_ARRAY_LEN(fields)];
 	struct ruleset *rs = L->rs;
@@ -1632,6 +1618,8 @@ load_document(struct loader *L, const struct ynode *root)
 		load_flags(L, v[5]);
 	if (v[6] != NULL)
 		load_facts(L, v[6]);
+	if (v[13] != NULL)
+		council_load(L, v[13]);
 	if (v[7] != NULL)
 		load_indicators(L, v[7]);
 	if (v[8] != NULL)
@@ -1727,6 +1715,7 @@ rules_free(struct ruleset *rs)
 {
 	if (rs == NULL)
 		return;
+	council_free(rs);
 	free(rs->name);
 	free(rs->version);
 	free(rs->description);
@@ -1792,4 +1781,55 @@ rules_free(struct ruleset *rs)
 	free(rs->paths);
 	free(rs->strengths);
 	free(rs);
+}
+
+/* ---- the helpers other modules of the layer read YAML with (loader.h) ---- */
+
+void
+load_suggest(struct loader *L, const char *got, const char *const *cands, size_t n)
+{
+	suggest(L, got, cands, n);
+}
+
+struct srcpos
+load_pos(const struct ynode *n)
+{
+	return pos_of(n);
+}
+
+int
+load_fields(struct loader *L, const struct ynode *map, const char *what,
+    const struct field *fields, size_t nfields, const struct ynode **out)
+{
+	return map_fields(L, map, what, fields, nfields, out);
+}
+
+int
+load_expect(struct loader *L, const struct ynode *n, enum ynode_type t, const char *what)
+{
+	return expect_type(L, n, t, what);
+}
+
+char *
+load_text(struct loader *L, const struct ynode *n, const char *what, int allow_empty)
+{
+	return get_text(L, n, what, allow_empty);
+}
+
+char *
+load_prose(struct loader *L, const struct ynode *n, const char *what, int allow_empty)
+{
+	return get_prose(L, n, what, allow_empty);
+}
+
+char *
+load_id(struct loader *L, const struct ynode *n, const char *what)
+{
+	return get_id(L, n, what);
+}
+
+int
+load_bool(struct loader *L, const struct ynode *n, const char *what, int *out)
+{
+	return get_bool(L, n, what, out);
 }
