@@ -162,7 +162,6 @@ apply_indexed(struct walk *w, uint64_t seq)
 	dlog_case_apply(&w->cs, &r);
 }
 
-/* One key of the cases table: a case's state starts a case, index entries follow it in order. */
 /*
  * An index entry past the log read: a writer's since (the case is left out of
  * the comparison), unless the log does not hold it now either.
@@ -185,6 +184,7 @@ index_past_read(struct walk *w, struct store_txn *t, uint64_t seq)
 	return 0;
 }
 
+/* One key of the cases table: a case's state starts a case, index entries follow it in order. */
 static int
 walk_key(struct walk *w, struct store_txn *t, const struct store_val *k, const struct store_val *v)
 {
