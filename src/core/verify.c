@@ -374,12 +374,43 @@ check_stored_checkpoints(struct store_txn *t, void *argp)
  * is the one problem reported (1), and the log is not read through LMDB. The
  * check maps the file itself: verify runs in a guarded child (guard.h).
  */
+/*
+ * The page check, run while a read transaction is open: writers then reuse no
+ * page of the snapshot it reads (or any newer one), so a commit beside it
+ * never reads as damage.
+ */
+struct pages_arg {
+	struct store *s;
+	int rc;
+	char *what;
+};
+
+static int
+pages_txn(struct store_txn *t, void *argp)
+{
+	struct pages_arg *pa = argp;
+
+	(void)t;
+	pa->rc = pagecheck_run(store_path(pa->s), 1, NULL, &pa->what);
+	return 0;
+}
+
 static int
 check_pages(struct store *s, struct verify_result *res, size_t *cap, char **cause)
 {
-	char *what = NULL;
+	struct pages_arg pa = { s, 0, NULL };
+	char *what;
 	struct buf b;
-	int rc = pagecheck_run(store_path(s), 1, NULL, &what);
+	int rc;
+
+	if (store_read(s, pages_txn, &pa, cause) < 0) {
+		/* no transaction to be had: check the pages as they stand */
+		free(*cause);
+		*cause = NULL;
+		pa.rc = pagecheck_run(store_path(s), 1, NULL, &pa.what);
+	}
+	rc = pa.rc;
+	what = pa.what;
 
 	if (rc <= 0) {
 		*cause = what;
