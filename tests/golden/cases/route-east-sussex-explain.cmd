@@ -1,0 +1,1 @@
+head -n 1 east-sussex.jsonl | $FRONTDOOR route --explain --rules ../../../rules/east-sussex-continuum.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR route --rules ../../../rules/east-sussex-continuum.yaml east-sussex.jsonl
