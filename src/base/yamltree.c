@@ -129,6 +129,11 @@ hint_block(struct ybuilder *b, const yaml_parser_t *p, const char *problem)
 			diag_note(b->d, "text that starts with a quote ends at the matching quote: "
 			    "put the whole text in double quotes (inside single quotes an "
 			    "apostrophe is written twice: '')");
+		else if (byte_at(b, m) == '-')
+			diag_note(b->d, "a list item ('- ') among the keys of the mapping at line "
+			    "%d: in one block, every entry starts with '- ' (a list, as rules, "
+			    "indicators and tests are) or none does (a mapping)",
+			    (int)ctx->line + 1);
 		else
 			diag_note(b->d, "the keys of one mapping start in one column: line this "
 			    "up with the key at line %d, column %d", (int)ctx->line + 1,

@@ -117,7 +117,7 @@ cmd_rules_test(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (path == NULL)
 		return EXIT_USAGE;
-	rs = cli_load_rules(path, 0);
+	rs = cli_load_rules(path, 1);
 	if (rs == NULL)
 		return EXIT_USAGE;
 	ruletest_run(rs, &rep);

@@ -53,6 +53,33 @@ suggest(struct loader *L, const char *got, const char *const *cands, size_t n)
 		diag_note(L->d, "did you mean '%s'?", best);
 }
 
+/* Like suggest, but with no close match lists every name allowed there. */
+static void
+suggest_or_list(struct loader *L, const char *got, const char *const *cands, size_t n)
+{
+	const char *best = nearest_name(got, cands, n);
+	struct buf b;
+
+	if (best != NULL) {
+		suggest(L, got, cands, n);
+		return;
+	}
+	buf_init(&b);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", cands[i]);
+	diag_note(L->d, "the keys allowed here are: %s", b.data);
+	buf_free(&b);
+}
+
+/* Says how to write a value that has the wrong shape for its key. */
+static void
+note_shape(struct loader *L, const char *key, enum ynode_type want, const struct ynode *v)
+{
+	if (want == Y_SEQ && v->type == Y_SCALAR)
+		diag_note(L->d, "a list is written in brackets, even of one item: %s: [%s]", key,
+		    v->str);
+}
+
 void
 load_error(struct loader *L, const struct ynode *n, const char *code, const char *fmt, ...)
 {
@@ -99,12 +126,13 @@ map_fields(struct loader *L, const struct ynode *map, const char *what,
 				break;
 		if (f == nfields) {
 			error_at(L, k, "E010", "unknown key '%s' in %s", k->str, what);
-			suggest(L, k->str, names, nfields);
+			suggest_or_list(L, k->str, names, nfields);
 			continue;
 		}
 		if (fields[f].type != Y_ANY && v->type != fields[f].type) {
 			error_at(L, v, "E011", "'%s' in %s must be %s, not %s", k->str,
 			    what, ynode_type_name(fields[f].type), ynode_type_name(v->type));
+			note_shape(L, k->str, fields[f].type, v);
 			problems += fields[f].required;
 			continue;
 		}
@@ -435,6 +463,9 @@ load_fact_values(struct loader *L, struct fact_def *f, const struct ynode *seq)
 {
 	if (f->type != FACT_STRING) {
 		error_at(L, seq, "E011", "'values' is only for string facts");
+		if (f->type == FACT_INTEGER || f->type == FACT_NUMBER)
+			diag_note(L->d, "bound a number with min and max instead, such as "
+			    "{type: integer, min: 0, max: 25}");
 		return;
 	}
 	if (seq->n == 0 || seq->n > RULES_MAX_STRING_VALUES) {
@@ -695,6 +726,8 @@ load_literal(struct loader *L, const struct ynode *n, const struct fact_def *f,
 		    (f->type == FACT_INTEGER && strpbrk(n->str, ".eE") != NULL)) {
 			error_at(L, n, "E026", "fact '%s' is %s; '%s' is not", f->path,
 			    f->type == FACT_INTEGER ? "a whole number" : "a number", n->str);
+			if (!n->plain && parse_number(n->str, n->len, &lit->num) == 0)
+				diag_note(L->d, "write the number without quotes: %s", n->str);
 			return -1;
 		}
 		return 0;
@@ -1093,6 +1126,16 @@ load_operand_fact(struct loader *L, const struct ynode *opnode, const struct fac
 	return 0;
 }
 
+/* Whether a comparison names an operator, whatever its operand. */
+static int
+has_op_key(const struct ynode *n)
+{
+	for (size_t i = 0; i < n->n; i++)
+		if (compare_op_named(YMAP_KEY(n, i)->str) != NULL)
+			return 1;
+	return 0;
+}
+
 static struct cond *
 load_compare(struct loader *L, const struct ynode *n)
 {
@@ -1111,6 +1154,8 @@ load_compare(struct loader *L, const struct ynode *n)
 			factnode = v[i];
 		else if (v[i] != NULL)
 			nops++, op = compare_op_named(compare_fields[i].key), opnode = v[i];
+	if (nops == 0 && has_op_key(n))
+		return NULL;	/* its operand's shape was reported */
 	if (nops != 1 || op == NULL) {
 		error_at(L, n, "E012", "a fact comparison needs exactly one of eq, ne, lt, "
 		    "le, gt, ge, in, not_in, in_list, not_in_list");
@@ -1132,6 +1177,7 @@ load_compare(struct loader *L, const struct ynode *n)
 	if (op->orders && f->type != FACT_INTEGER && f->type != FACT_NUMBER) {
 		error_at(L, opnode, "E026", "'%s' compares order; fact '%s' is not a number",
 		    op->key, f->path);
+		diag_note(L->d, "only numbers have an order: use eq, ne, in or not_in");
 		return NULL;
 	}
 	c = cond_new(COND_COMPARE, n);
@@ -1250,12 +1296,22 @@ load_cond(struct loader *L, const struct ynode *n, int depth)
 	if (n->type == Y_SCALAR) {
 		if (n->plain && strcmp(n->str, "always") == 0)
 			return cond_new(COND_ALWAYS, n);
+		static const char *const always[] = { "always" };
+
 		error_at(L, n, "E011", "a condition is a mapping such as {indicator: ID}, "
 		    "or the word 'always'");
 		if (FIND(L->rs->indicators, L->rs->nindicators, id, n->str) >= 0)
 			diag_note(L->d, "write {indicator: %s}", n->str);
 		else if (FIND(L->rs->conds, L->rs->nconds, id, n->str) >= 0)
 			diag_note(L->d, "write {condition: %s}", n->str);
+		else
+			suggest(L, n->str, always, 1);
+		return NULL;
+	}
+	if (n->type == Y_SEQ) {
+		error_at(L, n, "E011", "a condition must be a mapping, not a list");
+		diag_note(L->d, "to join conditions, write {all: [...]} or {any: [...]}; "
+		    "'not' takes one condition");
 		return NULL;
 	}
 	if (expect_type(L, n, Y_MAP, "a condition") < 0)

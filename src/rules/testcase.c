@@ -15,13 +15,29 @@ struct tcheck {
 	unsigned char *present;	/* per fact: given a value other than null */
 };
 
+/* Every declared fact's path and each object above it ('child.age', 'child'), owned. */
 static const char **
-fact_paths(const struct ruleset *rs)
+fact_prefixes(const struct ruleset *rs, size_t *n)
 {
-	const char **names = xreallocarray(NULL, rs->nfacts + 1, sizeof *names);
+	const char **names = NULL;
+	size_t cap = 0;
 
+	*n = 0;
 	for (size_t i = 0; i < rs->nfacts; i++)
-		names[i] = rs->facts[i].path;
+		for (const char *p = rs->facts[i].path, *e = p; e != NULL; e = strchr(e + 1, '.')) {
+			char *name = e == p ? xstrdup(p) : xstrndup(p, (size_t)(e - p));
+
+			for (size_t j = 0; j < *n && name != NULL; j++)
+				if (strcmp(names[j], name) == 0) {
+					free(name);
+					name = NULL;
+				}
+			if (name == NULL)
+				continue;
+			if (*n == cap)
+				names = xreallocarray(names, cap = cap ? cap * 2 : 8, sizeof *names);
+			names[(*n)++] = name;
+		}
 	return names;
 }
 
@@ -192,6 +208,7 @@ unknown_key(struct tcheck *c, const struct ynode *k, const char *path)
 {
 	const char **names;
 	const char *dot = strchr(k->str, '.');
+	size_t n;
 
 	diag_warn(c->d, k->line, k->col, "W105", "test case: '%s' is not a declared fact, so the "
 	    "test ignores it", path);
@@ -209,8 +226,10 @@ unknown_key(struct tcheck *c, const struct ynode *k, const char *path)
 			return;
 		}
 	}
-	names = fact_paths(c->rs);
-	note_nearest(c, path, names, c->rs->nfacts);
+	names = fact_prefixes(c->rs, &n);
+	note_nearest(c, path, names, n);
+	for (size_t i = 0; i < n; i++)
+		free((char *)names[i]);
 	free(names);
 }
 

@@ -367,10 +367,12 @@ test_e010_unknown_key(void)
 	    CATCH_ALL,
 	    "E010", 16, 5, "unknown key 'urgancy' in a rule");
 	EXPECT_NOTE(it, "did you mean 'urgency'?");
-	/* a key like none of them does not */
+	/* a key like none of them lists the keys allowed there */
 	it = REJECTED(HEAD "colour: blue\n" IND_A RULES_A, "E010", 9, 1,
 	    "unknown key 'colour' in the rule file");
-	EXPECT_NOTE(it, NULL);
+	EXPECT_NOTE(it, "the keys allowed here are: frontdoor, name, version, description, "
+	    "levels, flags, facts, indicators, lists, conditions, rules, tests, validity, "
+	    "council");
 	/* in a condition */
 	it = REJECTED(WITH_COND("{indicator: a, note: x}"), "E010", COND_LINE, 26,
 	    "unknown key 'note' in this condition");

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/age-quoted.yaml

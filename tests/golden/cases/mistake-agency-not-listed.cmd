@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/agency-not-listed.yaml

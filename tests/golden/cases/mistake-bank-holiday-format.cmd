@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/bank-holiday-format.yaml

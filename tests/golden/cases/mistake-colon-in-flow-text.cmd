@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/colon-in-flow-text.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/condition-names-strength.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/count-bound-word.yaml

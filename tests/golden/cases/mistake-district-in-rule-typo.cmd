@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/district-in-rule-typo.yaml

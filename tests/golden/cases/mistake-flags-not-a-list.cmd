@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/flags-not-a-list.yaml

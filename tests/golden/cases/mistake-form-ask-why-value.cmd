@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/form-ask-why-value.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/in-not-a-list.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/level-route-typo.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/min-above-max.yaml

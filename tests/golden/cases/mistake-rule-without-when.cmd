@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/rule-without-when.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/strength-with-level.yaml

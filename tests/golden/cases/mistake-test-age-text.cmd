@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/test-age-text.yaml; $FRONTDOOR rules test mistakes/test-age-text.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/test-error-with-route.yaml

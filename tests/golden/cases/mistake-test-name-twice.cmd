@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/test-name-twice.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/text-starts-with-percent.yaml

@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/typo-condition-name.yaml

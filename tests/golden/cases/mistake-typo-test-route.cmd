@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/typo-test-route.yaml

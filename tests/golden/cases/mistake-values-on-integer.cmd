@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/values-on-integer.yaml
