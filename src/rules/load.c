@@ -1019,6 +1019,7 @@ type_list(struct loader *L, struct list_def *l, const struct fact_def *f, const 
 		struct literal typed;
 
 		if (load_literal(L, &tmp, f, &typed) < 0) {
+			free(typed.str);
 			diag_note(L->d, "list '%s' is compared with fact '%s' at line %d",
 			    l->id, f->path, at->line);
 			return -1;
