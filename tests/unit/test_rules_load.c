@@ -1222,6 +1222,153 @@ test_compare_keys_by_name(void)
 	LOADS(WITH_COND("{fact: agency, in: [x]}"));
 }
 
+/* ---- "Writing text safely" in frontdoor-rules(5): each example, as the manual says ---- */
+
+/* A rule file whose only indicator is ITEM (the lines after "indicators:", line 10 on). */
+#define WITH_ITEM(item) HEAD "indicators:\n" item RULES_A
+
+/* An example that loads: the indicator's text is exactly `text`, with `warning` (or none). */
+struct text_reads {
+	const char *item, *text, *warning;
+};
+
+/* An example that is refused: the error, and what its note tells the writer to do. */
+struct text_refused {
+	const char *item, *code, *note;
+};
+
+static void
+check_text_reads(int srcline, const struct text_reads *t)
+{
+	struct loaded l;
+	char what[200];
+	const char *got;
+	size_t len = strlen(HEAD "indicators:\n") + strlen(t->item) + strlen(RULES_A);
+	char *text = malloc(len + 1);
+
+	snprintf(text, len + 1, "%s%s%s", HEAD "indicators:\n", t->item, RULES_A);
+	load(&l, text, len);
+	got = l.rs != NULL && l.rs->nindicators == 1 ? l.rs->indicators[0].text : NULL;
+	snprintf(what, sizeof what, "the text reads \"%s\"", t->text);
+	check_report(got != NULL && strcmp(got, t->text) == 0, what, __FILE__, srcline);
+	if (got == NULL || strcmp(got, t->text) != 0) {
+		fprintf(stderr, "    (read: %s)\n", got ? got : "(not loaded)");
+		dump(&l.d);
+	}
+	snprintf(what, sizeof what, "warning %s", t->warning ? t->warning : "none");
+	check_report(t->warning ? count_code(&l.d, t->warning) == 1 : l.d.nwarnings == 0, what,
+	    __FILE__, srcline);
+	unload(&l);
+	free(text);
+}
+
+static void
+check_text_refused(int srcline, const struct text_refused *t)
+{
+	struct loaded l;
+	char what[200];
+	size_t len = strlen(HEAD "indicators:\n") + strlen(t->item) + strlen(RULES_A);
+	char *text = malloc(len + 1);
+	const struct diag_item *it = NULL;
+
+	snprintf(text, len + 1, "%s%s%s", HEAD "indicators:\n", t->item, RULES_A);
+	load(&l, text, len);
+	for (size_t i = 0; i < l.d.n && it == NULL; i++)
+		if (strcmp(l.d.items[i].code, t->code) == 0)
+			it = &l.d.items[i];
+	snprintf(what, sizeof what, "refused with %s, noting \"%s\"", t->code,
+	    t->note ? t->note : "");
+	check_report(l.rs == NULL && it != NULL && (t->note == NULL ||
+	    (it->note != NULL && strstr(it->note, t->note) != NULL)), what, __FILE__, srcline);
+	if (l.rs != NULL || it == NULL || (t->note != NULL && (it->note == NULL ||
+	    strstr(it->note, t->note) == NULL)))
+		dump(&l.d);
+	unload(&l);
+	free(text);
+}
+
+#define ITEM "  - id: a\n    domain: development\n    level: 2\n"
+
+static void
+test_writing_text_safely(void)
+{
+	static const struct text_reads reads[] = {
+		/* most text needs no quotes, an apostrophe inside included */
+		{ ITEM "    text: Parent's drinking affects the care of the child\n",
+		  "Parent's drinking affects the care of the child", NULL },
+		/* ': ' in text, quoted */
+		{ ITEM "    text: \"Speech delay: no words at two\"\n",
+		  "Speech delay: no words at two", NULL },
+		/* a colon with no space after it is plain text */
+		{ ITEM "    text: Seen at 10:30 by the nurse\n", "Seen at 10:30 by the nurse", NULL },
+		/* ' #' starts a comment, dropped with a warning */
+		{ ITEM "    text: Has gone missing #2 in a month\n", "Has gone missing", "W104" },
+		{ ITEM "    text: \"Has gone missing #2 in a month\"\n",
+		  "Has gone missing #2 in a month", NULL },
+		/* inside single quotes an apostrophe is written twice */
+		{ ITEM "    text: 'The child''s needs'\n", "The child's needs", NULL },
+		/* inside double quotes, \" and \\ */
+		{ ITEM "    text: \"A \\\"looked after\\\" child, folder C:\\\\notes\"\n",
+		  "A \"looked after\" child, folder C:\\notes", NULL },
+		/* leading characters, each quoted */
+		{ ITEM "    text: \"- not a list item\"\n", "- not a list item", NULL },
+		{ ITEM "    text: \"[urgent] child\"\n", "[urgent] child", NULL },
+		{ ITEM "    text: \"{unclear} account\"\n", "{unclear} account", NULL },
+		{ ITEM "    text: \"*Starred* entry\"\n", "*Starred* entry", NULL },
+		{ ITEM "    text: \"&c and so on\"\n", "&c and so on", NULL },
+		{ ITEM "    text: \"!Important\"\n", "!Important", NULL },
+		{ ITEM "    text: \"| piped\"\n", "| piped", NULL },
+		{ ITEM "    text: \"> quoted\"\n", "> quoted", NULL },
+		{ ITEM "    text: \"@handle online\"\n", "@handle online", NULL },
+		{ ITEM "    text: \"`code` word\"\n", "`code` word", NULL },
+		{ ITEM "    text: \"%50 attendance\"\n", "%50 attendance", NULL },
+		{ ITEM "    text: \"'Looked after' status\"\n", "'Looked after' status", NULL },
+		/* text a number, boolean or null would be: quoted */
+		{ ITEM "    text: \"yes\"\n", "yes", NULL },
+		/* a tab inside text is kept */
+		{ ITEM "    text: Speech\tdelay\n", "Speech\tdelay", NULL },
+		/* text going on to a deeper line: the break is a space */
+		{ ITEM "    text: Parent's mental health affects the care\n      of the child\n",
+		  "Parent's mental health affects the care of the child", NULL },
+		/* block text after >- needs no quotes whatever it holds */
+		{ "  - id: a\n    domain: parenting\n    level: 3\n    text: >-\n"
+		  "      Parent's mental health affects the care of the\n"
+		  "      child: appointments missed, meals not made.\n",
+		  "Parent's mental health affects the care of the child: appointments missed, "
+		  "meals not made.", NULL },
+	};
+	static const struct text_refused refused[] = {
+		{ ITEM "    text: Speech delay: no words at two\n", "E001", "double quotes" },
+		{ ITEM "    text:Speech delay\n", "E001", "space after ':'" },
+		{ "  - {id: a, domain: development, level: 2, text: Missing #2 in a month}\n",
+		  "E001", "hiding the closing bracket" },
+		{ ITEM "    text: 'Looked after' status\n", "E001", "ends at the matching quote" },
+		{ ITEM "    text: - not a list item\n", "E001", "double quotes" },
+		{ ITEM "    text: [urgent] child\n", "E001", NULL },
+		{ ITEM "    text: {unclear} account\n", "E001", NULL },
+		{ ITEM "    text: *Starred* entry\n", "E001", "must be quoted" },
+		{ ITEM "    text: &c and so on\n", "E002", "must be quoted" },
+		{ ITEM "    text: !Important\n", "E003", NULL },
+		{ ITEM "    text: | piped\n", "E001", NULL },
+		{ ITEM "    text: > quoted\n", "E001", NULL },
+		{ ITEM "    text: @handle online\n", "E001", "must be quoted" },
+		{ ITEM "    text: `code` word\n", "E001", "must be quoted" },
+		{ ITEM "    text: %50 attendance\n", "E001", "must be quoted" },
+		{ ITEM "    text: yes\n", "E011", NULL },
+		/* a tab at the start of a line */
+		{ "  - id: a\n\tdomain: development\n    level: 2\n    text: A\n", "E001",
+		  "indent with spaces" },
+		/* a line at the key's own indentation is not 'key: value' */
+		{ ITEM "    text: Parent's mental health affects the care\n    of the child\n",
+		  "E001", "not 'key: value'" },
+	};
+
+	for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++)
+		check_text_reads(__LINE__, &reads[i]);
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+		check_text_refused(__LINE__, &refused[i]);
+}
+
 int
 main(void)
 {
@@ -1259,6 +1406,7 @@ main(void)
 	test_hash_is_of_the_bytes();
 	test_load_file();
 	test_compare_keys_by_name();
+	test_writing_text_safely();
 	unload(&last);
 	return check_done();
 }
