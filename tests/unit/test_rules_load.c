@@ -1224,9 +1224,6 @@ test_compare_keys_by_name(void)
 
 /* ---- "Writing text safely" in frontdoor-rules(5): each example, as the manual says ---- */
 
-/* A rule file whose only indicator is ITEM (the lines after "indicators:", line 10 on). */
-#define WITH_ITEM(item) HEAD "indicators:\n" item RULES_A
-
 /* An example that loads: the indicator's text is exactly `text`, with `warning` (or none). */
 struct text_reads {
 	const char *item, *text, *warning;
@@ -1237,17 +1234,26 @@ struct text_refused {
 	const char *item, *code, *note;
 };
 
+/* Loads a rule file whose only indicator is item (the lines after "indicators:"). */
+static void
+load_item(struct loaded *l, const char *item)
+{
+	size_t len = strlen(HEAD "indicators:\n") + strlen(item) + strlen(RULES_A);
+	char *text = malloc(len + 1);
+
+	snprintf(text, len + 1, "%s%s%s", HEAD "indicators:\n", item, RULES_A);
+	load(l, text, len);
+	free(text);
+}
+
 static void
 check_text_reads(int srcline, const struct text_reads *t)
 {
 	struct loaded l;
 	char what[200];
 	const char *got;
-	size_t len = strlen(HEAD "indicators:\n") + strlen(t->item) + strlen(RULES_A);
-	char *text = malloc(len + 1);
 
-	snprintf(text, len + 1, "%s%s%s", HEAD "indicators:\n", t->item, RULES_A);
-	load(&l, text, len);
+	load_item(&l, t->item);
 	got = l.rs != NULL && l.rs->nindicators == 1 ? l.rs->indicators[0].text : NULL;
 	snprintf(what, sizeof what, "the text reads \"%s\"", t->text);
 	check_report(got != NULL && strcmp(got, t->text) == 0, what, __FILE__, srcline);
@@ -1259,7 +1265,6 @@ check_text_reads(int srcline, const struct text_reads *t)
 	check_report(t->warning ? count_code(&l.d, t->warning) == 1 : l.d.nwarnings == 0, what,
 	    __FILE__, srcline);
 	unload(&l);
-	free(text);
 }
 
 static void
@@ -1267,12 +1272,9 @@ check_text_refused(int srcline, const struct text_refused *t)
 {
 	struct loaded l;
 	char what[200];
-	size_t len = strlen(HEAD "indicators:\n") + strlen(t->item) + strlen(RULES_A);
-	char *text = malloc(len + 1);
 	const struct diag_item *it = NULL;
 
-	snprintf(text, len + 1, "%s%s%s", HEAD "indicators:\n", t->item, RULES_A);
-	load(&l, text, len);
+	load_item(&l, t->item);
 	for (size_t i = 0; i < l.d.n && it == NULL; i++)
 		if (strcmp(l.d.items[i].code, t->code) == 0)
 			it = &l.d.items[i];
@@ -1284,7 +1286,6 @@ check_text_refused(int srcline, const struct text_refused *t)
 	    strstr(it->note, t->note) == NULL)))
 		dump(&l.d);
 	unload(&l);
-	free(text);
 }
 
 #define ITEM "  - id: a\n    domain: development\n    level: 2\n"
