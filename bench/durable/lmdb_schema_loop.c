@@ -5,9 +5,14 @@
  * index entry in "cases"; its queue entry and the open-case counts in "queue".
  * No parsing, routing or checks: the floor under frontdoor's recording cost with
  * the tables it keeps. Optional PER_COMMIT: records to a durable commit (bulk).
+ * With --tree, also the log's Merkle tree as src/store/tree.c keeps it: each
+ * record's RFC 9162 leaf hash and the hash of every subtree it completes, put
+ * in a "tree" table in order: the floor under recording with the tree kept.
  */
+/* SHA256_Init and friends, deprecated in OpenSSL 3, as src/base/digest.c uses them: no EVP dispatch */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <lmdb.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "durable.h"
 
@@ -23,22 +28,37 @@ check(const struct loop_args *a, const char *what, int rc)
 }
 
 struct tables {
-	MDB_dbi log, cases, queue;
+	MDB_dbi log, cases, queue, tree;
+};
+
+/* The tree's right edge: the roots of its complete subtrees, largest first. */
+struct edge {
+	unsigned char hash[64][HASH_LEN];
+	int n;
+	uint64_t leaves, stored;	/* leaves so far; hashes put in the table */
 };
 
 /* The record's last 64 bytes: the previous record's hash, then its own over the rest. */
 static void
-chain_record(const struct loop_args *a, EVP_MD_CTX *ctx, const EVP_MD *md,
-    unsigned char *rec, unsigned char prev[HASH_LEN])
+chain_record(const struct loop_args *a, unsigned char *rec, unsigned char prev[HASH_LEN])
 {
-	unsigned int len = 0;
-
 	memcpy(rec + a->size - 2 * HASH_LEN, prev, HASH_LEN);
-	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, rec, a->size - HASH_LEN) != 1 ||
-	    EVP_DigestFinal_ex(ctx, rec + a->size - HASH_LEN, &len) != 1 || len != HASH_LEN)
+	if (SHA256(rec, a->size - HASH_LEN, rec + a->size - HASH_LEN) == NULL)
 		loop_die(a, "SHA-256", "failed");
 	memcpy(prev, rec + a->size - HASH_LEN, HASH_LEN);
+}
+
+/* SHA-256 of a prefix byte and one or two parts: a Merkle leaf (0x00) or node (0x01). */
+static void
+sha256_parts(const struct loop_args *a, unsigned char prefix, const void *p1, size_t n1,
+    const void *p2, size_t n2, unsigned char out[HASH_LEN])
+{
+	SHA256_CTX c;
+
+	if (SHA256_Init(&c) != 1 || SHA256_Update(&c, &prefix, 1) != 1 ||
+	    SHA256_Update(&c, p1, n1) != 1 || (n2 > 0 && SHA256_Update(&c, p2, n2) != 1) ||
+	    SHA256_Final(out, &c) != 1)
+		loop_die(a, "SHA-256", "failed");
 }
 
 static void
@@ -74,6 +94,26 @@ put_case(const struct loop_args *a, MDB_txn *txn, const struct tables *t, uint64
 	put(a, txn, t->queue, counts_key, sizeof counts_key, counts, sizeof counts, 0);
 }
 
+/* The record's leaf hash and every node it completes, each put at the table's end. */
+static void
+put_tree(const struct loop_args *a, MDB_txn *txn, const struct tables *t,
+    const unsigned char *rec, struct edge *e)
+{
+	unsigned char h[HASH_LEN], key[8];
+
+	sha256_parts(a, 0x00, rec, a->size, NULL, 0, h);
+	for (uint64_t n = e->leaves;; n >>= 1) {
+		put_be64(key, e->stored++);
+		put(a, txn, t->tree, key, 8, h, HASH_LEN, MDB_APPEND);
+		if ((n & 1) == 0)
+			break;
+		e->n--;
+		sha256_parts(a, 0x01, e->hash[e->n], HASH_LEN, h, HASH_LEN, h);
+	}
+	memcpy(e->hash[e->n++], h, HASH_LEN);
+	e->leaves++;
+}
+
 static void
 open_tables(const struct loop_args *a, MDB_env *env, struct tables *t)
 {
@@ -83,6 +123,7 @@ open_tables(const struct loop_args *a, MDB_env *env, struct tables *t)
 	check(a, "mdb_dbi_open", mdb_dbi_open(txn, "log", MDB_CREATE, &t->log));
 	check(a, "mdb_dbi_open", mdb_dbi_open(txn, "cases", MDB_CREATE, &t->cases));
 	check(a, "mdb_dbi_open", mdb_dbi_open(txn, "queue", MDB_CREATE, &t->queue));
+	check(a, "mdb_dbi_open", mdb_dbi_open(txn, "tree", MDB_CREATE, &t->tree));
 	check(a, "mdb_txn_commit", mdb_txn_commit(txn));
 }
 
@@ -91,21 +132,23 @@ main(int argc, char **argv)
 {
 	struct loop_args a;
 	struct tables t;
+	struct edge edge = { .n = 0 };
+	int tree = argc > 1 && strcmp(argv[1], "--tree") == 0;
 	MDB_env *env;
 	MDB_txn *txn = NULL;
-	EVP_MD *md;
-	EVP_MD_CTX *ctx;
 	unsigned char key[8], *rec, prev[HASH_LEN] = { 0 };
 	double t0, t1;
 
+	if (tree) {
+		argv[1] = argv[0];	/* the usage and messages keep the program's name */
+		argc--, argv++;
+	}
 	loop_parse_batched(&a, argc, argv, 1);
 	if (a.size < 2 * HASH_LEN + 8)
 		loop_die(&a, argv[3], "RECORD_BYTES must leave room for two hashes");
 	rec = malloc(a.size);
-	md = EVP_MD_fetch(NULL, "SHA256", NULL);
-	ctx = EVP_MD_CTX_new();
-	if (rec == NULL || md == NULL || ctx == NULL)
-		loop_die(&a, "setup", "out of memory or no SHA-256");
+	if (rec == NULL)
+		loop_die(&a, "setup", "out of memory");
 	check(&a, "mdb_env_create", mdb_env_create(&env));
 	check(&a, "mdb_env_set_maxdbs", mdb_env_set_maxdbs(env, 8));
 	/* room for every record and its case entries three times over: the map never grows */
@@ -122,9 +165,11 @@ main(int argc, char **argv)
 			check(&a, "mdb_txn_begin", mdb_txn_begin(env, NULL, 0, &txn));
 		put_be64(key, seq);
 		put_be64(rec, seq);
-		chain_record(&a, ctx, md, rec, prev);
+		chain_record(&a, rec, prev);
 		put(&a, txn, t.log, key, 8, rec, a.size, MDB_APPEND);
 		put_case(&a, txn, &t, seq);
+		if (tree)
+			put_tree(&a, txn, &t, rec, &edge);
 		if (seq % a.per_commit == 0 || seq == a.n) {
 			check(&a, "mdb_txn_commit", mdb_txn_commit(txn));
 			txn = NULL;
@@ -132,10 +177,8 @@ main(int argc, char **argv)
 	}
 	t1 = now_seconds();
 
-	loop_report(&a, "lmdb_schema", t1 - t0);
+	loop_report(&a, tree ? "lmdb_schema_tree" : "lmdb_schema", t1 - t0);
 	mdb_env_close(env);
-	EVP_MD_CTX_free(ctx);
-	EVP_MD_free(md);
 	free(rec);
 	return 0;
 }
