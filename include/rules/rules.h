@@ -204,6 +204,7 @@ struct form_field {
 	char **value_labels;	/* per value of an enumerated fact (NULL: the value itself) */
 	unsigned char *ask_why;	/* per value of an enumerated fact: a reason is asked */
 	int required;
+	int date;		/* a string fact asked as a date, written YYYY-MM-DD */
 	struct srcpos pos;
 };
 
@@ -273,8 +274,26 @@ void rules_free(struct ruleset *rs);
 int rules_find_fact(const struct ruleset *rs, const char *path);
 /* Whether the intake form's own fields write this case path (child.age, referrer.agency...). */
 int rules_screen_supplies(const char *path);
+/*
+ * Whether a form question for path would clash with the intake form's own
+ * fields: the path is one of theirs, lies inside one (household.size) or
+ * holds one (child).
+ */
+int rules_screen_clash(const char *path);
+/*
+ * Whether the intake form has a field for the fact: one of its own, or a
+ * question of the profile (every declared fact without a clash when the
+ * profile lists no form).
+ */
+int rules_form_asks(const struct ruleset *rs, int fact);
 /* The working-day calendar of the rule set (weekends only when it lists none). */
 const struct calendar *rules_calendar(const struct ruleset *rs);
+/* The districts of the council (or child.district's listed values); *n 0 if none. */
+const char *const *rules_districts(const struct ruleset *rs, size_t *n);
+/* The form question asking the fact, or NULL. */
+const struct form_field *rules_form_question(const struct ruleset *rs, int fact);
+/* How the form shows value k of an enumerated fact: its label in the profile, else itself. */
+const char *rules_value_label(const struct ruleset *rs, int fact, size_t k);
 /* The agency with that id, or NULL. */
 const struct agency_def *rules_find_agency(const struct ruleset *rs, const char *id);
 

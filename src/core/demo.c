@@ -59,8 +59,17 @@ struct demo_event {
 	uint64_t ref;			/* its sequence number, once sorted */
 };
 
+/* The consent fact's values as the demo draws them: those given plainly, those with a reason. */
+struct demo_consent {
+	const char *plain[RULES_MAX_STRING_VALUES], *asked[RULES_MAX_STRING_VALUES];
+	size_t nplain, nasked;
+};
+
 struct demo {
 	const struct ruleset *rs;
+	int *agency_weight;		/* per agency of the council */
+	int agency_total;
+	struct demo_consent consent;
 	struct demo_rng rng;
 	struct case_facts cf;
 	struct trace tr;
@@ -86,11 +95,6 @@ struct demo_write {
 	struct buf scratch;
 };
 
-static const char *const demo_districts[] = {
-	"Ashfield", "Bassetlaw", "Broxtowe", "Gedling", "Mansfield", "Newark and Sherwood",
-	"Rushcliffe",
-};
-
 static const char *const demo_given[] = {
 	"Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Noah", "Mia", "Jack", "Ivy",
 	"Leo", "Freya", "Arthur", "Lily", "Muhammad", "Florence", "Oscar", "Willow", "Charlie",
@@ -113,15 +117,20 @@ static const char *const demo_special[] = {
 	"Мария Иванова", "محمد علي",
 };
 
-/* Referring agencies, each with a weight out of 100. */
+/*
+ * How often each referral source of the Children in Need census refers, out
+ * of 100, by the number its code starts with: 1 individuals, 2 schools and
+ * education, 3 health, 4 housing, 5 local authority services, 6 police, 7
+ * other legal agency, 8 other, 9 anonymous, 10 unknown. The council's
+ * agencies share their source's weight, so a demo on any council's rules is
+ * referred to as a front door is.
+ */
+static const int demo_source_weight[] = { 0, 7, 30, 18, 5, 4, 22, 3, 8, 3, 1 };
+
 static const struct demo_weighted {
 	const char *name;
 	int weight;
-} demo_agencies[] = {
-	{ "police", 22 }, { "school", 25 }, { "health", 18 }, { "early_years", 6 },
-	{ "housing", 5 }, { "probation", 3 }, { "youth_justice", 3 }, { "voluntary", 6 },
-	{ "family", 6 }, { "anonymous", 3 }, { "british_transport_police", 1 }, { "other", 2 },
-}, demo_outcomes[] = {
+} demo_outcomes[] = {
 	{ "needs_met", 50 }, { "single_agency", 25 }, { "consent_withdrawn", 15 },
 	{ "moved_away", 10 },
 };
@@ -264,14 +273,95 @@ demo_indicators(struct demo *d, int *chosen, size_t *n)
 	return top;
 }
 
+/*
+ * Sorts the consent fact's values: those the form asks no reason for, in
+ * order, the first taken as consent given; and those it asks why for (not
+ * sought, not required), the last the one a safeguarding referral records
+ * most. Either list stands in for the other when it is empty.
+ */
+static void
+demo_index_consent(struct demo *d)
+{
+	struct demo_consent *c = &d->consent;
+	int fi = rules_find_fact(d->rs, "consent");
+	const struct form_field *q = fi >= 0 ? rules_form_question(d->rs, fi) : NULL;
+
+	if (fi < 0 || d->rs->facts[fi].nvalues == 0)
+		return;
+	for (size_t k = 0; k < d->rs->facts[fi].nvalues; k++) {
+		const char *v = d->rs->facts[fi].values[k];
+
+		if (q != NULL && q->ask_why != NULL && q->ask_why[k])
+			c->asked[c->nasked++] = v;
+		else
+			c->plain[c->nplain++] = v;
+	}
+	if (c->nasked == 0) {
+		memcpy(c->asked, c->plain, c->nplain * sizeof *c->plain);
+		c->nasked = c->nplain;
+	} else if (c->nplain == 0) {
+		memcpy(c->plain, c->asked, c->nasked * sizeof *c->asked);
+		c->nplain = c->nasked;
+	}
+}
+
+/* The consent recorded with a contact whose worst need is top; NULL when the rules have none. */
 static const char *
 demo_consent(struct demo *d, int top)
 {
+	const struct demo_consent *c = &d->consent;
 	int x = (int)demo_below(&d->rng, 100);
 
+	if (c->nplain == 0)
+		return NULL;
 	if (top == 4)
-		return x < 40 ? "not_required" : x < 75 ? "not_sought" : x < 95 ? "given" : "refused";
-	return x < 70 ? "given" : x < 82 ? "refused" : "not_sought";
+		return x < 40 ? c->asked[c->nasked - 1] : x < 75 ? c->asked[0] :
+		    x < 95 ? c->plain[0] : c->plain[1 % c->nplain];
+	return x < 70 ? c->plain[0] : x < 82 ? c->plain[1 % c->nplain] : c->asked[0];
+}
+
+/* Weighs the council's agencies by their referral source. */
+static void
+demo_index_agencies(struct demo *d)
+{
+	const struct council *c = &d->rs->council;
+	int per_source[FD_ARRAY_LEN(demo_source_weight)] = { 0 };
+
+	d->agency_weight = xcalloc(c->nagencies + 1, sizeof *d->agency_weight);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < c->nagencies; i++) {
+			size_t src = (size_t)strtoul(c->agencies[i].cin_code, NULL, 10);
+
+			if (src >= FD_ARRAY_LEN(demo_source_weight))
+				src = FD_ARRAY_LEN(demo_source_weight) - 1;
+			if (pass == 0)
+				per_source[src]++;
+			else {
+				/* at least 1: every agency refers now and then */
+				d->agency_weight[i] = demo_source_weight[src] / per_source[src];
+				if (d->agency_weight[i] == 0)
+					d->agency_weight[i] = 1;
+				d->agency_total += d->agency_weight[i];
+			}
+		}
+}
+
+/* A referring agency of the council, drawn by weight; NULL when the rules list none. */
+static const char *
+demo_agency(struct demo *d)
+{
+	const struct council *c = &d->rs->council;
+	int x;
+
+	if (c->nagencies == 0)
+		return NULL;
+	x = (int)demo_below(&d->rng, (size_t)d->agency_total);
+	for (size_t i = 0; i < c->nagencies; i++) {
+		if (x < d->agency_weight[i])
+			return c->agencies[i].id;
+		x -= d->agency_weight[i];
+	}
+	return c->agencies[c->nagencies - 1].id;
 }
 
 /* A receipt time: mostly weekday office hours, some at night and at weekends. */
@@ -334,9 +424,16 @@ demo_child_for(struct demo *d, int64_t received)
 	}
 	c->age0 = demo_chance(&d->rng, 3) ? -1 : (int)demo_below(&d->rng, 18);
 	c->first = received;
-	c->district = (int)demo_below(&d->rng, FD_ARRAY_LEN(demo_districts));
+	c->district = d->rs->council.ndistricts > 0 ?
+	    (int)demo_below(&d->rng, d->rs->council.ndistricts) : -1;
 	c->busy_until = received;
 	return k;
+}
+
+static void
+demo_json_string(struct buf *b, const char *s)
+{
+	json_write_string(b, s, strlen(s));
 }
 
 /* Writes the case as the DESIGN.md contract has it, plus the child's name and district. */
@@ -345,6 +442,7 @@ demo_write_facts(struct demo *d, const struct demo_child *c, int64_t received,
     const char *consent, const int *chosen, size_t n)
 {
 	struct buf *b = &d->facts;
+	const char *agency;
 	char when[32];
 	int age = c->age0;
 
@@ -358,9 +456,21 @@ demo_write_facts(struct demo *d, const struct demo_child *c, int64_t received,
 	json_write_string(b, c->name, strlen(c->name));
 	if (age >= 0)
 		buf_printf(b, ",\"age\":%d", age);
-	buf_printf(b, ",\"district\":\"%s\"},\"referrer\":{\"agency\":\"%s\"},\"consent\":\"%s\","
-	    "\"indicators\":[", demo_districts[c->district],
-	    demo_weighted(&d->rng, demo_agencies, FD_ARRAY_LEN(demo_agencies)), consent);
+	if (c->district >= 0) {
+		buf_adds(b, ",\"district\":");
+		demo_json_string(b, d->rs->council.districts[c->district]);
+	}
+	buf_adds(b, "},\"referrer\":{");
+	if ((agency = demo_agency(d)) != NULL) {
+		buf_adds(b, "\"agency\":");
+		demo_json_string(b, agency);
+	}
+	buf_adds(b, "}");
+	if (consent != NULL) {
+		buf_adds(b, ",\"consent\":");
+		demo_json_string(b, consent);
+	}
+	buf_adds(b, ",\"indicators\":[");
 	for (size_t i = 0; i < n; i++)
 		buf_printf(b, "%s\"%s\"", i ? "," : "", d->rs->indicators[chosen[i]].id);
 	buf_adds(b, "]}");
@@ -618,6 +728,7 @@ demo_free(struct demo *d)
 	}
 	free(d->ev);
 	free(d->children);
+	free(d->agency_weight);
 	for (int l = 1; l <= 4; l++)
 		free(d->by_level[l]);
 	buf_free(&d->facts);
@@ -838,6 +949,8 @@ demo_create(const char *dir, const char *rules_path, const char *user, int conta
 	buf_init(&d.facts);
 	buf_init(&d.detail);
 	demo_index_indicators(&d);
+	demo_index_agencies(&d);
+	demo_index_consent(&d);
 	w.text = text;
 	w.user = user;
 	digest_hex_decode(rs->hash, w.ruleset);

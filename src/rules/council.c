@@ -26,6 +26,36 @@ rules_screen_supplies(const char *path)
 	return 0;
 }
 
+/* Whether a is b, or one lies inside the other, by whole segments of the path. */
+static int
+council_path_overlap(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b), k = n < m ? n : m;
+
+	return strncmp(a, b, k) == 0 && (n == m || (n < m ? b[k] : a[k]) == '.');
+}
+
+int
+rules_screen_clash(const char *path)
+{
+	for (size_t i = 0; i < FD_ARRAY_LEN(screen_paths); i++)
+		if (council_path_overlap(screen_paths[i], path))
+			return 1;
+	return 0;
+}
+
+int
+rules_form_asks(const struct ruleset *rs, int fact)
+{
+	const char *path = rs->facts[fact].path;
+
+	if (rules_screen_supplies(path))
+		return 1;
+	if (rs->council.form == NULL)
+		return !rules_screen_clash(path);
+	return rules_form_question(rs, fact) != NULL;
+}
+
 int
 rules_find_fact(const struct ruleset *rs, const char *path)
 {
@@ -39,6 +69,39 @@ const struct calendar *
 rules_calendar(const struct ruleset *rs)
 {
 	return &rs->council.calendar;
+}
+
+const char *const *
+rules_districts(const struct ruleset *rs, size_t *n)
+{
+	int fi;
+
+	if (rs->council.ndistricts > 0) {
+		*n = rs->council.ndistricts;
+		return (const char *const *)rs->council.districts;
+	}
+	fi = rules_find_fact(rs, "child.district");
+	*n = fi >= 0 ? rs->facts[fi].nvalues : 0;
+	return *n > 0 ? (const char *const *)rs->facts[fi].values : NULL;
+}
+
+const struct form_field *
+rules_form_question(const struct ruleset *rs, int fact)
+{
+	for (size_t i = 0; i < rs->council.nform; i++)
+		if (rs->council.form[i].fact == fact)
+			return &rs->council.form[i];
+	return NULL;
+}
+
+const char *
+rules_value_label(const struct ruleset *rs, int fact, size_t k)
+{
+	const struct form_field *q = rules_form_question(rs, fact);
+
+	if (q != NULL && q->value_labels != NULL && q->value_labels[k] != NULL)
+		return q->value_labels[k];
+	return rs->facts[fact].values[k];
 }
 
 const struct agency_def *
@@ -262,6 +325,24 @@ council_ask_why(struct loader *L, struct form_field *ff, const struct fact_def *
 	}
 }
 
+/* A question's `kind`: only `date`, for a string fact without listed values. */
+static void
+council_kind(struct loader *L, struct form_field *ff, const struct fact_def *f,
+    const struct ynode *n)
+{
+	if (strcmp(n->str, "date") != 0) {
+		load_error(L, n, "E015", "kind '%s' is not known: the only kind is 'date'; "
+		    "other fields take their kind from the fact's type", n->str);
+		return;
+	}
+	if (f->type != FACT_STRING || f->values != NULL) {
+		load_error(L, n, "E011", "kind 'date' is only for a fact of type string without "
+		    "'values', and '%s' is not one", f->path);
+		return;
+	}
+	ff->date = 1;
+}
+
 /* The fact a form question asks, or -1 reported. */
 static int
 council_form_fact(struct loader *L, struct council *c, const struct ynode *n)
@@ -287,6 +368,11 @@ council_form_fact(struct loader *L, struct council *c, const struct ynode *n)
 		    "leave it out of 'form'", n->str);
 		return -1;
 	}
+	if (rules_screen_clash(n->str)) {
+		load_error(L, n, "E016", "fact '%s' overlaps a field the intake form writes "
+		    "itself (see the case schema): give it a path of its own", n->str);
+		return -1;
+	}
 	for (size_t k = 0; k < c->nform; k++)
 		if (c->form[k].fact == i) {
 			load_error(L, n, "E013", "the form asks fact '%s' twice", n->str);
@@ -301,6 +387,7 @@ council_question(struct loader *L, struct council *c, const struct ynode *m)
 	static const struct field fields[] = {
 		{ "fact", Y_SCALAR, 1 }, { "label", Y_SCALAR, 1 }, { "help", Y_SCALAR, 0 },
 		{ "required", Y_SCALAR, 0 }, { "values", Y_MAP, 0 }, { "ask_why", Y_SEQ, 0 },
+		{ "kind", Y_SCALAR, 0 },
 	};
 	const struct ynode *v[FD_ARRAY_LEN(fields)];
 	struct form_field *ff = &c->form[c->nform];
@@ -325,6 +412,8 @@ council_question(struct loader *L, struct council *c, const struct ynode *m)
 		council_value_labels(L, ff, f, v[4]);
 	if (v[5] != NULL)
 		council_ask_why(L, ff, f, v[5]);
+	if (v[6] != NULL)
+		council_kind(L, ff, f, v[6]);
 	c->nform++;
 }
 

@@ -264,25 +264,54 @@ draw_counter(struct tui_app *a, const struct tui_field *fl, int y, int label_w)
 	    fl->edit.max, full ? " full" : "");
 }
 
+/* Rows field i takes on screen (0 hidden). */
+static int
+form_rows(const struct tui_form *f, size_t i)
+{
+	if (f->f[i].hidden)
+		return 0;
+	return f->f[i].kind == FK_LONGTEXT ? f->f[i].rows : 1;
+}
+
+/* The first field to draw: the form from its top, or scrolled so the focus fits in maxrows. */
+static size_t
+form_first_drawn(const struct tui_form *f, int maxrows)
+{
+	size_t start = 0;
+	int h = 0;
+
+	for (size_t i = 0; i <= f->focus && i < f->n; i++)
+		h += form_rows(f, i);
+	while (h > maxrows && start < f->focus)
+		h -= form_rows(f, start++);
+	return start;
+}
+
 int
 tui_draw_form(struct tui_app *a, const struct tui_form *f, int y, int label_w, int maxrows)
 {
 	int row = 0, vx = label_w + 3, vw = a->cols - vx - 1;
+	size_t start = form_first_drawn(f, maxrows), i;
+	int below = 0, focus_row = -1;
 	char msg[200];
 
-	for (size_t i = 0; i < f->n && row < maxrows; i++) {
+	for (i = start; i < f->n; i++) {
 		const struct tui_field *fl = &f->f[i];
 		int focused = i == f->focus, bad, h;
 		const char *why;
 
 		if (fl->hidden)
 			continue;
+		if (row + form_rows(f, i) > maxrows) {
+			below = 1;
+			break;
+		}
+		if (focused)
+			focus_row = row;
 		why = tui_form_check(f, i, msg, sizeof msg);
 		/* empty required fields are not shouted about until the form is submitted */
 		bad = why != NULL && (fl->kind == FK_CHOICE ? fl->choice >= 0 : fl->edit.len > 0);
-		h = fl->kind == FK_LONGTEXT ? fl->rows : 1;
-		if (row + h > maxrows)
-			break;
+		h = form_rows(f, i);
 		tui_text(a, y + row, 0, 2, focused ? (a->utf8 ? "\u25b6" : ">") : " ",
 		    tui_attr(a, C_KEY), 0);
 		tui_textf(a, y + row, 2, label_w, tui_attr(a, bad ? C_INVALID :
@@ -319,5 +348,10 @@ tui_draw_form(struct tui_app *a, const struct tui_form *f, int y, int label_w, i
 		}
 		row += h;
 	}
+	/* marks for fields scrolled off above and below */
+	if (start > 0 && focus_row != 0)
+		tui_text(a, y, 0, 1, a->utf8 ? "\u2191" : "^", tui_attr(a, C_DIM), 0);
+	if (below && row > 0 && focus_row != row - 1)
+		tui_text(a, y + row - 1, 0, 1, a->utf8 ? "\u2193" : "v", tui_attr(a, C_DIM), 0);
 	return row;
 }

@@ -92,7 +92,7 @@ journey_begin(struct tui_app *a, const char *draft_id, const char *text, size_t 
 	struct tui_journey *j = &a->j;
 
 	chooser_free(j);
-	tui_intake_init(&j->intake);
+	tui_intake_init(&j->intake, a->rs);
 	tui_decision_init(&j->decision);
 	tui_pathway_init(&j->path, a->rs);
 	j->have_path = 1;
@@ -230,6 +230,9 @@ intake_draw(struct tui_app *a)
 	else if (focus == IF_CASE_ID)
 		tui_text(a, 1 + used, 2, a->cols - 4, "Case id: blank for a new child; a known "
 		    "child's id for a re-referral", tui_attr(a, C_DIM), 0);
+	else if (j->intake.f[focus].help != NULL)
+		tui_wrapped(a, 1 + used, 2, a->cols - 4, a->rows - 4 - used,
+		    j->intake.f[focus].help, tui_attr(a, C_DIM));
 	tui_textf(a, a->rows - 3, 0, a->cols, tui_attr(a, C_DIM), "* required  -  draft %s"
 	    "  -  F2 or ^N: on to the pathway", j->dirty ? "being saved" :
 	    j->intake.touched ? "saved" : "saved once you type");

@@ -90,9 +90,10 @@ draw_recommendation(struct tui_app *a, int y)
 {
 	struct tui_journey *j = &a->j;
 	struct tui_pathway *p = &j->path;
-	const char *consent = tui_form_value(&j->intake, IF_CONSENT), *note;
+	int ci = tui_form_find(&j->intake, "consent");
+	const char *consent = ci >= 0 ? tui_form_value(&j->intake, (size_t)ci) : "", *note;
 	struct buf b;
-	char line[300];
+	char line[300], cnote[200];
 	int x, used;
 
 	buf_init(&b);
@@ -123,7 +124,7 @@ draw_recommendation(struct tui_app *a, int y)
 	rereferral_line(a, line, sizeof line);
 	tui_text(a, y + 6, 2, a->cols - 3, line,
 	    strncmp(line, "RE-", 3) == 0 ? tui_attr(a, C_AMBER) | A_BOLD : tui_attr(a, C_NORMAL), 0);
-	note = tui_consent_note(p, consent);
+	note = ci >= 0 ? tui_consent_note(p, consent, cnote, sizeof cnote) : NULL;
 	if (note != NULL)
 		tui_textf(a, y + 7, 2, a->cols - 3, tui_attr(a, C_NORMAL), "Consent: %s", note);
 	buf_free(&b);

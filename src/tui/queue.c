@@ -91,7 +91,7 @@ draw_filters(struct tui_app *a)
 
 	snprintf(line, sizeof line, "route: %s  district: %s  search: %s%s%s",
 	    q->route >= 0 ? tui_route_label(q->route) : "any",
-	    q->district >= 0 ? tui_districts[q->district] : "any",
+	    q->district >= 0 ? q->district_name : "any",
 	    q->search[0] ? "\"" : "", q->search[0] ? q->search : "-", q->search[0] ? "\"" : "");
 	tui_text(a, 1, 0, a->cols, "Filter ", tui_attr(a, C_HEADER), 0);
 	/* the line keeps the whole width unless the awaiting mark needs its right end */
@@ -353,7 +353,7 @@ queue_key(struct tui_app *a, int key, enum tui_act act)
 		rc = tui_queue_restart(q, &cause);
 		break;
 	case TA_FILTER_DISTRICT:
-		tui_queue_cycle_district(q);
+		tui_queue_cycle_district(q, a->rs);
 		rc = tui_queue_restart(q, &cause);
 		break;
 	case TA_TOGGLE:

@@ -14,22 +14,32 @@
 #include "base/util.h"
 
 static struct ruleset *
-load_rules(void)
+load_rules(const char *path)
 {
 	struct diag d;
 	struct ruleset *rs;
 	char *text = NULL;
 	size_t len = 0;
 
-	diag_init(&d, FD_SOURCE_RULES, NULL, 0);
-	rs = rules_load_file(FD_SOURCE_RULES, &d, &text, &len);
+	diag_init(&d, path, NULL, 0);
+	rs = rules_load_file(path, &d, &text, &len);
 	free(text);
 	if (rs == NULL) {
 		diag_print(&d, stderr);
-		fatal("cannot load %s", FD_SOURCE_RULES);
+		fatal("cannot load %s", path);
 	}
 	diag_free(&d);
 	return rs;
+}
+
+/* The index of the form's field named name (a question's fact path). */
+static size_t
+field(const struct tui_form *f, const char *name)
+{
+	int i = tui_form_find(f, name);
+
+	CHECK(i >= 0);
+	return i >= 0 ? (size_t)i : 0;
 }
 
 static void
@@ -373,7 +383,7 @@ test_bytes(void)
 }
 
 static void
-test_paste(void)
+test_paste(const struct ruleset *rs)
 {
 	struct tui_form f;
 	struct buf b;
@@ -381,7 +391,7 @@ test_paste(void)
 	const char *s;
 	int agency, reported;
 
-	tui_intake_init(&f);
+	tui_intake_init(&f, rs);
 	agency = f.f[IF_REF_AGENCY].choice;
 	f.focus = IF_REF_NAME;
 	s = "Ann Teacher\r\nSchool\tnurse\ny\n";
@@ -413,14 +423,14 @@ test_paste(void)
 	CHECK(tui_edit_full(&f.f[IF_REPORTED].edit));
 	buf_free(&b);
 	/* nothing goes into a choice */
-	f.focus = IF_CONSENT;
-	reported = f.f[IF_CONSENT].choice;
+	f.focus = field(&f, "consent");
+	reported = f.f[field(&f, "consent")].choice;
 	CHECK_EQ(tui_form_paste(&f, "yes", 3, &dropped), -1);
-	CHECK_EQ(f.f[IF_CONSENT].choice, reported);
+	CHECK_EQ(f.f[field(&f, "consent")].choice, reported);
 	/* nor do letters or Space typed on one: only Left and Right */
 	CHECK_EQ(tui_form_key(&f, 'y'), 0);
 	CHECK_EQ(tui_form_key(&f, ' '), 0);
-	CHECK_EQ(f.f[IF_CONSENT].choice, reported);
+	CHECK_EQ(f.f[field(&f, "consent")].choice, reported);
 	CHECK_EQ(tui_form_key(&f, TK_RIGHT), 1);
 	tui_form_free(&f);
 	/* keys inside a paste: Enter a line break, controls left out */
@@ -472,23 +482,23 @@ test_hints(void)
 /* ---- intake ---- */
 
 static void
-test_intake(void)
+test_intake(const struct ruleset *rs)
 {
 	struct tui_form f;
 	char msg[200];
 	const char *why;
 	int64_t t;
 
-	tui_intake_init(&f);
-	CHECK_EQ(f.n, IF_COUNT);
+	tui_intake_init(&f, rs);
+	CHECK_EQ(f.n, IF_QUESTIONS + 2);	/* consent and why */
 	/* the choices that route a child start unchosen, and are required (marked *) */
 	CHECK_EQ(f.f[IF_REF_AGENCY].choice, -1);
 	CHECK_EQ(f.f[IF_DISTRICT].choice, -1);
-	CHECK_EQ(f.f[IF_CONSENT].choice, -1);
-	CHECK(f.f[IF_REF_AGENCY].required && f.f[IF_CONSENT].required);
+	CHECK_EQ(f.f[field(&f, "consent")].choice, -1);
+	CHECK(f.f[IF_REF_AGENCY].required && f.f[field(&f, "consent")].required);
 	CHECK(f.f[IF_REF_NAME].required);
-	CHECK_STR(tui_form_value(&f, IF_CONSENT), "");
-	CHECK_STR(tui_form_check(&f, IF_CONSENT, msg, sizeof msg), "select one (Left or Right)");
+	CHECK_STR(tui_form_value(&f, field(&f, "consent")), "");
+	CHECK_STR(tui_form_check(&f, field(&f, "consent"), msg, sizeof msg), "select one (Left or Right)");
 	/* after a refused step the focus goes to a text field with a problem, never a choice */
 	f.focus = IF_REF_NAME;
 	tui_form_focus_problem(&f, IF_REF_AGENCY);
@@ -496,27 +506,27 @@ test_intake(void)
 	tui_form_focus_problem(&f, IF_RECEIVED);
 	CHECK_EQ(f.focus, IF_RECEIVED);
 	/* consent's reason shows only when it is needed */
-	CHECK(f.f[IF_CONSENT_REASON].hidden);
-	f.focus = IF_CONSENT;
+	CHECK(f.f[field(&f, "consent_reason")].hidden);
+	f.focus = field(&f, "consent");
 	CHECK_EQ(tui_form_key(&f, TK_RIGHT), 1);
-	CHECK_STR(tui_form_value(&f, IF_CONSENT), "given");
+	CHECK_STR(tui_form_value(&f, field(&f, "consent")), "given");
 	CHECK_EQ(tui_form_key(&f, TK_RIGHT), 1);
-	CHECK_STR(tui_form_value(&f, IF_CONSENT), "refused");
-	CHECK(f.f[IF_CONSENT_REASON].hidden);
+	CHECK_STR(tui_form_value(&f, field(&f, "consent")), "refused");
+	CHECK(f.f[field(&f, "consent_reason")].hidden);
 	CHECK_EQ(tui_form_key(&f, 'n'), 0);	/* letters never change a choice */
-	CHECK_STR(tui_form_value(&f, IF_CONSENT), "refused");
+	CHECK_STR(tui_form_value(&f, field(&f, "consent")), "refused");
 	tui_form_key(&f, TK_RIGHT);
-	CHECK_STR(tui_form_value(&f, IF_CONSENT), "not_sought");
-	CHECK(!f.f[IF_CONSENT_REASON].hidden);
+	CHECK_STR(tui_form_value(&f, field(&f, "consent")), "not_sought");
+	CHECK(!f.f[field(&f, "consent_reason")].hidden);
 	tui_form_key(&f, TK_RIGHT);
-	CHECK_STR(tui_form_value(&f, IF_CONSENT), "not_required");
+	CHECK_STR(tui_form_value(&f, field(&f, "consent")), "not_required");
 	CHECK(f.touched);
 	/* the focus moves over shown fields only */
-	tui_form_set_choice(&f, IF_CONSENT, "given");
+	tui_form_set_choice(&f, field(&f, "consent"), "given");
 	f.relayout(&f);
 	f.focus = IF_BASIS;
 	CHECK(tui_form_move(&f, 1));
-	CHECK_EQ(f.focus, IF_CONSENT);
+	CHECK_EQ(f.focus, field(&f, "consent"));
 	CHECK(!tui_form_move(&f, 1));
 	/* required fields and their checks */
 	CHECK_EQ(tui_form_first_invalid(&f), IF_REF_NAME);
@@ -598,10 +608,119 @@ test_intake(void)
 	tui_form_free(&f);
 }
 
+/* Another council's form: its districts, agencies and questions, each of its fact's kind. */
 static void
-fill_intake(struct tui_form *f)
+test_intake_profile(void)
 {
-	tui_intake_init(f);
+	struct ruleset *ws = load_rules(FD_SOURCE_TESTS "/screen/rules/westshire.yaml");
+	struct tui_form f;
+	struct case_facts cf;
+	struct decision dec;
+	struct buf b;
+	char msg[200], *cause = NULL;
+	size_t agree, why, missing, unborn, expected, worker;
+
+	tui_intake_init(&f, ws);
+	/* its districts, and a way to say none of them */
+	CHECK_EQ(f.f[IF_DISTRICT].nchoices, 4);
+	CHECK_STR(f.f[IF_DISTRICT].choices[0], "Northgate");
+	CHECK_STR(f.f[IF_DISTRICT].labels[3], "Unknown or out of area");
+	/* its agencies by their labels; the one coded 9 needs no referrer's name */
+	CHECK_EQ(f.f[IF_REF_AGENCY].nchoices, 5);
+	CHECK_STR(f.f[IF_REF_AGENCY].labels[0], "Westshire Constabulary");
+	CHECK_EQ(f.f[IF_REF_AGENCY].choice, -1);
+	tui_form_set_choice(&f, IF_REF_AGENCY, "unnamed");
+	CHECK(!f.f[IF_REF_NAME].required);
+	tui_form_set_choice(&f, IF_REF_AGENCY, "gp");
+	CHECK(f.f[IF_REF_NAME].required);
+	/* the questions in the profile's order, named by their facts */
+	agree = field(&f, "consent");
+	why = field(&f, "consent_reason");
+	missing = field(&f, "child.missing_90d");
+	unborn = field(&f, "child.unborn");
+	expected = field(&f, "child.expected");
+	worker = field(&f, "family.allocated_sw");
+	CHECK_EQ(agree, IF_QUESTIONS);
+	CHECK(agree < why && why < missing && missing < unborn && unborn < expected &&
+	    expected < worker);
+	CHECK_EQ(f.n, IF_QUESTIONS + 6);
+	/* a choice of listed values, by their labels, required, with its help */
+	CHECK_STR(f.f[agree].label, "Agreement");
+	CHECK_STR(f.f[agree].labels[2], "Not asked (say why)");
+	CHECK(f.f[agree].required);
+	CHECK_CONTAINS(f.f[agree].help, "agreed to the referral");
+	CHECK_STR(tui_form_check(&f, agree, msg, sizeof msg), "select one (Left or Right)");
+	CHECK(f.f[why].hidden);
+	tui_form_set_choice(&f, agree, "not_asked");
+	CHECK(!f.f[why].hidden);
+	CHECK_STR(f.f[why].label, "Why (agreement)");
+	/* a whole number within the fact's range */
+	CHECK_EQ(f.f[missing].kind, FK_TEXT);
+	CHECK(!f.f[missing].required);
+	set_text(&f, missing, "lots");
+	CHECK_STR(tui_form_check(&f, missing, msg, sizeof msg), "a whole number from 0 to 99");
+	set_text(&f, missing, "100");
+	CHECK(tui_form_check(&f, missing, msg, sizeof msg) != NULL);
+	set_text(&f, missing, "2.5");
+	CHECK(tui_form_check(&f, missing, msg, sizeof msg) != NULL);
+	set_text(&f, missing, " 4 ");
+	CHECK(tui_form_check(&f, missing, msg, sizeof msg) == NULL);
+	/* yes or no, which may go back to not known since it is not required */
+	CHECK_EQ(f.f[unborn].kind, FK_CHOICE);
+	CHECK_EQ(f.f[unborn].choice, -1);
+	CHECK(tui_form_check(&f, unborn, msg, sizeof msg) == NULL);
+	f.focus = unborn;
+	tui_form_key(&f, TK_RIGHT);
+	CHECK_STR(f.f[unborn].labels[f.f[unborn].choice], "Yes");
+	tui_form_key(&f, TK_RIGHT);
+	tui_form_key(&f, TK_RIGHT);
+	CHECK_EQ(f.f[unborn].choice, -1);
+	tui_form_key(&f, TK_LEFT);
+	tui_form_key(&f, TK_LEFT);
+	CHECK_STR(tui_form_value(&f, unborn), "true");
+	/* a date, written as YYYY-MM-DD */
+	set_text(&f, expected, "31/02/2027");
+	CHECK_STR(tui_form_check(&f, expected, msg, sizeof msg), "a date DD/MM/YYYY or YYYY-MM-DD");
+	set_text(&f, expected, "3/2/2027");
+	CHECK(tui_form_check(&f, expected, msg, sizeof msg) == NULL);
+	tui_form_set_choice(&f, worker, "true");
+	/* the case: each answer at its path, in objects shared with the form's own fields */
+	set_text(&f, IF_CHILD_NAME, "Baby Ortiz");
+	set_text(&f, why, "Mother in hospital");
+	buf_init(&b);
+	tui_case_json(&f, "C-9", ws, NULL, &b);
+	CHECK_STR(b.data, "{\"case_id\":\"C-9\",\"child\":{\"name\":\"Baby Ortiz\","
+	    "\"missing_90d\":4,\"unborn\":true,\"expected\":\"2027-02-03\"},\"referrer\":"
+	    "{\"agency\":\"gp\"},\"how_received\":\"phone\",\"reported\":{\"basis\":"
+	    "\"reported\"},\"consent\":\"not_asked\",\"consent_reason\":\"Mother in hospital\","
+	    "\"family\":{\"allocated_sw\":true},\"indicators\":[]}");
+	/* which its rules read: missing four times fires the rule on it */
+	case_init(&cf, ws);
+	CHECK_EQ(case_parse(&cf, b.data, b.len, &cause), 0);
+	CHECK_EQ(engine_decide(ws, &cf, &dec, NULL), 0);
+	CHECK_STR(ws->rules[dec.rule].id, "missing_often");
+	case_free(&cf);
+	/* left blank, nothing is written */
+	set_text(&f, missing, "");
+	f.f[unborn].choice = -1;
+	tui_case_json(&f, "C-9", ws, NULL, &b);
+	CHECK(strstr(b.data, "missing_90d") == NULL && strstr(b.data, "unborn") == NULL);
+	free(cause);
+	buf_free(&b);
+	tui_form_free(&f);
+	/* with no rule set, the district and the agency are text and nothing more is asked */
+	tui_intake_init(&f, NULL);
+	CHECK_EQ(f.n, IF_QUESTIONS);
+	CHECK_EQ(f.f[IF_DISTRICT].kind, FK_TEXT);
+	CHECK_EQ(f.f[IF_REF_AGENCY].kind, FK_TEXT);
+	tui_form_free(&f);
+	rules_free(ws);
+}
+
+static void
+fill_intake(struct tui_form *f, const struct ruleset *rs)
+{
+	tui_intake_init(f, rs);
 	set_text(f, IF_REF_NAME, "Dr Jane \"JJ\" Okoro");
 	tui_form_set_choice(f, IF_REF_AGENCY, "health");
 	set_text(f, IF_RECEIVED, "2026-11-20 09:30");
@@ -609,9 +728,9 @@ fill_intake(struct tui_form *f)
 	set_text(f, IF_DOB_AGE, "2015-06-01");
 	tui_form_set_choice(f, IF_DISTRICT, "Gedling");
 	set_text(f, IF_REPORTED, "Bruising seen on the child's arm at a GP visit.");
-	tui_form_set_choice(f, IF_CONSENT, "not_sought");
+	tui_form_set_choice(f, field(f, "consent"), "not_sought");
 	f->relayout(f);
-	set_text(f, IF_CONSENT_REASON, "Seeking it would raise the risk");
+	set_text(f, field(f, "consent_reason"), "Seeking it would raise the risk");
 }
 
 static void
@@ -626,7 +745,7 @@ test_case_json_and_drafts(struct ruleset *rs)
 
 	buf_init(&b);
 	buf_init(&b2);
-	fill_intake(&in);
+	fill_intake(&in, rs);
 	CHECK(ind >= 0);
 	sel[ind] = 1;
 	tui_case_json(&in, "C-1", rs, sel, &b);
@@ -655,14 +774,14 @@ test_case_json_and_drafts(struct ruleset *rs)
 	set_text(&dec, DF_RATIONALE, "Seen by the GP; mother gave a credible account.");
 	dec.touched = 1;
 	tui_draft_write(&in, rs, sel, &dec, &b2);
-	tui_intake_init(&in2);
+	tui_intake_init(&in2, rs);
 	tui_decision_init(&dec2);
 	CHECK_EQ(tui_draft_read(b2.data, b2.len, &in2, rs, sel2, &dec2), 0);
 	CHECK_STR(in2.f[IF_CHILD_NAME].edit.text, "Zoë Brontë");
 	CHECK_STR(in2.f[IF_REF_NAME].edit.text, "Dr Jane \"JJ\" Okoro");
-	CHECK_STR(tui_form_value(&in2, IF_CONSENT), "not_sought");
-	CHECK(!in2.f[IF_CONSENT_REASON].hidden);
-	CHECK_STR(in2.f[IF_CONSENT_REASON].edit.text, "Seeking it would raise the risk");
+	CHECK_STR(tui_form_value(&in2, field(&in2, "consent")), "not_sought");
+	CHECK(!in2.f[field(&in2, "consent_reason")].hidden);
+	CHECK_STR(in2.f[field(&in2, "consent_reason")].edit.text, "Seeking it would raise the risk");
 	CHECK(sel2[ind]);
 	CHECK_EQ(dec2.f[DF_CHOICE].choice, 1);
 	CHECK_STR(dec2.f[DF_RATIONALE].edit.text, "Seen by the GP; mother gave a credible account.");
@@ -694,7 +813,7 @@ test_pathway(struct ruleset *rs)
 	int ind;
 
 	buf_init(&b);
-	fill_intake(&in);
+	fill_intake(&in, rs);
 	tui_pathway_init(&p, rs);
 	all = p.nvisible;
 	CHECK_EQ(all, rs->nindicators);
@@ -726,7 +845,14 @@ test_pathway(struct ruleset *rs)
 	/* what would change it: taking the need away */
 	tui_pathway_changes_text(&p, 5, &b);
 	CHECK_CONTAINS(b.data, "without");
-	CHECK_CONTAINS(tui_consent_note(&p, "not_sought"), "safeguarding");
+	{
+		char note[200];
+
+		CHECK_STR(tui_consent_note(&p, "not_sought", note, sizeof note),
+		    "Not sought (say why); the reason goes with the referral.");
+		CHECK_STR(tui_consent_note(&p, "refused", note, sizeof note),
+		    "Refused; a safeguarding referral does not wait for it.");
+	}
 	/* clearing the filter shows everything again, cursor kept on the same indicator */
 	tui_edit_set(&p.filter, "");
 	tui_pathway_filter(&p);
@@ -740,7 +866,7 @@ test_pathway(struct ruleset *rs)
 	CHECK_EQ(p.top, 0);
 	/* a case the rules cannot take is an error, not a silent route */
 	set_text(&in, IF_DOB_AGE, "");
-	tui_form_set_choice(&in, IF_CONSENT, "given");
+	tui_form_set_choice(&in, field(&in, "consent"), "given");
 	tui_pathway_evaluate(&p, &in, "C-1");
 	CHECK(p.have_dec);
 	tui_pathway_free(&p);
@@ -758,7 +884,7 @@ test_decision(struct ruleset *rs)
 	const char *why;
 	size_t n;
 
-	fill_intake(&in);
+	fill_intake(&in, rs);
 	tui_pathway_init(&p, rs);
 	p.selected[rules_find_indicator(rs, "par.l4_01", 9)] = 1;
 	tui_pathway_recount(&p);
@@ -929,7 +1055,7 @@ fake_fetch(void *arg, const struct queue_filter *f, uint64_t before, int newer,
 }
 
 static void
-test_queue(void)
+test_queue(const struct ruleset *rs)
 {
 	struct fake_queue fq = { 100, 0, 0 };
 	struct tui_queue q;
@@ -1004,7 +1130,7 @@ test_queue(void)
 	for (int i = 0; i < 3; i++)
 		tui_queue_cycle_route(&q);
 	CHECK_EQ(q.route, -1);
-	tui_queue_cycle_district(&q);
+	tui_queue_cycle_district(&q, rs);
 	CHECK_EQ(q.district, 0);
 	{
 		struct queue_filter f;
@@ -1272,7 +1398,7 @@ test_data(void)
 	CHECK(c.st.total.overrides > 0);
 	tui_charts_free(&c);
 	{
-		struct ruleset *rs = load_rules();
+		struct ruleset *rs = load_rules(FD_SOURCE_RULES);
 		struct audit_whatif w;
 
 		CHECK_EQ(tui_data_whatif(s, rs, &w, NULL, NULL, &cause), 0);
@@ -1299,7 +1425,7 @@ main(void)
 	/* widths follow the locale; the screens run in a UTF-8 one */
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		setlocale(LC_CTYPE, "en_US.UTF-8");
-	rs = load_rules();
+	rs = load_rules(FD_SOURCE_RULES);
 	test_keys();
 	test_key_table_unambiguous();
 	test_help();
@@ -1308,14 +1434,15 @@ main(void)
 	test_edit();
 	test_escapes();
 	test_bytes();
-	test_paste();
+	test_paste(rs);
 	test_hints();
-	test_intake();
+	test_intake(rs);
+	test_intake_profile();
 	test_case_json_and_drafts(rs);
 	test_pathway(rs);
 	test_decision(rs);
 	test_outcome_signoff();
-	test_queue();
+	test_queue(rs);
 	test_age_and_clock();
 	test_lists();
 	test_case_lines();

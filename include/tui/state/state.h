@@ -179,12 +179,14 @@ typedef const char *(*tui_validate_fn)(const struct tui_form *f, size_t i, char 
 struct tui_field {
 	const char *name;	/* its key in drafts */
 	const char *label;
+	const char *help;	/* shown while it has the focus, or NULL */
 	enum tui_field_kind kind;
 	int required;
 	const char *const *choices;	/* FK_CHOICE: the values, */
 	const char *const *labels;	/* and how they are shown */
 	size_t nchoices;
 	int choice;		/* -1: not chosen yet ("select..."), which a required one refuses */
+	int unknown_ok;		/* a choice that may go back to -1, "not known" */
 	struct tui_edit edit;
 	int hidden;		/* not shown nor checked (depends on another field) */
 	int rows;		/* FK_LONGTEXT: rows shown */
@@ -200,6 +202,7 @@ struct tui_form {
 	int ctx;		/* for relayout: e.g. the recommended route */
 	int64_t now;		/* the clock: a time entered after it is refused (0: unchecked) */
 	void *owned;		/* freed with the form (tables its fields point at) */
+	void (*free_owned)(void *owned);	/* how, if not by free() */
 	void (*relayout)(struct tui_form *f);	/* sets hidden flags after a change */
 };
 
@@ -235,18 +238,24 @@ int tui_form_find(const struct tui_form *f, const char *name);
 
 /* ---- intake ---- */
 
+/*
+ * The intake form's own fields, whatever the council; the questions of the
+ * rule set's council profile follow them, each field named by its fact's
+ * path (a reason asked with it: the path and "_reason").
+ */
 enum tui_intake_field {
 	IF_CASE_ID, IF_REF_NAME, IF_REF_AGENCY, IF_REF_ROLE, IF_REF_CONTACT, IF_HOW,
 	IF_RECEIVED, IF_CHILD_NAME, IF_DOB_AGE, IF_DISTRICT, IF_SCHOOL, IF_HOUSEHOLD,
-	IF_REPORTED, IF_BASIS, IF_CONSENT, IF_CONSENT_REASON, IF_COUNT
+	IF_REPORTED, IF_BASIS, IF_QUESTIONS
 };
 
-extern const char *const tui_districts[];
-extern const size_t tui_ndistricts;
-extern const char *const tui_agencies[];
-extern const size_t tui_nagencies;
-
-void tui_intake_init(struct tui_form *f);
+/*
+ * The form for a contact under rule set rs: districts and agencies from its
+ * council profile, then a field for each fact its form asks (rs NULL: the own
+ * fields only, districts and agencies as text). The form keeps copies of what
+ * it shows: rs may be freed before it.
+ */
+void tui_intake_init(struct tui_form *f, const struct ruleset *rs);
 /* Parses "YYYY-MM-DD HH:MM", "YYYY-MM-DDTHH:MM[:SS]Z" or "YYYY-MM-DD"; -1 if malformed. */
 int tui_parse_when(const char *s, int64_t *out);
 /* Replaces "now" in the received field with the time `now`; 1 if it did. */
@@ -310,8 +319,13 @@ void tui_pathway_why(const struct tui_pathway *p, struct buf *out);
 void tui_pathway_changes_text(const struct tui_pathway *p, size_t max, struct buf *out);
 /* Ticks the indicators named in a NUL-separated list (from a draft). */
 void tui_pathway_recount(struct tui_pathway *p);
-/* What the consent situation means for the recommended route. */
-const char *tui_consent_note(const struct tui_pathway *p, const char *consent);
+/*
+ * What the consent recorded (a value of the fact `consent`, shown by the
+ * profile's label) means for the recommended route, into out; NULL when
+ * there is no recommendation.
+ */
+const char *tui_consent_note(const struct tui_pathway *p, const char *consent, char *out,
+    size_t outsz);
 const char *tui_route_label(int route);
 const char *tui_route_short(int route);
 const char *tui_domain_short(int domain);
@@ -374,7 +388,8 @@ struct tui_queue {
 	tui_queue_fetch_fn fetch;
 	void *fetch_arg;
 	int route;			/* filter: -1 any */
-	int district;			/* filter: index in tui_districts, -1 any */
+	int district;			/* filter: index in the rule set's districts, -1 any */
+	char district_name[81];		/* its name, kept while the rule set may change */
 	char search[64];
 	int awaiting;			/* only decisions awaiting sign-off */
 	const char *user;		/* the person at the screen (the filters below) */
@@ -408,7 +423,8 @@ int tui_queue_move(struct tui_queue *q, long delta, char **cause);
 int tui_queue_top(struct tui_queue *q, char **cause);
 int tui_queue_bottom(struct tui_queue *q, char **cause);
 void tui_queue_cycle_route(struct tui_queue *q);
-void tui_queue_cycle_district(struct tui_queue *q);
+/* The next district of the rule set's council (rs NULL or none: any). */
+void tui_queue_cycle_district(struct tui_queue *q, const struct ruleset *rs);
 const struct queue_row *tui_queue_current(const struct tui_queue *q);
 /*
  * The cursor's row number (1 = the newest) in a list of `total` rows, or 0

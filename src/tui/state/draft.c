@@ -137,7 +137,7 @@ tui_draft_describe(const char *text, size_t len, char *out, size_t outsz)
 	struct tui_form f;
 	const char *name, *when, *ref;
 
-	tui_intake_init(&f);
+	tui_intake_init(&f, NULL);
 	if (tui_draft_read(text, len, &f, NULL, NULL, NULL) < 0) {
 		snprintf(out, outsz, "(unreadable draft)");
 		tui_form_free(&f);

@@ -271,26 +271,45 @@ tui_pathway_changes_text(const struct tui_pathway *p, size_t max, struct buf *ou
 		buf_adds(out, "No single change of an indicator or of consent changes the route.\n");
 }
 
-const char *
-tui_consent_note(const struct tui_pathway *p, const char *consent)
+/*
+ * The profile's label of the consent value recorded, and whether the profile
+ * asks why for it (consent not sought, not required); NULL if none is recorded.
+ */
+static const char *
+consent_value(const struct ruleset *rs, const char *consent, int *asked_why)
 {
-	const struct rule_def *r;
+	int fi = audit_consent_fact(rs);
+	const struct form_field *q;
+
+	*asked_why = 0;
+	if (fi < 0 || *consent == '\0')
+		return NULL;
+	q = rules_form_question(rs, fi);
+	for (size_t k = 0; k < rs->facts[fi].nvalues; k++)
+		if (strcmp(rs->facts[fi].values[k], consent) == 0) {
+			*asked_why = q != NULL && q->ask_why != NULL && q->ask_why[k];
+			return rules_value_label(rs, fi, k);
+		}
+	return NULL;
+}
+
+const char *
+tui_consent_note(const struct tui_pathway *p, const char *consent, char *out, size_t outsz)
+{
+	const char *label, *note;
+	int asked_why;
 
 	if (!p->have_dec)
 		return NULL;
-	r = &p->rs->rules[p->dec.rule];
-	if (r->needs_consent) {
-		if (strcmp(consent, "given") == 0)
-			return "given, so early help can go ahead.";
-		if (strcmp(consent, "refused") == 0)
-			return "refused, and early help is voluntary: does the MASH need to see it?";
-		return "needed before early help starts (it is voluntary).";
-	}
-	if (p->dec.route == ROUTE_MASH && (strcmp(consent, "not_sought") == 0 ||
-	    strcmp(consent, "not_required") == 0))
-		return "not needed for a safeguarding referral; the reason is recorded.";
-	if (p->dec.route == ROUTE_MASH)
-		return strcmp(consent, "given") == 0 ? "given (a safeguarding referral does not "
-		    "need it)." : "refused; the MASH may act without it where asking adds risk.";
-	return "not needed for this route.";
+	label = consent_value(p->rs, consent, &asked_why);
+	if (p->rs->rules[p->dec.rule].needs_consent)
+		note = "early help is voluntary and needs it.";
+	else if (p->dec.route == ROUTE_MASH && asked_why)
+		note = "the reason goes with the referral.";
+	else if (p->dec.route == ROUTE_MASH)
+		note = "a safeguarding referral does not wait for it.";
+	else
+		note = "not needed for this route.";
+	snprintf(out, outsz, "%s; %s", label != NULL ? label : "not recorded", note);
+	return out;
 }

@@ -665,7 +665,10 @@ tui_form_free(struct tui_form *f)
 	for (size_t i = 0; i < f->n; i++)
 		tui_edit_free(&f->f[i].edit);
 	free(f->f);
-	free(f->owned);
+	if (f->free_owned != NULL)
+		f->free_owned(f->owned);
+	else
+		free(f->owned);
 	memset(f, 0, sizeof *f);
 }
 
@@ -715,10 +718,11 @@ choice_key(struct tui_form *f, struct tui_field *fl, int key)
 {
 	int n = (int)fl->nchoices, c = fl->choice;
 
+	/* one that may stay unanswered goes back to "not known" (-1) past either end */
 	if (key == TK_RIGHT)
-		c = c < 0 ? 0 : (c + 1) % n;
+		c = c + 1 < n ? c + 1 : fl->unknown_ok ? -1 : 0;
 	else if (key == TK_LEFT)
-		c = c < 0 ? n - 1 : (c + n - 1) % n;
+		c = c < 0 ? n - 1 : c > 0 ? c - 1 : fl->unknown_ok ? -1 : n - 1;
 	else
 		return 0;
 	if (c == fl->choice)
@@ -873,7 +877,7 @@ void
 tui_queue_filter(const struct tui_queue *q, struct queue_filter *f)
 {
 	f->route = q->route;
-	f->district = q->district >= 0 ? tui_districts[q->district] : NULL;
+	f->district = q->district >= 0 ? q->district_name : NULL;
 	f->search = q->search[0] != '\0' ? q->search : NULL;
 	f->awaiting_signoff = q->awaiting;
 	f->signable_by = q->awaiting && q->not_own ? q->user : NULL;
@@ -1104,9 +1108,14 @@ tui_queue_cycle_route(struct tui_queue *q)
 }
 
 void
-tui_queue_cycle_district(struct tui_queue *q)
+tui_queue_cycle_district(struct tui_queue *q, const struct ruleset *rs)
 {
-	q->district = q->district + 1 >= (int)tui_ndistricts ? -1 : q->district + 1;
+	size_t n = 0;
+	const char *const *d = rs != NULL ? rules_districts(rs, &n) : NULL;
+
+	q->district = q->district + 1 >= (int)n ? -1 : q->district + 1;
+	snprintf(q->district_name, sizeof q->district_name, "%s",
+	    q->district >= 0 ? d[q->district] : "");
 }
 
 const struct queue_row *
