@@ -118,6 +118,14 @@ int cli_require_action(struct store *s, const char *user, int act, char **cause)
  * (guard.h).
  */
 int cli_open_reader(struct cli_ctx *ctx, struct store **s, char **user);
+/*
+ * cli_open_db (cli_open_reader when reading) that also refuses, as cmd, a
+ * user whose role does not allow act (enum action; CLI_NO_ROLE: no check)
+ * before anything is written: a command that writes checks the role again in
+ * its write transaction, but never takes the writer lock for a refused user.
+ */
+int cli_open_acting(struct cli_ctx *ctx, const char *cmd, int act, int reading, struct store **s,
+    char **user);
 /* Reads a file the user names, or standard input for "-" or NULL. */
 int cli_read_input(const char *path, size_t limit, char **out, size_t *len, char **cause);
 struct note_key;
@@ -127,10 +135,10 @@ int cli_load_vkey(const char *arg, struct note_key *k, char **cause);
 int cli_fail(const char *cmd, char *cause, int code);
 /*
  * Opens the database as the invoking user (*user points at the name while fn
- * runs), runs fn in one read or write transaction and closes it: EXIT_OK, or
- * EXIT_PROBLEM with the cause reported for cmd.
+ * runs) for act (cli_open_acting), runs fn in one read or write transaction
+ * and closes it: EXIT_OK, or EXIT_PROBLEM with the cause reported for cmd.
  */
-int cli_db_run(struct cli_ctx *ctx, const char *cmd, int write, const char **user,
+int cli_db_run(struct cli_ctx *ctx, const char *cmd, int act, int write, const char **user,
     int (*fn)(struct store_txn *t, void *arg), void *arg);
 
 /* The entries, one per command, from the cmd_*.c that runs it. */

@@ -291,14 +291,14 @@ cli_fail(const char *cmd, char *cause, int code)
 static int open_db(struct cli_ctx *ctx, struct store **s, char **user, int reading);
 
 int
-cli_db_run(struct cli_ctx *ctx, const char *cmd, int write, const char **user,
+cli_db_run(struct cli_ctx *ctx, const char *cmd, int act, int write, const char **user,
     int (*fn)(struct store_txn *t, void *arg), void *arg)
 {
 	struct store *s;
 	char *name, *cause = NULL;
 	int rc;
 
-	if (open_db(ctx, &s, &name, !write) < 0)
+	if (cli_open_acting(ctx, cmd, act, !write, &s, &name) < 0)
 		return EXIT_PROBLEM;
 	*user = name;
 	rc = write ? store_write(s, fn, arg, &cause) : store_read(s, fn, arg, &cause);
@@ -388,6 +388,28 @@ int
 cli_require_role(const struct cli_command *cmd, struct store *s, const char *user, char **cause)
 {
 	return cli_require_action(s, user, cmd->role, cause);
+}
+
+/*
+ * The role is checked before any write: a refused write would otherwise take
+ * the writer lock first, and its person could stop the process there
+ * (SIGSTOP) and keep every other writer waiting for as long as they liked.
+ */
+int
+cli_open_acting(struct cli_ctx *ctx, const char *cmd, int act, int reading, struct store **s,
+    char **user)
+{
+	char *cause = NULL;
+
+	if (open_db(ctx, s, user, reading) < 0)
+		return -1;
+	if (act == CLI_NO_ROLE || cli_require_action(*s, *user, act, &cause) == 0)
+		return 0;
+	store_close(*s);
+	*s = NULL;
+	free(*user);
+	*user = NULL;
+	return cli_fail(cmd, cause, -1);
 }
 
 struct ruleset *

@@ -335,6 +335,13 @@ act_finish(const char *name, struct store *s, char *user, int rc, uint64_t seq, 
 	return EXIT_OK;
 }
 
+/* Opens the database for cmd, refusing a user whose role does not allow it before any write. */
+static int
+act_open(struct cli_ctx *ctx, const struct cli_command *cmd, struct store **s, char **user)
+{
+	return cli_open_acting(ctx, cmd->name, cmd->role, 0, s, user);
+}
+
 /* JSON's white space; not strchr(" \t\r\n", c), which also matches a NUL byte. */
 static int
 act_space(char c)
@@ -428,7 +435,7 @@ cmd_decide(struct cli_ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	if (act_read_input(o.noperands ? o.operands[0] : "-", &text, &len, &cause) < 0)
 		return cli_fail("decide", cause, EXIT_PROBLEM);
-	if (cli_open_db(ctx, &s, &user) < 0) {
+	if (act_open(ctx, &cmd_decide_entry, &s, &user) < 0) {
 		free(text);
 		return EXIT_PROBLEM;
 	}
@@ -456,7 +463,7 @@ cmd_outcome(struct cli_ctx *ctx, int argc, char **argv)
 	if ((code = outcome_parse(o.operands[1])) < 0)
 		return cli_usage_error(&cmd_outcome_entry, "unknown outcome; codes are "
 		    "needs_met, single_agency, stepped_up, consent_withdrawn, moved_away");
-	if (cli_open_db(ctx, &s, &user) < 0)
+	if (act_open(ctx, &cmd_outcome_entry, &s, &user) < 0)
 		return EXIT_PROBLEM;
 	rc = action_outcome(s, user, o.operands[0], (enum outcome_code)code, o.note, &seq, &cause);
 	return act_finish("outcome", s, user, rc, seq, cause);
@@ -476,7 +483,7 @@ act_step(struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **ar
 		return EXIT_USAGE;
 	if (o.rationale == NULL)
 		return cli_usage_error(cmd, "--rationale is required");
-	if (cli_open_db(ctx, &s, &user) < 0)
+	if (act_open(ctx, cmd, &s, &user) < 0)
 		return EXIT_PROBLEM;
 	rc = action_step(s, user, o.operands[0], cmd == &cmd_step_up_entry, o.rationale, &seq,
 	    &cause);
@@ -513,7 +520,7 @@ cmd_sign_off(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(cmd, "say --approve or --return");
 	if (o.ret && o.comment == NULL)
 		return cli_usage_error(cmd, "--return needs a --comment saying why");
-	if (cli_open_db(ctx, &s, &user) < 0)
+	if (act_open(ctx, &cmd_sign_off_entry, &s, &user) < 0)
 		return EXIT_PROBLEM;
 	rc = action_sign_off(s, user, target, o.approve, o.comment, &seq, &cause);
 	return act_finish("sign-off", s, user, rc, seq, cause);
@@ -538,7 +545,7 @@ cmd_correct(struct cli_ctx *ctx, int argc, char **argv)
 	if (o.route != NULL && (route = route_parse(o.route)) < 0)
 		return cli_usage_error(cmd, "unknown route; routes are universal, early_help_unit, "
 		    "targeted_early_help, mash");
-	if (cli_open_db(ctx, &s, &user) < 0)
+	if (act_open(ctx, &cmd_correct_entry, &s, &user) < 0)
 		return EXIT_PROBLEM;
 	rc = action_correct(s, user, target, route, o.rationale, &seq, &cause);
 	return act_finish("correct", s, user, rc, seq, cause);

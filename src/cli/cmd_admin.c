@@ -329,7 +329,8 @@ cmd_users(struct cli_ctx *ctx, int argc, char **argv)
 		    "auditor, admin");
 	if (a.name != NULL && !roles_valid_user(a.name))
 		return cli_usage_error(cmd, "not a valid user name");
-	if ((a.name == NULL ? cli_open_reader : cli_open_db)(ctx, &s, &user) < 0)
+	if (cli_open_acting(ctx, "users", a.name == NULL ? CLI_NO_ROLE : ACT_USERS, a.name == NULL,
+	    &s, &user) < 0)
 		return EXIT_PROBLEM;
 	a.actor = user;
 	if (a.name == NULL)
@@ -369,7 +370,7 @@ cli_checkpoint_head(struct cli_ctx *ctx)
 	struct checkpoint_arg a;
 	char hex[65];
 
-	if (cli_db_run(ctx, "checkpoint", 1, &a.user, checkpoint_txn, &a) != EXIT_OK)
+	if (cli_db_run(ctx, "checkpoint", ACT_CHECKPOINT, 1, &a.user, checkpoint_txn, &a) != EXIT_OK)
 		return EXIT_PROBLEM;
 	digest_hex(a.head.hash, hex);
 	printf("%llu:%s\n", (unsigned long long)a.head.seq, hex);
@@ -419,7 +420,7 @@ cmd_rules_publish(struct cli_ctx *ctx, int argc, char **argv)
 		rules_free(rs);
 		return cli_fail("rules publish", cause, EXIT_PROBLEM);
 	}
-	if (cli_open_db(ctx, &s, &user) < 0) {
+	if (cli_open_acting(ctx, "rules publish", ACT_PUBLISH, 0, &s, &user) < 0) {
 		rules_free(rs);
 		free(text);
 		return EXIT_PROBLEM;
@@ -622,7 +623,7 @@ cmd_rules_get(struct cli_ctx *ctx, int argc, char **argv)
 	if (strlen(hex) != 2 * DIGEST_LEN || digest_hex_decode(hex, a.hash) < 0)
 		return cli_usage_error(&cmd_rules_get_entry, "HASH must be 64 hex digits, as rules "
 		    "history prints them (sha256: in front is optional)");
-	if (cli_db_run(ctx, "rules get", 0, &a.user, get_txn, &a) != EXIT_OK)
+	if (cli_db_run(ctx, "rules get", CLI_NO_ROLE, 0, &a.user, get_txn, &a) != EXIT_OK)
 		return EXIT_PROBLEM;
 	if (a.altered) {
 		fprintf(stderr, "frontdoor rules get: these stored bytes have been altered: they no "
@@ -640,5 +641,5 @@ cmd_rules_history(struct cli_ctx *ctx, int argc, char **argv)
 	if (cli_parse_operands(&cmd_rules_history_entry, ctx, argc, argv, 0, 0,
 	    "takes no operands") < 0)
 		return EXIT_USAGE;
-	return cli_db_run(ctx, "rules history", 0, &user, history_txn, &user);
+	return cli_db_run(ctx, "rules history", CLI_NO_ROLE, 0, &user, history_txn, &user);
 }

@@ -63,16 +63,10 @@ const struct cli_command cmd_check_proof_entry = {
 static int
 open_for(struct cli_ctx *ctx, const char *cmd, enum action act, int readonly, struct store **s)
 {
-	char *user, *cause = NULL;
+	char *user;
 
-	if ((readonly ? cli_open_reader : cli_open_db)(ctx, s, &user) < 0)
+	if (cli_open_acting(ctx, cmd, (int)act, readonly, s, &user) < 0)
 		return -1;
-	if (cli_require_action(*s, user, act, &cause) < 0) {
-		free(user);
-		store_close(*s);
-		*s = NULL;
-		return cli_fail(cmd, cause, -1);
-	}
 	free(user);
 	return 0;
 }

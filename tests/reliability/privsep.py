@@ -11,10 +11,11 @@ target untouched; `--db` and $FRONTDOOR_DB elsewhere give up the group for good
 (what they create belongs to the person's own group) while `--db` naming the system database
 by another path keeps it; a file only the database's group can read is refused as input
 (case file, rule file, what-if candidate, free-text file), and so is a free-text file in the
-database directory; an admin signs checkpoints and proves through the
-setgid binary with a signing key no practitioner can read, by any road; the settings file must
-be root's. Everything it
-made is removed afterwards. Skipped (77) when not root."""
+database directory; a user whose role does not allow a write is refused without waiting
+for the writer lock (root holding it), so a refused process never holds it; an admin signs
+checkpoints and proves through the setgid binary with a signing key no practitioner can
+read, by any road; the settings file must be root's. Everything it made is removed
+afterwards. Skipped (77) when not root."""
 
 import grp
 import os
@@ -479,6 +480,47 @@ def check_user_files(s, inst, policy):
     s.check(r.returncode == 0, "the same person decides a case given on stdin", r.stderr)
 
 
+def check_refused_before_lock(s, inst, policy):
+    """A person whose role does not allow a write is refused before the write takes the
+    writer lock: a refused process that its person stops (SIGSTOP) would otherwise hold the
+    lock for as long as they like, and every writer would wait and give up. Root holds the
+    lock here, so a refusal that came only after it would wait, and end as 'busy'."""
+    import fcntl
+    off, nobody = inst.users["officer"], inst.nobody
+    text = os.path.join(inst.root, "refused-rationale.txt")
+    with open(text, "w") as f:
+        f.write("A rationale long enough to be taken as one\n")
+    os.chmod(text, 0o644)
+    attempts = [
+        (nobody, ["decide", "-"], "decide"),
+        (nobody, ["route", "--record", "-"], "route --record"),
+        (nobody, ["outcome", "PS-2", "needs_met"], "outcome"),
+        (nobody, ["step-up", "PS-2", "--rationale-file", text], "step-up"),
+        (nobody, ["step-down", "PS-2", "--rationale-file", text], "step-down"),
+        (nobody, ["sign-off", "1", "--approve"], "sign-off"),
+        (nobody, ["correct", "1", "--rationale-file", text], "correct"),
+        (nobody, ["users", "add", nobody, "admin"], "users add"),
+        (nobody, ["users", "remove", off], "users remove"),
+        (nobody, ["rules", "publish", policy], "rules publish"),
+        (nobody, ["checkpoint"], "checkpoint"),
+        (off, ["checkpoint"], "checkpoint (an officer)"),
+        (off, ["users", "add", off, "admin"], "users add (an officer)"),
+    ]
+    fd = os.open(os.path.join(inst.db, "writer.lock"), os.O_RDWR | os.O_NOFOLLOW)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        for user, argv, what in attempts:
+            r = inst.run_as(user, *argv, input=rel.case_line("PS-9") + "\n")
+            s.check(r.returncode == 1 and "refused:" in r.stderr and
+                    "waiting for the database" not in r.stderr,
+                    "%s is refused without waiting for the writer lock" % what,
+                    "exit %d: %s" % (r.returncode, r.stderr[-300:]))
+    finally:
+        os.close(fd)
+    r = inst.run_as(off, "decide", input=rel.case_line("PS-10") + "\n")
+    s.check(r.returncode == 0, "with the lock free the officer decides again", r.stderr)
+
+
 def main():
     s = rel.Suite("privsep", __doc__)
     s.parse()
@@ -491,6 +533,7 @@ def main():
         policy = readable_copy(s, inst, rel.POLICY, "policy.yaml")
         check_directory_closed(s, inst)
         check_user_files(s, inst, policy)
+        check_refused_before_lock(s, inst, policy)
         check_signing_key(s, inst)
         check_init(s, inst, policy)
         check_own_databases(s, inst, policy)
