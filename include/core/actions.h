@@ -34,6 +34,8 @@ struct route_decision {
 	int strategy_discussion; /* MASH only: 1 needed, 0 not, -1 not said */
 	const char *feedback;	/* what the referrer was told, or NULL */
 	int new_case;		/* the case id was chosen for a new child: it must not exist */
+	int seen_route;		/* the recommendation the person was shown, or -1: if the
+				   decision made when it is logged differs, nothing is */
 };
 
 /* What a decision would be, shown to the person before anything is written. */
@@ -47,9 +49,12 @@ struct route_preview {
 /* Loads the rule set in force. */
 int action_rules_in_force(struct store *s, struct ruleset **out, char **cause);
 /*
- * Checks the person's role, re-evaluates the case with the rule set in force
- * and appends a route or override record in one durable transaction. On
- * failure nothing is written and *cause says why; the same call can be retried.
+ * Checks the person's role, evaluates the case with the rule set in force
+ * and appends a route or override record in one durable transaction. When
+ * the rule set reads history facts, the case's history is read in that
+ * transaction and logged with the facts (core/history.h); d->facts must not
+ * give one. On failure nothing is written and *cause says why; the same call
+ * can be retried.
  */
 int action_decide(struct store *s, const char *user, const struct ruleset *rs,
     const struct route_decision *d, uint64_t *seq, char **cause);

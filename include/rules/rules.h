@@ -52,6 +52,22 @@ struct flag_def {
 	int used;
 };
 
+/*
+ * The facts frontdoor works out from the decision log when it records a
+ * decision (core/history.c), under `history.`: a rule set declares those it
+ * reads, never as required (a case routed without a log has none). Other
+ * facts under `history.` are ordinary ones, given by the form or the case.
+ */
+struct computed_fact {
+	const char *path;
+	enum fact_type type;
+	const char *meaning;
+};
+extern const struct computed_fact rules_history_facts[];
+extern const size_t rules_nhistory_facts;
+/* The entry for a declared path under `history.`, or NULL. */
+const struct computed_fact *rules_history_fact(const char *path);
+
 struct fact_def {
 	char *path;		/* dotted JSON path, e.g. child.age */
 	enum fact_type type;

@@ -395,7 +395,7 @@ decide_options(const struct act_opts *o, struct route_decision *d)
 	const struct cli_command *cmd = &cmd_decide_entry;
 
 	memset(d, 0, sizeof *d);
-	d->final_route = d->urgency = d->strategy_discussion = -1;
+	d->final_route = d->urgency = d->strategy_discussion = d->seen_route = -1;
 	if (o->override != NULL && (d->final_route = route_parse(o->override)) < 0)
 		return cli_usage_error(cmd, "unknown route; routes are universal, early_help_unit, "
 		    "targeted_early_help, mash");

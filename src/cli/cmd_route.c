@@ -13,6 +13,7 @@
 #include "base/lines.h"
 #include "store/ledger.h"
 #include "store/roles.h"
+#include "core/history.h"
 #include "core/rulesets.h"
 #include "base/sanitise.h"
 
@@ -55,6 +56,7 @@ struct route_counts {
 /* Decisions waiting to be logged together, their bytes copied out of the input buffer. */
 struct pending {
 	size_t facts, facts_len, id, id_len, detail, detail_len, line, line_len;
+	size_t hline, hline_len;	/* the decision line made with its history (in harena) */
 	int rule, route, level, need_level;
 	unsigned long lineno;
 };
@@ -76,6 +78,11 @@ struct recorder {
 	int64_t now;
 	struct batch b;
 	struct buf scratch;
+	/* rule sets that read the child's history: each case decided again in the transaction */
+	int history;
+	struct buf harena, hfacts;
+	struct case_facts hcf;
+	struct trace htr;
 };
 
 static int
@@ -165,6 +172,44 @@ arena_bytes(const struct batch *b, size_t off, size_t len)
 	return r;
 }
 
+/*
+ * Decides the pending case again with the history the transaction sees (an
+ * earlier case of the batch included) and sets the record's decision, facts
+ * and detail from it; the decision line is kept in harena for the output.
+ */
+static int
+decide_with_history(struct store_txn *t, struct recorder *rec, struct pending *p,
+    struct record *r)
+{
+	struct batch *b = &rec->b;
+	struct decision d;
+	char *cause = NULL;
+	size_t start;
+	int rc;
+
+	rc = history_decide(t, rec->rs, b->arena.data + p->facts, p->facts_len, rec->now,
+	    &rec->hfacts, &rec->hcf, &d, &rec->htr, &cause);
+	if (rc != 0) {
+		if (rc > 0)
+			store_fail(t, "line %lu: %s", p->lineno, cause);
+		free(cause);
+		return -1;
+	}
+	r->rec_route = r->route = d.route;
+	r->rec_level = r->level = d.level;
+	r->need_level = d.need_level;
+	r->rule = (struct rbytes){ rec->rs->rules[d.rule].id, strlen(rec->rs->rules[d.rule].id) };
+	r->facts = (struct rbytes){ rec->hfacts.data, rec->hfacts.len };
+	buf_reset(&rec->scratch);
+	engine_write_detail_json(&rec->scratch, rec->rs, &rec->hcf, &d, &rec->htr);
+	r->detail = (struct rbytes){ rec->scratch.data, rec->scratch.len };
+	start = rec->harena.len;
+	engine_write_json(&rec->harena, rec->rs, &rec->hcf, &d, NULL);
+	p->hline = start;
+	p->hline_len = rec->harena.len - start;
+	return 0;
+}
+
 static int
 append_batch(struct store_txn *t, void *argp)
 {
@@ -173,14 +218,18 @@ append_batch(struct store_txn *t, void *argp)
 	struct dlog_head head;
 	const char *role = role_name(rec->role);
 	unsigned char ruleset[DIGEST_LEN];
+	struct buf enc;
+	int rc = 0;
 
 	digest_hex_decode(rec->rs->hash, ruleset);	/* once a batch, not once a record */
 	if (roles_require(t, rec->user, ACT_ROUTE, &rec->role) < 0 || dlog_head(t, &head) < 0)
 		return -1;
 	role = role_name(rec->role);
 	b->first_seq = head.seq + 1;
-	for (size_t i = 0; i < b->n; i++) {
-		const struct pending *p = &b->v[i];
+	buf_reset(&rec->harena);	/* a retried transaction starts again */
+	buf_init(&enc);
+	for (size_t i = 0; i < b->n && rc == 0; i++) {
+		struct pending *p = &b->v[i];
 		const struct rule_def *rule = &rec->rs->rules[p->rule];
 		struct record r;
 
@@ -199,10 +248,13 @@ append_batch(struct store_txn *t, void *argp)
 		r.rule = (struct rbytes){ rule->id, strlen(rule->id) };
 		r.facts = arena_bytes(b, p->facts, p->facts_len);
 		r.detail = arena_bytes(b, p->detail, p->detail_len);
-		if (dlog_append(t, &head, &r, &rec->scratch) < 0)
-			return -1;
+		if (rec->history && decide_with_history(t, rec, p, &r) < 0)
+			rc = -1;
+		else if (dlog_append(t, &head, &r, &enc) < 0)
+			rc = -1;
 	}
-	return 0;
+	buf_free(&enc);
+	return rc;
 }
 
 /*
@@ -230,8 +282,12 @@ flush_batch(struct recorder *rec, struct buf *out, const char *input)
 	for (size_t i = 0; i < b->n; i++) {
 		const struct pending *p = &b->v[i];
 
+		const char *line = rec->history ? rec->harena.data + p->hline :
+		    b->arena.data + p->line;
+		size_t len = rec->history ? p->hline_len : p->line_len;
+
 		/* the decision line ends "}\n": add the sequence number before it */
-		buf_add(out, b->arena.data + p->line, p->line_len - 2);
+		buf_add(out, line, len - 2);
 		buf_add(out, ",\"seq\":", 7);
 		buf_add_u64(out, b->first_seq + i);
 		buf_add(out, "}\n", 2);
@@ -399,6 +455,11 @@ open_recorder(struct cli_ctx *ctx, struct route_opts *o, struct recorder *rec,
 	rec->rs = *rs;
 	buf_init(&rec->b.arena);
 	buf_init(&rec->scratch);
+	rec->history = history_used(*rs);
+	buf_init(&rec->harena);
+	buf_init(&rec->hfacts);
+	case_init(&rec->hcf, *rs);
+	trace_init(&rec->htr);
 	return 0;
 }
 
@@ -409,6 +470,10 @@ close_recorder(struct recorder *rec)
 	free(rec->user);
 	buf_free(&rec->b.arena);
 	buf_free(&rec->scratch);
+	buf_free(&rec->harena);
+	buf_free(&rec->hfacts);
+	case_free(&rec->hcf);
+	trace_free(&rec->htr);
 	free(rec->b.v);
 }
 

@@ -10,6 +10,7 @@
 #include "rules/engine.h"
 #include "store/ledger.h"
 #include "store/roles.h"
+#include "core/history.h"
 #include "core/rulesets.h"
 
 
@@ -102,6 +103,9 @@ struct append_job {
 	int target_awaiting;			/* the target must await sign-off */
 	int case_must_exist, case_must_be_new;
 	int what;			/* enum case_act the case must allow, or -1 */
+	/* fills the record inside the transaction, after the checks of who and which rules */
+	int (*prepare)(struct store_txn *t, struct append_job *j);
+	void *prepare_arg;
 	struct buf scratch;
 	char role[16];
 	char detail[64];		/* an outcome's note of a change awaiting sign-off */
@@ -303,6 +307,8 @@ append_job_txn(struct store_txn *t, void *argp)
 			return store_fail(t, "the rules in force have changed: review the "
 			    "recommendation again");
 	}
+	if (j->prepare != NULL && j->prepare(t, j) < 0)
+		return -1;
 	if (j->target != 0 && check_target(t, j) < 0)
 		return -1;
 	if (j->case_must_exist && check_case(t, j, role) < 0)
@@ -384,61 +390,113 @@ decision_detail(struct buf *out, const struct ruleset *rs, const struct case_fac
 	buf_addc(out, '}');
 }
 
+/* A decision being made: the person's choices, and what the engine makes of the case. */
+struct decide_job {
+	const struct ruleset *rs;
+	const struct route_decision *d;
+	int with_history;
+	struct buf facts;	/* the case as evaluated and logged: with its history, if read */
+	struct buf detail;
+	struct case_facts cf;
+	struct decision dec;
+	struct trace tr;
+};
+
+/*
+ * Decides the case in the write transaction, so that the history it reads
+ * is the log it is appended to, and fills the record. Runs again whole if
+ * the transaction is retried.
+ */
+static int
+decide_in_txn(struct store_txn *t, struct append_job *j)
+{
+	struct decide_job *dj = j->prepare_arg;
+	const struct route_decision *d = dj->d;
+	const struct ruleset *rs = dj->rs;
+	char *cause = NULL;
+	int override, rc;
+
+	buf_reset(&dj->facts);
+	buf_reset(&dj->detail);
+	trace_reset(&dj->tr);
+	if (dj->with_history) {
+		rc = history_decide(t, rs, d->facts, d->facts_len, j->r.time, &dj->facts, &dj->cf,
+		    &dj->dec, &dj->tr, &cause);
+		if (rc != 0)
+			goto refused;
+	} else {
+		buf_add(&dj->facts, d->facts, d->facts_len);
+		if (case_parse(&dj->cf, dj->facts.data, dj->facts.len, &cause) < 0)
+			goto refused;
+		if (engine_decide(rs, &dj->cf, &dj->dec, &dj->tr) < 0)
+			return store_fail(t, "no rule matched");
+	}
+	if (d->seen_route >= 0 && d->seen_route != (int)dj->dec.route)
+		return store_fail(t, "the recommendation has changed since it was shown (the "
+		    "child's history has a new record): review it again");
+	override = d->final_route >= 0 && d->final_route != (int)dj->dec.route;
+	if (override && action_check_rationale(d->rationale, &cause) < 0)
+		goto refused;
+	j->r.kind = override ? KIND_OVERRIDE : KIND_ROUTE;
+	j->r.rec_route = dj->dec.route;
+	j->r.rec_level = dj->dec.level;
+	j->r.need_level = dj->dec.need_level;
+	j->r.route = override ? d->final_route : (int)dj->dec.route;
+	j->r.level = override ? rs->levels[0].level : dj->dec.level;
+	for (int l = 0; l < 4 && override; l++)
+		if ((int)rs->levels[l].route == d->final_route)
+			j->r.level = rs->levels[l].level;
+	j->r.rule = rb(rs->rules[dj->dec.rule].id);
+	j->r.case_id = (struct rbytes){ dj->cf.case_id, dj->cf.case_id_len };
+	j->r.facts = (struct rbytes){ dj->facts.data, dj->facts.len };
+	decision_detail(&dj->detail, rs, &dj->cf, &dj->dec, &dj->tr, d);
+	j->r.detail = (struct rbytes){ dj->detail.data, dj->detail.len };
+	return 0;
+refused:
+	if (cause != NULL)	/* else the transaction failed and says why */
+		store_fail(t, "%s", cause);
+	free(cause);
+	return -1;
+}
+
 int
 action_decide(struct store *s, const char *user, const struct ruleset *rs,
     const struct route_decision *d, uint64_t *seq, char **cause)
 {
 	unsigned char hash[DIGEST_LEN];
 	struct append_job j;
-	struct case_facts cf;
-	struct decision dec;
-	struct trace tr;
-	struct buf detail;
-	int override, rc = -1;
+	struct decide_job dj = { .rs = rs, .d = d, .with_history = history_used(rs) };
+	int rc = -1;
 
-	case_init(&cf, rs);
-	trace_init(&tr);
-	buf_init(&detail);
-	if (case_parse(&cf, d->facts, d->facts_len, cause) < 0)
+	case_init(&dj.cf, rs);
+	trace_init(&dj.tr);
+	buf_init(&dj.facts);
+	buf_init(&dj.detail);
+	/* the case as given must parse (it names the case the history is read for) */
+	if (case_parse(&dj.cf, d->facts, d->facts_len, cause) < 0)
 		goto out;
-	if (engine_decide(rs, &cf, &dec, &tr) < 0) {
-		*cause = xstrdup("no rule matched");
-		goto out;
-	}
 	if (d->final_route >= ROUTE_COUNT) {
 		*cause = xstrdup("unknown route");
 		goto out;
 	}
-	override = d->final_route >= 0 && d->final_route != (int)dec.route;
 	if (action_check_text(d->rationale, "the rationale", cause) < 0 ||
-	    action_check_text(d->feedback, "the feedback", cause) < 0 ||
-	    (override && action_check_rationale(d->rationale, cause) < 0))
+	    action_check_text(d->feedback, "the feedback", cause) < 0)
 		goto out;
-	job_init(&j, user, ACT_ROUTE, override ? KIND_OVERRIDE : KIND_ROUTE);
+	job_init(&j, user, ACT_ROUTE, KIND_ROUTE);
 	digest_hex_decode(rs->hash, hash);
 	j.require_rules = hash;
 	j.r.has_ruleset = 1;
 	memcpy(j.r.ruleset, hash, DIGEST_LEN);
-	j.r.rec_route = dec.route;
-	j.r.rec_level = dec.level;
-	j.r.need_level = dec.need_level;
-	j.r.route = override ? d->final_route : (int)dec.route;
-	j.r.level = override ? rs->levels[0].level : dec.level;
-	for (int l = 0; l < 4 && override; l++)
-		if ((int)rs->levels[l].route == d->final_route)
-			j.r.level = rs->levels[l].level;
-	j.r.rule = rb(rs->rules[dec.rule].id);
-	j.r.case_id = (struct rbytes){ cf.case_id, cf.case_id_len };
-	j.r.facts = (struct rbytes){ d->facts, d->facts_len };
 	j.r.rationale = rb(d->rationale);
 	j.case_must_be_new = d->new_case;
-	decision_detail(&detail, rs, &cf, &dec, &tr, d);
-	j.r.detail = (struct rbytes){ detail.data, detail.len };
+	j.prepare = decide_in_txn;
+	j.prepare_arg = &dj;
 	rc = run_job(s, &j, seq, cause);
 out:
-	buf_free(&detail);
-	trace_free(&tr);
-	case_free(&cf);
+	buf_free(&dj.detail);
+	buf_free(&dj.facts);
+	trace_free(&dj.tr);
+	case_free(&dj.cf);
 	return rc;
 }
 

@@ -539,6 +539,57 @@ load_fact(struct loader *L, struct fact_def *f, const struct ynode *key, const s
 		f->description = get_prose(L, v[5], "description", 1);
 }
 
+const struct computed_fact rules_history_facts[] = {
+	{ "history.contacts", FACT_INTEGER, "earlier contacts about the child (decisions)" },
+	{ "history.contacts_12m", FACT_INTEGER,
+	    "earlier contacts received within the 365 days before this one" },
+	{ "history.last_route", FACT_STRING, "the route the latest earlier contact took" },
+	{ "history.months_since_closure", FACT_INTEGER,
+	    "whole months since the case was last closed" },
+	{ "history.early_help_declined", FACT_BOOLEAN,
+	    "an earlier episode closed because the family withdrew consent" },
+	{ "history.stepped_up", FACT_BOOLEAN, "the case was stepped up to the MASH before" },
+};
+const size_t rules_nhistory_facts = FD_ARRAY_LEN(rules_history_facts);
+
+const struct computed_fact *
+rules_history_fact(const char *path)
+{
+	for (size_t i = 0; i < rules_nhistory_facts; i++)
+		if (strcmp(rules_history_facts[i].path, path) == 0)
+			return &rules_history_facts[i];
+	return NULL;
+}
+
+static int
+map_has_key(const struct ynode *m, const char *key)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(YMAP_KEY(m, i)->str, key) == 0)
+			return 1;
+	return 0;
+}
+
+/* A fact frontdoor works out (rules_history_facts) has its type fixed, and is never required. */
+static void
+check_history_fact(struct loader *L, struct fact_def *f, const struct ynode *key,
+    const struct ynode *m)
+{
+	const struct computed_fact *c = rules_history_fact(f->path);
+
+	if (c == NULL)
+		return;	/* another fact under history., as the form records it */
+	if (!f->untyped && f->type != c->type)
+		error_at(L, key, "E015", "'%s' is worked out by frontdoor as a%s %s: declare it "
+		    "with type: %s", f->path, c->type == FACT_INTEGER ? "n" : "",
+		    fact_type_names[c->type], fact_type_names[c->type]);
+	if (!map_has_key(m, "required"))
+		f->required = 0;
+	else if (f->required)
+		error_at(L, key, "E015", "'%s' cannot be required: a case routed without the "
+		    "log has no history (leave out required)", f->path);
+}
+
 static void
 load_facts(struct loader *L, const struct ynode *map)
 {
@@ -563,6 +614,7 @@ load_facts(struct loader *L, const struct ynode *map)
 		f->path = xstrdup(k->str);
 		f->pos = pos_of(k);
 		load_fact(L, f, k, m);
+		check_history_fact(L, f, k, m);
 		rs->nfacts++;
 	}
 	/* a fact may not also be the parent of another: child and child.age */

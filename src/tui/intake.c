@@ -71,6 +71,7 @@ tui_journey_evaluate(struct tui_app *a)
 		tui_pathway_init(&j->path, a->rs);
 		j->have_path = 1;
 	}
+	j->path.store = a->s;	/* the rules may read the child's history in the log */
 	tui_pathway_evaluate(&j->path, &j->intake, j->case_id[0] ? j->case_id : "C-new");
 }
 

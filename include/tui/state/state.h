@@ -295,7 +295,9 @@ struct tui_pathway {
 	struct decision dec;
 	int have_dec;
 	char *error;			/* why the case does not parse */
-	struct buf facts;		/* the case JSON evaluated */
+	struct buf facts;		/* the case JSON as the form makes it (what is logged) */
+	struct store *store;		/* where the history facts are read, or NULL */
+	struct buf evaluated;		/* the facts with the history the rules read, if any */
 	struct audit_change *changes;	/* single changes that would change the route */
 	size_t nchanges, changecap;
 	size_t nselected;

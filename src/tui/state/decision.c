@@ -104,6 +104,7 @@ tui_decision_fill(const struct tui_form *f, int recommended, const char *facts,
 	memset(d, 0, sizeof *d);
 	d->facts = facts;
 	d->facts_len = facts_len;
+	d->seen_route = recommended;
 	d->final_route = f->f[DF_CHOICE].choice == 1 ? f->f[DF_ROUTE].choice : -1;
 	d->rationale = f->f[DF_RATIONALE].edit.len > 0 ? f->f[DF_RATIONALE].edit.text : NULL;
 	d->urgency = u == 0 ? -1 : u == 1 ? URGENCY_RED : u == 2 ? URGENCY_AMBER : URGENCY_GREEN;
@@ -178,7 +179,7 @@ tui_decision_preview(const struct tui_form *f, const struct tui_pathway *p, cons
 		preview_add(lines, n, &cap, "strategy disc.", "%s",
 		    d.strategy_discussion ? "needed" : "not needed");
 	preview_add(lines, n, &cap, "feedback", "%s", d.feedback != NULL ? d.feedback : "(none)");
-	preview_add(lines, n, &cap, "facts", "%s", p->facts.data);
+	preview_add(lines, n, &cap, "facts", "%s", p->evaluated.data);	/* with the history read */
 	if (rs->rules[p->dec.rule].needs_consent || final != rec)
 		preview_add(lines, n, &cap, "sign-off", "%s", final != rec ?
 		    "an override waits for a manager's sign-off" : "not needed");

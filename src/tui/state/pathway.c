@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "core/history.h"
 
 /* Sorts indicator indexes by domain, then level, then place in the file. */
 static void
@@ -40,6 +43,7 @@ tui_pathway_init(struct tui_pathway *p, const struct ruleset *rs)
 	case_init(&p->cf, rs);
 	trace_init(&p->tr);
 	buf_init(&p->facts);
+	buf_init(&p->evaluated);
 	tui_pathway_filter(p);
 }
 
@@ -53,6 +57,7 @@ tui_pathway_free(struct tui_pathway *p)
 	case_free(&p->cf);
 	trace_free(&p->tr);
 	buf_free(&p->facts);
+	buf_free(&p->evaluated);
 	free(p->error);
 	free(p->changes);
 	memset(p, 0, sizeof *p);
@@ -150,7 +155,15 @@ tui_pathway_evaluate(struct tui_pathway *p, const struct tui_form *intake, const
 	p->nchanges = 0;
 	tui_case_json(intake, case_id, p->rs, p->selected, &p->facts);
 	trace_reset(&p->tr);
-	if (case_parse(&p->cf, p->facts.data, p->facts.len, &p->error) < 0)
+	buf_reset(&p->evaluated);
+	if (p->store != NULL && history_used(p->rs)) {
+		if (history_preview(p->store, p->rs, p->facts.data, p->facts.len,
+		    (int64_t)time(NULL), &p->evaluated, &p->error) < 0)
+			return;
+	} else {
+		buf_add(&p->evaluated, p->facts.data, p->facts.len);
+	}
+	if (case_parse(&p->cf, p->evaluated.data, p->evaluated.len, &p->error) < 0)
 		return;
 	if (engine_decide(p->rs, &p->cf, &p->dec, &p->tr) < 0) {
 		p->error = xstrdup("no rule matched this case");
