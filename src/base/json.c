@@ -656,6 +656,41 @@ validate_tokens(struct validator *v)
 	return rc;
 }
 
+/*
+ * jsmn closes a bracket by walking up from the newest token, so a line of
+ * many nested brackets costs it time quadratic in their depth (a 40,000-deep
+ * line took seconds). Lines long enough to nest that deep are scanned first,
+ * outside strings, for the position where they pass the depth limit; shorter
+ * ones cannot cost more than a few milliseconds and skip the scan.
+ */
+#define JSON_DEPTH_SCAN_MIN 4096
+
+/* Where the text first opens more than JSON_MAX_DEPTH containers, or len if it never does. */
+static size_t
+too_deep_at(const char *text, size_t len)
+{
+	int depth = 0, in_string = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > JSON_MAX_DEPTH)
+				return i;
+		} else if ((c == ']' || c == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return len;
+}
+
 int
 json_parse(struct json_doc *d, const char *text, size_t len, char **cause)
 {
@@ -671,6 +706,9 @@ json_parse(struct json_doc *d, const char *text, size_t len, char **cause)
 	d->text = text;
 	d->len = len;
 	d->plain = 0;
+	if (len >= JSON_DEPTH_SCAN_MIN && (v.pos = too_deep_at(text, len)) < len)
+		return fail_at(&v, v.pos, "nested too deeply");
+	v.pos = 0;
 	if (d->cap == 0) {
 		d->cap = 256;
 		d->tok = xreallocarray(NULL, (size_t)d->cap, sizeof *d->tok);

@@ -444,6 +444,25 @@ test_depth_limit(void)
 	for (int i = 0; i < JSON_MAX_DEPTH; i++)
 		buf_addc(&b, '}');
 	rejects_at(__LINE__, b.data, b.len, 5 * JSON_MAX_DEPTH + 1, "nested too deeply");
+	/* a long line nested far deeper: refused at the same column, before jsmn walks it */
+	buf_reset(&b);
+	for (int i = 0; i < 100000; i++)
+		buf_addc(&b, '[');
+	for (int i = 0; i < 100000; i++)
+		buf_addc(&b, ']');
+	rejects_at(__LINE__, b.data, b.len, JSON_MAX_DEPTH + 1, "nested too deeply");
+	/* brackets inside a long line's strings are text, not nesting */
+	buf_reset(&b);
+	buf_adds(&b, "{\"s\":\"");
+	for (int i = 0; i < 5000; i++)
+		buf_adds(&b, "[{\\\"");
+	buf_adds(&b, "\",\"n\":");
+	for (int i = 0; i < JSON_MAX_DEPTH - 1; i++)
+		buf_addc(&b, '[');
+	for (int i = 0; i < JSON_MAX_DEPTH - 1; i++)
+		buf_addc(&b, ']');
+	buf_addc(&b, '}');
+	accepts_at(__LINE__, b.data);
 	buf_free(&b);
 }
 
