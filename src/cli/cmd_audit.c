@@ -168,6 +168,10 @@ verify_options_parse(struct cli_ctx *ctx, int argc, char **argv, struct verify_o
 	}
 	if (optind != argc)
 		return cli_usage_error(cmd, "takes no operands");
+	/* a key with nothing to check it against would pass unread: say so instead */
+	if (*vkey != NULL && *note == NULL)
+		return cli_usage_error(cmd, "--vkey checks a signed checkpoint: give its file with "
+		    "--checkpoint FILE");
 	return 0;
 }
 

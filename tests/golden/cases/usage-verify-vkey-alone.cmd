@@ -1,0 +1,1 @@
+$FRONTDOOR verify --vkey /nonexistent
