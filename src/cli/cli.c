@@ -134,6 +134,16 @@ leading_db_options(struct cli_ctx *ctx, int argc, char **argv)
 	return i;
 }
 
+/* `frontdoor COMMAND --help`: its usage line and what it does, on the standard output. */
+static int
+command_help(const struct cli_command *cmd)
+{
+	fputs("usage: ", stdout);
+	cli_usage_line(cmd, stdout);
+	printf("\n  %s\n\nSee frontdoor(1), %s.\n", cmd->summary, cmd->name);
+	return EXIT_OK;
+}
+
 /* Runs argv[0] from table; parent is the command whose subcommands these are, or NULL. */
 static int
 dispatch(struct cli_ctx *ctx, const struct cli_command *parent,
@@ -159,6 +169,8 @@ dispatch(struct cli_ctx *ctx, const struct cli_command *parent,
 
 		return dispatch(ctx, cmd, cmd->sub, argc - skip, argv + skip);
 	}
+	if (argc > 1 && strcmp(argv[1], "--help") == 0)
+		return command_help(cmd);
 	return cmd->exec(ctx, argc, argv);
 }
 

@@ -1,0 +1,1 @@
+$FRONTDOOR decide --help
