@@ -154,6 +154,7 @@ extern const struct cli_command cmd_checkpoint_entry, cmd_prove_entry,
     cmd_check_proof_entry;						/* cmd_proof.c */
 extern const struct cli_command cmd_witness_entry;			/* cmd_witness.c */
 extern const struct cli_command cmd_stats_entry;			/* cmd_stats.c */
+extern const struct cli_command cmd_find_entry;			/* cmd_find.c */
 extern const struct cli_command cmd_decide_entry, cmd_outcome_entry, cmd_step_up_entry,
     cmd_step_down_entry, cmd_sign_off_entry, cmd_correct_entry;		/* cmd_actions.c */
 extern const struct cli_command cmd_demo_entry;				/* cmd_demo.c */

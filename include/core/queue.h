@@ -24,6 +24,7 @@ struct queue_row {
 	int returned;			/* its latest change was returned: a new decision is due */
 	enum record_kind last_kind;
 	uint32_t contacts;
+	int closed;			/* a person search's row (match.h): the case is closed */
 };
 
 struct queue_filter {

@@ -24,6 +24,7 @@ struct dlog_head {
 	unsigned char ruleset_ok_hash[DIGEST_LEN];
 	int counts_read;
 	uint64_t counts[ROUTE_COUNT + 1];
+	int people_current;		/* the person index covers the log (people.h) */
 };
 
 enum case_status { CASE_OPEN, CASE_CLOSED };

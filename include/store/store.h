@@ -22,6 +22,9 @@ enum store_table {
 				   and the open counts per route, under one 9-byte key */
 	TABLE_TREE,		/* the log's Merkle tree: 8-byte storage index -> 32-byte hash
 				   (see merkle.h); created on the first writable open */
+	TABLE_PEOPLE,		/* the person index: tag, folded text, NUL, 8-byte sequence of
+				   the contact -> its case id (people.h); built on the first
+				   writable open */
 	TABLE_COUNT
 };
 

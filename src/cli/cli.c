@@ -43,7 +43,7 @@ const struct cli_command *const cli_commands[] = {
 	&cmd_whatif_entry, &cmd_checkpoint_entry, &cmd_prove_entry, &cmd_check_proof_entry,
 	&cmd_witness_entry, &cmd_users_entry, &cmd_decide_entry,
 	&cmd_outcome_entry, &cmd_step_up_entry, &cmd_step_down_entry, &cmd_sign_off_entry,
-	&cmd_correct_entry, &cmd_stats_entry, &cmd_demo_entry, &cmd_version_entry,
+	&cmd_correct_entry, &cmd_find_entry, &cmd_stats_entry, &cmd_demo_entry, &cmd_version_entry,
 	&cmd_help_entry, NULL,
 };
 

@@ -8,6 +8,7 @@
 
 #include "store/dlog.h"
 #include "core/casecheck.h"
+#include "core/peoplecheck.h"
 #include "core/ledgercheck.h"
 #include "store/pagecheck.h"
 #include "core/replay.h"
@@ -36,6 +37,7 @@ struct part {
 	int tree_bad;
 	const struct ledgercheck *lc;
 	struct casecheck *cc;
+	struct peoplecheck *pc;
 	atomic_size_t *done;
 	size_t total;
 	int reports_progress;
@@ -211,6 +213,7 @@ verify_one(struct store_txn *t, uint64_t seq, const struct store_val *raw, void 
 	p->have_prev = 1;
 	check_tree(p, t, seq, raw, &r);
 	casecheck_record(p->cc, &r);
+	peoplecheck_record(p->pc, &r);
 	if ((why = ledgercheck_record(p->lc, &r)) != NULL)
 		problem(p, seq, &r, "%s", why);
 	check_replay(p, t, seq, &r);
@@ -566,6 +569,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	struct stored_checks sc;
 	struct ledgercheck lc;
 	struct casecheck cc;
+	struct peoplecheck pc;
 	atomic_size_t done = 0;
 	char *first = NULL;
 	size_t cap = 0;
@@ -583,6 +587,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 		ledgercheck_free(&lc);
 		return -1;
 	}
+	peoplecheck_init(&pc, cc.n);
 	n = dlog_part_count(last[0], o->threads, MAX_THREADS);
 	memset(parts, 0, sizeof parts);
 	memset(scan, 0, sizeof scan);
@@ -602,6 +607,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 		p->reports_progress = i == 0;
 		p->lc = &lc;
 		p->cc = &cc;
+		p->pc = &pc;
 		if (n == 1 && o->cache != NULL)
 			replayer_init_cached(&p->rp, o->cache);
 		else
@@ -624,6 +630,7 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 		*cause = first != NULL ? first : xstrdup("cannot read the log");
 		ledgercheck_free(&lc);
 		casecheck_free(&cc);
+		peoplecheck_free(&pc);
 		return -1;
 	}
 	sc.res = res;
@@ -632,10 +639,12 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	    store_read(s, check_stored_checkpoints, &sc, cause) < 0 ||
 	    store_read(s, check_stored_rulesets, &sc, cause) < 0 ||
 	    ledgercheck_tables(s, &lc, table_problem, &sc, cause) < 0 ||
-	    casecheck_tables(s, &cc, case_problem, &sc, cause) < 0)
+	    casecheck_tables(s, &cc, case_problem, &sc, cause) < 0 ||
+	    peoplecheck_table(s, &pc, last[0], case_problem, &sc, cause) < 0)
 		rc = -1;
 	ledgercheck_free(&lc);
 	casecheck_free(&cc);
+	peoplecheck_free(&pc);
 	if (rc < 0)
 		return -1;
 	sort_problems(res);

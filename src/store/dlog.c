@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "store/ledger.h"
+#include "store/people.h"
 #include "store/tree.h"
 
 /*
@@ -468,6 +469,8 @@ dlog_append(struct store_txn *t, struct dlog_head *head, struct record *r, struc
 		return -1;
 	if (decision ? index_case(t, head, r) < 0 : store_put(t, TABLE_META, LEDGER_META_KEY,
 	    strlen(LEDGER_META_KEY), key, 8) < 0)
+		return -1;
+	if (people_add(t, head, r) < 0)
 		return -1;
 	if (!decision)
 		head->ledger_last = r->seq;

@@ -16,6 +16,7 @@
 #include "base/privsep.h"
 #include "base/util.h"
 #include "store/dbfiles.h"
+#include "store/people.h"
 #include "store/tree.h"
 #include "store/wlock.h"
 
@@ -24,7 +25,7 @@
 
 static const char *const table_names[TABLE_COUNT] = {
 	"meta", "log", "cases", "rulesets", "published", "users",
-	"checkpoints", "drafts", "queue", "tree",
+	"checkpoints", "drafts", "queue", "tree", "people",
 };
 
 struct store {
@@ -96,7 +97,7 @@ store_table_name(enum store_table tab)
 int
 store_table_added(enum store_table tab)
 {
-	return tab == TABLE_TREE;
+	return tab == TABLE_TREE || tab == TABLE_PEOPLE;
 }
 
 const char *
@@ -342,8 +343,9 @@ store_open(struct store **out, const char *dir, const struct store_opts *opts, c
 		rc = store_write(s, check_schema, (int[]){ 1 }, cause);
 	else
 		rc = store_read(s, read_schema, NULL, cause);
-	/* a database from before the tree gets it now, while nothing else waits on it */
-	if (rc < 0 || add_missing(s, cause) < 0 || (!s->readonly && tree_build(s, cause) < 0))
+	/* a database from before the tree or the person index gets them now */
+	if (rc < 0 || add_missing(s, cause) < 0 || (!s->readonly && (tree_build(s, cause) < 0 ||
+	    people_build(s, cause) < 0)))
 		goto fail;
 	*out = s;
 	return 0;

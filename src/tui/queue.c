@@ -89,10 +89,11 @@ draw_filters(struct tui_app *a)
 	const struct tui_queue *q = &a->queue;
 	char line[400];
 
-	snprintf(line, sizeof line, "route: %s  district: %s  search: %s%s%s",
+	snprintf(line, sizeof line, "route: %s  district: %s  search: %s%s%s%s",
 	    q->route >= 0 ? tui_route_label(q->route) : "any",
 	    q->district >= 0 ? q->district_name : "any",
-	    q->search[0] ? "\"" : "", q->search[0] ? q->search : "-", q->search[0] ? "\"" : "");
+	    q->search[0] ? "\"" : "", q->search[0] ? q->search : "-", q->search[0] ? "\"" : "",
+	    q->search[0] && !q->awaiting && !q->returned ? " (every case)" : "");
 	tui_text(a, 1, 0, a->cols, "Filter ", tui_attr(a, C_HEADER), 0);
 	/* the line keeps the whole width unless the awaiting mark needs its right end */
 	tui_untrusted(a, 1, 7, a->cols - 7 - (q->awaiting || q->returned ? 23 : 0), line,
@@ -161,7 +162,8 @@ draw_row(struct tui_app *a, const struct cols *c, int y, const struct queue_row 
 	tui_text(a, y, c->urg, 5, urg[r->urgency >= 0 && r->urgency <= 3 ? r->urgency : 0],
 	    selected ? base : tui_urgency_attr(a, r->urgency), 0);
 	tui_format_age(r->received_at, now, age, sizeof age);
-	tui_text(a, y, c->age, 7, age, overdue && !selected ? tui_attr(a, C_RED) : base, 0);
+	tui_text(a, y, c->age, 7, r->closed ? "CLOSED" : age, r->closed && !selected ?
+	    tui_attr(a, C_DIM) | A_BOLD : overdue && !selected ? tui_attr(a, C_RED) : base, 0);
 	snprintf(flags, sizeof flags, "%s%s", r->awaiting_signoff ? "S" : r->returned ? "B" : "",
 	    r->contacts > 1 ? "R" : "");
 	tui_text(a, y, c->flags, 3, flags, selected ? base : tui_attr(a, C_AMBER), 0);
@@ -247,7 +249,9 @@ queue_draw(struct tui_app *a)
 	if (q->nrows == 0)
 		tui_text(a, QUEUE_TOP + 1, 2, a->cols - 4, q->returned ?
 		    "Nothing of yours is returned at sign-off (b shows every contact again)." :
-		    q->route >= 0 || q->district >= 0 || q->search[0] || q->awaiting ?
+		    q->search[0] && !q->awaiting ?
+		    "No case, open or closed, matches the search (x clears it)." :
+		    q->route >= 0 || q->district >= 0 || q->awaiting ?
 		    "No open contacts match the filter (x clears it)." :
 		    "No open contacts. Press n to record a new contact.", tui_attr(a, C_DIM), 0);
 	draw_counts(a);
@@ -264,7 +268,8 @@ search_done(struct tui_app *a, int key, const char *text)
 	if (tui_queue_restart(&a->queue, &cause) < 0)
 		tui_error(a, "search failed", cause);
 	else if (a->queue.nrows == 0 && text[0])
-		tui_message(a, MSG_INFO, "Nothing open matches \"%s\".", a->queue.search);
+		tui_message(a, MSG_INFO, "No case, open or closed, matches \"%s\".",
+		    a->queue.search);
 }
 
 static void
@@ -338,7 +343,7 @@ queue_key(struct tui_app *a, int key, enum tui_act act)
 			tui_row_in_full(a, r);
 		break;
 	case TA_SEARCH:
-		tui_ask_text(a, q->search, search_done, "Search (case id or name, empty: all):");
+		tui_ask_text(a, q->search, search_done, "Find a child (name, dob, NHS number or case id):");
 		break;
 	case TA_CASE:
 		tui_ask_text(a, r != NULL ? r->case_id : "", case_done, "Open case id:");

@@ -160,7 +160,7 @@ test_help(void)
 		size_t n;
 
 		tui_help_lines(SCR_QUEUE, &lines, &n);
-		CHECK(has_line(lines, n, "search by case id"));
+		CHECK(has_line(lines, n, "find a child among every case"));
 		CHECK(has_line(lines, n, "Pathway screen"));
 		CHECK(has_line(lines, n, "tick or untick"));
 		tui_lines_free(lines, n);

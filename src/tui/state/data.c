@@ -7,6 +7,7 @@
 
 #include "core/audit.h"
 #include "core/stats.h"
+#include "tui/state/find.h"
 
 #define PROGRESS_EVERY 4096
 
@@ -46,6 +47,9 @@ int
 tui_data_queue_fetch(void *arg, const struct queue_filter *f, uint64_t key, int newer,
     struct queue_row *rows, size_t n, int *more, char **cause)
 {
+	/* a search looks through every case, open and closed (find.c) */
+	if (f->search != NULL && !f->awaiting_signoff && f->returned_to == NULL)
+		return tui_find_page(arg, f, key, newer, rows, n, more, cause);
 	return newer ? queue_page_newer(arg, f, key, rows, n, more, cause) :
 	    queue_page(arg, f, key, rows, n, more, cause);
 }

@@ -56,7 +56,7 @@ const struct tui_key tui_keys[] = {
 	{ TK_CTRL('y'), S(PATHWAY), 0, TA_SCROLL_UP, "^Y", "scroll the indicator's guidance up" },
 
 	{ 'n', S(QUEUE) | S(CASE), TKF_NAV, TA_NEW, "n", "new contact (or resume a draft)" },
-	{ '/', S(QUEUE), TKF_NAV, TA_SEARCH, "/", "search by case id or child's name" },
+	{ '/', S(QUEUE), TKF_NAV, TA_SEARCH, "/", "find a child among every case, open or closed" },
 	{ 'r', LISTS & ~S(HELP), TKF_NAV, TA_REFRESH, "r", "refresh from the database" },
 	{ TK_F5, LISTS & ~S(HELP), 0, TA_REFRESH, "F5", "refresh from the database" },
 	{ 'f', S(QUEUE), TKF_NAV, TA_FILTER_ROUTE, "f", "filter by route (cycles)" },
