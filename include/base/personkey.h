@@ -24,8 +24,8 @@ struct personkey {
 void personkey_name(const char *s, size_t n, struct personkey *k);
 /* The words joined by single spaces ("oneil renee"), cut to fit outsz. */
 void personkey_join(const struct personkey *k, char *out, size_t outsz);
-/* Whether a word of k is w (n bytes). */
-int personkey_has(const struct personkey *k, const char *w, size_t n);
+/* Whether two folded names have the same words. */
+int personkey_same(const struct personkey *a, const struct personkey *b);
 /*
  * Whether a and b are at most one edit apart: one letter (byte) inserted,
  * deleted or replaced. 0 equal, 1 one edit, 2 more.

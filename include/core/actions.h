@@ -36,6 +36,14 @@ struct route_decision {
 	int new_case;		/* the case id was chosen for a new child: it must not exist */
 	int seen_route;		/* the recommendation the person was shown, or -1: if the
 				   decision made when it is logged differs, nothing is */
+	/*
+	 * The person match before the case id (match.h): "none" (none of the
+	 * likely matches shown was this child: a new case) or "linked" (one
+	 * was, and the contact joins it), with how many were shown; NULL when
+	 * none were shown. Recorded in the detail as person_match.
+	 */
+	const char *match_choice;
+	int matches_shown;
 };
 
 /* What a decision would be, shown to the person before anything is written. */

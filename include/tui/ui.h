@@ -11,6 +11,7 @@
 #include "store/dlog.h"
 #include "store/store.h"
 #include "tui/state/data.h"
+#include "tui/state/find.h"
 #include "tui/state/state.h"
 
 #define TUI_MIN_COLS 80
@@ -61,6 +62,7 @@ struct tui_journey {
 	char **drafts, **draft_desc;
 	size_t ndrafts;
 	struct tui_list dl;
+	struct tui_match_step match;	/* likely matches before a new case id (find.h) */
 };
 
 struct tui_caseview {
@@ -256,6 +258,15 @@ void tui_journey_save(struct tui_app *a);
 void tui_journey_end(struct tui_app *a, int delete_draft);
 /* Makes sure the pathway exists and the recommendation is current. */
 void tui_journey_evaluate(struct tui_app *a);
+
+/* find.c: the intake's match step */
+void tui_match_draw(struct tui_app *a);
+/* A key while the step shows: 1 when the answer is taken and the intake should go on. */
+int tui_match_key(struct tui_app *a, int key, enum tui_act act);
+/* Searches before a new case id is made: 1 if the step (or an error) is now on screen. */
+int tui_match_offer(struct tui_app *a);
+/* 1 if a typed existing id's stored child differs and the officer is now told so. */
+int tui_match_warn_id(struct tui_app *a, const char *id);
 
 /* tui_queue.c: the selected row's values whole, on the message line */
 void tui_row_in_full(struct tui_app *a, const struct queue_row *r);

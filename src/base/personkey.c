@@ -201,12 +201,14 @@ personkey_join(const struct personkey *k, char *out, size_t outsz)
 }
 
 int
-personkey_has(const struct personkey *k, const char *w, size_t n)
+personkey_same(const struct personkey *a, const struct personkey *b)
 {
-	for (size_t i = 0; i < k->nwords; i++)
-		if (strlen(k->words[i]) == n && memcmp(k->words[i], w, n) == 0)
-			return 1;
-	return 0;
+	if (a->nwords != b->nwords)
+		return 0;
+	for (size_t i = 0; i < a->nwords; i++)
+		if (strcmp(a->words[i], b->words[i]) != 0)
+			return 0;
+	return 1;
 }
 
 int

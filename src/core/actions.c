@@ -387,6 +387,9 @@ decision_detail(struct buf *out, const struct ruleset *rs, const struct case_fac
 		buf_adds(out, ",\"feedback\":");
 		json_write_string(out, d->feedback, strlen(d->feedback));
 	}
+	if (d->match_choice != NULL)
+		buf_printf(out, ",\"person_match\":{\"version\":1,\"shown\":%d,\"choice\":\"%s\"}",
+		    d->matches_shown, strcmp(d->match_choice, "none") == 0 ? "none" : "linked");
 	buf_addc(out, '}');
 }
 

@@ -245,6 +245,8 @@ decision_write(struct tui_app *a)
 	tui_decision_fill(&j->decision, (int)j->path.dec.route, j->path.facts.data,
 	    j->path.facts.len, &d);
 	d.new_case = j->new_child;	/* checked again inside the write transaction */
+	d.match_choice = tui_match_choice(&j->match);
+	d.matches_shown = j->match.shown;
 	final = d.final_route >= 0 ? d.final_route : (int)j->path.dec.route;
 	if (action_decide(a->s, a->user, a->rs, &d, &seq, &cause) < 0) {
 		if (cause != NULL && strstr(cause, "rules in force have changed") != NULL) {

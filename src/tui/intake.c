@@ -217,6 +217,10 @@ intake_draw(struct tui_app *a)
 	}
 	if (!j->active)
 		return;
+	if (j->match.showing) {
+		tui_match_draw(a);
+		return;
+	}
 	j->intake.now = (int64_t)time(NULL);	/* a received time after it is refused */
 	used = tui_draw_form(a, &j->intake, 1, 22, a->rows - 5);
 	focus = (int)j->intake.focus;
@@ -242,7 +246,8 @@ intake_draw(struct tui_app *a)
 static int
 intake_typing(const struct tui_app *a)
 {
-	return a->j.active && !a->j.choosing ? tui_form_typing(&a->j.intake) : 0;
+	return a->j.active && !a->j.choosing && !a->j.match.showing ?
+	    tui_form_typing(&a->j.intake) : 0;
 }
 
 static void
@@ -374,9 +379,13 @@ intake_continue(struct tui_app *a)
 			    "child not known before.", id);
 			return;
 		}
+		if (tui_match_warn_id(a, id))
+			return;		/* another child's name or birth date: F2 again goes on */
 		snprintf(j->case_id, sizeof j->case_id, "%s", id);
 		j->new_child = 0;
 	} else if (!j->new_child || j->case_id[0] == '\0') {
+		if (tui_match_offer(a))
+			return;		/* likely matches first: a new id only for none of them */
 		if (tui_data_new_case_id(a->s, j->case_id, sizeof j->case_id, &cause) < 0) {
 			tui_error(a, "cannot choose a case id", cause);
 			return;
@@ -406,6 +415,11 @@ intake_key(struct tui_app *a, int key, enum tui_act act)
 	}
 	if (!j->active) {
 		tui_back(a);
+		return;
+	}
+	if (j->match.showing) {
+		if (tui_match_key(a, key, act))
+			intake_continue(a);
 		return;
 	}
 	switch (act) {
@@ -456,6 +470,8 @@ intake_hints(const struct tui_app *a)
 {
 	if (a->j.choosing)
 		return "Enter:choose  j/k:move  n:new contact  X:discard draft  Esc:back";
+	if (a->j.match.showing)
+		return "Enter:link to this case  j/k:move  n:none of these  Esc:the form";
 	return intake_typing(a) == 2 ? "Enter:new line  Tab:next  S-Tab:prev  F2/^N:pathway  "
 	    "Esc:leave  F1/^G:help" : NULL;
 }

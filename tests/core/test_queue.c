@@ -94,7 +94,7 @@ make_store(const char *dir, struct ruleset **rs)
 static uint64_t
 decide(struct store *s, const struct ruleset *rs, const char *facts, int override)
 {
-	struct route_decision d = { facts, strlen(facts), override, NULL, -1, -1, NULL, 0, -1 };
+	struct route_decision d = { facts, strlen(facts), override, NULL, -1, -1, NULL, 0, -1, NULL, 0 };
 	char *cause = NULL;
 	uint64_t seq = 0;
 
@@ -427,8 +427,8 @@ test_free_text(struct store *s, const struct ruleset *rs)
 	static const char esc[] = "SECRET note long enough \033[2J to pass the length check";
 	static const char c1[] = "SECRET note long enough \302\2332J to pass the length check";
 	static const char bad[] = "SECRET note long enough \377 to pass the length check";
-	struct route_decision d = { facts, strlen(facts), ROUTE_MASH, c1, -1, -1, NULL, 0, -1 };
-	struct route_decision fb = { facts, strlen(facts), -1, NULL, -1, -1, esc, 0, -1 };
+	struct route_decision d = { facts, strlen(facts), ROUTE_MASH, c1, -1, -1, NULL, 0, -1, NULL, 0 };
+	struct route_decision fb = { facts, strlen(facts), -1, NULL, -1, -1, esc, 0, -1, NULL, 0 };
 	char *cause = NULL;
 
 	CHECK_EQ(action_check_text("line one\n\tindented, caf\303\251", "the note", &cause), 0);
