@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
+
 /* U+00C0..U+00FF: a plain letter, '#' for two letters, '_' for a break. */
 static const char latin1[] = "aaaaaa#ceeeeiiiidnooooo_ouuuuy##aaaaaa#ceeeeiiiidnooooo_ouuuuy#y";
 /* U+0100..U+017F (Latin Extended-A), upper and lower case alike; '#' for two letters. */
@@ -26,55 +28,13 @@ two_letters(uint32_t c)
 	}
 }
 
-/* Decodes one UTF-8 character at s (n > 0 bytes): its length, or 0 if invalid. */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, uint32_t *c)
-{
-	size_t len;
-	uint32_t v;
-
-	if (s[0] < 0x80) {
-		*c = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] < 0xe0)
-		len = 2, v = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] < 0xf0)
-		len = 3, v = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] < 0xf5)
-		len = 4, v = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && v < 0x800) || (len == 4 && (v < 0x10000 || v > 0x10ffff)) ||
-	    (v >= 0xd800 && v < 0xe000))
-		return 0;
-	*c = v;
-	return len;
-}
-
 /* Appends code point c as UTF-8 to out[*len] (room permitting). */
 static void
 utf8_put(char *out, size_t *len, uint32_t c)
 {
-	unsigned char b[4];
-	size_t n;
+	char b[4];
+	size_t n = utf8_encode(c, b);
 
-	if (c < 0x800)
-		b[0] = (unsigned char)(0xc0 | c >> 6), b[1] = (unsigned char)(0x80 | (c & 0x3f)), n = 2;
-	else if (c < 0x10000)
-		b[0] = (unsigned char)(0xe0 | c >> 12), b[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f)),
-		    b[2] = (unsigned char)(0x80 | (c & 0x3f)), n = 3;
-	else
-		b[0] = (unsigned char)(0xf0 | c >> 18), b[1] = (unsigned char)(0x80 | (c >> 12 & 0x3f)),
-		    b[2] = (unsigned char)(0x80 | (c >> 6 & 0x3f)), b[3] = (unsigned char)(0x80 | (c & 0x3f)),
-		    n = 4;
 	if (*len + n > PERSONKEY_WORD_MAX)
 		return;
 	memcpy(out + *len, b, n);

@@ -59,6 +59,20 @@ cand_for(struct search *s, uint64_t seq, const struct store_val *id)
 	return &s->c[s->n++];
 }
 
+/*
+ * Whether an index key is one under tag whose text is text (n bytes), or
+ * with prefix set begins with it; its text and sequence number then.
+ */
+static int
+key_under(const struct store_val *k, int tag, const char *text, size_t n, int prefix,
+    const char **kt, size_t *kn, uint64_t *seq)
+{
+	int ktag;
+
+	return people_key_split(k, &ktag, kt, kn, seq) == 0 && ktag == tag &&
+	    (prefix ? *kn >= n : *kn == n) && memcmp(*kt, text, n) == 0;
+}
+
 /* What a posting list marks on each contact it names. */
 enum mark { MARK_EXACT, MARK_NEAR, MARK_DOB, MARK_NHS };
 
@@ -72,7 +86,7 @@ postings(struct store_txn *t, struct store_cursor *c, struct search *s, int tag,
 	const char *kt;
 	size_t kn;
 	uint64_t seq;
-	int ktag, rc;
+	int rc;
 
 	(void)t;
 	people_key(key, tag, text, n, 0);
@@ -80,8 +94,7 @@ postings(struct store_txn *t, struct store_cursor *c, struct search *s, int tag,
 	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v)) {
 		struct cand *cd;
 
-		if (people_key_split(&k, &ktag, &kt, &kn, &seq) < 0 || ktag != tag || kn != n ||
-		    memcmp(kt, text, n) != 0)
+		if (!key_under(&k, tag, text, n, 0, &kt, &kn, &seq))
 			break;
 		cd = cand_for(s, seq, &v);
 		switch (m) {
@@ -110,15 +123,14 @@ near_words(struct store_txn *t, struct store_cursor *c, struct search *s, int ta
 	const char *kt;
 	size_t kn;
 	uint64_t seq;
-	int ktag, rc;
+	int rc;
 
 	key[0] = (unsigned char)tag;
 	memcpy(key + 1, w, keep);
 	for (rc = store_cursor_seek(c, key, keep + 1, &k, &v); rc == 0;) {
 		char word[PERSONKEY_WORD_MAX + 1];
 
-		if (people_key_split(&k, &ktag, &kt, &kn, &seq) < 0 || ktag != tag || kn < keep ||
-		    memcmp(kt, w, keep) != 0)
+		if (!key_under(&k, tag, w, keep, 1, &kt, &kn, &seq))
 			break;
 		memcpy(word, kt, kn);
 		/* one letter out, or (forwards) a word the one typed begins */
