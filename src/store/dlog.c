@@ -145,7 +145,8 @@ dlog_queue_entry(const struct store_val *v, struct queue_entry *e)
 		e->len = v->len;
 		return 0;
 	}
-	if (v->len <= QUEUE_HEAD || p[1] != 1)
+	/* a route or flag byte no append writes is damage, not a value to read past */
+	if (v->len <= QUEUE_HEAD || p[1] != 1 || p[3] > 2 || (p[2] >= ROUTE_COUNT && p[2] != 0xff))
 		return -1;
 	e->has_state = 1;
 	e->route = p[2] == 0xff ? RECORD_NONE : p[2];
