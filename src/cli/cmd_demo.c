@@ -12,12 +12,12 @@
 static int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
 
 static const struct cli_option demo_option_table[] = {
-	{ "contacts", 'n', "N", 0 }, { NULL, 0, NULL, 0 },
+	{ "contacts", 'n', "N", 0 }, { "rules", 'r', "FILE", 0 }, { NULL, 0, NULL, 0 },
 };
 
 const struct cli_command cmd_demo_entry = {
 	.name = "demo",
-	.usage = "[--contacts N]",
+	.usage = "[--contacts N] [--rules FILE]",
 	.summary = "build a demo database of synthetic contacts",
 	.options = demo_option_table,
 	.flags = CLI_DB,
@@ -31,6 +31,7 @@ cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_command *demo_cmd = &cmd_demo_entry;
 	struct cli_parse p;
 	long contacts = DEMO_DEFAULT_CONTACTS;
+	const char *rules = app_default_rules();
 	char *dir = NULL, *user = NULL, *cause = NULL, *end;
 	int ch;
 
@@ -38,6 +39,10 @@ cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	while ((ch = cli_parse_next(&p)) != -1) {
 		if (ch == '?')
 			return EXIT_USAGE;
+		if (ch == 'r') {
+			rules = optarg;
+			continue;
+		}
 		contacts = strtol(optarg, &end, 10);
 		if (*optarg == '\0' || *end != '\0' || contacts < 0 || contacts > 100000)
 			return cli_usage_error(demo_cmd, "--contacts takes 0 to 100000");
@@ -47,7 +52,7 @@ cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 	/* never the real database: $FRONTDOOR_DB is not consulted */
 	if (app_database(ctx, APP_DEMO, &dir, &cause) < 0 ||
 	    identity_current(ctx->as_user, &user, &cause) < 0 ||
-	    demo_create(dir, app_default_rules(), user, (int)contacts, &cause) < 0) {
+	    demo_create(dir, rules, user, (int)contacts, &cause) < 0) {
 		free(dir);
 		free(user);
 		return cli_fail("demo", cause, EXIT_PROBLEM);
