@@ -632,6 +632,7 @@ def run(fd, tmp, tm, env, tamper):
     plist = payloads()
     by_marker = {}
     records = 0
+    demo_records = len(cli(fd, env, tmp, "s.lee", ["log"]).splitlines())
     cases = []          # (case id, marker) of the payload cases
     open_cases = set()  # the payload cases still open (in the queue)
     json_able = 0
@@ -818,7 +819,7 @@ def run(fd, tmp, tm, env, tamper):
 
     # 4. the audit log: list pages and the record panel of every payload record
     tm.keys("a")
-    s = tm.wait_text("#%d" % (456 + records), 5.0)
+    s = tm.wait_text("#%d" % (demo_records + records), 5.0)
     tm.keys("Enter")
     s = tm.wait_text("Record  ", 5.0)
     n_audit = 0
