@@ -817,11 +817,14 @@ test_pathway(struct ruleset *rs)
 	tui_pathway_init(&p, rs);
 	all = p.nvisible;
 	CHECK_EQ(all, rs->nindicators);
-	/* ordered by domain, then level */
+	/* ordered by domain, then level; the strengths (no level) after every need */
 	for (size_t k = 1; k < p.norder; k++) {
 		const struct indicator_def *x = &rs->indicators[p.order[k - 1]];
 		const struct indicator_def *y = &rs->indicators[p.order[k]];
 
+		if (y->strength)
+			continue;
+		CHECK(!x->strength);
 		CHECK(x->domain < y->domain || (x->domain == y->domain && x->level <= y->level));
 	}
 	tui_pathway_evaluate(&p, &in, "C-1");
