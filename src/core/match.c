@@ -396,6 +396,8 @@ rank(struct store_txn *t, struct search *s)
 		if (s->c[i].score > 0)
 			s->c[keep++] = s->c[i];
 	}
+	if (keep == 0)
+		return 0;	/* nothing to rank (and qsort takes no null array) */
 	qsort(s->c, keep, sizeof *s->c, cand_cmp);
 	refine_n = keep < MATCH_REFINE ? keep : MATCH_REFINE;
 	for (size_t i = 0; i < refine_n; i++)
