@@ -49,8 +49,8 @@ rules_form_asks(const struct ruleset *rs, int fact)
 {
 	const char *path = rs->facts[fact].path;
 
-	if (rules_screen_supplies(path))
-		return 1;
+	if (rules_screen_supplies(path) || rules_history_fact(path) != NULL)
+		return 1;	/* the form's own fields, or worked out from the log */
 	if (rs->council.form == NULL)
 		return !rules_screen_clash(path);
 	return rules_form_question(rs, fact) != NULL;
@@ -366,6 +366,11 @@ council_form_fact(struct loader *L, struct council *c, const struct ynode *n)
 	if (rules_screen_supplies(n->str)) {
 		load_error(L, n, "E016", "fact '%s' is filled by the intake form's own fields; "
 		    "leave it out of 'form'", n->str);
+		return -1;
+	}
+	if (rules_history_fact(n->str) != NULL) {
+		load_error(L, n, "E016", "fact '%s' is worked out by frontdoor from the log when "
+		    "a decision is recorded; leave it out of 'form'", n->str);
 		return -1;
 	}
 	if (rules_screen_clash(n->str)) {

@@ -708,6 +708,17 @@ test_intake_profile(void)
 	free(cause);
 	buf_free(&b);
 	tui_form_free(&f);
+	/* without a form list, every declared fact is asked, but not those worked out from the log */
+	{
+		struct ruleset *h = load_rules(FD_SOURCE_TESTS "/store/data/history.yaml");
+
+		tui_intake_init(&f, h);
+		CHECK(tui_form_find(&f, "history.cp_plan") >= 0);
+		CHECK_EQ(tui_form_find(&f, "history.contacts"), -1);
+		CHECK_EQ(tui_form_find(&f, "history.months_since_closure"), -1);
+		tui_form_free(&f);
+		rules_free(h);
+	}
 	/* with no rule set, the district and the agency are text and nothing more is asked */
 	tui_intake_init(&f, NULL);
 	CHECK_EQ(f.n, IF_QUESTIONS);

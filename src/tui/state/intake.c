@@ -527,7 +527,8 @@ intake_questions(struct tui_form *f, struct intake_owned *o, const struct rulese
 		return;
 	}
 	for (size_t i = 0; i < rs->nfacts; i++)
-		if (rules_form_asks(rs, (int)i) && !rules_screen_supplies(rs->facts[i].path))
+		if (rules_form_asks(rs, (int)i) && !rules_screen_supplies(rs->facts[i].path) &&
+		    rules_history_fact(rs->facts[i].path) == NULL)
 			intake_ask(f, o, rs, (int)i, NULL);
 }
 
