@@ -6,14 +6,26 @@
 
 #include "base/time.h"
 
+/* Copies src into dst, cut to fit: a row shows what fits and marks the cut when drawn. */
+static void
+copy_cut(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 void
 tui_find_row(const struct match_result *m, uint64_t key, struct queue_row *row)
 {
 	memset(row, 0, sizeof *row);
 	row->seq = key;
-	snprintf(row->case_id, sizeof row->case_id, "%s", m->case_id);
-	snprintf(row->name, sizeof row->name, "%s", m->name);
-	snprintf(row->district, sizeof row->district, "%s", m->district);
+	copy_cut(row->case_id, sizeof row->case_id, m->case_id);
+	copy_cut(row->name, sizeof row->name, m->name);
+	copy_cut(row->district, sizeof row->district, m->district);
 	row->route = m->route;
 	row->level = m->level;
 	row->urgency = URGENCY_NONE;
@@ -21,7 +33,7 @@ tui_find_row(const struct match_result *m, uint64_t key, struct queue_row *row)
 	row->closed = !m->open;
 	if (m->ncontacts > 0)
 		row->last_kind = m->last[0].kind;
-	snprintf(row->received, sizeof row->received, "%s", m->received);
+	copy_cut(row->received, sizeof row->received, m->received);
 	if (parse_utc(m->received, &row->received_at) < 0)
 		row->received_at = 0;
 }
@@ -164,7 +176,9 @@ tui_match_answer(struct tui_match_step *m, struct tui_form *f)
 			f->changed = f->touched = 1;
 		}
 	/* the officer chose this case: its name as typed needs no second warning */
-	snprintf(m->id_checked, sizeof m->id_checked, "%s\n%s", m->res[i].case_id, m->asked);
+	if (snprintf(m->id_checked, sizeof m->id_checked, "%s\n%s", m->res[i].case_id,
+	    m->asked) >= (int)sizeof m->id_checked)
+		m->id_checked[0] = '\0';	/* too long to remember: checked again next time */
 }
 
 int
@@ -179,9 +193,9 @@ tui_match_check_id(struct store *s, const struct tui_form *f, const char *id,
 	int name_differs, dob_differs;
 
 	tui_match_query(f, &q, dob, key, sizeof key);
-	snprintf(checked, sizeof checked, "%s\n%s", id, key);
-	if (strcmp(checked, m->id_checked) == 0)
-		return 0;
+	if (snprintf(checked, sizeof checked, "%s\n%s", id, key) < (int)sizeof checked &&
+	    strcmp(checked, m->id_checked) == 0)
+		return 0;	/* confirmed already (a key too long to hold is checked again) */
 	memset(&byid, 0, sizeof byid);
 	byid.case_id = id;
 	if (match_find(s, &byid, &r, 1, &n, cause) < 0)
