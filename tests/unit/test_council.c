@@ -4,19 +4,13 @@
 #include <string.h>
 
 #include "check.h"
+#include "rulefix.h"
 #include "base/calendar.h"
 #include "base/util.h"
 #include "rules/rules.h"
 
 #define HEAD \
-	"frontdoor: 1\n" \
-	"name: t\n" \
-	"version: \"1\"\n" \
-	"levels:\n" \
-	"  - {level: 1, name: U, route: universal}\n" \
-	"  - {level: 2, name: E, route: early_help_unit}\n" \
-	"  - {level: 3, name: T, route: targeted_early_help}\n" \
-	"  - {level: 4, name: S, route: mash}\n" \
+	RULES_HEAD \
 	"facts:\n" \
 	"  consent: {type: string, values: [given, refused, not_sought]}\n" \
 	"  referrer.agency: {type: string, required: false}\n" \
@@ -51,25 +45,6 @@
 	"      values: {given: Given, not_sought: Not sought}\n" \
 	"      ask_why: [not_sought]\n" \
 	"    - {fact: child.missing_90d, label: Times missing, required: true}\n"
-
-struct loaded {
-	struct ruleset *rs;
-	struct diag d;
-};
-
-static void
-load(struct loaded *l, const char *text)
-{
-	diag_init(&l->d, "t.yaml", text, strlen(text));
-	l->rs = rules_load_buffer(text, strlen(text), &l->d);
-}
-
-static void
-unload(struct loaded *l)
-{
-	rules_free(l->rs);
-	diag_free(&l->d);
-}
 
 /* Whether d holds a report with this code whose message contains msg. */
 static int

@@ -4,21 +4,14 @@
 #include <string.h>
 
 #include "check.h"
+#include "rulefix.h"
 #include "base/digest.h"
 #include "rules/engine.h"
 #include "store/record.h"
 
 /* ---- fixtures ---- */
 
-#define HEAD \
-	"frontdoor: 1\n" \
-	"name: t\n" \
-	"version: \"1\"\n" \
-	"levels:\n" \
-	"  - {level: 1, name: U, route: universal}\n" \
-	"  - {level: 2, name: E, route: early_help_unit}\n" \
-	"  - {level: 3, name: T, route: targeted_early_help}\n" \
-	"  - {level: 4, name: S, route: mash}\n"
+#define HEAD RULES_HEAD
 
 /* Facts of every type, indicators of every level and domain, a flag, lists, conditions. */
 #define PREAMBLE HEAD \

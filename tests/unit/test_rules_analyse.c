@@ -4,21 +4,14 @@
 #include <string.h>
 
 #include "check.h"
+#include "rulefix.h"
 #include "rules/rules.h"
 #include "rules/ruletest.h"
 
 /* ---- fixtures ---- */
 
 /* The four levels: lines 1 to 8. */
-#define HEAD \
-	"frontdoor: 1\n" \
-	"name: t\n" \
-	"version: \"1\"\n" \
-	"levels:\n" \
-	"  - {level: 1, name: U, route: universal}\n" \
-	"  - {level: 2, name: E, route: early_help_unit}\n" \
-	"  - {level: 3, name: T, route: targeted_early_help}\n" \
-	"  - {level: 4, name: S, route: mash}\n"
+#define HEAD RULES_HEAD
 
 /* Lines 9 to 11: two indicators. */
 #define IND_AB \
@@ -37,25 +30,6 @@
 #define CATCH_ALL RULE("rest", "always", "universal")
 
 /* ---- helpers ---- */
-
-struct loaded {
-	struct ruleset *rs;
-	struct diag d;
-};
-
-static void
-load(struct loaded *l, const char *text)
-{
-	diag_init(&l->d, "test.yaml", text, strlen(text));
-	l->rs = rules_load_buffer(text, strlen(text), &l->d);
-}
-
-static void
-unload(struct loaded *l)
-{
-	rules_free(l->rs);
-	diag_free(&l->d);
-}
 
 static void
 dump(const struct diag *d)
