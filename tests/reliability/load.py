@@ -46,6 +46,24 @@ def parent_of(pid):
         return 0
 
 
+def gone(pid):
+    """True once the process has exited (no /proc entry, or a zombie awaiting its reaper)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def wait_gone(pids, seconds):
+    """Wait until every process in pids has exited; the reading children die by the parent's
+    death signal, a moment after the parent itself."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not all(gone(p) for p in pids):
+        time.sleep(0.05)
+    return all(gone(p) for p in pids)
+
+
 def main():
     s = rel.Suite("load", __doc__)
     s.add_argument("--per-writer", type=int, default=None)
@@ -145,6 +163,9 @@ def main():
             if p.stdout:
                 p.stdout.close()
         killed += len(readers)
+        # a slot is stale only once its holder is dead: a killed reader's child may outlive
+        # its parent by a moment, and would rightly keep its slot while alive
+        s.check(wait_gone(mine, 60), "round %d: the killed readers' children exited" % (rnd + 1))
         stale = len(mine & set(reader_pids(db))) if have_mdb_stat else -1
         r = s.fd("log", "--last", "1", db=db, as_user="mgr", timeout=60)
         s.check(r.returncode == 0 and '"seq":%d' % (setup + total) in r.stdout,
