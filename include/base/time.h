@@ -7,6 +7,11 @@
 /* The forms parse_utc accepts, for messages. */
 #define UTC_FORMS "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with Z or +HH:MM"
 
+/* Days from 1970-01-01 to a valid proleptic Gregorian date. */
+int64_t time_days(int year, int month, int day);
+/* The civil date of a day number (the inverse of time_days). */
+void time_civil(int64_t day, int *year, int *month, int *day_of_month);
+
 /* 2026-11-23T19:42:00Z */
 void format_utc(int64_t t, char out[32]);
 

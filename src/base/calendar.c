@@ -1,6 +1,7 @@
-/* calendar.c: working days of a council's calendar: weekends and bank holidays skipped. */
+/* calendar.c: a council's working days (weekends and bank holidays skipped) and its local time. */
 #include "base/calendar.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,102 @@ calendar_valid_zone(const char *s)
 		    (*p >= '0' && *p <= '9') || strchr("/_-+", *p) != NULL))
 			return 0;
 	return s[0] >= 'A' && s[0] <= 'Z';
+}
+
+int
+calendar_zone_known(const char *s)
+{
+	return s == NULL || strcmp(s, "Europe/London") == 0 || strcmp(s, "UTC") == 0;
+}
+
+/* Days since 1970-01-01 of an instant, rounding down before 1970 too. */
+static int64_t
+calendar_day_of(int64_t t)
+{
+	return t >= 0 ? t / CALENDAR_SECONDS_PER_DAY :
+	    -((-t + CALENDAR_SECONDS_PER_DAY - 1) / CALENDAR_SECONDS_PER_DAY);
+}
+
+/* The day of the last Sunday of a month. */
+static int64_t
+calendar_last_sunday(int year, int month)
+{
+	int64_t last = (month == 12 ? time_days(year + 1, 1, 1) : time_days(year, month + 1, 1)) - 1;
+
+	return last - (calendar_weekday(last) + 1) % 7;
+}
+
+int
+calendar_utc_offset(const struct calendar *c, int64_t t)
+{
+	const int64_t hour = 3600;
+	int64_t start, end;
+	int y, m, d;
+
+	if (c == NULL || c->time_zone == NULL || strcmp(c->time_zone, "Europe/London") != 0)
+		return 0;
+	time_civil(calendar_day_of(t), &y, &m, &d);
+	start = calendar_last_sunday(y, 3) * CALENDAR_SECONDS_PER_DAY + hour;
+	end = calendar_last_sunday(y, 10) * CALENDAR_SECONDS_PER_DAY + hour;
+	return t >= start && t < end ? (int)hour : 0;
+}
+
+void
+calendar_to_local(const struct calendar *c, int64_t t, struct calendar_local *out)
+{
+	int64_t local = t + calendar_utc_offset(c, t);
+	int64_t day = calendar_day_of(local), secs = local - day * CALENDAR_SECONDS_PER_DAY;
+
+	time_civil(day, &out->year, &out->month, &out->day);
+	out->hour = (int)(secs / 3600);
+	out->min = (int)(secs % 3600 / 60);
+	out->sec = (int)(secs % 60);
+}
+
+int
+calendar_from_local(const struct calendar *c, int64_t local, int64_t *out)
+{
+	/* the larger offset first, so that the repeated autumn hour reads as summer time */
+	for (int off = 3600; off >= 0; off -= 3600) {
+		if (calendar_utc_offset(c, local - off) == off) {
+			*out = local - off;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+calendar_format_local(const struct calendar *c, int64_t t, char out[32])
+{
+	struct calendar_local l;
+
+	calendar_to_local(c, t, &l);
+	if (l.year < 0 || l.year > 9999)
+		snprintf(out, 32, "invalid");
+	else
+		snprintf(out, 32, "%04d-%02d-%02d %02d:%02d", l.year, l.month, l.day, l.hour, l.min);
+}
+
+int64_t
+calendar_local_day(const struct calendar *c, int64_t t)
+{
+	return calendar_day_of(t + calendar_utc_offset(c, t));
+}
+
+int64_t
+calendar_end_of_day(const struct calendar *c, int64_t day)
+{
+	int64_t local = day * CALENDAR_SECONDS_PER_DAY + CALENDAR_SECONDS_PER_DAY - 1, t;
+
+	/* 23:59:59 always exists in London (the clocks change at 01:00 UTC) */
+	return calendar_from_local(c, local, &t) == 0 ? t : local;
+}
+
+int64_t
+calendar_end_of_working_day(const struct calendar *c, int64_t t, int n)
+{
+	return calendar_end_of_day(c, calendar_add_working_days(c, calendar_local_day(c, t), n));
 }
 
 void

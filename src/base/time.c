@@ -52,8 +52,8 @@ time_month_days(int year, int month)
 	return days[month - 1] + (month == 2 && leap);
 }
 
-/* Days from 1970-01-01 to a valid proleptic Gregorian date (Hinnant's civil algorithm). */
-static int64_t
+/* Hinnant's civil algorithm. */
+int64_t
 time_days(int year, int month, int day)
 {
 	int64_t y = year - (month <= 2);
@@ -63,6 +63,22 @@ time_days(int year, int month, int day)
 	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 
 	return era * 146097 + doe - 719468;
+}
+
+/* Hinnant's inverse algorithm. */
+void
+time_civil(int64_t day, int *year, int *month, int *day_of_month)
+{
+	int64_t z = day + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+
+	*day_of_month = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*year = (int)(yoe + era * 400 + (*month <= 2));
 }
 
 /* YYYY-MM-DD at *p, as days since the epoch; -1 if malformed or impossible. */
