@@ -33,6 +33,8 @@ long calendar_working_days_between(const struct calendar *c, int64_t from, int64
 int calendar_valid_zone(const char *s);
 /* Whether the clocks of a zone name are known (CALENDAR_ZONES; NULL is UTC). */
 int calendar_zone_known(const char *s);
+/* The zone names whose clocks are known, for suggestions. */
+const char *const *calendar_zone_names(size_t *n);
 
 /* A local date and time, as a person reads it. */
 struct calendar_local {

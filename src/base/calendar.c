@@ -88,10 +88,25 @@ calendar_valid_zone(const char *s)
 	return s[0] >= 'A' && s[0] <= 'Z';
 }
 
+const char *const *
+calendar_zone_names(size_t *n)
+{
+	static const char *const names[] = { "Europe/London", "UTC" };
+
+	*n = sizeof names / sizeof names[0];
+	return names;
+}
+
 int
 calendar_zone_known(const char *s)
 {
-	return s == NULL || strcmp(s, "Europe/London") == 0 || strcmp(s, "UTC") == 0;
+	size_t n;
+	const char *const *names = calendar_zone_names(&n);
+
+	for (size_t i = 0; s != NULL && i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return 1;
+	return s == NULL;
 }
 
 /* Days since 1970-01-01 of an instant, rounding down before 1970 too. */

@@ -243,10 +243,15 @@ council_calendar(struct loader *L, struct council *c, const struct ynode *m)
 	if (load_fields(L, m, "the calendar", fields, FD_ARRAY_LEN(fields), v) > 0)
 		return;
 	cal->time_zone = load_text(L, v[0], "time_zone", 0);
-	if (!calendar_zone_known(cal->time_zone))
+	if (!calendar_zone_known(cal->time_zone)) {
+		size_t nzones;
+		const char *const *zones = calendar_zone_names(&nzones);
+
 		load_error(L, v[0], "E015", calendar_valid_zone(cal->time_zone) ?
 		    "time_zone '%s': the clocks known are those of " CALENDAR_ZONES :
 		    "time_zone '%s' is not a time zone name such as Europe/London", cal->time_zone);
+		load_suggest(L, cal->time_zone, zones, nzones);
+	}
 	cal->holidays = xcalloc(v[1]->n + 1, sizeof *cal->holidays);
 	for (size_t i = 0; i < v[1]->n; i++) {
 		const struct ynode *n = v[1]->items[i];
