@@ -288,6 +288,11 @@ void rules_free(struct ruleset *rs);
 
 /* The fact declared at path, or -1. */
 int rules_find_fact(const struct ruleset *rs, const char *path);
+/*
+ * Whether the fact at path takes its values from the council profile's lists
+ * (referrer.agency from the agencies, child.district from the districts).
+ */
+int rules_council_lists(const char *path);
 /* Whether the intake form's own fields write this case path (child.age, referrer.agency...). */
 int rules_screen_supplies(const char *path);
 /*

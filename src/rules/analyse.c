@@ -816,6 +816,28 @@ warn_unread(struct ruleset *rs, struct diag *d)
 			    rs->indicators[i].id);
 }
 
+/*
+ * Facts no field of the intake form asks for: a case from the screens never
+ * has them, so rules that read them cannot fire from there (and if one is
+ * required, every such case is rejected).
+ */
+static void
+warn_unasked(const struct ruleset *rs, struct diag *d)
+{
+	for (size_t i = 0; i < rs->nfacts; i++) {
+		const struct fact_def *f = &rs->facts[i];
+
+		if (rules_form_asks(rs, (int)i))
+			continue;
+		diag_warn(d, f->pos.line, f->pos.col, "W108", "no field asks for '%s': %s; %s",
+		    f->path, f->required ? "it is required, so every case from the screens is "
+		    "rejected" : "a case from the screens never has it, so no rule reading it "
+		    "can fire from there",
+		    rules_screen_clash(f->path) ? "give it a path the intake form does not write "
+		    "itself" : "add it to the council's 'form'");
+	}
+}
+
 static void
 analyser_free(struct analyser *A)
 {
@@ -887,5 +909,6 @@ rules_analyse(struct ruleset *rs, struct diag *d)
 	if (rs->nrules > 0)
 		check_fall_through(&A, d);
 	warn_unread(rs, d);
+	warn_unasked(rs, d);
 	analyser_free(&A);
 }

@@ -18,6 +18,12 @@ static const char *const screen_paths[] = {
 };
 
 int
+rules_council_lists(const char *path)
+{
+	return strcmp(path, "referrer.agency") == 0 || strcmp(path, "child.district") == 0;
+}
+
+int
 rules_screen_supplies(const char *path)
 {
 	for (size_t i = 0; i < FD_ARRAY_LEN(screen_paths); i++)

@@ -1233,6 +1233,13 @@ load_compare(struct loader *L, const struct ynode *n)
 		diag_note(L->d, "only numbers have an order: use eq, ne, in or not_in");
 		return NULL;
 	}
+	if (f->type == FACT_STRING && f->nvalues == 0 && L->rs->council.present &&
+	    !rules_council_lists(f->path) && !(op->form == OPERAND_ONE && opnode->type == Y_MAP)) {
+		error_at(L, opnode, "E029", "fact '%s' is free text, so a rule comparing it with "
+		    "a value would miss the same value written another way ('Police' for "
+		    "'police'): list the values it takes under 'values'", f->path);
+		return NULL;
+	}
 	c = cond_new(COND_COMPARE, n);
 	c->index = fi;
 	c->op = op->op;

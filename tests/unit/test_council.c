@@ -237,6 +237,66 @@ test_shipped(void)
 	free(text);
 }
 
+/* Which facts the form asks, and the checks that follow from it. */
+static void
+test_form_coverage(void)
+{
+	struct loaded l;
+	int missing;
+
+	/* listed, or written by the form's own fields: asked, and no warning */
+	load(&l, HEAD COUNCIL(FORM_OK, CAL_OK));
+	missing = rules_find_fact(l.rs, "child.missing_90d");
+	CHECK(rules_form_asks(l.rs, missing));
+	CHECK(rules_form_asks(l.rs, rules_find_fact(l.rs, "referrer.agency")));
+	CHECK_EQ(l.d.nwarnings, 0);
+	unload(&l);
+	/* a form that leaves a fact out: no field, and a warning naming it */
+	load(&l, HEAD COUNCIL("  form:\n    - {fact: consent, label: Consent}\n", CAL_OK));
+	CHECK(l.rs != NULL);
+	CHECK(!rules_form_asks(l.rs, rules_find_fact(l.rs, "child.missing_90d")));
+	CHECK(reported(&l.d, "W108", "no field asks for 'child.missing_90d'"));
+	unload(&l);
+	/* no form: every declared fact is asked */
+	load(&l, HEAD COUNCIL("", CAL_OK));
+	CHECK(rules_form_asks(l.rs, rules_find_fact(l.rs, "child.missing_90d")));
+	CHECK_EQ(l.d.nwarnings, 0);
+	unload(&l);
+	/* paths the form's own fields write, lie inside or hold */
+	CHECK(rules_screen_clash("household.size"));
+	CHECK(rules_screen_clash("child"));
+	CHECK(rules_screen_clash("reported.basis"));
+	CHECK(!rules_screen_clash("child.missing_90d"));
+	CHECK(!rules_screen_clash("children"));
+	CHECK(!rules_screen_clash("how_received_by"));
+}
+
+/* With a profile, a free-text fact compared with a value is refused; without one it loads. */
+static void
+test_free_text(void)
+{
+	static const char extra[] =
+	    "  - {id: by_role, when: {fact: referrer.role, eq: teacher}, route: mash, reason: T}\n";
+	struct loaded l;
+	char *text, *with;
+
+	/* the rule goes first: put it before the others */
+	text = xasprintf("%.*s  referrer.role: {type: string, required: false}\n%s%s%s",
+	    (int)(strstr(HEAD, "indicators:") - HEAD), HEAD, "indicators:\n"
+	    "  - {id: a, domain: development, level: 2, text: A}\nrules:\n", extra,
+	    strstr(HEAD, "  - {id: police"));
+	with = xasprintf("%s%s", text, COUNCIL(FORM_OK, CAL_OK));
+	load(&l, with);
+	CHECK(l.rs == NULL);
+	CHECK(reported(&l.d, "E029", "fact 'referrer.role' is free text"));
+	unload(&l);
+	load(&l, text);
+	CHECK(l.rs != NULL);
+	unload(&l);
+	free(text);
+	free(with);
+}
+
 int
 main(void)
 {
@@ -244,6 +304,8 @@ main(void)
 	test_profile_optional();
 	test_profile_errors();
 	test_calendar();
+	test_form_coverage();
+	test_free_text();
 	test_shipped();
 	return check_done();
 }
