@@ -865,7 +865,7 @@ test_pathway(struct ruleset *rs)
 		CHECK_STR(tui_consent_note(&p, "not_sought", note, sizeof note),
 		    "Not sought (say why); the reason goes with the referral.");
 		CHECK_STR(tui_consent_note(&p, "refused", note, sizeof note),
-		    "Refused; a safeguarding referral does not wait for it.");
+		    "Refused; a safeguarding referral does not depend on it.");
 	}
 	/* clearing the filter shows everything again, cursor kept on the same indicator */
 	tui_edit_set(&p.filter, "");

@@ -320,7 +320,7 @@ tui_consent_note(const struct tui_pathway *p, const char *consent, char *out, si
 	else if (p->dec.route == ROUTE_MASH && asked_why)
 		note = "the reason goes with the referral.";
 	else if (p->dec.route == ROUTE_MASH)
-		note = "a safeguarding referral does not wait for it.";
+		note = "a safeguarding referral does not depend on it.";
 	else
 		note = "not needed for this route.";
 	snprintf(out, outsz, "%s; %s", label != NULL ? label : "not recorded", note);
