@@ -490,7 +490,11 @@ test_intake(const struct ruleset *rs)
 	int64_t t;
 
 	tui_intake_init(&f, rs);
-	CHECK_EQ(f.n, IF_QUESTIONS + 2);	/* consent and why */
+	/* consent to share and why, consent to early help and why, the young person's view */
+	CHECK_EQ(f.n, IF_QUESTIONS + 5);
+	CHECK(f.f[field(&f, "share_consent")].required);
+	CHECK(!f.f[field(&f, "young_person_view")].required);
+	CHECK(f.f[field(&f, "young_person_view")].unknown_ok);
 	/* the choices that route a child start unchosen, and are required (marked *) */
 	CHECK_EQ(f.f[IF_REF_AGENCY].choice, -1);
 	CHECK_EQ(f.f[IF_DISTRICT].choice, -1);
@@ -523,10 +527,15 @@ test_intake(const struct ruleset *rs)
 	CHECK(f.touched);
 	/* the focus moves over shown fields only */
 	tui_form_set_choice(&f, field(&f, "consent"), "given");
+	tui_form_set_choice(&f, field(&f, "share_consent"), "given");
 	f.relayout(&f);
 	f.focus = IF_BASIS;
 	CHECK(tui_form_move(&f, 1));
+	CHECK_EQ(f.focus, field(&f, "share_consent"));
+	CHECK(tui_form_move(&f, 1));
 	CHECK_EQ(f.focus, field(&f, "consent"));
+	CHECK(tui_form_move(&f, 1));
+	CHECK_EQ(f.focus, field(&f, "young_person_view"));
 	CHECK(!tui_form_move(&f, 1));
 	/* required fields and their checks */
 	CHECK_EQ(tui_form_first_invalid(&f), IF_REF_NAME);
