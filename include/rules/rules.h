@@ -42,6 +42,8 @@ struct level_def {
 	char *name;
 	enum route_id route;
 	char *front_door;
+	char *label;		/* the route's name on the screens; the level's name if not given */
+	char *short_label;	/* at most 5 columns, for lists; from label if not given */
 	struct srcpos pos;
 };
 

@@ -1,6 +1,7 @@
 /* load.c: reads a rule file's YAML tree into a ruleset, reporting every mistake. */
 #include "rules/rules.h"
 
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "base/digest.h"
 #include "base/json.h"
 #include "base/nearest.h"
+#include "base/width.h"
 #include "base/yamltree.h"
 #include "rules/loader.h"
 #include "rules/testcase.h"
@@ -372,12 +374,68 @@ undefined_ref(struct loader *L, const struct ynode *n, const char *code, const c
 
 /* ---- header, levels, flags ---- */
 
+/*
+ * The short name a list shows when a level gives none: the label when it fits
+ * in 5 columns, else the initials of its words ("Early Help Unit": EHU), or
+ * the first 4 characters of a single word ("Universal": Univ).
+ */
+static char *
+level_short_from(const char *label)
+{
+	char out[6];
+	size_t n = 0, words = 0;
+
+	if (width_text(label, strlen(label)) <= 5)
+		return xstrdup(label);
+	for (const char *p = label; *p != '\0'; p++)
+		words += *p != ' ' && (p == label || p[-1] == ' ');
+	if (words < 2) {
+		size_t end = 0;
+
+		/* four characters, never a UTF-8 sequence cut in two */
+		for (int k = 0; k < 4 && label[end] != '\0'; k++)
+			do
+				end++;
+			while (((unsigned char)label[end] & 0xC0) == 0x80);
+		return xstrndup(label, end);
+	}
+	for (const char *p = label; *p != '\0' && n < 5; p++)
+		if (*p != ' ' && (p == label || p[-1] == ' ') &&
+		    (unsigned char)*p < 0x80 && isalnum((unsigned char)*p))
+			out[n++] = (char)toupper((unsigned char)*p);
+	out[n] = '\0';
+	return n > 0 ? xstrdup(out) : xstrndup(label, 4);
+}
+
+/* A level's route label and short name, given or made from its name. */
+static void
+load_level_labels(struct loader *L, struct level_def *lv, const struct ynode *label,
+    const struct ynode *shrt)
+{
+	if (label != NULL)
+		lv->label = get_prose(L, label, "a route's label", 0);
+	if (lv->label == NULL && lv->name != NULL)
+		lv->label = xstrdup(lv->name);
+	if (shrt != NULL && (lv->short_label = get_prose(L, shrt, "a route's short name", 0)) &&
+	    width_text(lv->short_label, strlen(lv->short_label)) > 5) {
+		error_at(L, shrt, "E015", "a route's short name takes at most 5 columns, for the "
+		    "lists' route column: '%s' takes %zu; shorten it, or leave 'short' out to have "
+		    "one made from the label", lv->short_label,
+		    width_text(lv->short_label, strlen(lv->short_label)));
+		free(lv->short_label);
+		lv->short_label = NULL;
+	}
+	if (lv->short_label == NULL && lv->label != NULL)
+		lv->short_label = level_short_from(lv->label);
+}
+
 static void
 load_levels(struct loader *L, const struct ynode *seq)
 {
 	static const struct field fields[] = {
 		{ "level", Y_SCALAR, 1 }, { "name", Y_SCALAR, 1 },
 		{ "route", Y_SCALAR, 1 }, { "front_door", Y_SCALAR, 0 },
+		{ "label", Y_SCALAR, 0 }, { "short", Y_SCALAR, 0 },
 	};
 	const struct ynode *v[FD_ARRAY_LEN(fields)];
 	int seen_route[ROUTE_COUNT] = { 0 };
@@ -412,6 +470,7 @@ load_levels(struct loader *L, const struct ynode *seq)
 		lv->route = route < 0 ? ROUTE_UNIVERSAL : (enum route_id)route;
 		if (v[3] != NULL)
 			lv->front_door = get_prose(L, v[3], "front_door", 1);
+		load_level_labels(L, lv, v[4], v[5]);
 	}
 	for (int l = 0; l < 4; l++)
 		if (L->rs->levels[l].level == 0)
@@ -1838,6 +1897,8 @@ rules_free(struct ruleset *rs)
 	for (int l = 0; l < 4; l++) {
 		free(rs->levels[l].name);
 		free(rs->levels[l].front_door);
+		free(rs->levels[l].label);
+		free(rs->levels[l].short_label);
 	}
 	for (size_t i = 0; i < rs->nflags; i++) {
 		free(rs->flags[i].id);

@@ -101,7 +101,7 @@ draw_log(struct tui_app *a)
 			snprintf(line, sizeof line, "#%-7llu %s  %-10s %-10.10s %-9.9s %s",
 			    (unsigned long long)e->seq, when, record_kind_name(e->kind), e->case_id,
 			    e->actor, e->route >= 0 && e->route < ROUTE_COUNT ?
-			    tui_route_label(e->route) : e->outcome);
+			    tui_route_label(a->rs, e->route) : e->outcome);
 		tui_fill(a, AU_TOP + (int)r, 0, a->cols, at);
 		tui_text(a, AU_TOP + (int)r, 0, a->cols, line, e->kind == KIND_COUNT && !sel ?
 		    tui_attr(a, C_ERROR) : at, 0);
@@ -113,7 +113,7 @@ draw_log(struct tui_app *a)
 		int y = AU_TOP + (int)rows;
 
 		tui_heading(a, y, "Record ");
-		tui_case_lines(&au->page[au->log.cursor - au->log.top], 1, a->cols - 1, &lines, &n,
+		tui_case_lines(a->rs, &au->page[au->log.cursor - au->log.top], 1, a->cols - 1, &lines, &n,
 		    &start);
 		tui_draw_lines(a, lines, n, 0, y + 1, au_rows(a) - (int)rows - 1,
 		    tui_attr(a, C_NORMAL));
@@ -258,7 +258,7 @@ draw_moves(struct tui_app *a, int y)
 
 		tui_textf(a, y + r, 1, a->cols - 2, tui_attr(a, i == au->mlist.cursor ? C_SELECTED :
 		    C_NORMAL), "seq %-9llu %-20s %s -> %s", (unsigned long long)m->seq, m->case_id,
-		    tui_route_label(m->from), tui_route_label(m->to));
+		    tui_route_label(a->rs, m->from), tui_route_label(a->rs, m->to));
 	}
 	if (w->moved > w->moves.n)
 		tui_textf(a, a->rows - 4, 1, a->cols - 2, tui_attr(a, C_DIM), "(the first %zu of %lu "
@@ -295,10 +295,10 @@ draw_whatif(struct tui_app *a)
 	tui_text(a, y, 1, 21, "recorded \\ candidate", tui_attr(a, C_HEADER), 0);
 	for (int c = 0; c < ROUTE_COUNT; c++)
 		tui_textf(a, y, 22 + c * cw, cw, tui_route_attr(a, c) | A_BOLD, "%*s", cw - 1,
-		    tui_route_short(c));
+		    tui_route_short(a->rs, c));
 	y++;
 	for (int r = 0; r < ROUTE_COUNT; r++, y++) {
-		tui_text(a, y, 1, 21, tui_route_label(r), tui_route_attr(a, r) | A_BOLD, 0);
+		tui_text(a, y, 1, 21, tui_route_label(a->rs, r), tui_route_attr(a, r) | A_BOLD, 0);
 		for (int c = 0; c < ROUTE_COUNT; c++)
 			tui_textf(a, y, 22 + c * cw, cw, tui_attr(a, r == c ? C_NORMAL :
 			    w->matrix[r][c] ? C_AMBER : C_DIM), "%*lu", cw - 1, w->matrix[r][c]);
@@ -379,7 +379,7 @@ draw_charts(struct tui_app *a)
 
 		x += tui_text(a, y, x, 2, a->utf8 ? u[r] : asc[r], tui_route_attr(a, r), 0);
 		x += tui_textf(a, y, x, a->cols - x, tui_attr(a, C_NORMAL), "%s ",
-		    tui_route_short(r));
+		    tui_route_short(a->rs, r));
 	}
 	y++;
 	tui_textf(a, y++, 0, a->cols, tui_attr(a, C_DIM), "%-8s %5s %-*s %7s %7s", "month",

@@ -36,7 +36,7 @@ case_layout(struct tui_app *a)
 		return;
 	case_clear_lines(cv);
 	cv->starts = xcalloc(cv->n + 1, sizeof *cv->starts);
-	tui_case_lines(cv->e, cv->n, a->cols - 1, &cv->lines, &cv->nlines, cv->starts);
+	tui_case_lines(a->rs, cv->e, cv->n, a->cols - 1, &cv->lines, &cv->nlines, cv->starts);
 	cv->starts[cv->n] = cv->nlines;
 	cv->width = a->cols;
 }
@@ -188,7 +188,7 @@ case_draw(struct tui_app *a)
 	if (cv->cs.level >= 1 && cv->cs.level <= 4)
 		snprintf(lvl, sizeof lvl, " L%d", cv->cs.level);
 	snprintf(line, sizeof line, "  %s  %s%s  %u contact%s",
-	    cv->cs.status == CASE_OPEN ? "open" : "closed", tui_route_label(cv->cs.route), lvl,
+	    cv->cs.status == CASE_OPEN ? "open" : "closed", tui_route_label(a->rs, cv->cs.route), lvl,
 	    cv->cs.contacts, cv->cs.contacts == 1 ? "" : "s");
 	x += tui_text(a, 1, x, a->cols - x, line, tui_attr(a, C_NORMAL), 0);
 	if (cv->cs.awaiting_signoff)

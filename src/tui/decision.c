@@ -130,7 +130,7 @@ decision_draw(struct tui_app *a)
 	rule = &p->rs->rules[p->dec.rule];
 	x = tui_textf(a, 1, 0, a->cols, tui_attr(a, C_HEADER), "%s  Recommended: ", j->case_id);
 	x += tui_textf(a, 1, x, a->cols - x, tui_route_attr(a, p->dec.route) | A_BOLD,
-	    "%s (level %d)", tui_route_label(p->dec.route), p->dec.level);
+	    "%s (level %d)", tui_route_label(p->rs, p->dec.route), p->dec.level);
 	tui_textf(a, 1, x, a->cols - x, tui_attr(a, C_NORMAL), "  rule %s", rule->id);
 	{
 		char *why = xasprintf("Urgency %s. %s", urgency_name(p->dec.urgency),
@@ -265,7 +265,7 @@ decision_write(struct tui_app *a)
 	tui_journey_end(a, 1);
 	tui_case_show(a, id, 1);
 	tui_message(a, MSG_OK, "Logged #%llu: %s routed to %s. The draft is removed.",
-	    (unsigned long long)seq, id, tui_route_label(final));
+	    (unsigned long long)seq, id, tui_route_label(a->rs, final));
 }
 
 static void

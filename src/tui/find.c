@@ -8,7 +8,7 @@
 
 /* What a record was, in the words the case view uses. */
 static void
-contact_text(const struct match_contact *c, char *out, size_t outsz)
+contact_text(const struct tui_app *a, const struct match_contact *c, char *out, size_t outsz)
 {
 	char when[32];
 	int code = c->outcome[0] ? outcome_parse(c->outcome) : -1;
@@ -20,7 +20,7 @@ contact_text(const struct match_contact *c, char *out, size_t outsz)
 		    outcome_label((enum outcome_code)code) : c->outcome);
 	else if (c->route != RECORD_NONE)
 		snprintf(out, outsz, "%s  %s: %s", when, record_kind_name(c->kind),
-		    tui_route_label(c->route));
+		    tui_route_label(a->rs, c->route));
 	else
 		snprintf(out, outsz, "%s  %s%s%s", when, record_kind_name(c->kind),
 		    c->outcome[0] ? ": " : "", c->outcome);
@@ -46,7 +46,7 @@ draw_row(struct tui_app *a, int y, const struct match_result *m, int selected)
 	tui_text(a, y, 17, nw, m->name[0] ? m->name : "(no name)", at, 0);
 	tui_text(a, y, 18 + nw, 10, m->dob[0] ? m->dob : "-", at, 0);
 	tui_text(a, y, 29 + nw, 11, m->district[0] ? m->district : "-", at, 0);
-	tui_text(a, y, 41 + nw, 6, m->open ? tui_route_short(m->route) : "CLOSED",
+	tui_text(a, y, 41 + nw, 6, m->open ? tui_route_short(a->rs, m->route) : "CLOSED",
 	    selected ? at : m->open ? tui_route_attr(a, m->route) : tui_attr(a, C_AMBER) | A_BOLD,
 	    0);
 }
@@ -62,7 +62,7 @@ draw_detail(struct tui_app *a, int y, const struct match_result *m)
 	    "matched on %s", m->case_id, m->open ? "open" : "closed", m->contacts,
 	    m->contacts == 1 ? "" : "s", why);
 	for (size_t i = 0; i < m->ncontacts; i++) {
-		contact_text(&m->last[i], line, sizeof line);
+		contact_text(a, &m->last[i], line, sizeof line);
 		tui_untrusted(a, y++, 4, a->cols - 6, line, strlen(line), tui_attr(a, C_NORMAL), 0);
 	}
 }

@@ -94,7 +94,7 @@ journey_begin(struct tui_app *a, const char *draft_id, const char *text, size_t 
 
 	chooser_free(j);
 	tui_intake_init(&j->intake, a->rs);
-	tui_decision_init(&j->decision);
+	tui_decision_init(&j->decision, a->rs);
 	tui_pathway_init(&j->path, a->rs);
 	j->have_path = 1;
 	j->active = 1;

@@ -120,7 +120,7 @@ outcome_draw(struct tui_app *a)
 				break;
 			}
 		tui_textf(a, 1, x, a->cols - x, tui_attr(a, C_NORMAL), "  %s, now %s",
-		    a->cv.cs.status == CASE_OPEN ? "open" : "closed", tui_route_label(a->cv.cs.route));
+		    a->cv.cs.status == CASE_OPEN ? "open" : "closed", tui_route_label(a->rs, a->cv.cs.route));
 	}
 	tui_wrapped(a, 2, 2, a->cols - 4, 2, mode_help[tui_outcome_mode(&ov->form)],
 	    tui_attr(a, C_DIM));

@@ -106,7 +106,7 @@ draw_recommendation(struct tui_app *a, int y)
 	}
 	x = tui_text(a, y + 1, 0, a->cols, a->utf8 ? "\u2192 " : "-> ", tui_attr(a, C_KEY), 0);
 	x += tui_textf(a, y + 1, x, a->cols - x, tui_route_attr(a, p->dec.route) | A_BOLD,
-	    "%s (level %d)", tui_route_label(p->dec.route), p->dec.level);
+	    "%s (level %d)", tui_route_label(p->rs, p->dec.route), p->dec.level);
 	tui_textf(a, y + 1, x, a->cols - x, tui_attr(a, C_NORMAL), "  rule %s  urgency %s",
 	    p->rs->rules[p->dec.rule].id, urgency_name(p->dec.urgency));
 	tui_pathway_why(p, &b);

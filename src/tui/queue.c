@@ -90,7 +90,7 @@ draw_filters(struct tui_app *a)
 	char line[400];
 
 	snprintf(line, sizeof line, "route: %s  district: %s  search: %s%s%s%s",
-	    q->route >= 0 ? tui_route_label(q->route) : "any",
+	    q->route >= 0 ? tui_route_label(a->rs, q->route) : "any",
 	    q->district >= 0 ? q->district_name : "any",
 	    q->search[0] ? "\"" : "", q->search[0] ? q->search : "-", q->search[0] ? "\"" : "",
 	    q->search[0] && !q->awaiting && !q->returned ? " (every case)" : "");
@@ -155,7 +155,7 @@ draw_row(struct tui_app *a, const struct cols *c, int y, const struct queue_row 
 	tui_text(a, y, c->id, c->iw, r->case_id, base, 0);
 	tui_text(a, y, c->name, c->nw, r->name[0] ? r->name : "(no name)", base, 0);
 	tui_text(a, y, c->district, 12, r->district[0] ? r->district : "-", base, 0);
-	tui_text(a, y, c->route, 5, tui_route_short(r->route),
+	tui_text(a, y, c->route, 5, tui_route_short(a->rs, r->route),
 	    selected ? base : tui_route_attr(a, r->route), 0);
 	snprintf(lvl, sizeof lvl, r->level >= 1 && r->level <= 4 ? "L%d" : "-", r->level);
 	tui_text(a, y, c->level, 2, lvl, base, 0);
@@ -195,7 +195,7 @@ draw_counts(struct tui_app *a)
 		for (int r = 0; r < ROUTE_COUNT; r++) {
 			x += tui_text(a, y, x, a->cols - x, "  ", 0, 0);
 			x += tui_textf(a, y, x, a->cols - x, tui_route_attr(a, r), "%s %lu",
-			    tui_route_short(r), a->counts[r]);
+			    tui_route_short(a->rs, r), a->counts[r]);
 		}
 	}
 	if (q->nrows > 0 && (row = tui_queue_row_number(q, queue_total(a, q))) > 0)

@@ -91,7 +91,7 @@ draw_list(struct tui_app *a)
 		tui_text(a, SO_TOP + (int)i, 1, 10, r->case_id, at, 0);
 		tui_text(a, SO_TOP + (int)i, 12, a->cols - 44, r->name, at, 0);
 		tui_text(a, SO_TOP + (int)i, a->cols - 31, 14, r->district, at, 0);
-		tui_text(a, SO_TOP + (int)i, a->cols - 16, 5, tui_route_short(r->route),
+		tui_text(a, SO_TOP + (int)i, a->cols - 16, 5, tui_route_short(a->rs, r->route),
 		    i == so->q.cursor ? at : tui_route_attr(a, r->route), 0);
 		tui_format_age(r->received_at, now, age, sizeof age);
 		tui_text(a, SO_TOP + (int)i, a->cols - 9, 8, age, at, 0);
@@ -110,7 +110,7 @@ draw_entry(struct tui_app *a, int y, int rows)
 
 	if (!so->have_entry || rows <= 0)
 		return;
-	tui_case_lines(&so->entry, 1, a->cols - 1, &lines, &n, &start);
+	tui_case_lines(a->rs, &so->entry, 1, a->cols - 1, &lines, &n, &start);
 	for (int r = 0; r < rows && (size_t)r < n; r++)
 		tui_text(a, y + r, 0, a->cols - 1, lines[r], tui_attr(a, r == 0 ? C_HEADER : C_NORMAL),
 		    0);

@@ -789,13 +789,13 @@ test_case_json_and_drafts(struct ruleset *rs)
 	free(cause);
 	case_free(&cf);
 	/* a draft keeps the whole journey: fields, ticks and the decision */
-	tui_decision_init(&dec);
+	tui_decision_init(&dec, rs);
 	dec.f[DF_CHOICE].choice = 1;
 	set_text(&dec, DF_RATIONALE, "Seen by the GP; mother gave a credible account.");
 	dec.touched = 1;
 	tui_draft_write(&in, rs, sel, &dec, &b2);
 	tui_intake_init(&in2, rs);
-	tui_decision_init(&dec2);
+	tui_decision_init(&dec2, rs);
 	CHECK_EQ(tui_draft_read(b2.data, b2.len, &in2, rs, sel2, &dec2), 0);
 	CHECK_STR(in2.f[IF_CHILD_NAME].edit.text, "Zoë Brontë");
 	CHECK_STR(in2.f[IF_REF_NAME].edit.text, "Dr Jane \"JJ\" Okoro");
@@ -913,7 +913,7 @@ test_decision(struct ruleset *rs)
 	tui_pathway_recount(&p);
 	tui_pathway_evaluate(&p, &in, "C-9");
 	CHECK_EQ(p.dec.route, ROUTE_MASH);
-	tui_decision_init(&d);
+	tui_decision_init(&d, rs);
 	tui_decision_update(&d, ROUTE_MASH);
 	CHECK(d.f[DF_ROUTE].hidden);
 	CHECK(!d.f[DF_STRATEGY].hidden);	/* MASH: say whether a strategy discussion is needed */
@@ -1253,7 +1253,7 @@ test_case_lines(void)
 	r.rationale = (struct rbytes){ NULL, 0 };
 	r.facts = r.detail = (struct rbytes){ NULL, 0 };
 	tui_case_entry_from(&e[1], &r);
-	tui_case_lines(e, 2, 40, &lines, &n, starts);
+	tui_case_lines(NULL, e, 2, 40, &lines, &n, starts);
 	CHECK_EQ(starts[0], 0);
 	CHECK(starts[1] > 2);
 	CHECK(has_line(lines, n, "OVERRODE"));
@@ -1440,6 +1440,40 @@ out:
 	free(dir);
 }
 
+/* Routes in each rule set's own words: the shipped ones, one without labels, and none. */
+static void
+test_route_labels(const struct ruleset *rs)
+{
+	struct ruleset *es = load_rules(FD_SOURCE_TESTS "/../rules/east-sussex-continuum.yaml");
+	struct ruleset *ws = load_rules(FD_SOURCE_TESTS "/screen/rules/westshire.yaml");
+	struct tui_form f;
+
+	CHECK_STR(tui_route_label(rs, ROUTE_EARLY_HELP_UNIT), "Early Help Unit");
+	CHECK_STR(tui_route_short(rs, ROUTE_EARLY_HELP_UNIT), "EHU");
+	CHECK_STR(tui_route_label(rs, ROUTE_MASH), "MASH");
+	CHECK_STR(tui_route_short(rs, ROUTE_UNIVERSAL), "Univ");
+	CHECK_STR(tui_route_label(es, ROUTE_EARLY_HELP_UNIT), "Additional needs");
+	CHECK_STR(tui_route_short(es, ROUTE_TARGETED_EARLY_HELP), "M&C");
+	CHECK_STR(tui_route_label(es, ROUTE_MASH), "Acute needs");
+	CHECK_STR(tui_route_label(es, ROUTE_UNIVERSAL), "Universal services");
+	/* no label: the level's name, and a short name made from it */
+	CHECK_STR(tui_route_label(ws, ROUTE_TARGETED_EARLY_HELP), "Integrated");
+	CHECK_STR(tui_route_short(ws, ROUTE_TARGETED_EARLY_HELP), "Inte");
+	CHECK_STR(tui_route_label(NULL, ROUTE_MASH), "Level 4");
+	CHECK_STR(tui_route_short(NULL, ROUTE_MASH), "L4");
+	CHECK_STR(tui_route_label(rs, -1), "-");
+	/* the override offers the council's routes with their levels */
+	tui_decision_init(&f, es);
+	CHECK_STR(f.f[DF_ROUTE].labels[1], "Additional needs (level 2)");
+	CHECK_STR(f.f[DF_ROUTE].labels[3], "Acute needs (level 4)");
+	tui_form_free(&f);
+	tui_decision_init(&f, rs);
+	CHECK_STR(f.f[DF_ROUTE].labels[3], "MASH (level 4)");
+	tui_form_free(&f);
+	rules_free(es);
+	rules_free(ws);
+}
+
 int
 main(void)
 {
@@ -1464,6 +1498,7 @@ main(void)
 	test_case_json_and_drafts(rs);
 	test_pathway(rs);
 	test_decision(rs);
+	test_route_labels(rs);
 	test_outcome_signoff();
 	test_queue(rs);
 	test_age_and_clock();

@@ -1370,6 +1370,43 @@ test_writing_text_safely(void)
 		check_text_refused(__LINE__, &refused[i]);
 }
 
+/* A level names its route on the screens: given, or from its name; a short name fits 5 columns. */
+static void
+test_route_labels(void)
+{
+	static const char text[] =
+	    "frontdoor: 1\n"
+	    "name: t\n"
+	    "version: \"1\"\n"
+	    "levels:\n"
+	    "  - {level: 1, name: Universal, route: universal}\n"
+	    "  - {level: 2, name: Additional, route: early_help_unit, label: Early Help Unit}\n"
+	    "  - {level: 3, name: Integrated, route: targeted_early_help, short: Int}\n"
+	    "  - {level: 4, name: Acute, route: mash, label: Acute needs (MASH), short: \"Acute\"}\n"
+	    IND_A RULES_A;
+	struct loaded l;
+
+	load(&l, text, strlen(text));
+	CHECK(l.rs != NULL && l.d.nerrors == 0);
+	if (l.rs != NULL) {
+		CHECK_STR(l.rs->levels[0].label, "Universal");
+		CHECK_STR(l.rs->levels[0].short_label, "Univ");
+		CHECK_STR(l.rs->levels[1].label, "Early Help Unit");
+		CHECK_STR(l.rs->levels[1].short_label, "EHU");
+		CHECK_STR(l.rs->levels[2].label, "Integrated");
+		CHECK_STR(l.rs->levels[2].short_label, "Int");
+		CHECK_STR(l.rs->levels[3].label, "Acute needs (MASH)");
+		CHECK_STR(l.rs->levels[3].short_label, "Acute");
+	}
+	unload(&l);
+	REJECTED("frontdoor: 1\nname: t\nversion: \"1\"\nlevels:\n"
+	    "  - {level: 1, name: U, route: universal}\n"
+	    "  - {level: 2, name: E, route: early_help_unit, short: Early}\n"
+	    "  - {level: 3, name: T, route: targeted_early_help}\n"
+	    "  - {level: 4, name: S, route: mash, short: Specialist}\n" IND_A RULES_A,
+	    "E015", 8, 45, "a route's short name takes at most 5 columns");
+}
+
 int
 main(void)
 {
@@ -1388,6 +1425,7 @@ main(void)
 	test_e013_duplicate_id();
 	test_e014_invalid_id();
 	test_e015_invalid_value();
+	test_route_labels();
 	test_e020_undefined_indicator();
 	test_e021_undefined_condition();
 	test_e022_undefined_list();

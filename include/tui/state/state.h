@@ -328,8 +328,12 @@ void tui_pathway_recount(struct tui_pathway *p);
  */
 const char *tui_consent_note(const struct tui_pathway *p, const char *consent, char *out,
     size_t outsz);
-const char *tui_route_label(int route);
-const char *tui_route_short(int route);
+/*
+ * A route in the rule set's own words: its level's label, and a short name of
+ * at most 5 columns for lists; "Level N" and "LN" without a rule set.
+ */
+const char *tui_route_label(const struct ruleset *rs, int route);
+const char *tui_route_short(const struct ruleset *rs, int route);
 const char *tui_domain_short(int domain);
 
 /* ---- decision ---- */
@@ -338,7 +342,7 @@ enum tui_decision_field {
 	DF_CHOICE, DF_ROUTE, DF_RATIONALE, DF_URGENCY, DF_STRATEGY, DF_FEEDBACK, DF_COUNT
 };
 
-void tui_decision_init(struct tui_form *f);
+void tui_decision_init(struct tui_form *f, const struct ruleset *rs);
 /* Shows or hides fields for the recommended route. */
 void tui_decision_update(struct tui_form *f, int recommended);
 /* The final route the form asks for: the recommendation, or the override. */
@@ -464,9 +468,12 @@ void tui_case_entries_free(struct tui_case_entry *e, size_t n);
 void tui_case_entry_clear(struct tui_case_entry *e);
 /* Fills an entry from a record (text sanitised). */
 void tui_case_entry_from(struct tui_case_entry *e, const struct record *r);
-/* The history as wrapped lines for width columns; starts[i] = first line of entry i. */
-void tui_case_lines(const struct tui_case_entry *e, size_t n, int width, char ***lines,
-    size_t *nlines, size_t *starts);
+/*
+ * The history as wrapped lines for width columns, routes in the rule set's
+ * words; starts[i] = first line of entry i.
+ */
+void tui_case_lines(const struct ruleset *rs, const struct tui_case_entry *e, size_t n,
+    int width, char ***lines, size_t *nlines, size_t *starts);
 
 /* ---- audit ---- */
 

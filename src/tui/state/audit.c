@@ -237,10 +237,10 @@ tui_case_entry_from(struct tui_case_entry *e, const struct record *r)
 }
 
 static const char *
-route_or_dash(int route)
+route_or_dash(const struct ruleset *rs, int route)
 {
 	return route != RECORD_NONE && route >= 0 && route < ROUTE_COUNT ?
-	    tui_route_label(route) : "-";
+	    tui_route_label(rs, route) : "-";
 }
 
 static void
@@ -282,7 +282,7 @@ add_wrapped(char ***lines, size_t *n, size_t *cap, const char *prefix, const cha
 
 /* The headline of one record: what happened, in words. */
 static void
-entry_headline(const struct tui_case_entry *e, struct buf *b)
+entry_headline(const struct ruleset *rs, const struct tui_case_entry *e, struct buf *b)
 {
 	char when[32];
 
@@ -292,12 +292,12 @@ entry_headline(const struct tui_case_entry *e, struct buf *b)
 	buf_printf(b, "#%llu  %s  %s (%s)  ", (unsigned long long)e->seq, when, e->actor, e->role);
 	switch (e->kind) {
 	case KIND_ROUTE:
-		buf_printf(b, "routed to %s, as recommended (rule %s)", route_or_dash(e->route),
+		buf_printf(b, "routed to %s, as recommended (rule %s)", route_or_dash(rs, e->route),
 		    e->rule);
 		break;
 	case KIND_OVERRIDE:
-		buf_printf(b, "OVERRODE %s (rule %s) -> %s", route_or_dash(e->rec_route), e->rule,
-		    route_or_dash(e->route));
+		buf_printf(b, "OVERRODE %s (rule %s) -> %s", route_or_dash(rs, e->rec_route), e->rule,
+		    route_or_dash(rs, e->route));
 		break;
 	case KIND_OUTCOME:
 		buf_printf(b, "closed: %s", e->outcome);
@@ -309,10 +309,10 @@ entry_headline(const struct tui_case_entry *e, struct buf *b)
 		}
 		break;
 	case KIND_STEP_UP:
-		buf_printf(b, "stepped up -> %s", route_or_dash(e->route));
+		buf_printf(b, "stepped up -> %s", route_or_dash(rs, e->route));
 		break;
 	case KIND_STEP_DOWN:
-		buf_printf(b, "stepped down -> %s", route_or_dash(e->route));
+		buf_printf(b, "stepped down -> %s", route_or_dash(rs, e->route));
 		break;
 	case KIND_SIGN_OFF:
 		buf_printf(b, "%s #%llu", strcmp(e->outcome, "approved") == 0 ? "approved" :
@@ -321,7 +321,7 @@ entry_headline(const struct tui_case_entry *e, struct buf *b)
 		break;
 	case KIND_CORRECTION:
 		buf_printf(b, "corrects #%llu -> %s", (unsigned long long)e->ref,
-		    route_or_dash(e->route));
+		    route_or_dash(rs, e->route));
 		break;
 	default:
 		buf_adds(b, record_kind_name(e->kind));
@@ -330,8 +330,8 @@ entry_headline(const struct tui_case_entry *e, struct buf *b)
 }
 
 void
-tui_case_lines(const struct tui_case_entry *e, size_t n, int width, char ***lines,
-    size_t *nlines, size_t *starts)
+tui_case_lines(const struct ruleset *rs, const struct tui_case_entry *e, size_t n, int width,
+    char ***lines, size_t *nlines, size_t *starts)
 {
 	size_t cap = 0;
 	struct buf b;
@@ -342,7 +342,7 @@ tui_case_lines(const struct tui_case_entry *e, size_t n, int width, char ***line
 	for (size_t i = 0; i < n; i++) {
 		starts[i] = *nlines;
 		buf_reset(&b);
-		entry_headline(&e[i], &b);
+		entry_headline(rs, &e[i], &b);
 		add_wrapped(lines, nlines, &cap, "", b.data, width, 6);
 		if (e[i].rationale != NULL)
 			add_wrapped(lines, nlines, &cap, "      why: ", e[i].rationale, width, 11);

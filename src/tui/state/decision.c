@@ -11,10 +11,6 @@ static const char *const choice_labels[] = { "Accept the recommendation", "Overr
 static const char *const route_values[] = {
 	"universal", "early_help_unit", "targeted_early_help", "mash",
 };
-static const char *const route_labels[] = {
-	"Universal (level 1)", "Early Help Unit (level 2)", "Targeted Early Help (level 3)",
-	"MASH (level 4)",
-};
 static const char *const urgency_values[] = { "rule", "red", "amber", "green" };
 static const char *const urgency_labels[] = {
 	"As the rule says", "Red", "Amber", "Green",
@@ -62,16 +58,47 @@ decision_relayout(struct tui_form *f)
 	f->f[DF_STRATEGY].hidden = tui_decision_final(f, f->ctx) != ROUTE_MASH;
 }
 
-void
-tui_decision_init(struct tui_form *f)
+/* The override's routes in the rule set's words, "Early Help Unit (level 2)"; freed with the form. */
+struct decision_owned {
+	char *text[ROUTE_COUNT];
+	const char *labels[ROUTE_COUNT];
+};
+
+static void
+decision_owned_free(void *p)
 {
+	struct decision_owned *o = p;
+
+	for (int r = 0; r < ROUTE_COUNT; r++)
+		free(o->text[r]);
+	free(o);
+}
+
+static int
+level_of(const struct ruleset *rs, int route)
+{
+	for (int l = 0; rs != NULL && l < 4; l++)
+		if ((int)rs->levels[l].route == route && rs->levels[l].level != 0)
+			return rs->levels[l].level;
+	return route + 1;
+}
+
+void
+tui_decision_init(struct tui_form *f, const struct ruleset *rs)
+{
+	struct decision_owned *o;
 	struct tui_field *v;
 
 	memset(f, 0, sizeof *f);
+	f->owned = o = xcalloc(1, sizeof *o);
+	f->free_owned = decision_owned_free;
+	for (int r = 0; r < ROUTE_COUNT; r++)
+		o->labels[r] = o->text[r] = xasprintf("%s (level %d)", tui_route_label(rs, r),
+		    level_of(rs, r));
 	f->n = DF_COUNT;
 	f->f = v = xcalloc(DF_COUNT, sizeof *f->f);
 	tui_field_select(&v[DF_CHOICE], "choice", "Decision", choice_values, choice_labels, 2);
-	tui_field_choice(&v[DF_ROUTE], "route", "Override to", route_values, route_labels, 4);
+	tui_field_choice(&v[DF_ROUTE], "route", "Override to", route_values, o->labels, 4);
 	v[DF_ROUTE].validate = valid_override_route;
 	tui_field_narrative(&v[DF_RATIONALE], "rationale", "Rationale", 0, 3, valid_rationale);
 	tui_field_choice(&v[DF_URGENCY], "urgency", "Urgency", urgency_values, urgency_labels, 4);
@@ -135,15 +162,6 @@ preview_add(char ***lines, size_t *n, size_t *cap, const char *label, const char
 		*lines = xreallocarray(*lines, *cap, sizeof **lines);
 	}
 	(*lines)[(*n)++] = buf_steal(&b);
-}
-
-static int
-level_of(const struct ruleset *rs, int route)
-{
-	for (int l = 0; l < 4; l++)
-		if ((int)rs->levels[l].route == route && rs->levels[l].level != 0)
-			return rs->levels[l].level;
-	return route + 1;
 }
 
 void

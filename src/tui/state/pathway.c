@@ -202,22 +202,38 @@ tui_pathway_why(const struct tui_pathway *p, struct buf *out)
 	}
 }
 
-const char *
-tui_route_label(int route)
+/* The level whose route this is, or NULL. */
+static const struct level_def *
+route_level(const struct ruleset *rs, int route)
 {
-	static const char *const labels[ROUTE_COUNT] = {
-		"Universal", "Early Help Unit", "Targeted Early Help", "MASH",
-	};
-
-	return route >= 0 && route < ROUTE_COUNT ? labels[route] : "-";
+	if (rs == NULL || route < 0 || route >= ROUTE_COUNT)
+		return NULL;
+	for (int l = 0; l < 4; l++)
+		if (rs->levels[l].level != 0 && (int)rs->levels[l].route == route)
+			return &rs->levels[l];
+	return NULL;
 }
 
 const char *
-tui_route_short(int route)
+tui_route_label(const struct ruleset *rs, int route)
 {
-	static const char *const labels[ROUTE_COUNT] = { "Univ", "EHU", "TEH", "MASH" };
+	static const char *const plain[ROUTE_COUNT] = { "Level 1", "Level 2", "Level 3", "Level 4" };
+	const struct level_def *lv = route_level(rs, route);
 
-	return route >= 0 && route < ROUTE_COUNT ? labels[route] : "-";
+	if (lv != NULL && lv->label != NULL)
+		return lv->label;
+	return route >= 0 && route < ROUTE_COUNT ? plain[route] : "-";
+}
+
+const char *
+tui_route_short(const struct ruleset *rs, int route)
+{
+	static const char *const plain[ROUTE_COUNT] = { "L1", "L2", "L3", "L4" };
+	const struct level_def *lv = route_level(rs, route);
+
+	if (lv != NULL && lv->short_label != NULL)
+		return lv->short_label;
+	return route >= 0 && route < ROUTE_COUNT ? plain[route] : "-";
 }
 
 const char *
@@ -243,7 +259,7 @@ tui_pathway_changes_text(const struct tui_pathway *p, size_t max, struct buf *ou
 
 		if (c->consent < 0 || fi < 0)
 			continue;
-		buf_printf(out, "%s if consent were %s (rule %s)\n", tui_route_label(c->route),
+		buf_printf(out, "%s if consent were %s (rule %s)\n", tui_route_label(p->rs, c->route),
 		    p->rs->facts[fi].values[c->consent], p->rs->rules[c->rule].id);
 		lines++;
 	}
@@ -253,7 +269,7 @@ tui_pathway_changes_text(const struct tui_pathway *p, size_t max, struct buf *ou
 
 		if (c->indicator < 0 || c->add)
 			continue;
-		buf_printf(out, "%s without %s (rule %s)\n", tui_route_label(c->route),
+		buf_printf(out, "%s without %s (rule %s)\n", tui_route_label(p->rs, c->route),
 		    p->rs->indicators[c->indicator].id, p->rs->rules[c->rule].id);
 		lines++;
 	}
@@ -273,7 +289,7 @@ tui_pathway_changes_text(const struct tui_pathway *p, size_t max, struct buf *ou
 		}
 		if (n == 0)
 			continue;
-		buf_printf(out, "%s if %s were added", tui_route_label(route),
+		buf_printf(out, "%s if %s were added", tui_route_label(p->rs, route),
 		    p->rs->indicators[example].id);
 		if (n > 1)
 			buf_printf(out, " (or any of %zu more)", n - 1);
