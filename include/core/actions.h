@@ -11,19 +11,6 @@
 
 #define ACTION_MIN_RATIONALE 20	/* characters a rationale needs, so it says something */
 
-enum outcome_code {
-	OUTCOME_NEEDS_MET,
-	OUTCOME_SINGLE_AGENCY,
-	OUTCOME_STEPPED_UP,
-	OUTCOME_CONSENT_WITHDRAWN,
-	OUTCOME_MOVED_AWAY,
-	OUTCOME_COUNT
-};
-
-const char *outcome_name(enum outcome_code c);
-const char *outcome_label(enum outcome_code c);
-int outcome_parse(const char *s);
-
 /* A decision on one contact, made with the rule set in force. */
 struct route_decision {
 	const char *facts;	/* the case as one JSON object */
@@ -44,6 +31,13 @@ struct route_decision {
 	 */
 	const char *match_choice;
 	int matches_shown;
+	/*
+	 * A closure code of rs to close the contact with at once, in the same
+	 * transaction, or NULL: only a contact whose final route is Universal,
+	 * and only where an outcome could be recorded just after the decision.
+	 */
+	const char *close_code;
+	const char *close_note;
 };
 
 /* What a decision would be, shown to the person before anything is written. */
@@ -66,8 +60,13 @@ int action_rules_in_force(struct store *s, struct ruleset **out, char **cause);
  */
 int action_decide(struct store *s, const char *user, const struct ruleset *rs,
     const struct route_decision *d, uint64_t *seq, char **cause);
-int action_outcome(struct store *s, const char *user, const char *case_id,
-    enum outcome_code code, const char *note, uint64_t *seq, char **cause);
+/*
+ * Records outcome `code`, one rs offers (core/outcomes.h), on the case: a
+ * closure closes it, progress leaves it open on its route. rs must still be
+ * in force when the record is written.
+ */
+int action_outcome(struct store *s, const char *user, const struct ruleset *rs,
+    const char *case_id, const char *code, const char *note, uint64_t *seq, char **cause);
 /* up: to the MASH; down: from social care to targeted early help (with consent). */
 int action_step(struct store *s, const char *user, const char *case_id, int up,
     const char *rationale, uint64_t *seq, char **cause);

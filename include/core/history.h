@@ -36,11 +36,11 @@ extern const size_t history_nfact_names;
 int history_used(const struct ruleset *rs);
 /*
  * Reads the case's records in the transaction and works out its history as
- * of `at` (seconds, UTC). -1 (transaction failed, cause set) if the log is
- * damaged.
+ * of `at` (seconds, UTC), reading outcome codes as rs does. -1 (transaction
+ * failed, cause set) if the log is damaged.
  */
-int history_read(struct store_txn *t, const char *case_id, size_t len, int64_t at,
-    struct history *h);
+int history_read(struct store_txn *t, const struct ruleset *rs, const char *case_id, size_t len,
+    int64_t at, struct history *h);
 /*
  * The contact's receipt time from its facts ("received"), or `fallback` when
  * it gives none that parses.

@@ -39,5 +39,9 @@ int load_bool(struct loader *L, const struct ynode *n, const char *what, int *ou
 /* The council profile (council.c): after the facts, before anything typed against them. */
 void council_load(struct loader *L, const struct ynode *map);
 void council_free(struct ruleset *rs);
+/* The council's outcome codes and step reasons (outcomes.c): key is "outcomes",
+ * "step_up_reasons" or "step_down_reasons". */
+void outcomes_load(struct loader *L, struct council *c, const char *key, const struct ynode *seq);
+void outcomes_free(struct council *c);
 
 #endif

@@ -226,6 +226,26 @@ struct form_field {
 	struct srcpos pos;
 };
 
+/* An outcome a case is given: progress leaves it open, a closure closes it. */
+enum outcome_kind { OUTCOME_PROGRESS, OUTCOME_CLOSURE };
+
+/* One outcome code of the council (outcomes.c). */
+struct outcome_def {
+	char *id;		/* what the log records */
+	char *label;
+	enum outcome_kind kind;
+	char *cin_reason;	/* closure reason of the Children in Need census (RC1..RC9), or NULL */
+	int declines_early_help; /* counts as early help declined in the child's history */
+	struct srcpos pos;
+};
+
+/* One reason the council gives for a step up or down (outcomes.c). */
+struct step_reason {
+	char *id;
+	char *label;
+	struct srcpos pos;
+};
+
 /* Everything about a council outside the rule language: the `council` mapping. */
 struct council {
 	int present;		/* the rule file has one */
@@ -237,6 +257,10 @@ struct council {
 	struct form_field *form;
 	size_t nform;
 	struct calendar calendar;
+	struct outcome_def *outcomes;	/* none listed: the codes of earlier versions */
+	size_t noutcomes;
+	struct step_reason *step_reasons[2];	/* [0] step-down, [1] step-up */
+	size_t nstep_reasons[2];
 	struct srcpos pos;
 };
 
@@ -317,6 +341,10 @@ const char *const *rules_districts(const struct ruleset *rs, size_t *n);
 const struct form_field *rules_form_question(const struct ruleset *rs, int fact);
 /* How the form shows value k of an enumerated fact: its label in the profile, else itself. */
 const char *rules_value_label(const struct ruleset *rs, int fact, size_t k);
+/* The council's outcome code with that id, or NULL. */
+const struct outcome_def *rules_find_outcome(const struct ruleset *rs, const char *id, size_t len);
+/* The council's step-up (up 1) or step-down reason with that id, or NULL. */
+const struct step_reason *rules_find_step_reason(const struct ruleset *rs, int up, const char *id);
 /* The agency with that id, or NULL. */
 const struct agency_def *rules_find_agency(const struct ruleset *rs, const char *id);
 

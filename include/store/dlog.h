@@ -62,6 +62,11 @@ int dlog_get(struct store_txn *t, uint64_t seq, struct record *r, char **cause);
 int dlog_case_state(struct store_txn *t, const char *case_id, size_t len, struct case_state *cs);
 /* The state of a case before its first record. */
 void dlog_case_init(struct case_state *cs);
+/*
+ * Whether an outcome record closes its case: a closure names no route; a
+ * progress outcome names the route the case stays open on.
+ */
+int dlog_outcome_closes(const struct record *r);
 /* How one decision record changes its case's state: the rule the cases table is kept by. */
 void dlog_case_apply(struct case_state *cs, const struct record *r);
 /*

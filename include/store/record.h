@@ -23,7 +23,7 @@
 enum record_kind {
 	KIND_ROUTE,		/* the engine's recommendation accepted */
 	KIND_OVERRIDE,		/* a different final route, with a rationale */
-	KIND_OUTCOME,		/* early help closed with a coded reason */
+	KIND_OUTCOME,		/* a coded outcome: a closure, or progress (with a route) */
 	KIND_STEP_UP,		/* early help to the MASH */
 	KIND_STEP_DOWN,		/* social care to targeted early help */
 	KIND_SIGN_OFF,		/* a manager approves (or returns) a decision */

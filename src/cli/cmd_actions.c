@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/actions.h"
+#include "core/outcomes.h"
 #include "cli/cli.h"
 #include "store/dlog.h"
 #include "store/roles.h"
@@ -26,14 +27,16 @@ static const struct cli_option decide_option_table[] = {
 	{ "override", 'o', "ROUTE", 0 }, { "rationale", 'r', "TEXT", 0 },
 	{ "rationale-file", 'X', "FILE", 0 }, { "urgency", 'u', "red|amber|green", 0 },
 	{ "strategy", 's', "yes|no", 0 }, { "feedback", 'f', "TEXT", 0 },
-	{ "feedback-file", 'F', "FILE", 0 }, { NULL, 0, NULL, 0 },
+	{ "feedback-file", 'F', "FILE", 0 }, { "close", 'k', "CODE", 0 },
+	{ "note", 'n', "TEXT", 0 }, { "note-file", 'N', "FILE", 0 }, { NULL, 0, NULL, 0 },
 };
 
 const struct cli_command cmd_decide_entry = {
 	.name = "decide",
 	.usage = "[--override ROUTE (--rationale TEXT | --rationale-file FILE)] "
 	    "[--urgency red|amber|green] [--strategy yes|no] "
-	    "[--feedback TEXT | --feedback-file FILE] [FILE|-]",
+	    "[--feedback TEXT | --feedback-file FILE] "
+	    "[--close CODE [--note TEXT | --note-file FILE]] [FILE|-]",
 	.summary = "route one case with the rules in force and record the decision",
 	.options = decide_option_table,
 	.flags = CLI_DB,
@@ -48,7 +51,7 @@ static const struct cli_option outcome_option_table[] = {
 const struct cli_command cmd_outcome_entry = {
 	.name = "outcome",
 	.usage = "CASE_ID CODE [--note TEXT | --note-file FILE]",
-	.summary = "close an early help case with a coded reason",
+	.summary = "record an outcome on a case: progress, or a closure with a coded reason",
 	.options = outcome_option_table,
 	.flags = CLI_DB,
 	.role = ACT_OUTCOME,
@@ -114,6 +117,7 @@ const struct cli_command cmd_correct_entry = {
 /* Every option these commands take; each command allows some of them. */
 struct act_opts {
 	const char *override, *rationale, *urgency, *strategy, *feedback, *note, *comment, *route;
+	const char *close;
 	int approve, ret;
 	char **operands;
 	int noperands;
@@ -146,6 +150,7 @@ act_set(struct act_opts *o, int ch, const char *arg)
 	case 'R': o->ret = 1; break;
 	case 'c': o->comment = arg; break;
 	case 't': o->route = arg; break;
+	case 'k': o->close = arg; break;
 	}
 	for (size_t i = 0; i < FD_ARRAY_LEN(act_texts); i++)
 		if (ch == act_texts[i].file_code)
@@ -322,17 +327,28 @@ act_print_txn(struct store_txn *t, void *argp)
 	return 0;
 }
 
-/* Reports an action's result: the record written, or why nothing was. */
+/*
+ * Reports an action's result: the records written (seq, and the `more`
+ * written with it in the same transaction), or why nothing was.
+ */
 static int
-act_finish(const char *name, struct store *s, char *user, int rc, uint64_t seq, char *cause)
+act_finish_n(const char *name, struct store *s, char *user, int rc, uint64_t seq, int more,
+    char *cause)
 {
-	if (rc == 0 && store_read(s, act_print_txn, &seq, &cause) < 0)
-		rc = -1;
+	for (uint64_t i = seq; rc == 0 && i <= seq + (uint64_t)more; i++)
+		if (store_read(s, act_print_txn, &i, &cause) < 0)
+			rc = -1;
 	store_close(s);
 	free(user);
 	if (rc < 0)
 		return cli_fail(name, cause, EXIT_PROBLEM);
 	return EXIT_OK;
+}
+
+static int
+act_finish(const char *name, struct store *s, char *user, int rc, uint64_t seq, char *cause)
+{
+	return act_finish_n(name, s, user, rc, seq, 0, cause);
 }
 
 /* Opens the database for cmd, refusing a user whose role does not allow it before any write. */
@@ -413,8 +429,12 @@ decide_options(const struct act_opts *o, struct route_decision *d)
 			return cli_usage_error(cmd, "--strategy is yes or no");
 		d->strategy_discussion = strcmp(o->strategy, "yes") == 0;
 	}
+	if (o->note != NULL && o->close == NULL)
+		return cli_usage_error(cmd, "--note goes with --close");
 	d->rationale = o->rationale;
 	d->feedback = o->feedback;
+	d->close_code = o->close;
+	d->close_note = o->note;
 	return 0;
 }
 
@@ -446,26 +466,53 @@ cmd_decide(struct cli_ctx *ctx, int argc, char **argv)
 		rc = action_decide(s, user, rs, &d, &seq, &cause);
 	rules_free(rs);
 	free(text);
-	return act_finish("decide", s, user, rc, seq, cause);
+	/* a contact closed when decided: its outcome is the record after the decision */
+	return act_finish_n("decide", s, user, rc, seq, d.close_code != NULL, cause);
+}
+
+/* A code the rule set in force does not have: a usage error listing those it has. */
+static void
+outcome_unknown(const struct ruleset *rs)
+{
+	struct buf b;
+	struct outcome_code oc;
+
+	buf_init(&b);
+	for (size_t i = 0; i < outcome_count(rs); i++) {
+		outcome_at(rs, i, &oc);
+		buf_printf(&b, "%s%s (%s)", i > 0 ? ", " : "", oc.id,
+		    oc.closes ? "closure" : "progress");
+	}
+	cli_usage_error(&cmd_outcome_entry, "unknown outcome; the rule set in force has %s",
+	    b.data);
+	buf_free(&b);
 }
 
 static int
 cmd_outcome(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct act_opts o;
+	struct ruleset *rs = NULL;
 	struct store *s;
 	char *user, *cause = NULL;
 	uint64_t seq = 0;
-	int code, rc;
+	int rc;
 
 	if (act_parse(ctx, &cmd_outcome_entry, 2, 2, argc, argv, &o) != 0)
 		return EXIT_USAGE;
-	if ((code = outcome_parse(o.operands[1])) < 0)
-		return cli_usage_error(&cmd_outcome_entry, "unknown outcome; codes are "
-		    "needs_met, single_agency, stepped_up, consent_withdrawn, moved_away");
 	if (act_open(ctx, &cmd_outcome_entry, &s, &user) < 0)
 		return EXIT_PROBLEM;
-	rc = action_outcome(s, user, o.operands[0], (enum outcome_code)code, o.note, &seq, &cause);
+	rc = action_rules_in_force(s, &rs, &cause);
+	if (rc == 0 && outcome_index(rs, o.operands[1], strlen(o.operands[1])) < 0) {
+		outcome_unknown(rs);
+		rules_free(rs);
+		store_close(s);
+		free(user);
+		return EXIT_USAGE;
+	}
+	if (rc == 0)
+		rc = action_outcome(s, user, rs, o.operands[0], o.operands[1], o.note, &seq, &cause);
+	rules_free(rs);
 	return act_finish("outcome", s, user, rc, seq, cause);
 }
 

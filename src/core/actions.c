@@ -11,37 +11,9 @@
 #include "store/ledger.h"
 #include "store/roles.h"
 #include "core/history.h"
+#include "core/outcomes.h"
 #include "core/rulesets.h"
 
-
-static const char *const outcome_names[OUTCOME_COUNT] = {
-	"needs_met", "single_agency", "stepped_up", "consent_withdrawn", "moved_away"
-};
-static const char *const outcome_labels[OUTCOME_COUNT] = {
-	"Needs met", "Single agency can continue", "Stepped up to social care",
-	"Family withdrew consent", "Moved out of area"
-};
-
-const char *
-outcome_name(enum outcome_code c)
-{
-	return (unsigned)c < OUTCOME_COUNT ? outcome_names[c] : "?";
-}
-
-const char *
-outcome_label(enum outcome_code c)
-{
-	return (unsigned)c < OUTCOME_COUNT ? outcome_labels[c] : "?";
-}
-
-int
-outcome_parse(const char *s)
-{
-	for (int i = 0; i < OUTCOME_COUNT; i++)
-		if (strcmp(s, outcome_names[i]) == 0)
-			return i;
-	return -1;
-}
 
 static struct rbytes
 rb(const char *s)
@@ -108,7 +80,10 @@ struct append_job {
 	void *prepare_arg;
 	struct buf scratch;
 	char role[16];
-	char detail[64];		/* an outcome's note of a change awaiting sign-off */
+	char detail[96];		/* an outcome's: progress, a change awaiting sign-off */
+	int progress;			/* an outcome that leaves the case open */
+	unsigned char rules_hash[DIGEST_LEN];
+	struct append_job *then;	/* an outcome closing the case in the same transaction */
 };
 
 /* Finds the sign-off of one record among its case's records. */
@@ -233,6 +208,36 @@ action_case_rule(const struct case_state *cs, enum role role, enum case_act what
 	return -1;
 }
 
+/*
+ * An outcome's route and detail from its case: progress names the route the
+ * case stays open on; a manager's outcome over a change awaiting sign-off
+ * says so.
+ */
+static int
+outcome_fill(struct store_txn *t, struct append_job *j, const struct case_state *cs)
+{
+	int n = 0;
+
+	if (j->progress) {
+		if (cs->route == RECORD_NONE)
+			return store_fail(t, "the case has no route to stay open on: a progress "
+			    "outcome needs one");
+		j->r.route = cs->route;
+		j->r.level = cs->level;
+	}
+	if (cs->awaiting_signoff != 0)
+		n = snprintf(j->detail, sizeof j->detail, "{\"while_awaiting_signoff\":%llu",
+		    (unsigned long long)cs->awaiting_signoff);
+	if (j->progress)
+		n += snprintf(j->detail + n, sizeof j->detail - (size_t)n, "%s\"progress\":true",
+		    n > 0 ? "," : "{");
+	if (n > 0) {
+		snprintf(j->detail + n, sizeof j->detail - (size_t)n, "}");
+		j->r.detail = rb(j->detail);
+	}
+	return 0;
+}
+
 static int
 check_case(struct store_txn *t, struct append_job *j, enum role role)
 {
@@ -249,13 +254,7 @@ check_case(struct store_txn *t, struct append_job *j, enum role role)
 		free(cause);
 		return -1;
 	}
-	/* a manager's outcome over a change awaiting sign-off says so in the record */
-	if (j->what == CASE_ACT_OUTCOME && cs.awaiting_signoff != 0) {
-		snprintf(j->detail, sizeof j->detail, "{\"while_awaiting_signoff\":%llu}",
-		    (unsigned long long)cs.awaiting_signoff);
-		j->r.detail = rb(j->detail);
-	}
-	return 0;
+	return j->what == CASE_ACT_OUTCOME ? outcome_fill(t, j, &cs) : 0;
 }
 
 /* Reads the role and the case state, and applies the rule. */
@@ -287,6 +286,28 @@ action_case_check(struct store *s, const char *user, const char *case_id, enum c
 	struct case_check_arg a = { user, case_id, what };
 
 	return store_read(s, case_check_txn, &a, cause) < 0 ? -1 : 0;
+}
+
+/*
+ * Appends the outcome that closes a contact just decided, after the decision
+ * in the same transaction: refused (and so the decision with it) unless the
+ * final route is Universal and the case rule allows an outcome now.
+ */
+static int
+append_closure(struct store_txn *t, struct append_job *first, struct dlog_head *head,
+    enum role role)
+{
+	struct append_job *j = first->then;
+
+	if (first->r.route != ROUTE_UNIVERSAL)
+		return store_fail(t, "only a contact whose final route is %s can be closed when "
+		    "it is decided: nothing was written", route_name(ROUTE_UNIVERSAL));
+	j->r.case_id = first->r.case_id;
+	j->r.time = first->r.time;
+	j->r.role = first->r.role;
+	if (check_case(t, j, role) < 0)
+		return -1;
+	return dlog_append(t, head, &j->r, &first->scratch);
 }
 
 static int
@@ -321,9 +342,9 @@ append_job_txn(struct store_txn *t, void *argp)
 			return rc < 0 ? -1 : store_fail(t, "another contact has just taken this "
 			    "case id: nothing was saved");
 	}
-	if (dlog_head(t, &head) < 0)
+	if (dlog_head(t, &head) < 0 || dlog_append(t, &head, &j->r, &j->scratch) < 0)
 		return -1;
-	return dlog_append(t, &head, &j->r, &j->scratch);
+	return j->then != NULL ? append_closure(t, j, &head, role) : 0;
 }
 
 static int
@@ -462,12 +483,65 @@ refused:
 	return -1;
 }
 
+/* Fills an outcome's job: the code must be one rs offers, and rs still in force when written. */
+static int
+outcome_job(struct append_job *j, const char *user, const struct ruleset *rs,
+    const char *case_id, const char *code, const char *note, char **cause)
+{
+	struct outcome_code oc;
+	int i = code != NULL ? outcome_index(rs, code, strlen(code)) : -1;
+
+	if (i < 0) {
+		*cause = xstrdup("unknown outcome: not a code of the rule set in force");
+		return -1;
+	}
+	if (action_check_text(note, "the note", cause) < 0)
+		return -1;
+	outcome_at(rs, (size_t)i, &oc);
+	job_init(j, user, ACT_OUTCOME, KIND_OUTCOME);
+	digest_hex_decode(rs->hash, j->rules_hash);
+	j->require_rules = j->rules_hash;
+	j->r.case_id = rb(case_id);
+	j->r.outcome = rb(oc.id);
+	j->r.rationale = rb(note);
+	j->case_must_exist = 1;
+	j->what = CASE_ACT_OUTCOME;
+	j->progress = !oc.closes;
+	return 0;
+}
+
+/* The outcome that closes the contact being decided: a closure of rs, by the decision's maker. */
+static int
+decide_closure(struct append_job *j, struct append_job *close, const char *user,
+    const struct ruleset *rs, const struct route_decision *d, char **cause)
+{
+	struct outcome_code oc;
+	int i = outcome_index(rs, d->close_code, strlen(d->close_code));
+
+	if (i >= 0)
+		outcome_at(rs, (size_t)i, &oc);
+	if (i < 0 || !oc.closes) {
+		*cause = xstrdup(i < 0 ? "unknown outcome: not a code of the rule set in force" :
+		    "a contact is closed when it is decided with a closure, not a progress "
+		    "outcome");
+		return -1;
+	}
+	/* made as part of the decision: the decision's role and rule set are checked */
+	if (outcome_job(close, user, rs, "", d->close_code, d->close_note, cause) < 0)
+		return -1;
+	close->require_rules = NULL;
+	close->r.actor = rb(user);
+	close->r.engine = rb(RECORD_ENGINE);
+	j->then = close;
+	return 0;
+}
+
 int
 action_decide(struct store *s, const char *user, const struct ruleset *rs,
     const struct route_decision *d, uint64_t *seq, char **cause)
 {
 	unsigned char hash[DIGEST_LEN];
-	struct append_job j;
+	struct append_job j, close;
 	struct decide_job dj = { .rs = rs, .d = d, .with_history = history_used(rs) };
 	int rc = -1;
 
@@ -494,6 +568,8 @@ action_decide(struct store *s, const char *user, const struct ruleset *rs,
 	j.case_must_be_new = d->new_case;
 	j.prepare = decide_in_txn;
 	j.prepare_arg = &dj;
+	if (d->close_code != NULL && decide_closure(&j, &close, user, rs, d, cause) < 0)
+		goto out;
 	rc = run_job(s, &j, seq, cause);
 out:
 	buf_free(&dj.detail);
@@ -504,23 +580,13 @@ out:
 }
 
 int
-action_outcome(struct store *s, const char *user, const char *case_id, enum outcome_code code,
-    const char *note, uint64_t *seq, char **cause)
+action_outcome(struct store *s, const char *user, const struct ruleset *rs, const char *case_id,
+    const char *code, const char *note, uint64_t *seq, char **cause)
 {
 	struct append_job j;
 
-	if ((unsigned)code >= OUTCOME_COUNT) {
-		*cause = xstrdup("unknown outcome");
+	if (outcome_job(&j, user, rs, case_id, code, note, cause) < 0)
 		return -1;
-	}
-	if (action_check_text(note, "the note", cause) < 0)
-		return -1;
-	job_init(&j, user, ACT_OUTCOME, KIND_OUTCOME);
-	j.r.case_id = rb(case_id);
-	j.r.outcome = rb(outcome_name(code));
-	j.r.rationale = rb(note);
-	j.case_must_exist = 1;
-	j.what = CASE_ACT_OUTCOME;
 	return run_job(s, &j, seq, cause);
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/actions.h"
+#include "core/outcomes.h"
 #include "store/dlog.h"
 #include "rules/engine.h"
 #include "store/roles.h"
@@ -127,13 +128,11 @@ static const char *const demo_special[] = {
  */
 static const int demo_source_weight[] = { 0, 7, 30, 18, 5, 4, 22, 3, 8, 3, 1 };
 
-static const struct demo_weighted {
-	const char *name;
-	int weight;
-} demo_outcomes[] = {
-	{ "needs_met", 50 }, { "single_agency", 25 }, { "consent_withdrawn", 15 },
-	{ "moved_away", 10 },
-};
+/*
+ * How often an early help episode closes with each of the rule set's first
+ * four closures, out of 100; later ones are left to real use.
+ */
+static const int demo_closure_weight[] = { 50, 25, 15, 10 };
 
 static const char *const demo_officers[] = { "a.khan", "j.smith", "r.patel" };
 
@@ -163,12 +162,23 @@ static const char *const demo_feedback[] = {
 	"Referrer asked to continue support and to re-refer if concerns grow.",
 };
 
-/* A closing note for each outcome in demo_outcomes, in the same order. */
-static const char *const demo_notes[] = {
-	"Plan reviewed with the family; every outcome achieved.",
-	"School and health visitor will continue support.",
-	"Family declined further support at the review meeting.",
-	"Family moved to another county; records transferred.",
+/*
+ * A closing note for each of the first four closures: for the codes of
+ * earlier versions (a rule set listing none), in their order; else notes
+ * that fit any closure.
+ */
+static const char *const demo_notes[2][FD_ARRAY_LEN(demo_closure_weight)] = {
+	{
+		"Plan reviewed with the family; every outcome achieved.",
+		"School and health visitor will continue support.",
+		"Family declined further support at the review meeting.",
+		"Family moved to another county; records transferred.",
+	}, {
+		"Closure agreed with the family at the review meeting.",
+		"Referrer told of the closure and how to refer again.",
+		"Closing summary sent to the school and the health visitor.",
+		"Closure discussed in supervision before it was recorded.",
+	},
 };
 
 static uint64_t
@@ -194,20 +204,28 @@ demo_chance(struct demo_rng *r, int percent)
 	return (int)demo_below(r, 100) < percent;
 }
 
-static const char *
-demo_weighted(struct demo_rng *r, const struct demo_weighted *w, size_t n)
+/* Draws one of the rule set's first closures by demo_closure_weight; its position among them. */
+static size_t
+demo_closure(struct demo *d, const char **id)
 {
+	size_t pos[FD_ARRAY_LEN(demo_closure_weight)], n = 0, k;
+	struct outcome_code oc;
 	int total = 0, x;
 
-	for (size_t i = 0; i < n; i++)
-		total += w[i].weight;
-	x = (int)demo_below(r, (size_t)total);
-	for (size_t i = 0; i < n; i++) {
-		if (x < w[i].weight)
-			return w[i].name;
-		x -= w[i].weight;
+	for (size_t i = 0; i < outcome_count(d->rs) && n < FD_ARRAY_LEN(pos); i++) {
+		outcome_at(d->rs, i, &oc);
+		if (oc.closes) {
+			total += demo_closure_weight[n];
+			pos[n++] = i;
+		}
 	}
-	return w[n - 1].name;
+	/* every rule set has a closure (the loader sees to it), so n > 0 */
+	x = (int)demo_below(&d->rng, (size_t)total);
+	for (k = 0; k + 1 < n && x >= demo_closure_weight[k]; k++)
+		x -= demo_closure_weight[k];
+	outcome_at(d->rs, pos[k], &oc);
+	*id = oc.id;
+	return k;
 }
 
 char *
@@ -584,13 +602,13 @@ static void
 demo_outcome(struct demo *d, size_t child, int64_t when)
 {
 	struct demo_event *e = demo_event(d, when, KIND_OUTCOME, child);
+	size_t k;
 
 	e->actor = "m.jones";
 	e->role = role_name(ROLE_EARLY_HELP);
-	e->outcome = demo_weighted(&d->rng, demo_outcomes, FD_ARRAY_LEN(demo_outcomes));
-	for (size_t i = 0; i < FD_ARRAY_LEN(demo_outcomes); i++)
-		if (strcmp(e->outcome, demo_outcomes[i].name) == 0 && demo_chance(&d->rng, 70))
-			e->rationale = demo_notes[i];
+	k = demo_closure(d, &e->outcome);
+	if (demo_chance(&d->rng, 70))
+		e->rationale = demo_notes[d->rs->council.noutcomes > 0][k];
 }
 
 /*

@@ -10,6 +10,7 @@
 #include "base/time.h"
 #include "core/actions.h"
 #include "core/audit.h"
+#include "core/outcomes.h"
 #include "store/dlog.h"
 
 int
@@ -62,6 +63,7 @@ whole_months(int64_t from, int64_t to)
 
 struct history_walk {
 	struct history *h;
+	const struct ruleset *rs;	/* what the outcome codes mean */
 	int64_t at;
 };
 
@@ -71,6 +73,7 @@ history_add(const struct record *r, void *argp)
 {
 	struct history_walk *w = argp;
 	struct history *h = w->h;
+	struct outcome_code oc;
 	int64_t received;
 
 	h->last_seq = r->seq;
@@ -87,9 +90,11 @@ history_add(const struct record *r, void *argp)
 			h->last_route = r->route;
 		break;
 	case KIND_OUTCOME:
+		if (!dlog_outcome_closes(r))
+			break;	/* progress: the case stayed open */
 		h->last_closed = r->time;
-		if (r->outcome.n == strlen(outcome_name(OUTCOME_CONSENT_WITHDRAWN)) &&
-		    memcmp(r->outcome.p, outcome_name(OUTCOME_CONSENT_WITHDRAWN), r->outcome.n) == 0)
+		if (outcome_lookup(w->rs, r->outcome.p, r->outcome.n, &oc) == 0 &&
+		    oc.declines_early_help)
 			h->early_help_declined = 1;
 		break;
 	case KIND_STEP_UP:
@@ -107,9 +112,10 @@ history_add(const struct record *r, void *argp)
 }
 
 int
-history_read(struct store_txn *t, const char *case_id, size_t len, int64_t at, struct history *h)
+history_read(struct store_txn *t, const struct ruleset *rs, const char *case_id, size_t len,
+    int64_t at, struct history *h)
 {
-	struct history_walk w = { h, at };
+	struct history_walk w = { h, rs, at };
 	char *cause = NULL;
 
 	memset(h, 0, sizeof *h);
@@ -249,7 +255,7 @@ history_decide(struct store_txn *t, const struct ruleset *rs, const char *facts,
 		return 1;
 	idlen = cf->case_id_len < sizeof id ? cf->case_id_len : sizeof id;
 	memcpy(id, cf->case_id, idlen);
-	if (history_read(t, id, idlen, history_contact_time(facts, len, now), &h) < 0)
+	if (history_read(t, rs, id, idlen, history_contact_time(facts, len, now), &h) < 0)
 		return -1;
 	if (history_add_to_facts(rs, &h, facts, len, facts_out, cause) < 0 ||
 	    case_parse(cf, facts_out->data, facts_out->len, cause) < 0)
@@ -264,6 +270,7 @@ history_decide(struct store_txn *t, const struct ruleset *rs, const char *facts,
 }
 
 struct preview_arg {
+	const struct ruleset *rs;
 	const char *case_id;
 	size_t len;
 	int64_t at;
@@ -275,14 +282,14 @@ preview_txn(struct store_txn *t, void *argp)
 {
 	struct preview_arg *a = argp;
 
-	return history_read(t, a->case_id, a->len, a->at, &a->h);
+	return history_read(t, a->rs, a->case_id, a->len, a->at, &a->h);
 }
 
 int
 history_preview(struct store *s, const struct ruleset *rs, const char *facts, size_t len,
     int64_t now, struct buf *out, char **cause)
 {
-	struct preview_arg a = { NULL, 0, history_contact_time(facts, len, now), { 0 } };
+	struct preview_arg a = { rs, NULL, 0, history_contact_time(facts, len, now), { 0 } };
 	struct json_doc d;
 	int i, rc = -1;
 

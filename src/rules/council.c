@@ -1,4 +1,4 @@
-/* council.c: the council profile of a rule set: districts, agencies, intake form, calendar. */
+/* council.c: the council profile of a rule set: districts, agencies, intake form, calendar, outcomes. */
 #include "rules/loader.h"
 
 #include <stdlib.h>
@@ -439,7 +439,8 @@ council_load(struct loader *L, const struct ynode *map)
 {
 	static const struct field fields[] = {
 		{ "name", Y_SCALAR, 1 }, { "districts", Y_SEQ, 1 }, { "agencies", Y_SEQ, 1 },
-		{ "form", Y_SEQ, 0 }, { "calendar", Y_MAP, 1 },
+		{ "form", Y_SEQ, 0 }, { "calendar", Y_MAP, 1 }, { "outcomes", Y_SEQ, 0 },
+		{ "step_up_reasons", Y_SEQ, 0 }, { "step_down_reasons", Y_SEQ, 0 },
 	};
 	const struct ynode *v[FD_ARRAY_LEN(fields)];
 	struct council *c = &L->rs->council;
@@ -460,6 +461,9 @@ council_load(struct loader *L, const struct ynode *map)
 	}
 	if (v[4] != NULL)
 		council_calendar(L, c, v[4]);
+	for (size_t i = 5; i < 8; i++)
+		if (v[i] != NULL)
+			outcomes_load(L, c, fields[i].key, v[i]);
 }
 
 void
@@ -488,4 +492,5 @@ council_free(struct ruleset *rs)
 	free(c->form);
 	free(c->name);
 	calendar_free(&c->calendar);
+	outcomes_free(c);
 }

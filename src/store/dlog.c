@@ -307,6 +307,12 @@ change_route(struct case_state *cs, const struct record *r)
 	cs->awaiting_signoff = r->seq;
 }
 
+int
+dlog_outcome_closes(const struct record *r)
+{
+	return r->kind == KIND_OUTCOME && r->route == RECORD_NONE;
+}
+
 void
 dlog_case_apply(struct case_state *cs, const struct record *r)
 {
@@ -343,7 +349,8 @@ dlog_case_apply(struct case_state *cs, const struct record *r)
 		}
 		break;
 	case KIND_OUTCOME:
-		cs->status = CASE_CLOSED;
+		if (dlog_outcome_closes(r))
+			cs->status = CASE_CLOSED;
 		break;
 	case KIND_SIGN_OFF:
 		if (cs->awaiting_signoff == r->ref) {

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/outcomes.h"
 #include "tui/ui.h"
 
 #define MATCH_TOP 4		/* first row of the list */
@@ -11,13 +12,14 @@ static void
 contact_text(const struct tui_app *a, const struct match_contact *c, char *out, size_t outsz)
 {
 	char when[32];
-	int code = c->outcome[0] ? outcome_parse(c->outcome) : -1;
+	struct outcome_code oc;
 
 	format_utc(c->time, when);
 	when[10] = '\0';
 	if (c->kind == KIND_OUTCOME)
-		snprintf(out, outsz, "%s  closed: %s", when, code >= 0 ?
-		    outcome_label((enum outcome_code)code) : c->outcome);
+		snprintf(out, outsz, "%s  %s: %s", when, c->route != RECORD_NONE ? "progress" :
+		    "closed", outcome_lookup(a->rs, c->outcome, strlen(c->outcome), &oc) == 0 ?
+		    oc.label : c->outcome);
 	else if (c->route != RECORD_NONE)
 		snprintf(out, outsz, "%s  %s: %s", when, record_kind_name(c->kind),
 		    tui_route_label(a->rs, c->route));

@@ -1,14 +1,15 @@
-/* outcome.c: close an early help episode with a coded reason, or step a case up or down. */
+/* outcome.c: record an outcome (progress or closure) on a case, or step a case up or down. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/actions.h"
+#include "core/outcomes.h"
 #include "tui/ui.h"
 
 #define LABEL_W 14
 
 static const char *const mode_help[] = {
-	"Closes the early help episode with a coded reason; the case leaves the queue.",
+	"Records an outcome: progress keeps the case open; a closure closes it and it leaves the queue.",
 	"Steps the case up to the MASH (level 4). Say why: the rationale is logged.",
 	("Steps a case with the MASH down to targeted early help, with the family's consent. "
 	 "A manager signs it off."),
@@ -43,6 +44,10 @@ tui_outcome_open(struct tui_app *a, const char *case_id, enum tui_outcome_mode m
 		free(why);
 		return;
 	}
+	if (a->rs == NULL) {
+		tui_message(a, MSG_ERROR, "Not possible: no rule set is in force.");
+		return;
+	}
 	outcome_reset(ov);
 	snprintf(ov->case_id, sizeof ov->case_id, "%s", case_id);
 	/* the case view knows the child; from the queue, read the case first */
@@ -50,7 +55,7 @@ tui_outcome_open(struct tui_app *a, const char *case_id, enum tui_outcome_mode m
 		snprintf(a->cv.id, sizeof a->cv.id, "%s", case_id);
 		tui_case_reload(a);
 	}
-	tui_outcome_init(&ov->form, mode);
+	tui_outcome_init(&ov->form, mode, a->rs);
 	ov->have_form = 1;
 	ov->form.focus = mode == OM_OUTCOME ? OF_CODE : OF_NOTE;
 	tui_go(a, SCR_OUTCOME);
@@ -61,6 +66,20 @@ outcome_enter(struct tui_app *a)
 {
 	if (!a->ov.have_form)
 		tui_back(a);
+}
+
+/* The outcome chosen: its code, its label and whether it closes the case. */
+static void
+draw_confirm_code(struct tui_app *a, int *y)
+{
+	const struct tui_field *f = &a->ov.form.f[OF_CODE];
+	struct outcome_code oc;
+
+	outcome_at(a->rs, (size_t)f->choice, &oc);
+	tui_textf(a, (*y)++, 1, a->cols - 2, tui_attr(a, C_NORMAL), "%-16s %s (%s)", "outcome",
+	    oc.id, oc.label);
+	tui_textf(a, (*y)++, 1, a->cols - 2, tui_attr(a, C_NORMAL), "%-16s %s", "",
+	    oc.closes ? "a closure: the case is closed" : "progress: the case stays open");
 }
 
 static void
@@ -80,9 +99,7 @@ draw_confirm(struct tui_app *a)
 	tui_textf(a, y++, 1, a->cols - 2, tui_attr(a, C_NORMAL), "%-16s %s (%s)", "actor", a->user,
 	    a->has_role ? role_name(a->role) : "none");
 	if (m == OM_OUTCOME)
-		tui_textf(a, y++, 1, a->cols - 2, tui_attr(a, C_NORMAL), "%-16s %s (%s)", "outcome",
-		    outcome_name((enum outcome_code)ov->form.f[OF_CODE].choice),
-		    outcome_label((enum outcome_code)ov->form.f[OF_CODE].choice));
+		draw_confirm_code(a, &y);
 	else
 		tui_textf(a, y++, 1, a->cols - 2, tui_attr(a, C_NORMAL), "%-16s %s", "route",
 		    m == OM_STEP_UP ? "mash (level 4)" : "targeted_early_help (level 3)");
@@ -175,13 +192,19 @@ outcome_write(struct tui_app *a)
 	enum tui_outcome_mode m = tui_outcome_mode(&ov->form);
 	const char *note = ov->form.f[OF_NOTE].edit.text;
 	char *cause = NULL;
+	const char *done = m == OM_STEP_UP ? "stepped up to the MASH" :
+	    "stepped down to targeted early help";
 	uint64_t seq = 0;
+	struct outcome_code oc;
 	int rc;
 
-	if (m == OM_OUTCOME)
-		rc = action_outcome(a->s, a->user, ov->case_id,
-		    (enum outcome_code)ov->form.f[OF_CODE].choice, note[0] ? note : NULL, &seq, &cause);
-	else
+	if (m == OM_OUTCOME) {
+		outcome_at(a->rs, (size_t)ov->form.f[OF_CODE].choice, &oc);
+		rc = action_outcome(a->s, a->user, a->rs, ov->case_id, oc.id,
+		    note[0] ? note : NULL, &seq, &cause);
+		done = oc.closes ? "outcome recorded, the case is closed" :
+		    "progress recorded, the case stays open";
+	} else
 		rc = action_step(a->s, a->user, ov->case_id, m == OM_STEP_UP, note, &seq, &cause);
 	if (rc < 0) {
 		free(ov->error);
@@ -193,9 +216,7 @@ outcome_write(struct tui_app *a)
 	}
 	outcome_reset(ov);
 	tui_back(a);
-	tui_message(a, MSG_OK, "Logged #%llu: %s.", (unsigned long long)seq,
-	    m == OM_OUTCOME ? "outcome recorded, the case is closed" :
-	    m == OM_STEP_UP ? "stepped up to the MASH" : "stepped down to targeted early help");
+	tui_message(a, MSG_OK, "Logged #%llu: %s.", (unsigned long long)seq, done);
 }
 
 static void

@@ -94,7 +94,7 @@ make_store(const char *dir, struct ruleset **rs)
 static uint64_t
 decide(struct store *s, const struct ruleset *rs, const char *facts, int override)
 {
-	struct route_decision d = { facts, strlen(facts), override, NULL, -1, -1, NULL, 0, -1, NULL, 0 };
+	struct route_decision d = { facts, strlen(facts), override, NULL, -1, -1, NULL, 0, -1, NULL, 0, NULL, NULL };
 	char *cause = NULL;
 	uint64_t seq = 0;
 
@@ -125,7 +125,7 @@ fill_log(struct store *s, const struct ruleset *rs)
 	decide(s, rs, "{\"case_id\":\"Q-4\",\"received\":\"2026-11-23T10:00:00Z\","
 	    "\"child\":{\"name\":\"Closed Case\"},\"consent\":\"given\","
 	    "\"indicators\":[\"dev.l2_01\"]}", -1);
-	if (action_outcome(s, "mgr", "Q-4", OUTCOME_NEEDS_MET, NULL, NULL, &cause) < 0 ||
+	if (action_outcome(s, "mgr", rs, "Q-4", "needs_met", NULL, NULL, &cause) < 0 ||
 	    action_step(s, "mgr", "Q-1", 1, "Concerns grew after a new disclosure at school.",
 	    NULL, &cause) < 0)
 		fatal("%s", cause);
@@ -310,7 +310,7 @@ test_counts(struct store *s, const struct ruleset *rs)
 	    NULL, &cause), 0);
 	CHECK_EQ(store_read(s, counts_stored_txn, NULL, &cause), 1);
 	/* closing a case, and stepping one down to another route, move it in the counts */
-	if (action_outcome(s, "mgr", "Q-5", OUTCOME_NEEDS_MET, NULL, NULL, &cause) < 0 ||
+	if (action_outcome(s, "mgr", rs, "Q-5", "needs_met", NULL, NULL, &cause) < 0 ||
 	    action_step(s, "mgr", "Q-1", 0, "Stepped down with the family's agreement today.",
 	    NULL, &cause) < 0)
 		fatal("%s", cause);
@@ -427,8 +427,8 @@ test_free_text(struct store *s, const struct ruleset *rs)
 	static const char esc[] = "SECRET note long enough \033[2J to pass the length check";
 	static const char c1[] = "SECRET note long enough \302\2332J to pass the length check";
 	static const char bad[] = "SECRET note long enough \377 to pass the length check";
-	struct route_decision d = { facts, strlen(facts), ROUTE_MASH, c1, -1, -1, NULL, 0, -1, NULL, 0 };
-	struct route_decision fb = { facts, strlen(facts), -1, NULL, -1, -1, esc, 0, -1, NULL, 0 };
+	struct route_decision d = { facts, strlen(facts), ROUTE_MASH, c1, -1, -1, NULL, 0, -1, NULL, 0, NULL, NULL };
+	struct route_decision fb = { facts, strlen(facts), -1, NULL, -1, -1, esc, 0, -1, NULL, 0, NULL, NULL };
 	char *cause = NULL;
 
 	CHECK_EQ(action_check_text("line one\n\tindented, caf\303\251", "the note", &cause), 0);
@@ -436,7 +436,7 @@ test_free_text(struct store *s, const struct ruleset *rs)
 	REFUSED_TEXT(action_check_text("SECRET\r", "the note", &cause_), "control character");
 	REFUSED_TEXT(action_decide(s, "off", rs, &d, &seq_, &cause_), "the rationale holds");
 	REFUSED_TEXT(action_decide(s, "off", rs, &fb, &seq_, &cause_), "the feedback holds");
-	REFUSED_TEXT(action_outcome(s, "mgr", "Q-3", OUTCOME_NEEDS_MET, esc, &seq_, &cause_),
+	REFUSED_TEXT(action_outcome(s, "mgr", rs, "Q-3", "needs_met", esc, &seq_, &cause_),
 	    "the note holds a control character");
 	REFUSED_TEXT(action_step(s, "mgr", "Q-3", 1, bad, &seq_, &cause_),
 	    "the rationale is not valid UTF-8");
@@ -497,6 +497,168 @@ queue_row_of(struct store *s, const char *id, struct queue_row *out)
 	return queue_row_filtered(s, f, id, out);
 }
 
+/* What the tests read back of one record. */
+struct rec_arg {
+	uint64_t seq;
+	int found, kind, route;
+	char actor[16], outcome[40], detail[80];
+};
+
+static int
+rec_txn(struct store_txn *t, void *argp)
+{
+	struct rec_arg *a = argp;
+	struct record r;
+	char *cause = NULL;
+
+	if (dlog_get(t, a->seq, &r, &cause) != 0) {
+		free(cause);
+		return 0;
+	}
+	a->found = 1;
+	a->kind = (int)r.kind;
+	a->route = r.route;
+	snprintf(a->actor, sizeof a->actor, "%.*s", (int)r.actor.n, r.actor.p);
+	snprintf(a->outcome, sizeof a->outcome, "%.*s", (int)r.outcome.n, r.outcome.p);
+	snprintf(a->detail, sizeof a->detail, "%.*s", (int)r.detail.n, r.detail.p);
+	return 0;
+}
+
+static struct rec_arg
+rec_at(struct store *s, uint64_t seq)
+{
+	struct rec_arg a;
+	char *cause = NULL;
+
+	memset(&a, 0, sizeof a);
+	a.seq = seq;
+	if (store_read(s, rec_txn, &a, &cause) < 0)
+		fatal("%s", cause);
+	return a;
+}
+
+static int
+known_txn(struct store_txn *t, void *argp)
+{
+	struct state_arg *a = argp;
+
+	return dlog_case_state(t, a->id, strlen(a->id), &a->cs) < 0 ? -1 : 0;
+}
+
+/* Whether the log knows the case at all. */
+static int
+case_known(struct store *s, const char *id)
+{
+	struct state_arg a = { id, { 0 } };
+	char *cause = NULL;
+
+	a.cs.first_seq = 0;
+	if (store_read(s, known_txn, &a, &cause) < 0)
+		fatal("%s", cause);
+	return a.cs.first_seq != 0;
+}
+
+/* Progress leaves a case open on its route and in the queue; a closure closes it. */
+static void
+test_progress(struct store *s, const struct ruleset *rs)
+{
+	struct queue_row row;
+	struct case_state cs;
+	struct rec_arg r;
+	char *cause = NULL;
+	uint64_t seq = 0;
+
+	decide(s, rs, "{\"case_id\":\"P-1\",\"consent\":\"given\","
+	    "\"indicators\":[\"dev.l2_01\"]}", -1);
+	CHECK_EQ(action_outcome(s, "eh", rs, "P-1", "allocated", "Worker allocated today.", &seq,
+	    &cause), 0);
+	cs = state_of(s, "P-1");
+	CHECK_EQ(cs.status, CASE_OPEN);
+	CHECK_EQ(cs.route, ROUTE_EARLY_HELP_UNIT);
+	CHECK_EQ(cs.last_seq, seq);
+	r = rec_at(s, seq);
+	CHECK_EQ(r.kind, KIND_OUTCOME);
+	CHECK_EQ(r.route, ROUTE_EARLY_HELP_UNIT);
+	CHECK_STR(r.outcome, "allocated");
+	CHECK_STR(r.detail, "{\"progress\":true}");
+	CHECK(queue_row_of(s, "P-1", &row));
+	CHECK_EQ(row.last_kind, KIND_OUTCOME);
+	CHECK_EQ(row.route, ROUTE_EARLY_HELP_UNIT);
+	/* a code the rule set in force does not have: nothing written */
+	CHECK_EQ(action_outcome(s, "eh", rs, "P-1", "allocated_x", NULL, NULL, &cause), -1);
+	CHECK_CONTAINS(cause, "not a code of the rule set in force");
+	free(cause);
+	cause = NULL;
+	CHECK_EQ(state_of(s, "P-1").last_seq, seq);
+	CHECK_EQ(action_outcome(s, "eh", rs, "P-1", "no_further_action", NULL, &seq, &cause), 0);
+	CHECK_EQ(state_of(s, "P-1").status, CASE_CLOSED);
+	CHECK_EQ(rec_at(s, seq).route, RECORD_NONE);
+	CHECK(!queue_row_of(s, "P-1", &row));
+	/* progress on a closed case is refused as any outcome is */
+	CHECK_EQ(action_outcome(s, "eh", rs, "P-1", "allocated", NULL, NULL, &cause), -1);
+	CHECK_CONTAINS(cause, "the case is closed");
+	free(cause);
+}
+
+/* A Universal contact closed as it is decided: both records in one write, or neither. */
+static void
+test_close_at_decision(struct store *s, const struct ruleset *rs)
+{
+	static const char nfa[] = "{\"case_id\":\"U-1\",\"consent\":\"given\",\"indicators\":[]}";
+	static const char eh[] = "{\"case_id\":\"U-2\",\"consent\":\"given\","
+	    "\"indicators\":[\"dev.l2_01\"]}";
+	struct route_decision d;
+	struct case_state cs;
+	struct rec_arg r;
+	char *cause = NULL;
+	uint64_t seq = 0;
+
+	memset(&d, 0, sizeof d);
+	d.facts = nfa;
+	d.facts_len = strlen(nfa);
+	d.final_route = d.urgency = d.strategy_discussion = d.seen_route = -1;
+	d.close_code = "no_further_action";
+	d.close_note = "Referrer told: no further action.";
+	CHECK_EQ(action_decide(s, "off", rs, &d, &seq, &cause), 0);
+	cs = state_of(s, "U-1");
+	CHECK_EQ(cs.status, CASE_CLOSED);
+	CHECK_EQ(cs.route, ROUTE_UNIVERSAL);
+	CHECK_EQ(cs.last_seq, seq + 1);
+	r = rec_at(s, seq + 1);
+	CHECK_EQ(r.kind, KIND_OUTCOME);
+	CHECK_STR(r.actor, "off");
+	CHECK_STR(r.outcome, "no_further_action");
+
+	/* not a Universal contact: neither the decision nor the closure */
+	d.facts = eh;
+	d.facts_len = strlen(eh);
+	CHECK_EQ(action_decide(s, "off", rs, &d, &seq, &cause), -1);
+	CHECK_CONTAINS(cause, "only a contact whose final route is universal");
+	free(cause);
+	cause = NULL;
+	CHECK(!case_known(s, "U-2"));
+	/* an officer's override to Universal awaits sign-off: no outcome, so no decision */
+	d.final_route = ROUTE_UNIVERSAL;
+	d.rationale = "The school has already met this need; nothing more is needed.";
+	CHECK_EQ(action_decide(s, "off", rs, &d, &seq, &cause), -1);
+	CHECK_CONTAINS(cause, "awaits a manager's sign-off: no outcome");
+	free(cause);
+	cause = NULL;
+	CHECK(!case_known(s, "U-2"));
+	/* a manager's may, and the closure says what it was made over */
+	CHECK_EQ(action_decide(s, "mgr", rs, &d, &seq, &cause), 0);
+	CHECK_EQ(state_of(s, "U-2").status, CASE_CLOSED);
+	CHECK_CONTAINS(rec_at(s, seq + 1).detail, "\"while_awaiting_signoff\":");
+	/* progress is not a closure */
+	d.facts = nfa;
+	d.facts_len = strlen(nfa);
+	d.final_route = -1;
+	d.close_code = "allocated";
+	CHECK_EQ(action_decide(s, "off", rs, &d, &seq, &cause), -1);
+	CHECK_CONTAINS(cause, "not a progress outcome");
+	free(cause);
+}
+
 /*
  * A correction that changes the route is an override: it awaits sign-off and
  * cannot take a case off the MASH for a role that may not close it there; a
@@ -519,7 +681,7 @@ test_corrections(struct store *s, const struct ruleset *rs)
 	cs = state_of(s, "K-1");
 	CHECK_EQ(cs.route, ROUTE_TARGETED_EARLY_HELP);
 	CHECK_EQ(cs.awaiting_signoff, corr);
-	CHECK_EQ(action_outcome(s, "eh", "K-1", OUTCOME_NEEDS_MET, NULL, NULL, &cause), -1);
+	CHECK_EQ(action_outcome(s, "eh", rs, "K-1", "needs_met", NULL, NULL, &cause), -1);
 	CHECK(cause != NULL && strstr(cause, "awaits a manager's sign-off: no outcome") != NULL);
 	free(cause);
 	cause = NULL;
@@ -541,17 +703,17 @@ test_corrections(struct store *s, const struct ruleset *rs)
 	/* returned, it is still the MASH's; approved, it is early help's to close */
 	CHECK_EQ(action_sign_off(s, "mgr", corr, 0, why, NULL, &cause), 0);
 	CHECK(state_of(s, "K-1").returned);
-	CHECK_EQ(action_outcome(s, "eh", "K-1", OUTCOME_NEEDS_MET, NULL, NULL, &cause), -1);
+	CHECK_EQ(action_outcome(s, "eh", rs, "K-1", "needs_met", NULL, NULL, &cause), -1);
 	free(cause);
 	cause = NULL;
 	CHECK_EQ(action_correct(s, "eh", mash, ROUTE_EARLY_HELP_UNIT, why, &corr, &cause), 0);
 	CHECK_EQ(action_sign_off(s, "mgr", corr, 1, NULL, NULL, &cause), 0);
-	CHECK_EQ(action_outcome(s, "eh", "K-1", OUTCOME_NEEDS_MET, NULL, NULL, &cause), 0);
+	CHECK_EQ(action_outcome(s, "eh", rs, "K-1", "needs_met", NULL, NULL, &cause), 0);
 
 	/* a closed case corrected to the MASH is open again, in the queue, awaiting sign-off */
 	closed = decide(s, rs, "{\"case_id\":\"K-2\",\"consent\":\"given\","
 	    "\"indicators\":[\"dev.l2_01\"]}", -1);
-	CHECK_EQ(action_outcome(s, "mgr", "K-2", OUTCOME_NEEDS_MET, NULL, NULL, &cause), 0);
+	CHECK_EQ(action_outcome(s, "mgr", rs, "K-2", "needs_met", NULL, NULL, &cause), 0);
 	CHECK(!queue_row_of(s, "K-2", &row));
 	CHECK_EQ(action_correct(s, "off", closed, ROUTE_MASH, why, &corr, &cause), 0);
 	cs = state_of(s, "K-2");
@@ -612,6 +774,8 @@ main(void)
 	test_batch_counts(s);
 	test_free_text(s, rs);
 	test_corrections(s, rs);
+	test_progress(s, rs);
+	test_close_at_decision(s, rs);
 	rules_free(rs);
 	store_close(s);
 	tmpdir_remove(dir);

@@ -978,17 +978,19 @@ test_decision(struct ruleset *rs)
 static void
 test_outcome_signoff(void)
 {
+	/* a rule set listing no outcome codes offers those of earlier versions */
+	struct ruleset *ws = load_rules(FD_SOURCE_TESTS "/screen/rules/westshire.yaml");
 	struct tui_form f;
 	char msg[200];
 
-	tui_outcome_init(&f, OM_OUTCOME);
+	tui_outcome_init(&f, OM_OUTCOME, ws);
 	CHECK(!f.f[OF_CODE].hidden);
 	CHECK_EQ(tui_form_first_invalid(&f), -1);	/* notes are optional on a closure */
 	CHECK_EQ(tui_outcome_action(&f), ACT_OUTCOME);
 	CHECK_STR(tui_form_value(&f, OF_CODE), "needs_met");
 	f.focus = OF_CODE;
 	tui_form_key(&f, TK_LEFT);
-	CHECK_STR(tui_form_value(&f, OF_CODE), "moved_away");
+	CHECK_STR(tui_form_value(&f, OF_CODE), "stepped_up");
 	f.focus = OF_MODE;
 	tui_form_key(&f, TK_RIGHT);
 	CHECK_EQ(tui_outcome_mode(&f), OM_STEP_UP);
@@ -998,6 +1000,7 @@ test_outcome_signoff(void)
 	set_text(&f, OF_NOTE, "Police report a second incident this week at home.");
 	CHECK_EQ(tui_form_first_invalid(&f), -1);
 	tui_form_free(&f);
+	rules_free(ws);
 
 	tui_signoff_init(&f);
 	CHECK(tui_signoff_approve(&f));

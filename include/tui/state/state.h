@@ -359,7 +359,7 @@ void tui_decision_preview(const struct tui_form *f, const struct tui_pathway *p,
 enum tui_outcome_mode { OM_OUTCOME, OM_STEP_UP, OM_STEP_DOWN };
 enum tui_outcome_field { OF_MODE, OF_CODE, OF_NOTE, OF_COUNT };
 
-void tui_outcome_init(struct tui_form *f, enum tui_outcome_mode mode);
+void tui_outcome_init(struct tui_form *f, enum tui_outcome_mode mode, const struct ruleset *rs);
 enum tui_outcome_mode tui_outcome_mode(const struct tui_form *f);
 enum action tui_outcome_action(const struct tui_form *f);
 /* What core's case rule calls a mode. */
@@ -469,8 +469,8 @@ void tui_case_entry_clear(struct tui_case_entry *e);
 /* Fills an entry from a record (text sanitised). */
 void tui_case_entry_from(struct tui_case_entry *e, const struct record *r);
 /*
- * The history as wrapped lines for width columns, routes in the rule set's
- * words; starts[i] = first line of entry i.
+ * The history as wrapped lines for width columns, routes and outcome codes
+ * in the rule set's words (rs may be NULL); starts[i] = first line of entry i.
  */
 void tui_case_lines(const struct ruleset *rs, const struct tui_case_entry *e, size_t n,
     int width, char ***lines, size_t *nlines, size_t *starts);

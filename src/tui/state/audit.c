@@ -7,6 +7,7 @@
 
 #include "base/json.h"
 #include "base/sanitise.h"
+#include "core/outcomes.h"
 
 /* ---- case history ---- */
 
@@ -280,6 +281,17 @@ add_wrapped(char ***lines, size_t *n, size_t *cap, const char *prefix, const cha
 	buf_free(&b);
 }
 
+/* An outcome in words: progress or closed, its code and its label as rs reads it. */
+static void
+entry_outcome(const struct tui_case_entry *e, struct buf *b, const struct ruleset *rs)
+{
+	struct outcome_code oc;
+
+	buf_printf(b, "%s: %s", e->route != RECORD_NONE ? "progress" : "closed", e->outcome);
+	if (outcome_lookup(rs, e->outcome, strlen(e->outcome), &oc) == 0)
+		buf_printf(b, " (%s)", oc.label);
+}
+
 /* The headline of one record: what happened, in words. */
 static void
 entry_headline(const struct ruleset *rs, const struct tui_case_entry *e, struct buf *b)
@@ -300,13 +312,7 @@ entry_headline(const struct ruleset *rs, const struct tui_case_entry *e, struct 
 		    route_or_dash(rs, e->route));
 		break;
 	case KIND_OUTCOME:
-		buf_printf(b, "closed: %s", e->outcome);
-		{
-			int c = outcome_parse(e->outcome);
-
-			if (c >= 0)
-				buf_printf(b, " (%s)", outcome_label((enum outcome_code)c));
-		}
+		entry_outcome(e, b, rs);
 		break;
 	case KIND_STEP_UP:
 		buf_printf(b, "stepped up -> %s", route_or_dash(rs, e->route));

@@ -1,11 +1,13 @@
-/* outcome.c: the form that closes early help with a reason or steps a case up or down. */
+/* outcome.c: the form that records an outcome (progress or closure) or steps a case up or down. */
 #include "tui/state/forms.h"
 
 #include <string.h>
 
+#include "core/outcomes.h"
+
 static const char *const mode_values[] = { "outcome", "step_up", "step_down" };
 static const char *const mode_labels[] = {
-	"Close early help with a reason", "Step up to the MASH",
+	"Record an outcome", "Step up to the MASH",
 	"Step down to targeted early help",
 };
 
@@ -27,23 +29,27 @@ outcome_relayout(struct tui_form *f)
 }
 
 void
-tui_outcome_init(struct tui_form *f, enum tui_outcome_mode mode)
+tui_outcome_init(struct tui_form *f, enum tui_outcome_mode mode, const struct ruleset *rs)
 {
 	struct tui_field *v;
 	const char **tab;
+	size_t n = outcome_count(rs);
 
 	memset(f, 0, sizeof *f);
-	/* the outcome codes' names and labels, in tables the choice field points at */
-	f->owned = tab = xcalloc(2 * OUTCOME_COUNT, sizeof *tab);
-	for (int c = 0; c < OUTCOME_COUNT; c++) {
-		tab[c] = outcome_name((enum outcome_code)c);
-		tab[OUTCOME_COUNT + c] = outcome_label((enum outcome_code)c);
+	/* the rule set's outcome codes and labels, in tables the choice field points at */
+	f->owned = tab = xcalloc(2 * n, sizeof *tab);
+	for (size_t c = 0; c < n; c++) {
+		struct outcome_code oc;
+
+		outcome_at(rs, c, &oc);
+		tab[c] = oc.id;
+		tab[n + c] = oc.label;
 	}
 	f->n = OF_COUNT;
 	f->f = v = xcalloc(OF_COUNT, sizeof *f->f);
 	tui_field_choice(&v[OF_MODE], "mode", "Action", mode_values, mode_labels, 3);
 	v[OF_MODE].choice = (int)mode;
-	tui_field_choice(&v[OF_CODE], "code", "Reason", tab, tab + OUTCOME_COUNT, OUTCOME_COUNT);
+	tui_field_choice(&v[OF_CODE], "code", "Outcome", tab, tab + n, n);
 	tui_field_narrative(&v[OF_NOTE], "note", "Notes", 0, 4, valid_note);
 	f->relayout = outcome_relayout;
 	outcome_relayout(f);
