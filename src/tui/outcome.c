@@ -68,14 +68,28 @@ outcome_enter(struct tui_app *a)
 		tui_back(a);
 }
 
+/* The outcome chosen on the form, as the rule set in force reads it. */
+static void
+chosen_code(const struct tui_app *a, struct outcome_code *oc)
+{
+	const struct tui_field *f = &a->ov.form.f[OF_CODE];
+	const char *id = f->choices[f->choice];
+
+	if (outcome_lookup(a->rs, id, strlen(id), oc) < 0) {
+		/* not in the rules now in force: the write says so */
+		memset(oc, 0, sizeof *oc);
+		oc->id = oc->label = id;
+		oc->closes = 1;
+	}
+}
+
 /* The outcome chosen: its code, its label and whether it closes the case. */
 static void
 draw_confirm_code(struct tui_app *a, int *y)
 {
-	const struct tui_field *f = &a->ov.form.f[OF_CODE];
 	struct outcome_code oc;
 
-	outcome_at(a->rs, (size_t)f->choice, &oc);
+	chosen_code(a, &oc);
 	tui_textf(a, (*y)++, 1, a->cols - 2, tui_attr(a, C_NORMAL), "%-16s %s (%s)", "outcome",
 	    oc.id, oc.label);
 	tui_textf(a, (*y)++, 1, a->cols - 2, tui_attr(a, C_NORMAL), "%-16s %s", "",
@@ -199,7 +213,7 @@ outcome_write(struct tui_app *a)
 	int rc;
 
 	if (m == OM_OUTCOME) {
-		outcome_at(a->rs, (size_t)ov->form.f[OF_CODE].choice, &oc);
+		chosen_code(a, &oc);
 		rc = action_outcome(a->s, a->user, a->rs, ov->case_id, oc.id,
 		    note[0] ? note : NULL, &seq, &cause);
 		done = oc.closes ? "outcome recorded, the case is closed" :

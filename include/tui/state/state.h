@@ -360,6 +360,13 @@ enum tui_outcome_mode { OM_OUTCOME, OM_STEP_UP, OM_STEP_DOWN };
 enum tui_outcome_field { OF_MODE, OF_CODE, OF_NOTE, OF_COUNT };
 
 void tui_outcome_init(struct tui_form *f, enum tui_outcome_mode mode, const struct ruleset *rs);
+/*
+ * The outcome codes of rs (only its closures, with closures set) as one
+ * block to free: n values, then n labels, copied; value0 and label0 (not
+ * copied), if given, come first.
+ */
+const char **tui_outcome_table(const struct ruleset *rs, int closures, const char *value0,
+    const char *label0, size_t *n);
 enum tui_outcome_mode tui_outcome_mode(const struct tui_form *f);
 enum action tui_outcome_action(const struct tui_form *f);
 /* What core's case rule calls a mode. */

@@ -28,23 +28,59 @@ outcome_relayout(struct tui_form *f)
 	f->f[OF_NOTE].label = close ? "Notes" : "Rationale";
 }
 
+/* Whether code i of rs goes in a table: every code, or with closures set only closures. */
+static int
+table_has(const struct ruleset *rs, size_t i, int closures, struct outcome_code *oc)
+{
+	outcome_at(rs, i, oc);
+	return !closures || oc->closes;
+}
+
+const char **
+tui_outcome_table(const struct ruleset *rs, int closures, const char *value0, const char *label0,
+    size_t *n)
+{
+	size_t count = value0 != NULL, bytes = 0, k;
+	struct outcome_code oc;
+	const char **tab;
+	char *p;
+
+	for (size_t i = 0; rs != NULL && i < outcome_count(rs); i++)
+		if (table_has(rs, i, closures, &oc)) {
+			count++;
+			bytes += strlen(oc.id) + strlen(oc.label) + 2;
+		}
+	/* one block: the values, the labels, then copies of their text */
+	tab = xcalloc(1, 2 * count * sizeof *tab + bytes + 1);
+	p = (char *)(tab + 2 * count);
+	k = 0;
+	if (value0 != NULL) {
+		tab[0] = value0;
+		tab[count] = label0;
+		k = 1;
+	}
+	for (size_t i = 0; rs != NULL && i < outcome_count(rs); i++) {
+		if (!table_has(rs, i, closures, &oc))
+			continue;
+		tab[k] = memcpy(p, oc.id, strlen(oc.id) + 1);
+		p += strlen(oc.id) + 1;
+		tab[count + k++] = memcpy(p, oc.label, strlen(oc.label) + 1);
+		p += strlen(oc.label) + 1;
+	}
+	*n = count;
+	return tab;
+}
+
 void
 tui_outcome_init(struct tui_form *f, enum tui_outcome_mode mode, const struct ruleset *rs)
 {
 	struct tui_field *v;
 	const char **tab;
-	size_t n = outcome_count(rs);
+	size_t n;
 
 	memset(f, 0, sizeof *f);
 	/* the rule set's outcome codes and labels, in tables the choice field points at */
-	f->owned = tab = xcalloc(2 * n, sizeof *tab);
-	for (size_t c = 0; c < n; c++) {
-		struct outcome_code oc;
-
-		outcome_at(rs, c, &oc);
-		tab[c] = oc.id;
-		tab[n + c] = oc.label;
-	}
+	f->owned = tab = tui_outcome_table(rs, 0, NULL, NULL, &n);
 	f->n = OF_COUNT;
 	f->f = v = xcalloc(OF_COUNT, sizeof *f->f);
 	tui_field_choice(&v[OF_MODE], "mode", "Action", mode_values, mode_labels, 3);
