@@ -220,7 +220,7 @@ decision_write(struct tui_app *a)
 	struct route_decision d;
 	char *cause = NULL, id[sizeof j->case_id];
 	uint64_t seq = 0;
-	int exists = 0, final;
+	int exists = 0, final, closed;
 
 	/* a new child's id may have been taken since it was chosen: choose again */
 	if (j->new_child) {
@@ -262,10 +262,16 @@ decision_write(struct tui_app *a)
 		return;
 	}
 	snprintf(id, sizeof id, "%s", j->case_id);
+	closed = d.close_code != NULL;	/* the form goes with the journey */
 	tui_journey_end(a, 1);
 	tui_case_show(a, id, 1);
-	tui_message(a, MSG_OK, "Logged #%llu: %s routed to %s. The draft is removed.",
-	    (unsigned long long)seq, id, tui_route_label(a->rs, final));
+	if (closed)
+		tui_message(a, MSG_OK, "Logged #%llu and #%llu: %s routed to %s and closed. The "
+		    "draft is removed.", (unsigned long long)seq, (unsigned long long)seq + 1, id,
+		    tui_route_label(a->rs, final));
+	else
+		tui_message(a, MSG_OK, "Logged #%llu: %s routed to %s. The draft is removed.",
+		    (unsigned long long)seq, id, tui_route_label(a->rs, final));
 }
 
 static void

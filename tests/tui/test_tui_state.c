@@ -969,7 +969,33 @@ test_decision(struct ruleset *rs)
 	CHECK(has_line(lines, n, rs->hash));
 	CHECK(has_line(lines, n, "\"indicators\":[\"par.l4_01\"]"));
 	CHECK(has_line(lines, n, "sign-off"));
+	CHECK(!has_line(lines, n, "then closed"));
 	tui_lines_free(lines, n);
+	CHECK(d.f[DF_CLOSE].hidden);
+	/* overridden to Universal, the contact may be closed as it is decided: closures only */
+	d.f[DF_ROUTE].choice = ROUTE_UNIVERSAL;
+	tui_decision_update(&d, ROUTE_MASH);
+	CHECK(!d.f[DF_CLOSE].hidden);
+	CHECK_STR(tui_form_value(&d, DF_CLOSE), "open");	/* left open unless chosen */
+	tui_decision_fill(&d, ROUTE_MASH, p.facts.data, p.facts.len, &rd);
+	CHECK(rd.close_code == NULL);
+	for (size_t k = 1; k < d.f[DF_CLOSE].nchoices; k++)
+		CHECK(strcmp(d.f[DF_CLOSE].choices[k], "allocated") != 0);
+	d.focus = DF_CLOSE;
+	tui_form_key(&d, TK_RIGHT);
+	CHECK_STR(tui_form_value(&d, DF_CLOSE), "needs_met");
+	tui_decision_fill(&d, ROUTE_MASH, p.facts.data, p.facts.len, &rd);
+	CHECK_STR(rd.close_code, "needs_met");
+	tui_decision_preview(&d, &p, "a.khan", "officer", &lines, &n);
+	CHECK(has_line(lines, n, "then closed"));
+	CHECK(has_line(lines, n, "needs_met (Needs met)"));
+	tui_lines_free(lines, n);
+	/* back to another route: the choice no longer applies */
+	d.f[DF_ROUTE].choice = ROUTE_EARLY_HELP_UNIT;
+	tui_decision_update(&d, ROUTE_MASH);
+	CHECK(d.f[DF_CLOSE].hidden);
+	tui_decision_fill(&d, ROUTE_MASH, p.facts.data, p.facts.len, &rd);
+	CHECK(rd.close_code == NULL);
 	tui_form_free(&d);
 	tui_form_free(&in);
 	tui_pathway_free(&p);
@@ -979,7 +1005,7 @@ static void
 test_outcome_signoff(void)
 {
 	/* a rule set listing no outcome codes offers those of earlier versions */
-	struct ruleset *ws = load_rules(FD_SOURCE_TESTS "/screen/rules/westshire.yaml");
+	struct ruleset *ws = load_rules(FD_SOURCE_TESTS "/store/data/history.yaml");
 	struct tui_form f;
 	char msg[200];
 

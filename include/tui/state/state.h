@@ -339,9 +339,15 @@ const char *tui_domain_short(int domain);
 /* ---- decision ---- */
 
 enum tui_decision_field {
-	DF_CHOICE, DF_ROUTE, DF_RATIONALE, DF_URGENCY, DF_STRATEGY, DF_FEEDBACK, DF_COUNT
+	DF_CHOICE, DF_ROUTE, DF_RATIONALE, DF_URGENCY, DF_STRATEGY, DF_FEEDBACK, DF_CLOSE,
+	DF_COUNT
 };
 
+/*
+ * The decision form; rs (or NULL) gives the routes' words and the closures a
+ * Universal contact can be closed with as it is decided (DF_CLOSE, shown only
+ * for that route).
+ */
 void tui_decision_init(struct tui_form *f, const struct ruleset *rs);
 /* Shows or hides fields for the recommended route. */
 void tui_decision_update(struct tui_form *f, int recommended);

@@ -1,4 +1,4 @@
-/* decision.c: the decision form: accept or override, urgency, strategy, feedback, and its preview. */
+/* decision.c: the decision form: accept or override, urgency, strategy, feedback, closing, and its preview. */
 #include "tui/state/forms.h"
 
 #include <stdarg.h>
@@ -56,12 +56,19 @@ decision_relayout(struct tui_form *f)
 	f->f[DF_ROUTE].hidden = !override;
 	f->f[DF_RATIONALE].required = override;
 	f->f[DF_STRATEGY].hidden = tui_decision_final(f, f->ctx) != ROUTE_MASH;
+	/* closing at once is for a Universal contact, and only with a closure to choose */
+	f->f[DF_CLOSE].hidden = tui_decision_final(f, f->ctx) != ROUTE_UNIVERSAL ||
+	    f->f[DF_CLOSE].nchoices < 2;
 }
 
-/* The override's routes in the rule set's words, "Early Help Unit (level 2)"; freed with the form. */
+/*
+ * The override's routes in the rule set's words, "Early Help Unit (level 2)",
+ * and the closures offered; freed with the form.
+ */
 struct decision_owned {
 	char *text[ROUTE_COUNT];
 	const char *labels[ROUTE_COUNT];
+	const char **close;	/* tui_outcome_table's block */
 };
 
 static void
@@ -71,6 +78,7 @@ decision_owned_free(void *p)
 
 	for (int r = 0; r < ROUTE_COUNT; r++)
 		free(o->text[r]);
+	free(o->close);
 	free(o);
 }
 
@@ -88,6 +96,8 @@ tui_decision_init(struct tui_form *f, const struct ruleset *rs)
 {
 	struct decision_owned *o;
 	struct tui_field *v;
+	const char **close;
+	size_t nclose;
 
 	memset(f, 0, sizeof *f);
 	f->owned = o = xcalloc(1, sizeof *o);
@@ -106,6 +116,8 @@ tui_decision_init(struct tui_form *f, const struct ruleset *rs)
 	    strategy_labels, 2);
 	tui_field_narrative(&v[DF_FEEDBACK], "feedback", "Feedback to referrer", 1, 2,
 	    valid_feedback);
+	o->close = close = tui_outcome_table(rs, 1, "open", "No: leave it open", &nclose);
+	tui_field_choice(&v[DF_CLOSE], "close", "Close it now", close, close + nclose, nclose);
 	f->relayout = decision_relayout;
 	f->ctx = 0;
 	decision_relayout(f);
@@ -138,6 +150,8 @@ tui_decision_fill(const struct tui_form *f, int recommended, const char *facts,
 	d->strategy_discussion = final != ROUTE_MASH || f->f[DF_STRATEGY].choice < 0 ? -1 :
 	    f->f[DF_STRATEGY].choice == 0;
 	d->feedback = f->f[DF_FEEDBACK].edit.len > 0 ? f->f[DF_FEEDBACK].edit.text : NULL;
+	if (!f->f[DF_CLOSE].hidden && final == ROUTE_UNIVERSAL && f->f[DF_CLOSE].choice > 0)
+		d->close_code = f->f[DF_CLOSE].choices[f->f[DF_CLOSE].choice];
 }
 
 static void
@@ -197,6 +211,10 @@ tui_decision_preview(const struct tui_form *f, const struct tui_pathway *p, cons
 		preview_add(lines, n, &cap, "strategy disc.", "%s",
 		    d.strategy_discussion ? "needed" : "not needed");
 	preview_add(lines, n, &cap, "feedback", "%s", d.feedback != NULL ? d.feedback : "(none)");
+	if (d.close_code != NULL)
+		preview_add(lines, n, &cap, "then closed", "%s (%s): an outcome record after it, "
+		    "in the same write", d.close_code,
+		    f->f[DF_CLOSE].labels[f->f[DF_CLOSE].choice]);
 	preview_add(lines, n, &cap, "facts", "%s", p->evaluated.data);	/* with the history read */
 	if (rs->rules[p->dec.rule].needs_consent || final != rec)
 		preview_add(lines, n, &cap, "sign-off", "%s", final != rec ?
