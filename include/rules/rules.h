@@ -223,6 +223,7 @@ struct form_field {
 	unsigned char *ask_why;	/* per value of an enumerated fact: a reason is asked */
 	int required;
 	int date;		/* a string fact asked as a date, written YYYY-MM-DD */
+	int nhs_number;		/* a string fact asked as an NHS number, written as 10 digits */
 	struct srcpos pos;
 };
 

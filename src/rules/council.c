@@ -337,22 +337,25 @@ council_ask_why(struct loader *L, struct form_field *ff, const struct fact_def *
 	}
 }
 
-/* A question's `kind`: only `date`, for a string fact without listed values. */
+/* A question's `kind`, `date` or `nhs_number`, for a string fact without listed values. */
 static void
 council_kind(struct loader *L, struct form_field *ff, const struct fact_def *f,
     const struct ynode *n)
 {
-	if (strcmp(n->str, "date") != 0) {
-		load_error(L, n, "E015", "kind '%s' is not known: the only kind is 'date'; "
-		    "other fields take their kind from the fact's type", n->str);
+	int nhs = strcmp(n->str, "nhs_number") == 0;
+
+	if (strcmp(n->str, "date") != 0 && !nhs) {
+		load_error(L, n, "E015", "kind '%s' is not known: the kinds are 'date' and "
+		    "'nhs_number'; other fields take their kind from the fact's type", n->str);
 		return;
 	}
 	if (f->type != FACT_STRING || f->values != NULL) {
-		load_error(L, n, "E011", "kind 'date' is only for a fact of type string without "
-		    "'values', and '%s' is not one", f->path);
+		load_error(L, n, "E011", "kind '%s' is only for a fact of type string without "
+		    "'values', and '%s' is not one: declare it {type: string}", n->str, f->path);
 		return;
 	}
-	ff->date = 1;
+	ff->date = !nhs;
+	ff->nhs_number = nhs;
 }
 
 /* The fact a form question asks, or -1 reported. */

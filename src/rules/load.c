@@ -1737,7 +1737,8 @@ warn_unused(struct loader *L)
 			    "flag '%s' is declared but no indicator or rule uses it",
 			    rs->flags[i].id);
 	for (size_t i = 0; i < rs->nfacts; i++)
-		if (!rs->facts[i].used && rs->facts[i].values == NULL)
+		if (!rs->facts[i].used && rs->facts[i].values == NULL &&
+		    rules_form_question(rs, (int)i) == NULL)	/* asked: recorded, if not read */
 			diag_warn(L->d, rs->facts[i].pos.line, rs->facts[i].pos.col, "W102",
 			    "fact '%s' is declared but no rule reads it", rs->facts[i].path);
 	for (size_t i = 0; i < rs->nlists; i++)

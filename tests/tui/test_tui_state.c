@@ -490,8 +490,11 @@ test_intake(const struct ruleset *rs)
 	int64_t t;
 
 	tui_intake_init(&f, rs);
-	/* consent to share and why, consent to early help and why, the young person's view */
-	CHECK_EQ(f.n, IF_QUESTIONS + 5);
+	/*
+	 * consent to share and why, consent to early help and why, the young person's
+	 * view; the child's NHS number, sex, ethnicity and disability
+	 */
+	CHECK_EQ(f.n, IF_QUESTIONS + 9);
 	CHECK(f.f[field(&f, "share_consent")].required);
 	CHECK(!f.f[field(&f, "young_person_view")].required);
 	CHECK(f.f[field(&f, "young_person_view")].unknown_ok);
@@ -536,7 +539,30 @@ test_intake(const struct ruleset *rs)
 	CHECK_EQ(f.focus, field(&f, "consent"));
 	CHECK(tui_form_move(&f, 1));
 	CHECK_EQ(f.focus, field(&f, "young_person_view"));
+	CHECK(tui_form_move(&f, 1));
+	CHECK_EQ(f.focus, field(&f, "child.nhs_number"));
+	CHECK(tui_form_move(&f, 1));
+	CHECK_EQ(f.focus, field(&f, "child.sex"));
+	CHECK(tui_form_move(&f, 1));
+	CHECK_EQ(f.focus, field(&f, "child.ethnicity"));
+	CHECK(tui_form_move(&f, 1));
+	CHECK_EQ(f.focus, field(&f, "child.disability"));
 	CHECK(!tui_form_move(&f, 1));
+	/* the statutory child fields are optional; ethnicity offers the census codes by name */
+	CHECK(!f.f[field(&f, "child.nhs_number")].required);
+	CHECK(f.f[field(&f, "child.ethnicity")].unknown_ok);
+	CHECK_EQ(f.f[field(&f, "child.ethnicity")].nchoices, 20);
+	CHECK_STR(f.f[field(&f, "child.ethnicity")].labels[2], "Traveller of Irish heritage");
+	/* an NHS number: ten digits, grouped or not, whose check digit matches */
+	set_text(&f, field(&f, "child.nhs_number"), "943 476 5919");
+	CHECK(tui_form_check(&f, field(&f, "child.nhs_number"), msg, sizeof msg) == NULL);
+	set_text(&f, field(&f, "child.nhs_number"), "9434765918");
+	CHECK_CONTAINS(tui_form_check(&f, field(&f, "child.nhs_number"), msg, sizeof msg),
+	    "last digit does not check");
+	set_text(&f, field(&f, "child.nhs_number"), "943 476 591");
+	CHECK_CONTAINS(tui_form_check(&f, field(&f, "child.nhs_number"), msg, sizeof msg),
+	    "10 digits");
+	set_text(&f, field(&f, "child.nhs_number"), "");
 	/* required fields and their checks */
 	CHECK_EQ(tui_form_first_invalid(&f), IF_REF_NAME);
 	tui_form_set_choice(&f, IF_REF_AGENCY, "anonymous");
@@ -778,6 +804,20 @@ test_case_json_and_drafts(struct ruleset *rs)
 	CHECK_CONTAINS(b.data, "\\\"JJ\\\"");
 	CHECK_CONTAINS(b.data, "\"indicators\":[\"par.l4_01\"]");
 	CHECK_CONTAINS(b.data, "\"dob\":\"2015-06-01\"");
+	CHECK(strstr(b.data, "nhs_number") == NULL);	/* blank: not written */
+	/* an NHS number typed in groups is written as its ten digits, beside the child's */
+	set_text(&in, field(&in, "child.nhs_number"), " 943 476 5919 ");
+	tui_form_set_choice(&in, field(&in, "child.ethnicity"), "WIRT");
+	tui_form_set_choice(&in, field(&in, "child.disability"), "true");
+	tui_case_json(&in, "C-1", rs, sel, &b);
+	CHECK_CONTAINS(b.data, "\"nhs_number\":\"9434765919\"");
+	CHECK_CONTAINS(b.data, "\"ethnicity\":\"WIRT\"");
+	CHECK_CONTAINS(b.data, "\"disability\":true");
+	case_init(&cf, rs);
+	CHECK_EQ(case_parse(&cf, b.data, b.len, &cause), 0);
+	free(cause);
+	cause = NULL;
+	case_free(&cf);
 	/* a date of birth typed the UK way is recorded as YYYY-MM-DD */
 	set_text(&in, IF_DOB_AGE, "1/6/2015");
 	tui_case_json(&in, "C-1", rs, sel, &b);

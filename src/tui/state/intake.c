@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/nhs.h"
 
 static const char *const how_values[] = {
 	"phone", "email", "online", "letter", "in_person", "police_notification",
@@ -26,7 +27,7 @@ static const char *const yes_no_labels[] = { "Yes", "No" };
 #define DISTRICT_UNKNOWN "unknown"
 
 /* How a question's field is asked and written into the case. */
-enum intake_kind { IK_CHOICE, IK_YES_NO, IK_INTEGER, IK_NUMBER, IK_DATE, IK_TEXT };
+enum intake_kind { IK_CHOICE, IK_YES_NO, IK_INTEGER, IK_NUMBER, IK_DATE, IK_NHS_NUMBER, IK_TEXT };
 
 /* A question of the profile: the fact it asks and where its fields are. */
 struct intake_question {
@@ -380,6 +381,29 @@ valid_date(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
 	return NULL;
 }
 
+/* An NHS number question: ten digits, grouped 3 3 4 or not, whose check digit matches. */
+static const char *
+valid_nhs_number(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
+{
+	char text[32], digits[11];
+
+	(void)msg;
+	(void)msgsz;
+	if (f->f[i].edit.text[0] == '\0')
+		return NULL;
+	if (!trimmed(f, i, text, sizeof text))
+		return "an NHS number has 10 digits, as 943 476 5919";
+	switch (nhs_number_parse(text, digits)) {
+	case NHS_OK:
+		return NULL;
+	case NHS_BAD_CHECK:
+		return "not an NHS number: its last digit does not check the others; "
+		    "copy it again from the letter or record";
+	default:
+		return "an NHS number has 10 digits, as 943 476 5919";
+	}
+}
+
 static void
 intake_relayout(struct tui_form *f)
 {
@@ -495,6 +519,9 @@ intake_ask(struct tui_form *f, struct intake_owned *o, const struct ruleset *rs,
 	} else if (ff != NULL && ff->date) {
 		q->kind = IK_DATE;
 		tui_field_text(fl, name, label, 0, 10, valid_date);
+	} else if (ff != NULL && ff->nhs_number) {
+		q->kind = IK_NHS_NUMBER;
+		tui_field_text(fl, name, label, 0, 12, valid_nhs_number);
 	} else {
 		q->kind = IK_TEXT;
 		tui_field_text(fl, name, label, 0, 200, NULL);
@@ -685,7 +712,7 @@ members_answer(struct case_members *ms, const struct tui_form *in,
     const struct intake_question *q)
 {
 	const struct tui_field *fl = &in->f[q->field];
-	char text[32];
+	char text[32], digits[11];
 	double v;
 	int64_t t;
 
@@ -713,6 +740,11 @@ members_answer(struct case_members *ms, const struct tui_form *in,
 			text[10] = '\0';
 			members_string(ms, q->path, text);
 		}
+		break;
+	case IK_NHS_NUMBER:
+		if (trimmed(in, q->field, text, sizeof text) &&
+		    nhs_number_parse(text, digits) == NHS_OK)
+			members_string(ms, q->path, digits);	/* always the 10 digits alone */
 		break;
 	}
 	if (q->reason >= 0 && !in->f[q->reason].hidden)
