@@ -67,9 +67,26 @@ int action_decide(struct store *s, const char *user, const struct ruleset *rs,
  */
 int action_outcome(struct store *s, const char *user, const struct ruleset *rs,
     const char *case_id, const char *code, const char *note, uint64_t *seq, char **cause);
-/* up: to the MASH; down: from social care to targeted early help (with consent). */
-int action_step(struct store *s, const char *user, const char *case_id, int up,
+/*
+ * A step-up's urgency: red, amber or green, which starts the MASH's clock
+ * (core/due.h); a step-down takes none. 0, or -1 with the words both front
+ * ends show.
+ */
+int action_check_step_urgency(int up, int urgency, char **cause);
+/*
+ * up: to the MASH, with its urgency (kept in the record's detail as
+ * {"urgency":"red"}; step-ups recorded before it was asked have none);
+ * down: from social care to targeted early help (with consent), urgency
+ * URGENCY_NONE.
+ */
+int action_step(struct store *s, const char *user, const char *case_id, int up, int urgency,
     const char *rationale, uint64_t *seq, char **cause);
+/*
+ * What both front ends say once the step at seq is logged: "stepped up to the
+ * MASH as red: its decision is due by 2026-11-20 21:00 (Europe/London)", in
+ * the local time of the calendar in force. An owned string, or NULL with cause.
+ */
+char *action_step_said(struct store *s, uint64_t seq, char **cause);
 int action_sign_off(struct store *s, const char *user, uint64_t decision, int approve,
     const char *comment, uint64_t *seq, char **cause);
 /* What a person may do to a case from where it stands. */

@@ -245,6 +245,8 @@ int tui_draw_form(struct tui_app *a, const struct tui_form *f, int y, int label_
 void tui_draw_lines(const struct tui_app *a, char **lines, size_t n, size_t top, int y, int rows,
     attr_t attr);
 attr_t tui_route_attr(const struct tui_app *a, int route);
+/* The calendar of the rules in force: working days, and the local time of every time shown. */
+const struct calendar *tui_calendar(const struct tui_app *a);
 attr_t tui_urgency_attr(const struct tui_app *a, int urgency);
 /* A horizontal rule of width columns. */
 void tui_rule(const struct tui_app *a, int y, int x, int width);

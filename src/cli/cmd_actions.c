@@ -8,6 +8,7 @@
 
 #include "core/actions.h"
 #include "core/outcomes.h"
+#include "core/due.h"
 #include "cli/cli.h"
 #include "store/dlog.h"
 #include "store/roles.h"
@@ -63,11 +64,16 @@ static const struct cli_option rationale_option_table[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const struct cli_option step_up_option_table[] = {
+	{ "urgency", 'u', "red|amber|green", 0 }, { "rationale", 'r', "TEXT", 0 },
+	{ "rationale-file", 'X', "FILE", 0 }, { NULL, 0, NULL, 0 },
+};
+
 const struct cli_command cmd_step_up_entry = {
 	.name = "step-up",
-	.usage = "CASE_ID (--rationale TEXT | --rationale-file FILE)",
-	.summary = "step a case up to the MASH",
-	.options = rationale_option_table,
+	.usage = "CASE_ID --urgency red|amber|green (--rationale TEXT | --rationale-file FILE)",
+	.summary = "step a case up to the MASH with its urgency",
+	.options = step_up_option_table,
 	.flags = CLI_DB,
 	.role = ACT_STEP,
 	.exec = cmd_step_up,
@@ -516,25 +522,39 @@ cmd_outcome(struct cli_ctx *ctx, int argc, char **argv)
 	return act_finish("outcome", s, user, rc, seq, cause);
 }
 
-/* step-up and step-down: the same but for the direction. */
+/* step-up and step-down: the same but for the direction and a step-up's urgency. */
 static int
 act_step(struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv)
 {
 	struct act_opts o;
 	struct store *s;
-	char *user, *cause = NULL;
+	char *user, *cause = NULL, *said = NULL;
 	uint64_t seq = 0;
-	int rc;
+	int up = cmd == &cmd_step_up_entry, urgency = URGENCY_NONE, rc;
 
 	if (act_parse(ctx, cmd, 1, 1, argc, argv, &o) != 0)
 		return EXIT_USAGE;
+	if (o.urgency != NULL &&
+	    (urgency = due_urgency_parse(o.urgency, strlen(o.urgency))) == URGENCY_NONE)
+		return cli_usage_error(cmd, "--urgency is red, amber or green");
+	/* no urgency, or one on a step-down: refused by core in the screens' words */
+	if (action_check_step_urgency(up, urgency, &cause) < 0) {
+		rc = cli_usage_error(cmd, "%s", cause);
+		free(cause);
+		return rc;
+	}
 	if (o.rationale == NULL)
 		return cli_usage_error(cmd, "--rationale is required");
 	if (act_open(ctx, cmd, &s, &user) < 0)
 		return EXIT_PROBLEM;
-	rc = action_step(s, user, o.operands[0], cmd == &cmd_step_up_entry, o.rationale, &seq,
-	    &cause);
-	return act_finish(cmd->name, s, user, rc, seq, cause);
+	rc = action_step(s, user, o.operands[0], up, urgency, o.rationale, &seq, &cause);
+	if (rc == 0 && (said = action_step_said(s, seq, &cause)) == NULL)
+		rc = -1;
+	rc = act_finish(cmd->name, s, user, rc, seq, cause);
+	if (said != NULL)
+		printf("%s\n", said);
+	free(said);
+	return rc;
 }
 
 static int

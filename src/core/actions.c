@@ -10,6 +10,7 @@
 #include "rules/engine.h"
 #include "store/ledger.h"
 #include "store/roles.h"
+#include "core/due.h"
 #include "core/history.h"
 #include "core/outcomes.h"
 #include "core/rulesets.h"
@@ -591,14 +592,35 @@ action_outcome(struct store *s, const char *user, const struct ruleset *rs, cons
 }
 
 int
-action_step(struct store *s, const char *user, const char *case_id, int up,
+action_check_step_urgency(int up, int urgency, char **cause)
+{
+	if (up && (urgency < URGENCY_GREEN || urgency > URGENCY_RED)) {
+		*cause = xstrdup("a step-up needs its urgency (red, amber or green): it starts "
+		    "the MASH's clock");
+		return -1;
+	}
+	if (!up && urgency != URGENCY_NONE) {
+		*cause = xstrdup("a step-down has no urgency: only a step-up to the MASH is rated");
+		return -1;
+	}
+	return 0;
+}
+
+int
+action_step(struct store *s, const char *user, const char *case_id, int up, int urgency,
     const char *rationale, uint64_t *seq, char **cause)
 {
 	struct append_job j;
 
-	if (action_check_rationale(rationale, cause) < 0)
+	if (action_check_step_urgency(up, urgency, cause) < 0 ||
+	    action_check_rationale(rationale, cause) < 0)
 		return -1;
 	job_init(&j, user, ACT_STEP, up ? KIND_STEP_UP : KIND_STEP_DOWN);
+	if (up) {
+		snprintf(j.detail, sizeof j.detail, "{\"urgency\":\"%s\"}",
+		    urgency_name((enum urgency)urgency));
+		j.r.detail = rb(j.detail);
+	}
 	j.r.case_id = rb(case_id);
 	j.r.route = up ? ROUTE_MASH : ROUTE_TARGETED_EARLY_HELP;
 	j.r.level = up ? 4 : 3;
@@ -607,6 +629,58 @@ action_step(struct store *s, const char *user, const char *case_id, int up,
 	j.case_must_exist = 1;
 	j.what = up ? CASE_ACT_STEP_UP : CASE_ACT_STEP_DOWN;
 	return run_job(s, &j, seq, cause);
+}
+
+/* Reads the step at seq for action_step_said: its kind, time and urgency. */
+struct step_said_arg {
+	uint64_t seq;
+	enum record_kind kind;
+	int64_t time;
+	int urgency;
+};
+
+static int
+step_said_txn(struct store_txn *t, void *argp)
+{
+	struct step_said_arg *a = argp;
+	struct record r;
+	char *cause = NULL;
+	struct json_doc doc;
+	int rc = dlog_get(t, a->seq, &r, &cause);
+
+	if (rc != 0) {
+		free(cause);
+		return store_fail(t, "recorded seq %llu, but cannot read it back",
+		    (unsigned long long)a->seq);
+	}
+	a->kind = r.kind;
+	a->time = r.time;
+	json_doc_init(&doc);
+	a->urgency = due_detail_urgency(&doc, &r.detail);
+	json_doc_free(&doc);
+	return 0;
+}
+
+char *
+action_step_said(struct store *s, uint64_t seq, char **cause)
+{
+	struct step_said_arg a = { seq, KIND_COUNT, 0, URGENCY_NONE };
+	struct calendar cal;
+	char when[32];
+	char *said;
+
+	if (store_read(s, step_said_txn, &a, cause) < 0)
+		return NULL;
+	if (a.kind != KIND_STEP_UP)
+		return xstrdup("stepped down to targeted early help");
+	if (rulesets_calendar_in_force(s, &cal, cause) < 0)
+		return NULL;
+	calendar_format_local(&cal, due_mash_decision(&cal, a.time, a.urgency), when);
+	said = xasprintf("stepped up to the MASH as %s: its decision is due by %s (%s)",
+	    urgency_name((enum urgency)a.urgency), when,
+	    cal.time_zone != NULL ? cal.time_zone : "UTC");
+	calendar_free(&cal);
+	return said;
 }
 
 int

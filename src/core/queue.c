@@ -1,4 +1,4 @@
-/* queue.c: the open-case queue, newest first, a page at a time, and its due times. */
+/* queue.c: the open-case queue, newest first a page at a time, or as the tray in due order. */
 #include "core/queue.h"
 
 #include <stdlib.h>
@@ -7,7 +7,6 @@
 #include "base/json.h"
 #include "base/sanitise.h"
 
-#define DAY 86400
 #define QUEUE_LOOKAHEAD 1000	/* entries read past a full page to tell if more match */
 #define QUEUE_RELEASE_EVERY 4096	/* entries between letting go of mapped pages */
 
@@ -24,39 +23,11 @@ struct queue_page_arg {
 	struct buf name, district, received;
 };
 
-/* Days since 1970-01-01 (a Thursday) of a time, rounding down before 1970 too. */
-static int64_t
-queue_day(int64_t t)
-{
-	return t >= 0 ? t / DAY : -((-t + DAY - 1) / DAY);
-}
-
-/* Whether a day number falls on Saturday or Sunday. */
-static int
-queue_weekend(int64_t day)
-{
-	int64_t wday = ((day + 4) % 7 + 7) % 7;	/* 0 Sunday ... 6 Saturday */
-
-	return wday == 0 || wday == 6;
-}
-
-int64_t
-queue_due(int64_t received)
-{
-	int64_t day = queue_day(received) + 1;
-
-	while (queue_weekend(day))
-		day++;
-	return day * DAY + DAY - 1;
-}
-
-int
-queue_overdue(int64_t received, int64_t now)
-{
-	if (received <= 0)
-		return 0;
-	return now > queue_due(received);
-}
+/* A case's records walked for what is due on it. */
+struct queue_due_arg {
+	struct queue_page_arg *a;
+	struct due_walk w;
+};
 
 /* ASCII lower case, whatever the locale; other bytes (UTF-8 included) unchanged. */
 static char
@@ -117,26 +88,64 @@ queue_read_facts(struct queue_page_arg *a, const struct rbytes *facts)
 	queue_json_text(&a->doc, json_object_get(&a->doc, 0, "received"), &a->received);
 }
 
-/* The urgency a decision's detail gives: the confirmed one, else the rule's. */
+/* Fails the transaction over a damaged record (cause may be NULL) and frees cause. */
 static int
-queue_read_urgency(struct json_doc *doc, const struct rbytes *detail, struct buf *tmp)
+queue_damaged(struct store_txn *t, uint64_t seq, char *cause)
+{
+	store_fail(t, "seq %llu: %s (run frontdoor verify)", (unsigned long long)seq,
+	    cause != NULL ? cause : "cannot read the case");
+	free(cause);
+	return -1;
+}
+
+/* The received time in a record's facts, 0 if none or not a time. */
+static int64_t
+queue_read_received(struct json_doc *doc, const struct rbytes *facts, struct buf *tmp)
 {
 	char *cause = NULL;
-	int i;
+	int64_t when;
 
-	if (detail->n == 0 || json_parse(doc, detail->p, detail->n, &cause) < 0 ||
+	if (facts->n == 0 || json_parse(doc, facts->p, facts->n, &cause) < 0 ||
 	    doc->tok[0].type != JSMN_OBJECT) {
 		free(cause);
-		return URGENCY_NONE;
+		return 0;
 	}
-	i = json_object_get(doc, 0, "confirmed_urgency");
-	if (i < 0)
-		i = json_object_get(doc, 0, "urgency");
-	queue_json_text(doc, i, tmp);
-	for (int u = URGENCY_GREEN; u <= URGENCY_RED; u++)
-		if (tmp->len > 0 && strcmp(tmp->data, urgency_name((enum urgency)u)) == 0)
-			return u;
-	return URGENCY_NONE;
+	queue_json_text(doc, json_object_get(doc, 0, "received"), tmp);
+	return tmp->len > 0 && parse_utc(tmp->data, &when) == 0 ? when : 0;
+}
+
+/* One record of the case into the due walk: contacts and step-ups are read for urgency. */
+static int
+queue_due_record(const struct record *r, void *argp)
+{
+	struct queue_due_arg *d = argp;
+	struct queue_page_arg *a = d->a;
+	int urgency = URGENCY_NONE;
+	int64_t received = 0;
+
+	if (r->kind == KIND_ROUTE || r->kind == KIND_OVERRIDE || r->kind == KIND_STEP_UP) {
+		urgency = due_detail_urgency(&a->doc, &r->detail);
+		received = queue_read_received(&a->doc, &r->facts, &a->received);
+	}
+	due_walk_add(&d->w, r, urgency, received);
+	return 0;
+}
+
+/* Walks the case's records for its due item and highest open urgency. */
+static int
+queue_read_due(struct store_txn *t, struct queue_page_arg *a, const struct store_val *id,
+    const struct case_state *cs, struct queue_row *row)
+{
+	struct queue_due_arg d;
+	char *cause = NULL;
+
+	d.a = a;
+	due_walk_init(&d.w, a->f->cal, cs->awaiting_signoff);
+	if (dlog_case_records(t, id->data, id->len, queue_due_record, &d, &cause) < 0)
+		return queue_damaged(t, row->seq, cause);
+	due_walk_result(&d.w, &row->due);
+	row->urgency = row->due.urgency;
+	return 0;
 }
 
 /* Whether the case's facts pass the district and search filters. */
@@ -167,16 +176,6 @@ queue_fill_text(struct queue_page_arg *a, const struct store_val *id, struct que
 	sanitise_text(a->received.data, a->received.len, row->received, sizeof row->received);
 	row->received_at = a->received.len > 0 && parse_utc(a->received.data, &when) == 0
 	    ? when : 0;
-}
-
-/* Fails the transaction over a damaged record (cause may be NULL) and frees cause. */
-static int
-queue_damaged(struct store_txn *t, uint64_t seq, char *cause)
-{
-	store_fail(t, "seq %llu: %s (run frontdoor verify)", (unsigned long long)seq,
-	    cause != NULL ? cause : "cannot read the case");
-	free(cause);
-	return -1;
 }
 
 /* Finds the decision the case's latest returning sign-off sent back. */
@@ -279,16 +278,15 @@ queue_read_row(struct store_txn *t, struct queue_page_arg *a, uint64_t seq,
 		return 0;
 	memset(row, 0, sizeof *row);
 	row->seq = seq;
+	row->key = seq;
 	queue_fill_text(a, id, row);
 	row->route = cs.route;
 	row->level = cs.level;
-	row->urgency = src != NULL ? queue_read_urgency(&a->doc, &src->detail, &a->received)
-	    : URGENCY_NONE;
 	row->awaiting_signoff = cs.awaiting_signoff != 0;
 	row->returned = cs.returned;
 	row->last_kind = last.kind;
 	row->contacts = cs.contacts;
-	return 1;
+	return queue_read_due(t, a, id, &cs, row) < 0 ? -1 : 1;
 }
 
 /*
@@ -355,12 +353,116 @@ queue_page_txn(struct store_txn *t, void *argp)
 	return rc < 0 ? -1 : 0;
 }
 
+/* One case in the tray's order: when its next item is due (0: nothing) and its latest record. */
+struct queue_due_key {
+	int64_t at;
+	uint64_t seq;
+};
+
+/* The tray's order: the earliest due first, then those with nothing due, newest first. */
+static int
+queue_due_cmp(const void *pa, const void *pb)
+{
+	const struct queue_due_key *x = pa, *y = pb;
+
+	if ((x->at == 0) != (y->at == 0))
+		return x->at == 0 ? 1 : -1;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->seq > y->seq ? -1 : x->seq < y->seq;
+}
+
+/* Reads every open case matching the filter into keys, sorted in the tray's order. */
+static int
+queue_tray_sort(struct store_txn *t, struct queue_page_arg *a, struct queue_due_key **keys,
+    size_t *nkeys)
+{
+	struct store_cursor *c;
+	struct store_val k, v;
+	struct queue_row row;
+	size_t cap = 0;
+	int rc;
+
+	*keys = NULL;
+	*nkeys = 0;
+	if (store_cursor_open(t, TABLE_QUEUE, &c) < 0)
+		return -1;
+	for (rc = store_cursor_move(c, MOVE_LAST, &k, &v); rc == 0;
+	    rc = store_cursor_move(c, MOVE_PREV, &k, &v)) {
+		int got;
+
+		if (k.len != 8)
+			continue;
+		if (++a->scanned % QUEUE_RELEASE_EVERY == 0)
+			store_release_pages(t);
+		if ((got = queue_read_row(t, a, store_get_u64(k.data), &v, &row)) < 0) {
+			rc = -1;
+			break;
+		}
+		if (got == 0)
+			continue;
+		if (*nkeys == cap) {
+			cap = cap ? cap * 2 : 256;
+			*keys = xreallocarray(*keys, cap, sizeof **keys);
+		}
+		(*keys)[(*nkeys)++] = (struct queue_due_key){ row.due.at, row.seq };
+	}
+	store_cursor_close(c);
+	if (rc < 0)
+		return -1;
+	qsort(*keys, *nkeys, sizeof **keys, queue_due_cmp);
+	return 0;
+}
+
+/*
+ * The tray a page at a time: the case at place i (0 the first due) of N has
+ * the key N - i, so that "before" and "newer" read as they do by sequence.
+ */
+static int
+queue_tray_txn(struct store_txn *t, void *argp)
+{
+	struct queue_page_arg *a = argp;
+	struct queue_due_key *keys;
+	size_t n, i, left;
+	int rc = 0;
+
+	a->got = 0;
+	a->more = 0;
+	if (queue_tray_sort(t, a, &keys, &n) < 0)
+		return -1;
+	if (a->newer)
+		left = a->before == 0 ? n : a->before < n ? n - (size_t)a->before : 0;
+	else
+		left = a->before == 0 ? n : a->before > n ? n : (size_t)a->before - 1;
+	for (size_t k = 0; k < left && a->got < a->n && rc == 0; k++) {
+		unsigned char kb[8];
+		struct store_val v;
+
+		i = a->newer ? left - 1 - k : n - left + k;
+		store_put_u64(kb, keys[i].seq);
+		/* 1: gone; then 1: read as before, 0: no longer matching */
+		if ((rc = store_get(t, TABLE_QUEUE, kb, 8, &v)) == 0)
+			rc = queue_read_row(t, a, keys[i].seq, &v, &a->rows[a->got]) == 1 ? 0 : 1;
+		if (rc != 0) {
+			if (rc > 0)
+				store_fail(t, "seq %llu: the queue entry read a moment ago is gone "
+				    "(run frontdoor verify)", (unsigned long long)keys[i].seq);
+			rc = -1;
+			break;
+		}
+		a->rows[a->got++].key = n - i;
+	}
+	a->more = rc == 0 && a->got < left;
+	free(keys);
+	return rc;
+}
+
 /* Reads one page in either direction (see queue_page and queue_page_newer). */
 static int
 page(struct store *s, const struct queue_filter *f, uint64_t key, int newer,
     struct queue_row *rows, size_t n, int *more, char **cause)
 {
-	static const struct queue_filter none = { -1, NULL, NULL, 0, NULL, NULL };
+	static const struct queue_filter none = { -1, NULL, NULL, 0, NULL, NULL, 0, NULL };
 	struct queue_page_arg a;
 	int rc;
 
@@ -374,7 +476,7 @@ page(struct store *s, const struct queue_filter *f, uint64_t key, int newer,
 	buf_init(&a.name);
 	buf_init(&a.district);
 	buf_init(&a.received);
-	rc = store_read(s, queue_page_txn, &a, cause);
+	rc = store_read(s, a.f->by_due ? queue_tray_txn : queue_page_txn, &a, cause);
 	json_doc_free(&a.doc);
 	buf_free(&a.name);
 	buf_free(&a.district);

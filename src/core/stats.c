@@ -7,6 +7,7 @@
 
 #include "base/sanitise.h"
 #include "base/time.h"
+#include "core/due.h"
 #include "core/queue.h"
 #include "store/dlog.h"
 
@@ -169,7 +170,7 @@ stats_add(struct stats *st, const struct record *r)
 	when = received > 0 ? received : r->time;
 	if ((st->since != 0 && when < st->since) || (st->until != 0 && when > st->until))
 		return;
-	late = received > 0 && r->time > queue_due(received);
+	late = received > 0 && r->time > due_mash_decision(NULL, received, URGENCY_NONE);
 	for (int b = 0; b < STATS_BY_COUNT; b++) {
 		if (!st->by[b].on)
 			continue;

@@ -197,6 +197,7 @@ journey_new_rules(struct tui_app *a)
 	tui_pathway_free(&j->path);
 	rules_free(a->rs);
 	a->rs = rs;
+	a->queue.cal = tui_calendar(a);	/* the tray's clocks are the new rules' */
 	tui_pathway_init(&j->path, rs);
 	for (size_t k = 0; k < n; k++) {
 		int i = rules_find_indicator(rs, ids[k], strlen(ids[k]));

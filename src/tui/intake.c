@@ -94,6 +94,7 @@ journey_begin(struct tui_app *a, const char *draft_id, const char *text, size_t 
 
 	chooser_free(j);
 	tui_intake_init(&j->intake, a->rs);
+	tui_intake_set_calendar(&j->intake, tui_calendar(a));	/* times typed in local time */
 	tui_decision_init(&j->decision, a->rs);
 	tui_pathway_init(&j->path, a->rs);
 	j->have_path = 1;
@@ -230,8 +231,8 @@ intake_draw(struct tui_app *a)
 		tui_textf(a, 1 + used, 2, a->cols - 4, tui_attr(a, C_INVALID), "%s: %s",
 		    j->intake.f[focus].label, why);
 	else if (focus == IF_RECEIVED && j->intake.f[focus].edit.len == 0)
-		tui_text(a, 1 + used, 2, a->cols - 4, "Received: DD/MM/YYYY HH:MM or YYYY-MM-DD "
-		    "HH:MM in UTC, or type now", tui_attr(a, C_DIM), 0);
+		tui_textf(a, 1 + used, 2, a->cols - 4, tui_attr(a, C_DIM), "Received: DD/MM/YYYY "
+		    "HH:MM or YYYY-MM-DD HH:MM in %s, or type now", tui_zone_label(tui_calendar(a)));
 	else if (focus == IF_CASE_ID)
 		tui_text(a, 1 + used, 2, a->cols - 4, "Case id: blank for a new child; a known "
 		    "child's id for a re-referral", tui_attr(a, C_DIM), 0);

@@ -57,7 +57,7 @@ tui_outcome_open(struct tui_app *a, const char *case_id, enum tui_outcome_mode m
 	}
 	tui_outcome_init(&ov->form, mode, a->rs);
 	ov->have_form = 1;
-	ov->form.focus = mode == OM_OUTCOME ? OF_CODE : OF_NOTE;
+	ov->form.focus = mode == OM_OUTCOME ? OF_CODE : mode == OM_STEP_UP ? OF_URGENCY : OF_NOTE;
 	tui_go(a, SCR_OUTCOME);
 }
 
@@ -117,6 +117,9 @@ draw_confirm(struct tui_app *a)
 	else
 		tui_textf(a, y++, 1, a->cols - 2, tui_attr(a, C_NORMAL), "%-16s %s", "route",
 		    m == OM_STEP_UP ? "mash (level 4)" : "targeted_early_help (level 3)");
+	if (m == OM_STEP_UP)
+		tui_textf(a, y++, 1, a->cols - 2, tui_attr(a, C_NORMAL), "%-16s %s", "urgency",
+		    urgency_name((enum urgency)tui_outcome_urgency(&ov->form)));
 	tui_textf(a, y, 1, 17, tui_attr(a, C_NORMAL), "%s", m == OM_OUTCOME ? "note" : "rationale");
 	y += tui_wrapped(a, y, 18, a->cols - 19, 6, note[0] ? note : "(none)",
 	    tui_attr(a, C_NORMAL));
@@ -205,9 +208,8 @@ outcome_write(struct tui_app *a)
 	struct tui_outcomeview *ov = &a->ov;
 	enum tui_outcome_mode m = tui_outcome_mode(&ov->form);
 	const char *note = ov->form.f[OF_NOTE].edit.text;
-	char *cause = NULL;
-	const char *done = m == OM_STEP_UP ? "stepped up to the MASH" :
-	    "stepped down to targeted early help";
+	char *cause = NULL, *said;
+	const char *done = "";
 	uint64_t seq = 0;
 	struct outcome_code oc;
 	int rc;
@@ -219,7 +221,8 @@ outcome_write(struct tui_app *a)
 		done = oc.closes ? "outcome recorded, the case is closed" :
 		    "progress recorded, the case stays open";
 	} else
-		rc = action_step(a->s, a->user, ov->case_id, m == OM_STEP_UP, note, &seq, &cause);
+		rc = action_step(a->s, a->user, ov->case_id, m == OM_STEP_UP,
+		    tui_outcome_urgency(&ov->form), note, &seq, &cause);
 	if (rc < 0) {
 		free(ov->error);
 		ov->error = xasprintf("Not logged: %s", cause != NULL ? cause : "failed");
@@ -230,7 +233,17 @@ outcome_write(struct tui_app *a)
 	}
 	outcome_reset(ov);
 	tui_back(a);
-	tui_message(a, MSG_OK, "Logged #%llu: %s.", (unsigned long long)seq, done);
+	if (m == OM_OUTCOME) {
+		tui_message(a, MSG_OK, "Logged #%llu: %s.", (unsigned long long)seq, done);
+		return;
+	}
+	/* the words the command line says too */
+	if ((said = action_step_said(a->s, seq, &cause)) == NULL) {
+		tui_error(a, "logged, but cannot read it back", cause);
+		return;
+	}
+	tui_message(a, MSG_OK, "Logged #%llu: %s.", (unsigned long long)seq, said);
+	free(said);
 }
 
 static void

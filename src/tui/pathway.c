@@ -72,7 +72,7 @@ rereferral_line(struct tui_app *a, char *out, size_t outsz)
 		snprintf(out, outsz, "History: no earlier contact for this child.");
 		return;
 	}
-	tui_parse_when(j->intake.f[IF_RECEIVED].edit.text, &at);
+	tui_parse_local(j->intake.cal, j->intake.f[IF_RECEIVED].edit.text, &at);
 	n = audit_rereferrals(j->earlier, j->nearlier, at, &latest);
 	format_utc(latest, when);
 	when[10] = '\0';

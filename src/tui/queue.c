@@ -1,4 +1,4 @@
-/* queue.c: the home screen: open contacts newest first, filters, search and counts per route. */
+/* queue.c: the home screen: the tray of open contacts in due order, filters, search, counts, legend. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +9,7 @@
 static size_t
 queue_height(const struct tui_app *a)
 {
-	int h = a->rows - QUEUE_TOP - 3;
+	int h = a->rows - QUEUE_TOP - 4;	/* the legend, counts, message and key lines */
 
 	return h > 1 ? (size_t)h : 1;
 }
@@ -106,7 +106,7 @@ draw_filters(struct tui_app *a)
 
 /* Column places for the width of the screen: the child's name takes what is left. */
 struct cols {
-	int mark, id, iw, name, nw, district, route, level, urg, age, flags;
+	int mark, id, iw, name, nw, district, route, level, urg, due, flags;
 };
 
 /* The case id column: as wide as the longest id on the page, 10 to 20 columns. */
@@ -131,13 +131,20 @@ layout(const struct tui_app *a, struct cols *c)
 	c->id = 2;
 	c->iw = id_width(&a->queue);
 	c->name = c->id + c->iw + 1;
-	c->nw = a->cols - 55 - (c->iw - 10);
+	c->nw = a->cols - 60 - (c->iw - 10);
 	c->district = c->name + c->nw + 1;
 	c->route = c->district + 13;
 	c->level = c->route + 6;
 	c->urg = c->level + 3;
-	c->age = c->urg + 6;
-	c->flags = c->age + 8;
+	c->due = c->urg + 6;
+	c->flags = c->due + 13;
+}
+
+/* Whether the list is a person search's (tui/state/data.c): every case, best match first. */
+static int
+queue_searching(const struct tui_queue *q)
+{
+	return q->search[0] != '\0' && !q->awaiting && !q->returned;
 }
 
 static void
@@ -145,9 +152,9 @@ draw_row(struct tui_app *a, const struct cols *c, int y, const struct queue_row 
     int64_t now)
 {
 	attr_t base = tui_attr(a, selected ? C_SELECTED : C_NORMAL);
-	char age[32], lvl[8], flags[8];
+	char due[32], lvl[8], flags[8];
 	static const char *const urg[] = { "-", "GREEN", "AMBER", "RED" };
-	int overdue = r->route == ROUTE_MASH && queue_overdue(r->received_at, now);
+	int overdue = due_overdue(&r->due, now);
 
 	tui_fill(a, y, 0, a->cols, base);
 	if (overdue)
@@ -161,12 +168,32 @@ draw_row(struct tui_app *a, const struct cols *c, int y, const struct queue_row 
 	tui_text(a, y, c->level, 2, lvl, base, 0);
 	tui_text(a, y, c->urg, 5, urg[r->urgency >= 0 && r->urgency <= 3 ? r->urgency : 0],
 	    selected ? base : tui_urgency_attr(a, r->urgency), 0);
-	tui_format_age(r->received_at, now, age, sizeof age);
-	tui_text(a, y, c->age, 7, r->closed ? "CLOSED" : age, r->closed && !selected ?
+	/* a person search's rows (every case, open or closed) show how long ago it came in */
+	if (queue_searching(&a->queue))
+		tui_format_age(r->received_at, now, due, sizeof due);
+	else
+		tui_format_due(a->queue.cal, r->due.at, now, due, sizeof due);
+	tui_text(a, y, c->due, 12, r->closed ? "CLOSED" : due, r->closed && !selected ?
 	    tui_attr(a, C_DIM) | A_BOLD : overdue && !selected ? tui_attr(a, C_RED) : base, 0);
-	snprintf(flags, sizeof flags, "%s%s", r->awaiting_signoff ? "S" : r->returned ? "B" : "",
-	    r->contacts > 1 ? "R" : "");
+	snprintf(flags, sizeof flags, "%s%s%s", r->awaiting_signoff ? "S" : r->returned ? "B" : "",
+	    r->due.what == DUE_STEP_UP ? "U" : "", r->contacts > 1 ? "R" : "");
 	tui_text(a, y, c->flags, 3, flags, selected ? base : tui_attr(a, C_AMBER), 0);
+}
+
+/* The legend of the tray's marks, above the counts. */
+static void
+draw_legend(struct tui_app *a)
+{
+	char line[200];
+
+	const char *order = queue_searching(&a->queue) ? "Matches:" : a->cols >= 100 ?
+	    (a->queue.by_due ? "Soonest due first (s):" : "Newest first (s):    ") :
+	    a->queue.by_due ? "By due:" : "Newest:";
+
+	snprintf(line, sizeof line, "%s  ! overdue  S sign-off  B returned  U step-up  "
+	    "R re-contact  (%s)", order, tui_zone_label(a->queue.cal));
+	tui_fill(a, a->rows - 4, 0, a->cols, tui_attr(a, C_DIM));
+	tui_text(a, a->rows - 4, 0, a->cols, line, tui_attr(a, C_DIM), 0);
 }
 
 /* How many rows the queue's list has, when the stored counts say (0: not known). */
@@ -210,9 +237,14 @@ draw_counts(struct tui_app *a)
 void
 tui_row_in_full(struct tui_app *a, const struct queue_row *r)
 {
-	tui_message(a, MSG_INFO, "%s  %s  %s  received %s", r->case_id,
+	char when[32];
+
+	if (r->received_at != 0)
+		calendar_format_local(tui_calendar(a), r->received_at, when);
+	tui_message(a, MSG_INFO, "%s  %s  %s  received %s %s", r->case_id,
 	    r->name[0] ? r->name : "(no name)", r->district[0] ? r->district : "(no district)",
-	    r->received[0] ? r->received : "-");
+	    r->received_at != 0 ? when : r->received[0] ? r->received : "-",
+	    r->received_at != 0 ? tui_zone_label(tui_calendar(a)) : "");
 }
 
 static void
@@ -242,7 +274,8 @@ queue_draw(struct tui_app *a)
 	tui_text(a, 2, c.route, 5, "Route", tui_attr(a, C_HEADER) | A_UNDERLINE, 0);
 	tui_text(a, 2, c.level, 3, "Lv", tui_attr(a, C_HEADER) | A_UNDERLINE, 0);
 	tui_text(a, 2, c.urg, 5, "Urg", tui_attr(a, C_HEADER) | A_UNDERLINE, 0);
-	tui_text(a, 2, c.age, 7, "Age", tui_attr(a, C_HEADER) | A_UNDERLINE, 0);
+	tui_text(a, 2, c.due, 12, queue_searching(&a->queue) ? "Age" : "Due by",
+	    tui_attr(a, C_HEADER) | A_UNDERLINE, 0);
 	tui_text(a, 2, c.flags, 3, "", tui_attr(a, C_HEADER) | A_UNDERLINE, 0);
 	for (size_t i = 0; i < q->nrows && i < queue_height(a); i++)
 		draw_row(a, &c, QUEUE_TOP + (int)i, &q->rows[i], i == q->cursor, now);
@@ -254,6 +287,7 @@ queue_draw(struct tui_app *a)
 		    q->route >= 0 || q->district >= 0 || q->awaiting ?
 		    "No open contacts match the filter (x clears it)." :
 		    "No open contacts. Press n to record a new contact.", tui_attr(a, C_DIM), 0);
+	draw_legend(a);
 	draw_counts(a);
 }
 
@@ -372,6 +406,10 @@ queue_key(struct tui_app *a, int key, enum tui_act act)
 		rc = tui_queue_restart(q, &cause);
 		if (rc == 0 && q->returned && q->nrows == 0)
 			tui_message(a, MSG_INFO, "Nothing of yours is returned at sign-off.");
+		break;
+	case TA_SORT:
+		q->by_due = !q->by_due;
+		rc = tui_queue_restart(q, &cause);
 		break;
 	case TA_CLEAR_FILTERS:
 		q->route = q->district = -1;

@@ -840,6 +840,12 @@ tui_open(struct tui_app *a, const struct app_target *ctx, int demo, char **cause
 	return 0;
 }
 
+const struct calendar *
+tui_calendar(const struct tui_app *a)
+{
+	return a->rs != NULL ? rules_calendar(a->rs) : NULL;
+}
+
 static void
 tui_free(struct tui_app *a)
 {
@@ -889,6 +895,8 @@ tui_main(const struct app_target *ctx, int demo)
 	tui_queue_init(&a.queue, tui_data_queue_fetch, a.s);
 	tui_queue_init(&a.so.q, tui_data_queue_fetch, a.s);
 	a.queue.user = a.user;
+	a.queue.by_due = 1;	/* the queue is the tray: what falls due first on top */
+	a.queue.cal = tui_calendar(&a);
 	a.so.q.awaiting = 1;
 	a.so.q.user = a.user;
 	a.so.q.not_own = 1;

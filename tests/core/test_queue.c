@@ -25,16 +25,26 @@ static void
 test_due(void)
 {
 	/* 2026-11-20 is a Friday */
-	CHECK_EQ(queue_due(utc("2026-11-20T10:00:00Z")), utc("2026-11-23T23:59:59Z"));
-	CHECK_EQ(queue_due(utc("2026-11-20T00:00:00Z")), utc("2026-11-23T23:59:59Z"));
-	CHECK_EQ(queue_due(utc("2026-11-20T23:59:59Z")), utc("2026-11-23T23:59:59Z"));
-	CHECK_EQ(queue_due(utc("2026-11-21T09:00:00Z")), utc("2026-11-23T23:59:59Z"));
-	CHECK_EQ(queue_due(utc("2026-11-22T22:00:00Z")), utc("2026-11-23T23:59:59Z"));
-	CHECK_EQ(queue_due(utc("2026-11-23T09:00:00Z")), utc("2026-11-24T23:59:59Z"));
-	CHECK_EQ(queue_due(utc("2026-11-19T16:30:00Z")), utc("2026-11-20T23:59:59Z"));
-	CHECK_EQ(queue_due(utc("2026-12-31T12:00:00Z")), utc("2027-01-01T23:59:59Z"));
+	CHECK_EQ(due_mash_decision(NULL, utc("2026-11-20T10:00:00Z"), URGENCY_NONE), utc("2026-11-23T23:59:59Z"));
+	CHECK_EQ(due_mash_decision(NULL, utc("2026-11-20T00:00:00Z"), URGENCY_NONE), utc("2026-11-23T23:59:59Z"));
+	CHECK_EQ(due_mash_decision(NULL, utc("2026-11-20T23:59:59Z"), URGENCY_NONE), utc("2026-11-23T23:59:59Z"));
+	CHECK_EQ(due_mash_decision(NULL, utc("2026-11-21T09:00:00Z"), URGENCY_NONE), utc("2026-11-23T23:59:59Z"));
+	CHECK_EQ(due_mash_decision(NULL, utc("2026-11-22T22:00:00Z"), URGENCY_NONE), utc("2026-11-23T23:59:59Z"));
+	CHECK_EQ(due_mash_decision(NULL, utc("2026-11-23T09:00:00Z"), URGENCY_NONE), utc("2026-11-24T23:59:59Z"));
+	CHECK_EQ(due_mash_decision(NULL, utc("2026-11-19T16:30:00Z"), URGENCY_NONE), utc("2026-11-20T23:59:59Z"));
+	CHECK_EQ(due_mash_decision(NULL, utc("2026-12-31T12:00:00Z"), URGENCY_NONE), utc("2027-01-01T23:59:59Z"));
 	/* before 1970: Wednesday 1969-12-31 is due on Thursday 1970-01-01 */
-	CHECK_EQ(queue_due(-43200), 86399);
+	CHECK_EQ(due_mash_decision(NULL, -43200, URGENCY_NONE), 86399);
+}
+
+/* Whether a contact at the MASH received at `received` is overdue at `now` (0: receipt unknown). */
+static int
+overdue(int64_t received, int64_t now)
+{
+	struct due d = { DUE_MASH_DECISION, 0, URGENCY_NONE };
+
+	d.at = received > 0 ? due_mash_decision(NULL, received, URGENCY_NONE) : 0;
+	return due_overdue(&d, now);
 }
 
 static void
@@ -42,14 +52,14 @@ test_overdue(void)
 {
 	int64_t fri = utc("2026-11-20T10:00:00Z");
 
-	CHECK(!queue_overdue(fri, fri + 3600));
-	CHECK(!queue_overdue(fri, utc("2026-11-22T12:00:00Z")));
-	CHECK(!queue_overdue(fri, utc("2026-11-23T23:59:59Z")));
-	CHECK(queue_overdue(fri, utc("2026-11-24T00:00:00Z")));
-	CHECK(queue_overdue(utc("2026-11-21T10:00:00Z"), utc("2026-11-24T00:00:00Z")));
-	CHECK(!queue_overdue(utc("2026-11-23T10:00:00Z"), utc("2026-11-24T20:00:00Z")));
-	CHECK(queue_overdue(utc("2026-11-23T10:00:00Z"), utc("2026-11-25T00:00:01Z")));
-	CHECK(!queue_overdue(0, utc("2026-11-25T00:00:00Z")));	/* receipt unknown */
+	CHECK(!overdue(fri, fri + 3600));
+	CHECK(!overdue(fri, utc("2026-11-22T12:00:00Z")));
+	CHECK(!overdue(fri, utc("2026-11-23T23:59:59Z")));
+	CHECK(overdue(fri, utc("2026-11-24T00:00:00Z")));
+	CHECK(overdue(utc("2026-11-21T10:00:00Z"), utc("2026-11-24T00:00:00Z")));
+	CHECK(!overdue(utc("2026-11-23T10:00:00Z"), utc("2026-11-24T20:00:00Z")));
+	CHECK(overdue(utc("2026-11-23T10:00:00Z"), utc("2026-11-25T00:00:01Z")));
+	CHECK(!overdue(0, utc("2026-11-25T00:00:00Z")));	/* receipt unknown */
 }
 
 /* ---- the queue over a small log written through the actions ---- */
@@ -126,10 +136,59 @@ fill_log(struct store *s, const struct ruleset *rs)
 	    "\"child\":{\"name\":\"Closed Case\"},\"consent\":\"given\","
 	    "\"indicators\":[\"dev.l2_01\"]}", -1);
 	if (action_outcome(s, "mgr", rs, "Q-4", "needs_met", NULL, NULL, &cause) < 0 ||
-	    action_step(s, "mgr", "Q-1", 1, "Concerns grew after a new disclosure at school.",
+	    action_step(s, "mgr", "Q-1", 1, URGENCY_AMBER,
+	    "Concerns grew after a new disclosure at school.",
 	    NULL, &cause) < 0)
 		fatal("%s", cause);
 	CHECK(seq != 0);
+}
+
+/*
+ * The tray: Q-2's RED contact (due four hours after it came in) first; the
+ * step-up and the sign-off fall due a working day after they were recorded
+ * (the clock's time, so their order between them is not checked).
+ */
+static void
+test_tray(struct store *s)
+{
+	struct queue_filter f = { .route = -1, .by_due = 1 };
+	struct queue_row rows[8], next[8];
+	char *cause = NULL;
+	int more = -1, n, q1 = -1;
+
+	n = queue_page(s, &f, 0, rows, 8, &more, &cause);
+	CHECK_EQ(n, 3);
+	CHECK_EQ(more, 0);
+	CHECK_STR(rows[0].case_id, "Q-2");
+	CHECK_EQ(rows[0].due.what, DUE_MASH_DECISION);
+	CHECK_EQ(rows[0].due.at, utc("2026-11-21T14:00:00Z"));
+	CHECK_EQ(rows[0].key, 3);
+	for (int i = 1; i < n; i++) {
+		CHECK_EQ(rows[i].key, 3 - i);
+		if (strcmp(rows[i].case_id, "Q-1") == 0)
+			q1 = i;
+	}
+	CHECK(q1 > 0);
+	if (q1 > 0) {
+		CHECK_EQ(rows[q1].due.what, DUE_STEP_UP);
+		CHECK_EQ(rows[q1].urgency, URGENCY_AMBER);
+		CHECK_EQ(rows[3 - q1].due.what, DUE_SIGN_OFF);
+		CHECK(rows[q1].due.at > rows[0].due.at && rows[3 - q1].due.at > rows[0].due.at);
+	}
+	/* a page after the first row, and back up from the last */
+	CHECK_EQ(queue_page(s, &f, rows[0].key, next, 8, &more, &cause), 2);
+	CHECK(strcmp(next[0].case_id, rows[1].case_id) == 0);
+	CHECK_EQ(queue_page(s, &f, rows[0].key, next, 1, &more, &cause), 1);
+	CHECK_EQ(more, 1);
+	CHECK_EQ(queue_page_newer(s, &f, rows[2].key, next, 8, &more, &cause), 2);
+	CHECK(strcmp(next[0].case_id, rows[1].case_id) == 0);
+	CHECK_STR(next[1].case_id, "Q-2");
+	CHECK_EQ(more, 0);
+	/* filtered: the sign-off alone */
+	f.awaiting_signoff = 1;
+	CHECK_EQ(queue_page(s, &f, 0, rows, 8, &more, &cause), 1);
+	CHECK_STR(rows[0].case_id, "Q-3");
+	CHECK_EQ(rows[0].key, 1);
 }
 
 static void
@@ -148,7 +207,7 @@ test_page(struct store *s)
 	CHECK_STR(rows[0].name, "Zoë ?[31mBrontë");
 	CHECK_EQ(rows[0].route, ROUTE_MASH);
 	CHECK_EQ(rows[0].last_kind, KIND_STEP_UP);
-	CHECK_EQ(rows[0].urgency, URGENCY_GREEN);
+	CHECK_EQ(rows[0].urgency, URGENCY_AMBER);	/* the step-up's, above the contact's */
 	CHECK_STR(rows[0].received, "2026-11-20T10:00:00Z");
 	CHECK_EQ(rows[0].received_at, utc("2026-11-20T10:00:00Z"));
 	CHECK_STR(rows[1].case_id, "Q-3");
@@ -311,7 +370,8 @@ test_counts(struct store *s, const struct ruleset *rs)
 	CHECK_EQ(store_read(s, counts_stored_txn, NULL, &cause), 1);
 	/* closing a case, and stepping one down to another route, move it in the counts */
 	if (action_outcome(s, "mgr", rs, "Q-5", "needs_met", NULL, NULL, &cause) < 0 ||
-	    action_step(s, "mgr", "Q-1", 0, "Stepped down with the family's agreement today.",
+	    action_step(s, "mgr", "Q-1", 0, URGENCY_NONE,
+	    "Stepped down with the family's agreement today.",
 	    NULL, &cause) < 0)
 		fatal("%s", cause);
 	CHECK_EQ(queue_counts(s, stored, &cause), 0);
@@ -438,7 +498,7 @@ test_free_text(struct store *s, const struct ruleset *rs)
 	REFUSED_TEXT(action_decide(s, "off", rs, &fb, &seq_, &cause_), "the feedback holds");
 	REFUSED_TEXT(action_outcome(s, "mgr", rs, "Q-3", "needs_met", esc, &seq_, &cause_),
 	    "the note holds a control character");
-	REFUSED_TEXT(action_step(s, "mgr", "Q-3", 1, bad, &seq_, &cause_),
+	REFUSED_TEXT(action_step(s, "mgr", "Q-3", 1, URGENCY_RED, bad, &seq_, &cause_),
 	    "the rationale is not valid UTF-8");
 	REFUSED_TEXT(action_sign_off(s, "mgr", 1, 1, c1, &seq_, &cause_), "the comment holds");
 	REFUSED_TEXT(action_correct(s, "off", 1, -1, esc, &seq_, &cause_), "the rationale holds");
@@ -768,6 +828,7 @@ main(void)
 	s = make_store(db, &rs);
 	fill_log(s, rs);
 	test_page(s);
+	test_tray(s);
 	test_filters(s);
 	test_old_entries(s);
 	test_counts(s, rs);

@@ -116,7 +116,7 @@ def main():
     s.check(r.returncode == 0, "canary override recorded", r.stderr)
     scan("successful route stderr", r.err_b)
     for argv in (["outcome", "G-0", "needs_met", "--note", "ok"],
-                 ["step-up", "G-1", "--rationale", "too short"],
+                 ["step-up", "G-1", "--urgency", "amber", "--rationale", "too short"],
                  ["sign-off", "999999", "--approve"], ["correct", "999999", "--rationale",
                                                       "Corrected after a call with the school"],
                  ["step-down", "G-2", "--rationale", "Needs have reduced; family consents"],

@@ -116,7 +116,7 @@ def run_matrix(s, fd, users, nobody, policy, reps):
             return ["outcome", cid, "needs_met", "--note", "Family engaged with the school"]
         if cmd == "step-up":
             cid, _ = decided()
-            return ["step-up", cid, "--rationale", RATIONALE]
+            return ["step-up", cid, "--urgency", "amber", "--rationale", RATIONALE]
         if cmd == "step-down":
             cid, _ = decided(override="mash")
             return ["step-down", cid, "--rationale", RATIONALE]

@@ -74,7 +74,7 @@ def main():
                "Police report received after the contact was made", db=db, as_user="off",
                input=rel.with_case_id(fixture[41], "V-1"))
         fd("outcome", "C-00000002", "needs_met", db=db, as_user="eh")
-        fd("step-up", "C-00000003", "--rationale", "New concerns were raised by the school",
+        fd("step-up", "C-00000003", "--urgency", "red", "--rationale", "New concerns were raised by the school",
            db=db, as_user="eh")
         fd("sign-off", "41", "--approve", db=db, as_user="mgr")
         fd("correct", "5", "--rationale", "Recorded against the wrong district by mistake",

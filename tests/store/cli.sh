@@ -262,7 +262,7 @@ n=$(log_count "$DBF")
 bad_text() {
 	_what=$1 _t="SECRET-TEXT $2 long enough to be a rationale" _why=$3
 	for _c in "off1 decide --feedback" "off1 decide --override universal --rationale" \
-	    "eh1 outcome F-2 needs_met --note" "off1 step-up F-2 --rationale" \
+	    "eh1 outcome F-2 needs_met --note" "off1 step-up F-2 --urgency amber --rationale" \
 	    "eh1 step-down F-2 --rationale" "mgr1 sign-off 2 --return --comment" \
 	    "mgr1 sign-off 2 --approve --comment" "off1 correct 2 --rationale"; do
 		# shellcheck disable=SC2086 # $_c is the user, the command and its arguments
@@ -289,7 +289,7 @@ check_eq "free text in other scripts, with bidi controls, a newline and a tab, i
 # ---- free text from a file or stdin, kept off the command line; the same checks ----
 # each option's file form refuses what its inline form refuses, without quoting it
 for _c in "off1 decide --feedback" "off1 decide --override universal --rationale" \
-    "eh1 outcome F-2 needs_met --note" "off1 step-up F-2 --rationale" \
+    "eh1 outcome F-2 needs_met --note" "off1 step-up F-2 --urgency amber --rationale" \
     "eh1 step-down F-2 --rationale" "mgr1 sign-off 2 --return --comment" \
     "mgr1 sign-off 2 --approve --comment" "off1 correct 2 --rationale"; do
 	printf 'SECRET-FILE with \033[31m an escape, long enough to be a rationale\n' >"$T/esc.txt"
@@ -322,7 +322,7 @@ printf 'SECRET-FILE the family moved away, a note from stdin\n' |
     fd "$DBF" eh1 outcome F-4 moved_away --note-file - >"$T/out" 2>&1
 check_eq "outcome --note-file -" $? 0
 printf 'SECRET-FILE stepped up again: new concerns reported today\n' >"$T/up.txt"
-fd "$DBF" eh1 step-up F-4 --rationale-file "$T/up.txt" >"$T/out" 2>&1
+fd "$DBF" eh1 step-up F-4 --urgency amber --rationale-file "$T/up.txt" >"$T/out" 2>&1
 check_eq "step-up --rationale-file" $? 0
 fd "$DBF" eh1 step-down F-4 --rationale-file - <"$T/rat.txt" >"$T/out" 2>&1
 check_eq "step-down --rationale-file -" $? 0
@@ -340,7 +340,7 @@ check_grep "it says give one" 'give --rationale or --rationale-file, not both' "
 echo x | fd "$DBF" off1 decide --override mash --rationale-file - >"$T/out" 2>"$T/err"
 check_eq "decide's case and its rationale both from stdin: a usage error" $? 2
 check_grep "it says only one" 'only one input can be read from stdin' "$T/err"
-fd "$DBF" off1 step-up F-2 --rationale-file "$T/no-such-file" >"$T/out" 2>"$T/err"
+fd "$DBF" off1 step-up F-2 --urgency amber --rationale-file "$T/no-such-file" >"$T/out" 2>"$T/err"
 check_eq "a missing rationale file: a usage error" $? 2
 check_grep "naming the file" 'no-such-file: No such file or directory' "$T/err"
 printf 'SECRET-FILE a\000NUL byte, long enough to be a rationale' >"$T/nul.txt"
@@ -448,7 +448,7 @@ fd "$DB" off1 decide "$T/v.json" >"$T/out" 2>&1 || { fail "decide V"; cat "$T/ou
 VSEQ=$(recorded_seq "$T/out")
 fd "$DB" eh1 outcome "$V" stepped_up >"$T/out" 2>&1
 check_eq "outcome stepped_up closes the case" $? 0
-fd "$DB" eh1 step-up "$V" --rationale "Stepped up to social care after the strategy talk" >"$T/out" 2>&1
+fd "$DB" eh1 step-up "$V" --urgency amber --rationale "Stepped up to social care after the strategy talk" >"$T/out" 2>&1
 check_eq "a case closed as stepped_up can then be stepped up" $? 0
 check_grep "the step-up is recorded" '^recorded seq [0-9]+: step_up, case V-CASE-0001, route mash' "$T/out"
 fd "$DB" eh1 outcome "$V" needs_met >"$T/out" 2>&1
@@ -496,7 +496,7 @@ check_grep "and the refusal says who signed it off" "#$CSEQ has already been sig
 X=X-CASE-0001
 sed "s/\"case_id\":\"$W\"/\"case_id\":\"$X\"/" "$T/w.json" >"$T/x.json"
 fd "$DB" off1 decide "$T/x.json" >"$T/out" 2>&1 || { fail "decide X"; cat "$T/out"; }
-fd "$DB" eh1 step-up "$X" --rationale "Already with the MASH: this must be refused" >"$T/out" 2>&1
+fd "$DB" eh1 step-up "$X" --urgency amber --rationale "Already with the MASH: this must be refused" >"$T/out" 2>&1
 check_eq "a case with the MASH is not stepped up" $? 1
 check_grep "and the refusal says so" 'the case is already with the MASH' "$T/out"
 fd "$DB" eh1 step-down "$X" --rationale "The family agreed to targeted early help after the talk" >"$T/out" 2>&1

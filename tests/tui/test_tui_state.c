@@ -481,6 +481,46 @@ test_hints(void)
 
 /* ---- intake ---- */
 
+/* Times typed and shown in UK time, stored in UTC, across both clock changes. */
+static void
+test_local_times(struct tui_form *f, char *msg, size_t msgsz)
+{
+	struct calendar london = { "Europe/London", NULL, 0 };
+	char out[32];
+	int64_t t;
+
+	/* 09:30 BST in July is 08:30 UTC; a trailing Z says UTC */
+	CHECK_EQ(tui_parse_local(&london, "14/07/2026 09:30", &t), 0);
+	CHECK_EQ(t, 1784017800);
+	CHECK_EQ(tui_parse_local(&london, "2026-07-14 08:30Z", &t), 0);
+	CHECK_EQ(t, 1784017800);
+	CHECK_EQ(tui_parse_local(NULL, "2026-07-14 08:30", &t), 0);
+	CHECK_EQ(t, 1784017800);
+	/* the hour skipped on 29 March 2026 does not exist; the repeated one is BST */
+	CHECK_EQ(tui_parse_local(&london, "2026-03-29 01:30", &t), -2);
+	CHECK_EQ(tui_parse_local(&london, "2026-10-25 01:30", &t), 0);
+	CHECK_EQ(t, 1792888200);	/* 00:30 UTC */
+	CHECK_EQ(tui_parse_local(&london, "2026-10-25 2:30", &t), -1);
+	tui_intake_set_calendar(f, &london);
+	CHECK_STR(f->f[IF_RECEIVED].label, "Received (UK time)");
+	set_text(f, IF_RECEIVED, "2026-03-29 01:30");
+	CHECK_CONTAINS(tui_form_check(f, IF_RECEIVED, msg, msgsz), "no such time in UK time");
+	set_text(f, IF_RECEIVED, "now");
+	CHECK_EQ(tui_intake_normalise(f, 1784017800), 1);
+	CHECK_STR(f->f[IF_RECEIVED].edit.text, "2026-07-14 09:30");
+	/* due times in local time; the year instead of the hour half a year away */
+	tui_format_due(&london, 1784069999, 1784017800, out, sizeof out);
+	CHECK_STR(out, "14 Jul 23:59");
+	tui_format_due(&london, 1784069999, 1784017800 + 200 * 86400, out, sizeof out);
+	CHECK_STR(out, "14 Jul 2026");
+	tui_format_due(&london, 0, 1784017800, out, sizeof out);
+	CHECK_STR(out, "-");
+	CHECK_STR(tui_zone_label(&london), "UK time");
+	CHECK_STR(tui_zone_label(NULL), "UTC");
+	tui_intake_set_calendar(f, NULL);
+	CHECK_STR(f->f[IF_RECEIVED].label, "Received (UTC)");
+}
+
 static void
 test_intake(const struct ruleset *rs)
 {
@@ -581,6 +621,7 @@ test_intake(const struct ruleset *rs)
 	CHECK_EQ(tui_parse_when(" 20/11/2026 17:00 ", &t), 0);	/* the UK order too */
 	CHECK_EQ(t, 1795194000);
 	CHECK_EQ(tui_parse_when("2026-11-20 1700", &t), -1);
+	test_local_times(&f, msg, sizeof msg);
 	/* a received time in the future is refused */
 	f.now = 1795194000;
 	set_text(&f, IF_RECEIVED, "20/11/2026 17:01");
@@ -1062,8 +1103,25 @@ test_outcome_signoff(void)
 	CHECK_EQ(tui_outcome_mode(&f), OM_STEP_UP);
 	CHECK(f.f[OF_CODE].hidden);
 	CHECK_EQ(tui_outcome_action(&f), ACT_STEP);
+	/* a step-up asks its urgency first, refused in core's words (the command line's) */
+	CHECK(!f.f[OF_URGENCY].hidden);
+	CHECK_EQ(tui_form_first_invalid(&f), OF_URGENCY);
+	CHECK_CONTAINS(tui_form_check(&f, OF_URGENCY, msg, sizeof msg),
+	    "a step-up needs its urgency (red, amber or green)");
+	CHECK_EQ(tui_outcome_urgency(&f), URGENCY_NONE);
+	f.focus = OF_URGENCY;
+	tui_form_key(&f, TK_LEFT);
+	CHECK_STR(tui_form_value(&f, OF_URGENCY), "red");
+	CHECK_EQ(tui_outcome_urgency(&f), URGENCY_RED);
 	CHECK_EQ(tui_form_first_invalid(&f), OF_NOTE);	/* a step needs a rationale */
 	set_text(&f, OF_NOTE, "Police report a second incident this week at home.");
+	CHECK_EQ(tui_form_first_invalid(&f), -1);
+	/* a step-down has none */
+	f.focus = OF_MODE;
+	tui_form_key(&f, TK_RIGHT);
+	CHECK_EQ(tui_outcome_mode(&f), OM_STEP_DOWN);
+	CHECK(f.f[OF_URGENCY].hidden);
+	CHECK_EQ(tui_outcome_urgency(&f), URGENCY_NONE);
 	CHECK_EQ(tui_form_first_invalid(&f), -1);
 	tui_form_free(&f);
 	rules_free(ws);
@@ -1093,6 +1151,7 @@ fake_row(struct queue_row *row, uint64_t k)
 {
 	memset(row, 0, sizeof *row);
 	row->seq = k;
+	row->key = k;
 	row->route = (int)(k % ROUTE_COUNT);
 	snprintf(row->case_id, sizeof row->case_id, "C-%llu", (unsigned long long)k);
 }

@@ -46,7 +46,7 @@ enum tui_act {
 	TA_FILTER_ROUTE, TA_FILTER_DISTRICT, TA_CLEAR_FILTERS,
 	TA_SIGNOFF, TA_AUDIT, TA_CASE, TA_OUTCOME, TA_STEP_UP, TA_STEP_DOWN,
 	TA_APPROVE, TA_RETURN, TA_VERIFY, TA_WHATIF, TA_CHARTS, TA_TEAMS, TA_LOG, TA_DISCARD,
-	TA_FULL, TA_SCROLL_DOWN, TA_SCROLL_UP, TA_RETURNED, TA_COUNT
+	TA_FULL, TA_SCROLL_DOWN, TA_SCROLL_UP, TA_RETURNED, TA_SORT, TA_COUNT
 };
 
 /* Keys that only act when no text field has the focus (there they are typed). */
@@ -201,6 +201,7 @@ struct tui_form {
 	int touched;		/* any value was ever changed */
 	int ctx;		/* for relayout: e.g. the recommended route */
 	int64_t now;		/* the clock: a time entered after it is refused (0: unchecked) */
+	const struct calendar *cal;	/* the local time times are typed in (NULL: UTC) */
 	void *owned;		/* freed with the form (tables its fields point at) */
 	void (*free_owned)(void *owned);	/* how, if not by free() */
 	void (*relayout)(struct tui_form *f);	/* sets hidden flags after a change */
@@ -258,7 +259,14 @@ enum tui_intake_field {
 void tui_intake_init(struct tui_form *f, const struct ruleset *rs);
 /* Parses "YYYY-MM-DD HH:MM", "YYYY-MM-DDTHH:MM[:SS]Z" or "YYYY-MM-DD"; -1 if malformed. */
 int tui_parse_when(const char *s, int64_t *out);
-/* Replaces "now" in the received field with the time `now`; 1 if it did. */
+/*
+ * The same forms as a person types them, in the calendar's local time (a
+ * trailing Z: UTC): -1 if malformed, -2 for a time the clocks skip in spring.
+ */
+int tui_parse_local(const struct calendar *c, const char *s, int64_t *out);
+/* The calendar the form's times are typed and shown in (NULL: UTC), and the label saying so. */
+void tui_intake_set_calendar(struct tui_form *f, const struct calendar *c);
+/* Replaces "now" in the received field with the time `now`, in local time; 1 if it did. */
 int tui_intake_normalise(struct tui_form *f, int64_t now);
 /* From the date-of-birth-or-age text: the age in years at `at`, or -1 (and a message). */
 int tui_age_from(const char *s, int64_t at, const char **why);
@@ -363,7 +371,7 @@ void tui_decision_preview(const struct tui_form *f, const struct tui_pathway *p,
 /* ---- outcome, steps and sign-off forms ---- */
 
 enum tui_outcome_mode { OM_OUTCOME, OM_STEP_UP, OM_STEP_DOWN };
-enum tui_outcome_field { OF_MODE, OF_CODE, OF_NOTE, OF_COUNT };
+enum tui_outcome_field { OF_MODE, OF_CODE, OF_URGENCY, OF_NOTE, OF_COUNT };
 
 void tui_outcome_init(struct tui_form *f, enum tui_outcome_mode mode, const struct ruleset *rs);
 /*
@@ -375,6 +383,8 @@ const char **tui_outcome_table(const struct ruleset *rs, int closures, const cha
     const char *label0, size_t *n);
 enum tui_outcome_mode tui_outcome_mode(const struct tui_form *f);
 enum action tui_outcome_action(const struct tui_form *f);
+/* The urgency chosen for a step-up (enum urgency); URGENCY_NONE otherwise or unset. */
+int tui_outcome_urgency(const struct tui_form *f);
 /* What core's case rule calls a mode. */
 enum case_act tui_outcome_case_act(enum tui_outcome_mode m);
 
@@ -414,6 +424,8 @@ struct tui_queue {
 	const char *user;		/* the person at the screen (the filters below) */
 	int not_own;			/* with awaiting: leave out the user's own decisions */
 	int returned;			/* only changes of the user's returned at sign-off */
+	int by_due;			/* the tray's order: the earliest due first */
+	const struct calendar *cal;	/* the calendar due times count in */
 	uint64_t head;			/* the log's newest record when the list was read */
 	uint64_t before;		/* the page starts after this key (0: the newest) */
 	uint64_t *anchors;		/* earlier values of before, to scroll back */
@@ -454,6 +466,13 @@ size_t tui_queue_row_number(const struct tui_queue *q, size_t total);
 void tui_queue_filter(const struct tui_queue *q, struct queue_filter *f);
 /* "3h", "2d 4h", "15d": how long ago a contact came in. */
 void tui_format_age(int64_t received, int64_t now, char *out, size_t outsz);
+/*
+ * "26 May 23:59": a due time in the calendar's local time ("26 May 2025" when
+ * half a year or more from now); "-" for none.
+ */
+void tui_format_due(const struct calendar *c, int64_t at, int64_t now, char *out, size_t outsz);
+/* What the calendar's local time is called on screen: "UK time", "UTC". */
+const char *tui_zone_label(const struct calendar *c);
 /* The clock for ages and the overdue mark: $FRONTDOOR_NOW if set (UTC), else the real time. */
 int64_t tui_display_now(void);
 
@@ -483,7 +502,8 @@ void tui_case_entry_clear(struct tui_case_entry *e);
 void tui_case_entry_from(struct tui_case_entry *e, const struct record *r);
 /*
  * The history as wrapped lines for width columns, routes and outcome codes
- * in the rule set's words (rs may be NULL); starts[i] = first line of entry i.
+ * in the rule set's words (rs may be NULL), times in its calendar's local
+ * time; starts[i] = first line of entry i.
  */
 void tui_case_lines(const struct ruleset *rs, const struct tui_case_entry *e, size_t n,
     int width, char ***lines, size_t *nlines, size_t *starts);

@@ -292,15 +292,13 @@ entry_outcome(const struct tui_case_entry *e, struct buf *b, const struct rulese
 		buf_printf(b, " (%s)", oc.label);
 }
 
-/* The headline of one record: what happened, in words. */
+/* The headline of one record: what happened, in words; its time in local time. */
 static void
 entry_headline(const struct ruleset *rs, const struct tui_case_entry *e, struct buf *b)
 {
 	char when[32];
 
-	format_utc(e->time, when);
-	when[10] = ' ';
-	when[16] = '\0';
+	calendar_format_local(rs != NULL ? rules_calendar(rs) : NULL, e->time, when);
 	buf_printf(b, "#%llu  %s  %s (%s)  ", (unsigned long long)e->seq, when, e->actor, e->role);
 	switch (e->kind) {
 	case KIND_ROUTE:

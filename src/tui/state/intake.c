@@ -166,24 +166,52 @@ tui_parse_when(const char *s, int64_t *out)
 	return parse_entered(text, out, NULL);
 }
 
+int
+tui_parse_local(const struct calendar *c, const char *s, int64_t *out)
+{
+	size_t n = strlen(s);
+	int64_t wall;
+
+	if (tui_parse_when(s, &wall) < 0)
+		return -1;
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	if (n > 0 && s[n - 1] == 'Z') {
+		*out = wall;	/* said to be UTC */
+		return 0;
+	}
+	return calendar_from_local(c, wall, out) < 0 ? -2 : 0;
+}
+
+void
+tui_intake_set_calendar(struct tui_form *f, const struct calendar *c)
+{
+	f->cal = c;
+	f->f[IF_RECEIVED].label = strcmp(tui_zone_label(c), "UK time") == 0 ?
+	    "Received (UK time)" : "Received (UTC)";
+}
+
 static const char *
 valid_received(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
 {
 	int64_t t;
+	int rc;
 
-	(void)msg;
-	(void)msgsz;
 	if (strcmp(f->f[i].edit.text, "now") == 0)
 		return NULL;
-	if (tui_parse_when(f->f[i].edit.text, &t) < 0)
-		return "DD/MM/YYYY HH:MM or YYYY-MM-DD HH:MM in UTC, or 'now'";
+	if ((rc = tui_parse_local(f->cal, f->f[i].edit.text, &t)) < 0) {
+		snprintf(msg, msgsz, rc == -2 ? "no such time in %s: the clocks go forward an hour "
+		    "that night" : "DD/MM/YYYY HH:MM or YYYY-MM-DD HH:MM in %s, or 'now'",
+		    tui_zone_label(f->cal));
+		return msg;
+	}
 	if (t < INT64_C(946684800))
 		return "a date after 2000";
 	if (f->now > 0 && t > f->now) {
 		char when[32];
 
-		format_utc(f->now, when);
-		snprintf(msg, msgsz, "in the future: it is now %.10s %.5s UTC", when, when + 11);
+		calendar_format_local(f->cal, f->now, when);
+		snprintf(msg, msgsz, "in the future: it is now %s %s", when, tui_zone_label(f->cal));
 		return msg;
 	}
 	return NULL;
@@ -197,9 +225,7 @@ tui_intake_normalise(struct tui_form *f, int64_t now)
 
 	if (strcmp(e->text, "now") != 0)
 		return 0;
-	format_utc(now, when);
-	when[10] = ' ';
-	when[16] = '\0';
+	calendar_format_local(f->cal, now, when);
 	tui_edit_set(e, when);
 	f->changed = f->touched = 1;
 	return 1;
@@ -265,7 +291,7 @@ form_received(const struct tui_form *f)
 {
 	int64_t t;
 
-	if (tui_parse_when(f->f[IF_RECEIVED].edit.text, &t) < 0)
+	if (tui_parse_local(f->cal, f->f[IF_RECEIVED].edit.text, &t) < 0)
 		return 0;
 	return t;
 }

@@ -63,6 +63,7 @@ const struct tui_key tui_keys[] = {
 	{ 'd', S(QUEUE), TKF_NAV, TA_FILTER_DISTRICT, "d", "filter by district (cycles)" },
 	{ 'w', S(QUEUE), TKF_NAV, TA_TOGGLE, "w", "only contacts waiting for sign-off (toggle)" },
 	{ 'b', S(QUEUE), TKF_NAV, TA_RETURNED, "b", "only your decisions returned at sign-off (toggle)" },
+	{ 's', S(QUEUE), TKF_NAV, TA_SORT, "s", "sort: soonest due first, or newest first (toggle)" },
 	{ 'x', S(QUEUE), TKF_NAV, TA_CLEAR_FILTERS, "x", "clear filters and search" },
 	{ 'c', S(QUEUE), TKF_NAV, TA_CASE, "c", "open a case by its id" },
 	{ 'i', S(QUEUE) | S(SIGNOFF), TKF_NAV, TA_FULL, "i",
@@ -756,7 +757,8 @@ tui_form_check(const struct tui_form *f, size_t i, char *msg, size_t msgsz)
 
 	if (fl->hidden)
 		return NULL;
-	if (fl->kind == FK_CHOICE && fl->choice < 0)
+	/* an unset choice with a rule of its own is refused in that rule's words */
+	if (fl->kind == FK_CHOICE && fl->choice < 0 && fl->validate == NULL)
 		return fl->required ? "select one (Left or Right)" : NULL;
 	if (fl->required && fl->kind != FK_CHOICE) {
 		const char *p = fl->edit.text;
@@ -882,6 +884,8 @@ tui_queue_filter(const struct tui_queue *q, struct queue_filter *f)
 	f->awaiting_signoff = q->awaiting;
 	f->signable_by = q->awaiting && q->not_own ? q->user : NULL;
 	f->returned_to = q->returned ? q->user : NULL;
+	f->by_due = q->by_due;
+	f->cal = q->cal;
 }
 
 /* Reads `height` rows after `before` into q->rows. */
@@ -955,7 +959,7 @@ queue_scroll_down(struct tui_queue *q, size_t k, char **cause)
 		k = q->nrows;
 	for (size_t i = 0; i < k; i++) {
 		queue_push(q, q->before);
-		q->before = q->rows[i].seq;
+		q->before = q->rows[i].key;
 	}
 	if (queue_fetch(q, q->before, cause) < 0 || q->nrows == 0) {
 		q->nanchors = saved;
@@ -979,13 +983,13 @@ queue_scroll_up_unanchored(struct tui_queue *q, size_t k, char **cause)
 	int got, more = 0;
 
 	tui_queue_filter(q, &f);
-	got = q->fetch(q->fetch_arg, &f, q->rows[0].seq, 1, newer, k, &more, cause);
+	got = q->fetch(q->fetch_arg, &f, q->rows[0].key, 1, newer, k, &more, cause);
 	if (got > 0 && !more) {
 		free(newer);	/* the top of the list is within reach: from the newest */
 		return tui_queue_restart(q, cause);
 	}
 	if (got > 0) {
-		q->before = newer[got - 1].seq + 1;
+		q->before = newer[got - 1].key + 1;
 		q->below += (size_t)got;
 	}
 	free(newer);
@@ -1083,7 +1087,7 @@ tui_queue_bottom(struct tui_queue *q, char **cause)
 	q->nanchors = 0;
 	q->from_bottom = 1;
 	q->below = 0;
-	q->before = oldest[got - 1].seq + 1;	/* the page starts at its newest row */
+	q->before = oldest[got - 1].key + 1;	/* the page starts at its newest row */
 	free(oldest);
 	if (queue_fetch(q, q->before, cause) < 0)
 		return -1;
@@ -1146,6 +1150,34 @@ tui_format_age(int64_t received, int64_t now, char *out, size_t outsz)
 		    (long long)(d % 86400 / 3600));
 	else
 		snprintf(out, outsz, "%lldd", (long long)(d / 86400));
+}
+
+void
+tui_format_due(const struct calendar *c, int64_t at, int64_t now, char *out, size_t outsz)
+{
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+		"Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct calendar_local l;
+
+	if (at == 0) {
+		snprintf(out, outsz, "-");
+		return;
+	}
+	calendar_to_local(c, at, &l);
+	/* half a year away, the year tells more than the hour */
+	if (at - now > 183 * INT64_C(86400) || now - at > 183 * INT64_C(86400))
+		snprintf(out, outsz, "%2d %s %d", l.day, months[(l.month - 1) % 12], l.year);
+	else
+		snprintf(out, outsz, "%2d %s %02d:%02d", l.day, months[(l.month - 1) % 12], l.hour,
+		    l.min);
+}
+
+const char *
+tui_zone_label(const struct calendar *c)
+{
+	if (c == NULL || c->time_zone == NULL || strcmp(c->time_zone, "UTC") == 0)
+		return "UTC";
+	return strcmp(c->time_zone, "Europe/London") == 0 ? "UK time" : c->time_zone;
 }
 
 int64_t
