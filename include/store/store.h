@@ -25,6 +25,9 @@ enum store_table {
 	TABLE_PEOPLE,		/* the person index: tag, folded text, NUL, 8-byte sequence of
 				   the contact -> its case id (people.h); built on the first
 				   writable open */
+	TABLE_TRAY,		/* the work tray: open cases in due order (tray.h); kept by core,
+				   built once a rule set's calendar is known */
+	TABLE_DUE,		/* case id -> its place in the tray (tray.h) */
 	TABLE_COUNT
 };
 
@@ -133,6 +136,8 @@ int store_cursor_seek(struct store_cursor *c, const void *key, size_t klen,
  */
 void store_release_pages(struct store_txn *t);
 
+/* Empties a table (a derived one, to build it again): 0, or -1 (cause set). */
+int store_clear(struct store_txn *t, enum store_table tab);
 /* Entries in a table (from LMDB's own statistics). */
 int store_count(struct store_txn *t, enum store_table tab, size_t *out);
 

@@ -13,6 +13,7 @@
 #include "base/lines.h"
 #include "store/ledger.h"
 #include "store/roles.h"
+#include "core/dueindex.h"
 #include "core/history.h"
 #include "core/rulesets.h"
 #include "base/sanitise.h"
@@ -250,7 +251,7 @@ append_batch(struct store_txn *t, void *argp)
 		r.detail = arena_bytes(b, p->detail, p->detail_len);
 		if (rec->history && decide_with_history(t, rec, p, &r) < 0)
 			rc = -1;
-		else if (dlog_append(t, &head, &r, &enc) < 0)
+		else if (dueindex_append(t, &head, &r, &enc, rules_calendar(rec->rs)) < 0)
 			rc = -1;
 	}
 	buf_free(&enc);

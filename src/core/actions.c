@@ -11,6 +11,7 @@
 #include "store/ledger.h"
 #include "store/roles.h"
 #include "core/due.h"
+#include "core/dueindex.h"
 #include "core/history.h"
 #include "core/outcomes.h"
 #include "core/rulesets.h"
@@ -79,6 +80,8 @@ struct append_job {
 	/* fills the record inside the transaction, after the checks of who and which rules */
 	int (*prepare)(struct store_txn *t, struct append_job *j);
 	void *prepare_arg;
+	const struct calendar *cal;	/* the tray's due times count in it (NULL: the
+					   calendar of the rule set in force) */
 	struct buf scratch;
 	char role[16];
 	char detail[96];		/* an outcome's: progress, a change awaiting sign-off */
@@ -308,7 +311,7 @@ append_closure(struct store_txn *t, struct append_job *first, struct dlog_head *
 	j->r.role = first->r.role;
 	if (check_case(t, j, role) < 0)
 		return -1;
-	return dlog_append(t, head, &j->r, &first->scratch);
+	return dueindex_append(t, head, &j->r, &first->scratch, first->cal);
 }
 
 static int
@@ -343,7 +346,7 @@ append_job_txn(struct store_txn *t, void *argp)
 			return rc < 0 ? -1 : store_fail(t, "another contact has just taken this "
 			    "case id: nothing was saved");
 	}
-	if (dlog_head(t, &head) < 0 || dlog_append(t, &head, &j->r, &j->scratch) < 0)
+	if (dlog_head(t, &head) < 0 || dueindex_append(t, &head, &j->r, &j->scratch, j->cal) < 0)
 		return -1;
 	return j->then != NULL ? append_closure(t, j, &head, role) : 0;
 }
@@ -563,6 +566,7 @@ action_decide(struct store *s, const char *user, const struct ruleset *rs,
 	job_init(&j, user, ACT_ROUTE, KIND_ROUTE);
 	digest_hex_decode(rs->hash, hash);
 	j.require_rules = hash;
+	j.cal = rules_calendar(rs);
 	j.r.has_ruleset = 1;
 	memcpy(j.r.ruleset, hash, DIGEST_LEN);
 	j.r.rationale = rb(d->rationale);

@@ -9,6 +9,7 @@
 
 #include "core/actions.h"
 #include "core/outcomes.h"
+#include "core/dueindex.h"
 #include "store/dlog.h"
 #include "rules/engine.h"
 #include "store/roles.h"
@@ -977,6 +978,9 @@ demo_create(const char *dir, const char *rules_path, const char *user, int conta
 		rc = -1;
 	if (rc == 0)
 		rc = demo_write_all(s, &d, &w, cause);
+	/* the tray's index, built once the log is written rather than at each append */
+	if (rc == 0)
+		rc = dueindex_build(s, rules_calendar(rs), cause);
 	store_close(s);
 	demo_free(&d);
 	rules_free(rs);

@@ -6,6 +6,9 @@
 
 #include "base/json.h"
 #include "base/sanitise.h"
+#include "base/util.h"
+#include "core/dueindex.h"
+#include "store/tray.h"
 
 #define QUEUE_LOOKAHEAD 1000	/* entries read past a full page to tell if more match */
 #define QUEUE_RELEASE_EVERY 4096	/* entries between letting go of mapped pages */
@@ -21,12 +24,8 @@ struct queue_page_arg {
 	int more;
 	struct json_doc doc;
 	struct buf name, district, received;
-};
-
-/* A case's records walked for what is due on it. */
-struct queue_due_arg {
-	struct queue_page_arg *a;
-	struct due_walk w;
+	int indexed;			/* the tray's index covers the log: due items read there */
+	const struct tray_item *known;	/* the due item of the row being read, or NULL */
 };
 
 /* ASCII lower case, whatever the locale; other bytes (UTF-8 included) unchanged. */
@@ -98,52 +97,29 @@ queue_damaged(struct store_txn *t, uint64_t seq, char *cause)
 	return -1;
 }
 
-/* The received time in a record's facts, 0 if none or not a time. */
-static int64_t
-queue_read_received(struct json_doc *doc, const struct rbytes *facts, struct buf *tmp)
-{
-	char *cause = NULL;
-	int64_t when;
-
-	if (facts->n == 0 || json_parse(doc, facts->p, facts->n, &cause) < 0 ||
-	    doc->tok[0].type != JSMN_OBJECT) {
-		free(cause);
-		return 0;
-	}
-	queue_json_text(doc, json_object_get(doc, 0, "received"), tmp);
-	return tmp->len > 0 && parse_utc(tmp->data, &when) == 0 ? when : 0;
-}
-
-/* One record of the case into the due walk: contacts and step-ups are read for urgency. */
-static int
-queue_due_record(const struct record *r, void *argp)
-{
-	struct queue_due_arg *d = argp;
-	struct queue_page_arg *a = d->a;
-	int urgency = URGENCY_NONE;
-	int64_t received = 0;
-
-	if (r->kind == KIND_ROUTE || r->kind == KIND_OVERRIDE || r->kind == KIND_STEP_UP) {
-		urgency = due_detail_urgency(&a->doc, &r->detail);
-		received = queue_read_received(&a->doc, &r->facts, &a->received);
-	}
-	due_walk_add(&d->w, r, urgency, received);
-	return 0;
-}
-
-/* Walks the case's records for its due item and highest open urgency. */
+/* The case's due item: from the tray's index where it covers the log, else from its records. */
 static int
 queue_read_due(struct store_txn *t, struct queue_page_arg *a, const struct store_val *id,
     const struct case_state *cs, struct queue_row *row)
 {
-	struct queue_due_arg d;
-	char *cause = NULL;
+	struct tray_item it;
+	int rc;
 
-	d.a = a;
-	due_walk_init(&d.w, a->f->cal, cs->awaiting_signoff);
-	if (dlog_case_records(t, id->data, id->len, queue_due_record, &d, &cause) < 0)
-		return queue_damaged(t, row->seq, cause);
-	due_walk_result(&d.w, &row->due);
+	if (a->known == NULL && a->indexed) {
+		if ((rc = tray_case(t, id->data, id->len, &it)) != 0)
+			return rc < 0 ? -1 : queue_damaged(t, row->seq,
+			    xstrdup("an open case has no place in the tray's index"));
+		a->known = &it;
+	}
+	if (a->known != NULL) {
+		row->due.at = a->known->at;
+		row->due.what = (unsigned)a->known->what < DUE_WHAT_COUNT ?
+		    (enum due_what)a->known->what : DUE_NOTHING;
+		row->due.urgency = a->known->urgency;
+		a->known = NULL;
+	} else if (dueindex_case_due(t, id->data, id->len, cs->awaiting_signoff, a->f->cal,
+	    &row->due) < 0)
+		return -1;
 	row->urgency = row->due.urgency;
 	return 0;
 }
@@ -353,108 +329,221 @@ queue_page_txn(struct store_txn *t, void *argp)
 	return rc < 0 ? -1 : 0;
 }
 
-/* One case in the tray's order: when its next item is due (0: nothing) and its latest record. */
-struct queue_due_key {
-	int64_t at;
-	uint64_t seq;
-};
-
-/* The tray's order: the earliest due first, then those with nothing due, newest first. */
-static int
-queue_due_cmp(const void *pa, const void *pb)
+/*
+ * The tray's order is that of its index's keys (store/tray.h): the earliest
+ * due first, then the cases with nothing due, newest first. A row's key is
+ * its tray key subtracted from UINT64_MAX, so that it falls down the page as
+ * a sequence number does and "before" and "newer" read as they do there.
+ */
+static uint64_t
+queue_tray_row_key(uint64_t tray)
 {
-	const struct queue_due_key *x = pa, *y = pb;
-
-	if ((x->at == 0) != (y->at == 0))
-		return x->at == 0 ? 1 : -1;
-	if (x->at != y->at)
-		return x->at < y->at ? -1 : 1;
-	return x->seq > y->seq ? -1 : x->seq < y->seq;
+	return UINT64_MAX - tray;
 }
 
-/* Reads every open case matching the filter into keys, sorted in the tray's order. */
+/* Reads the case at a tray place into the next row: 1 filled, 0 not matching, -1 error. */
 static int
-queue_tray_sort(struct store_txn *t, struct queue_page_arg *a, struct queue_due_key **keys,
-    size_t *nkeys)
+queue_tray_row(struct store_txn *t, struct queue_page_arg *a, uint64_t tray,
+    const struct tray_item *it, struct queue_row *row)
+{
+	unsigned char kb[8];
+	struct store_val v;
+	int rc;
+
+	store_put_u64(kb, it->seq);
+	if ((rc = store_get(t, TABLE_QUEUE, kb, 8, &v)) != 0)
+		return rc < 0 ? -1 : queue_damaged(t, it->seq,
+		    xstrdup("the tray's index names a case the queue does not hold"));
+	a->known = it;
+	rc = queue_read_row(t, a, it->seq, &v, row);
+	a->known = NULL;
+	if (rc == 1)
+		row->key = queue_tray_row_key(tray);
+	return rc;
+}
+
+/* Takes one tray place: 0 to go on, 1 the page is full, -1 error. */
+static int
+queue_tray_take(struct store_txn *t, struct queue_page_arg *a, uint64_t tray,
+    const struct tray_item *it, size_t *past)
+{
+	struct queue_row spare;
+	int got;
+
+	if (a->got == a->n && ++*past > QUEUE_LOOKAHEAD) {
+		a->more = 1;
+		return 1;
+	}
+	if (++a->scanned % QUEUE_RELEASE_EVERY == 0)
+		store_release_pages(t);
+	got = queue_tray_row(t, a, tray, it, a->got < a->n ? &a->rows[a->got] : &spare);
+	if (got < 0)
+		return -1;
+	if (got == 1 && a->got == a->n) {
+		a->more = 1;
+		return 1;
+	}
+	a->got += (size_t)got;
+	return 0;
+}
+
+/* The first tray place to read: down the tray from `before`, or with newer up it from `after`. */
+static int
+queue_tray_start(struct store_cursor *c, uint64_t key, int newer, struct store_val *k,
+    struct store_val *v)
+{
+	unsigned char kb[8];
+	int rc;
+
+	if (key == 0)
+		return store_cursor_move(c, newer ? MOVE_LAST : MOVE_FIRST, k, v);
+	store_put_u64(kb, queue_tray_row_key(key) + (newer ? 0 : 1));
+	rc = store_cursor_seek(c, kb, 8, k, v);
+	if (rc < 0 || !newer)
+		return rc;
+	return store_cursor_move(c, rc == 0 ? MOVE_PREV : MOVE_LAST, k, v);
+}
+
+/* The tray a page at a time, read in order from its index. */
+static int
+queue_tray_index_txn(struct store_txn *t, struct queue_page_arg *a)
 {
 	struct store_cursor *c;
 	struct store_val k, v;
-	struct queue_row row;
+	size_t past = 0;
+	int rc;
+
+	if (store_cursor_open(t, TABLE_TRAY, &c) < 0)
+		return -1;
+	for (rc = queue_tray_start(c, a->before, a->newer, &k, &v); rc == 0;
+	    rc = store_cursor_move(c, a->newer ? MOVE_PREV : MOVE_NEXT, &k, &v)) {
+		struct tray_item it;
+		const char *id;
+		size_t len;
+
+		if (tray_entry(&k, &v, &it, &id, &len) < 0) {
+			rc = store_fail(t, "an entry of the tray's index is damaged (run frontdoor "
+			    "verify)");
+			break;
+		}
+		if ((rc = queue_tray_take(t, a, store_get_u64(k.data), &it, &past)) != 0)
+			break;
+	}
+	store_cursor_close(c);
+	return rc < 0 ? -1 : 0;
+}
+
+/* One open case of a log the index does not cover: its tray key and due item. */
+struct queue_tray_place {
+	uint64_t tray;
+	struct tray_item it;
+};
+
+static int
+queue_tray_cmp(const void *pa, const void *pb)
+{
+	const struct queue_tray_place *x = pa, *y = pb;
+
+	return x->tray < y->tray ? -1 : x->tray > y->tray;
+}
+
+/* Every open case's place, worked out from its records, in the tray's order. */
+static int
+queue_tray_places(struct store_txn *t, struct queue_page_arg *a,
+    struct queue_tray_place **out, size_t *n)
+{
+	struct store_cursor *c;
+	struct store_val k, v;
 	size_t cap = 0;
 	int rc;
 
-	*keys = NULL;
-	*nkeys = 0;
+	*out = NULL;
+	*n = 0;
 	if (store_cursor_open(t, TABLE_QUEUE, &c) < 0)
 		return -1;
-	for (rc = store_cursor_move(c, MOVE_LAST, &k, &v); rc == 0;
-	    rc = store_cursor_move(c, MOVE_PREV, &k, &v)) {
-		int got;
+	for (rc = store_cursor_move(c, MOVE_FIRST, &k, &v); rc == 0;
+	    rc = store_cursor_move(c, MOVE_NEXT, &k, &v)) {
+		struct queue_entry e;
+		struct case_state cs;
+		struct due d;
+		struct queue_tray_place *p;
 
-		if (k.len != 8)
+		if (k.len != 8 || dlog_queue_entry(&v, &e) < 0)
 			continue;
 		if (++a->scanned % QUEUE_RELEASE_EVERY == 0)
 			store_release_pages(t);
-		if ((got = queue_read_row(t, a, store_get_u64(k.data), &v, &row)) < 0) {
-			rc = -1;
+		if ((rc = dlog_case_state(t, e.id, e.len, &cs)) < 0 ||
+		    (rc == 0 && (rc = dueindex_case_due(t, e.id, e.len, cs.awaiting_signoff,
+		    a->f->cal, &d)) < 0))
 			break;
+		if (rc == 1) {
+			rc = 0;
+			continue;	/* the queue's own reading reports the unknown case */
 		}
-		if (got == 0)
-			continue;
-		if (*nkeys == cap) {
+		if (*n == cap) {
 			cap = cap ? cap * 2 : 256;
-			*keys = xreallocarray(*keys, cap, sizeof **keys);
+			*out = xreallocarray(*out, cap, sizeof **out);
 		}
-		(*keys)[(*nkeys)++] = (struct queue_due_key){ row.due.at, row.seq };
+		p = &(*out)[(*n)++];
+		p->it = (struct tray_item){ d.at, (int)d.what, d.urgency, store_get_u64(k.data) };
+		p->tray = tray_key(&p->it);
 	}
 	store_cursor_close(c);
 	if (rc < 0)
 		return -1;
-	qsort(*keys, *nkeys, sizeof **keys, queue_due_cmp);
+	qsort(*out, *n, sizeof **out, queue_tray_cmp);
 	return 0;
 }
 
-/*
- * The tray a page at a time: the case at place i (0 the first due) of N has
- * the key N - i, so that "before" and "newer" read as they do by sequence.
- */
+/* The tray a page at a time, every open case read to sort them (the index is behind the log). */
+static int
+queue_tray_sorted_txn(struct store_txn *t, struct queue_page_arg *a)
+{
+	struct queue_tray_place *p;
+	size_t n, i, past = 0;
+	uint64_t from = a->before == 0 ? 0 : queue_tray_row_key(a->before);
+	int rc = 0;
+
+	if (queue_tray_places(t, a, &p, &n) < 0)
+		return -1;
+	if (!a->newer) {
+		/* down the tray: from the first place after `from` */
+		for (i = 0; a->before != 0 && i < n && p[i].tray <= from; i++)
+			;
+		for (; i < n && (rc = queue_tray_take(t, a, p[i].tray, &p[i].it, &past)) == 0; i++)
+			;
+	} else {
+		/* up it: from the last place before `from` */
+		for (i = 0; i < n && (a->before == 0 || p[i].tray < from); i++)
+			;
+		while (i-- > 0 && (rc = queue_tray_take(t, a, p[i].tray, &p[i].it, &past)) == 0)
+			;
+	}
+	free(p);
+	return rc < 0 ? -1 : 0;
+}
+
 static int
 queue_tray_txn(struct store_txn *t, void *argp)
 {
 	struct queue_page_arg *a = argp;
-	struct queue_due_key *keys;
-	size_t n, i, left;
-	int rc = 0;
 
 	a->got = 0;
 	a->more = 0;
-	if (queue_tray_sort(t, a, &keys, &n) < 0)
-		return -1;
-	if (a->newer)
-		left = a->before == 0 ? n : a->before < n ? n - (size_t)a->before : 0;
-	else
-		left = a->before == 0 ? n : a->before > n ? n : (size_t)a->before - 1;
-	for (size_t k = 0; k < left && a->got < a->n && rc == 0; k++) {
-		unsigned char kb[8];
-		struct store_val v;
+	return a->indexed ? queue_tray_index_txn(t, a) : queue_tray_sorted_txn(t, a);
+}
 
-		i = a->newer ? left - 1 - k : n - left + k;
-		store_put_u64(kb, keys[i].seq);
-		/* 1: gone; then 1: read as before, 0: no longer matching */
-		if ((rc = store_get(t, TABLE_QUEUE, kb, 8, &v)) == 0)
-			rc = queue_read_row(t, a, keys[i].seq, &v, &a->rows[a->got]) == 1 ? 0 : 1;
-		if (rc != 0) {
-			if (rc > 0)
-				store_fail(t, "seq %llu: the queue entry read a moment ago is gone "
-				    "(run frontdoor verify)", (unsigned long long)keys[i].seq);
-			rc = -1;
-			break;
-		}
-		a->rows[a->got++].key = n - i;
-	}
-	a->more = rc == 0 && a->got < left;
-	free(keys);
-	return rc;
+/* Whether the tray's index covers the log, then the page in the order asked for. */
+static int
+queue_any_txn(struct store_txn *t, void *argp)
+{
+	struct queue_page_arg *a = argp;
+	int rc = dueindex_current(t);
+
+	if (rc < 0)
+		return -1;
+	a->indexed = rc;
+	return a->f->by_due ? queue_tray_txn(t, a) : queue_page_txn(t, a);
 }
 
 /* Reads one page in either direction (see queue_page and queue_page_newer). */
@@ -476,7 +565,7 @@ page(struct store *s, const struct queue_filter *f, uint64_t key, int newer,
 	buf_init(&a.name);
 	buf_init(&a.district);
 	buf_init(&a.received);
-	rc = store_read(s, a.f->by_due ? queue_tray_txn : queue_page_txn, &a, cause);
+	rc = store_read(s, queue_any_txn, &a, cause);
 	json_doc_free(&a.doc);
 	buf_free(&a.name);
 	buf_free(&a.district);

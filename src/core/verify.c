@@ -8,6 +8,7 @@
 
 #include "store/dlog.h"
 #include "core/casecheck.h"
+#include "core/dueindex.h"
 #include "core/peoplecheck.h"
 #include "core/ledgercheck.h"
 #include "store/pagecheck.h"
@@ -640,7 +641,8 @@ verify_run(struct store *s, const struct verify_opts *o, struct verify_result *r
 	    store_read(s, check_stored_rulesets, &sc, cause) < 0 ||
 	    ledgercheck_tables(s, &lc, table_problem, &sc, cause) < 0 ||
 	    casecheck_tables(s, &cc, case_problem, &sc, cause) < 0 ||
-	    peoplecheck_table(s, &pc, last[0], case_problem, &sc, cause) < 0)
+	    peoplecheck_table(s, &pc, last[0], case_problem, &sc, cause) < 0 ||
+	    dueindex_check(s, case_problem, &sc, cause) < 0)
 		rc = -1;
 	ledgercheck_free(&lc);
 	casecheck_free(&cc);

@@ -25,7 +25,7 @@
 
 static const char *const table_names[TABLE_COUNT] = {
 	"meta", "log", "cases", "rulesets", "published", "users",
-	"checkpoints", "drafts", "queue", "tree", "people",
+	"checkpoints", "drafts", "queue", "tree", "people", "tray", "due",
 };
 
 struct store {
@@ -97,7 +97,7 @@ store_table_name(enum store_table tab)
 int
 store_table_added(enum store_table tab)
 {
-	return tab == TABLE_TREE || tab == TABLE_PEOPLE;
+	return tab == TABLE_TREE || tab == TABLE_PEOPLE || tab == TABLE_TRAY || tab == TABLE_DUE;
 }
 
 const char *
@@ -654,6 +654,14 @@ store_cursor_seek(struct store_cursor *c, const void *key, size_t klen,
 	MDB_val k = { klen, (void *)key }, v = { 0, NULL };
 
 	return cursor_get(c, &k, &v, MDB_SET_RANGE, keyout, val);
+}
+
+int
+store_clear(struct store_txn *t, enum store_table tab)
+{
+	int rc = t->s->missing[tab] ? EACCES : mdb_drop(t->txn, t->s->dbi[tab], 0);
+
+	return rc != 0 ? txn_error(t, rc) : 0;
 }
 
 int

@@ -16,6 +16,7 @@
 #include "base/privsep.h"
 #include "core/actions.h"
 #include "core/demo.h"
+#include "core/dueindex.h"
 #include "store/roles.h"
 #include "tui/ui.h"
 
@@ -812,6 +813,7 @@ static int
 tui_open(struct tui_app *a, const struct app_target *ctx, int demo, char **cause)
 {
 	struct store_opts opts = { 0, 0, 0 };
+	char *err = NULL;
 
 	if (identity_current(ctx->as_user, &a->user, cause) < 0)
 		return -1;
@@ -837,6 +839,13 @@ tui_open(struct tui_app *a, const struct app_target *ctx, int demo, char **cause
 	}
 	if (action_rules_in_force(a->s, &a->rs, &a->rs_error) < 0)
 		a->rs = NULL;
+	/*
+	 * a database from before the tray's index gets it now, in the calendar in
+	 * force; where it cannot (read only, or another writer holds on), the tray
+	 * is read from the cases' records instead
+	 */
+	if (a->rs != NULL && dueindex_build(a->s, rules_calendar(a->rs), &err) < 0)
+		free(err);
 	return 0;
 }
 

@@ -1,11 +1,13 @@
-/* test_queue.c: due times over weekends, the open-case queue from a real log, free text checks. */
+/* test_queue.c: due times, the open-case queue and the tray's index on a real log, free text checks. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../unit/check.h"
 #include "core/actions.h"
 #include "store/dlog.h"
+#include "core/dueindex.h"
 #include "core/queue.h"
+#include "store/tray.h"
 #include "store/record.h"
 #include "store/rulestore.h"
 #include "tmpdir.h"
@@ -162,9 +164,8 @@ test_tray(struct store *s)
 	CHECK_STR(rows[0].case_id, "Q-2");
 	CHECK_EQ(rows[0].due.what, DUE_MASH_DECISION);
 	CHECK_EQ(rows[0].due.at, utc("2026-11-21T14:00:00Z"));
-	CHECK_EQ(rows[0].key, 3);
 	for (int i = 1; i < n; i++) {
-		CHECK_EQ(rows[i].key, 3 - i);
+		CHECK(rows[i].key < rows[i - 1].key);	/* keys fall down the tray */
 		if (strcmp(rows[i].case_id, "Q-1") == 0)
 			q1 = i;
 	}
@@ -186,9 +187,144 @@ test_tray(struct store *s)
 	CHECK_EQ(more, 0);
 	/* filtered: the sign-off alone */
 	f.awaiting_signoff = 1;
-	CHECK_EQ(queue_page(s, &f, 0, rows, 8, &more, &cause), 1);
-	CHECK_STR(rows[0].case_id, "Q-3");
-	CHECK_EQ(rows[0].key, 1);
+	CHECK_EQ(queue_page(s, &f, 0, next, 8, &more, &cause), 1);
+	CHECK_STR(next[0].case_id, "Q-3");
+	CHECK_EQ(next[0].key, rows[3 - q1].key);
+}
+
+/* The tray keys: the earlier due minute first, within one the newer record, nothing due last. */
+static void
+test_tray_keys(void)
+{
+	struct tray_item a = { 600, DUE_MASH_DECISION, URGENCY_RED, 7 };
+	struct tray_item b = { 659, DUE_SIGN_OFF, URGENCY_NONE, 9 };
+	struct tray_item c = { 660, DUE_MASH_DECISION, URGENCY_NONE, 2 };
+	struct tray_item none = { 0, DUE_NOTHING, URGENCY_NONE, 1 };
+	struct tray_item late = { INT64_MAX, DUE_MASH_DECISION, URGENCY_NONE, 1 };
+	struct tray_item big = { 600, DUE_MASH_DECISION, URGENCY_NONE, TRAY_SEQ_MAX + 1 };
+
+	CHECK(tray_key(&b) < tray_key(&a));	/* the same minute: the newer first */
+	CHECK(tray_key(&a) < tray_key(&c));
+	CHECK(tray_key(&c) < tray_key(&late));
+	CHECK(tray_key(&late) < tray_key(&none));
+	CHECK_EQ(tray_key_seq(tray_key(&a)), 7);
+	CHECK_EQ(tray_key_seq(tray_key(&none)), 1);
+	CHECK_EQ(tray_key(&big), 0);
+}
+
+/* Every row of the tray, by due, in pages of two (down), then the same from the bottom (up). */
+static int
+tray_rows(struct store *s, struct queue_row *out, size_t cap)
+{
+	struct queue_filter f = { .route = -1, .by_due = 1 };
+	struct queue_row up[16];
+	char *cause = NULL;
+	size_t n = 0, m = 0;
+	int more = 1, got;
+
+	while (more && n < cap) {
+		got = queue_page(s, &f, n ? out[n - 1].key : 0, out + n, 2, &more, &cause);
+		CHECK(got >= 0);
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	for (more = 1; more && m < n; m += (size_t)got) {
+		got = queue_page_newer(s, &f, m ? up[m - 1].key : 0, up + m, 2, &more, &cause);
+		CHECK(got > 0);
+		if (got <= 0)
+			break;
+	}
+	CHECK_EQ(m, n);
+	for (size_t i = 0; i < n && i < m; i++)
+		CHECK(strcmp(up[i].case_id, out[n - 1 - i].case_id) == 0);
+	free(cause);
+	return (int)n;
+}
+
+static int
+unindex_txn(struct store_txn *t, void *arg)
+{
+	(void)arg;
+	return tray_set_indexed(t, 0);
+}
+
+static int
+current_txn(struct store_txn *t, void *arg)
+{
+	int rc = dueindex_current(t);
+
+	*(int *)arg = rc;
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+index_current(struct store *s)
+{
+	char *cause = NULL;
+	int cur = -1;
+
+	CHECK_EQ(store_read(s, current_txn, &cur, &cause), 0);
+	free(cause);
+	return cur;
+}
+
+/* Drops one case's place (its due entry), leaving its tray entry behind. */
+static int
+lose_place_txn(struct store_txn *t, void *arg)
+{
+	return store_del(t, TABLE_DUE, arg, strlen(arg)) < 0 ? -1 : 0;
+}
+
+static void
+count_problem(void *arg, uint64_t seq, const char *what)
+{
+	(void)seq;
+	(void)what;
+	(*(int *)arg)++;
+}
+
+/*
+ * The tray's index: kept by every append, read in order; the same rows as
+ * the cases' own records give when it is behind the log (a database from
+ * before it), which the first build brings back; checked against the queue.
+ */
+static void
+test_tray_index(struct store *s, const struct ruleset *rs)
+{
+	struct queue_row indexed[16], walked[16], rebuilt[16];
+	char *cause = NULL;
+	int n, problems = 0;
+
+	CHECK_EQ(index_current(s), 1);
+	n = tray_rows(s, indexed, 16);
+	CHECK_EQ(n, 3);
+	CHECK_EQ(store_write(s, unindex_txn, NULL, &cause), 0);
+	CHECK_EQ(index_current(s), 0);
+	CHECK_EQ(tray_rows(s, walked, 16), n);
+	CHECK_EQ(dueindex_build(s, rules_calendar(rs), &cause), 0);
+	CHECK_EQ(index_current(s), 1);
+	CHECK_EQ(tray_rows(s, rebuilt, 16), n);
+	for (int i = 0; i < n; i++) {
+		CHECK(strcmp(walked[i].case_id, indexed[i].case_id) == 0);
+		CHECK_EQ(walked[i].key, indexed[i].key);
+		CHECK_EQ(walked[i].due.at, indexed[i].due.at);
+		CHECK_EQ(walked[i].due.what, indexed[i].due.what);
+		CHECK_EQ(walked[i].urgency, indexed[i].urgency);
+		CHECK(strcmp(rebuilt[i].case_id, indexed[i].case_id) == 0);
+		CHECK_EQ(rebuilt[i].key, indexed[i].key);
+	}
+	CHECK_EQ(dueindex_check(s, count_problem, &problems, &cause), 0);
+	CHECK_EQ(problems, 0);
+	CHECK_EQ(store_write(s, lose_place_txn, "Q-2", &cause), 0);
+	CHECK_EQ(dueindex_check(s, count_problem, &problems, &cause), 0);
+	CHECK(problems >= 2);	/* the case without its place, the entry no place names */
+	CHECK_EQ(store_write(s, unindex_txn, NULL, &cause), 0);
+	CHECK_EQ(dueindex_build(s, rules_calendar(rs), &cause), 0);
+	problems = 0;
+	CHECK_EQ(dueindex_check(s, count_problem, &problems, &cause), 0);
+	CHECK_EQ(problems, 0);
+	free(cause);
 }
 
 static void
@@ -829,6 +965,8 @@ main(void)
 	fill_log(s, rs);
 	test_page(s);
 	test_tray(s);
+	test_tray_keys();
+	test_tray_index(s, rs);
 	test_filters(s);
 	test_old_entries(s);
 	test_counts(s, rs);
