@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/calendar.h"
 #include "base/json.h"
 #include "core/audit.h"
 #include "store/dlog.h"
@@ -37,6 +38,8 @@ struct stats_table {
 
 struct stats {
 	int64_t since, until;		/* receipt (or record) times counted, inclusive; 0: open */
+	const struct calendar *cal;	/* the working days "late" counts in (NULL: weekends
+					   only, UTC); set after stats_init */
 	struct stats_table by[STATS_BY_COUNT];
 	struct stats_group total;	/* key "(all)" */
 	unsigned long damaged;		/* records that did not decode or break the chain */

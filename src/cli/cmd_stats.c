@@ -7,6 +7,7 @@
 #include "base/csv.h"
 #include "base/time.h"
 #include "base/width.h"
+#include "core/rulesets.h"
 #include "core/stats.h"
 #include "store/roles.h"
 
@@ -186,11 +187,13 @@ cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct stats_opts o;
 	struct stats st;
+	struct calendar cal;
 	struct store *s;
 	char *user, *cause = NULL;
 	int rc;
 
 	memset(&o, 0, sizeof o);
+	memset(&cal, 0, sizeof cal);
 	if (stats_options(ctx, argc, argv, &o) != 0)
 		return EXIT_USAGE;
 	if (cli_open_reader(ctx, &s, &user) < 0)
@@ -198,15 +201,23 @@ cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
 	stats_init(&st, o.since, o.until);
 	stats_group_by(&st, o.by, "(none)");
 	rc = cli_require_role(&cmd_stats_entry, s, user, &cause);
-	if (rc == 0)
+	if (rc == 0) {
+		/* late in the working days of the rule set in force (none: weekends only) */
+		if (rulesets_calendar_in_force(s, &cal, &cause) == 0)
+			st.cal = &cal;
+		free(cause);
+		cause = NULL;
 		rc = stats_scan(s, &st, &cause);
+	}
 	store_close(s);
 	free(user);
 	if (rc < 0) {
 		stats_free(&st);
+		calendar_free(&cal);
 		return cli_fail("stats", cause, EXIT_PROBLEM);
 	}
 	stats_report(&st, &o);
+	calendar_free(&cal);
 	if (st.damaged > 0)
 		fprintf(stderr, "frontdoor stats: %lu damaged record%s (run frontdoor verify)\n", st.damaged, st.damaged == 1 ? "" : "s");
 	rc = st.damaged > 0 ? EXIT_PROBLEM : EXIT_OK;

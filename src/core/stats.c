@@ -170,7 +170,7 @@ stats_add(struct stats *st, const struct record *r)
 	when = received > 0 ? received : r->time;
 	if ((st->since != 0 && when < st->since) || (st->until != 0 && when > st->until))
 		return;
-	late = received > 0 && r->time > due_mash_decision(NULL, received, URGENCY_NONE);
+	late = received > 0 && r->time > due_mash_decision(st->cal, received, URGENCY_NONE);
 	for (int b = 0; b < STATS_BY_COUNT; b++) {
 		if (!st->by[b].on)
 			continue;

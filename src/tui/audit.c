@@ -319,6 +319,7 @@ run_charts(struct tui_app *a)
 	if (au->have_charts)
 		tui_charts_free(&au->charts);
 	tui_charts_init(&au->charts);
+	au->charts.st.cal = tui_calendar(a);	/* late in the working days in force */
 	au->have_charts = 1;
 	tui_progress_cb(0, 1, a);
 	if (tui_data_charts(a->s, &au->charts, tui_progress_cb, a, &cause) < 0)

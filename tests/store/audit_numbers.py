@@ -13,6 +13,7 @@ import tempfile
 import unicodedata
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 FD = os.environ.get("FRONTDOOR", "build/frontdoor")
 RULES = os.environ.get("FD_RULES", "rules/pathway-to-provision.yaml")
@@ -59,12 +60,32 @@ def utc(s):
     return int(t.timestamp())
 
 
+def bank_holidays(path):
+    """The calendar's bank holidays, read from the rule file's list (one date a line)."""
+    days, on = set(), False
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            text = line.strip()
+            if text.startswith("bank_holidays:"):
+                on = True
+            elif on and text.startswith("- "):
+                days.add(datetime.strptime(text[2:12], "%Y-%m-%d").date())
+            elif on and text and not text.startswith("#"):
+                on = False
+    return days
+
+
+HOLIDAYS = bank_holidays(RULES)
+LONDON = ZoneInfo("Europe/London")
+
+
 def due(received):
-    """The end of the first working day (Monday to Friday) after the day received."""
-    d = datetime.fromtimestamp(received, timezone.utc).date() + timedelta(days=1)
-    while d.weekday() >= 5:
+    """The end (23:59:59 in London) of the first working day after the London day received:
+    Saturday, Sunday and the rule file's bank holidays are not working days."""
+    d = datetime.fromtimestamp(received, LONDON).date() + timedelta(days=1)
+    while d.weekday() >= 5 or d in HOLIDAYS:
         d += timedelta(days=1)
-    end = datetime(d.year, d.month, d.day, 23, 59, 59, tzinfo=timezone.utc)
+    end = datetime(d.year, d.month, d.day, 23, 59, 59, tzinfo=LONDON)
     return int(end.timestamp())
 
 
