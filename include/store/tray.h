@@ -13,7 +13,9 @@
  * when. Two tables:
  *
  *   tray: 8-byte key -> what (1 byte), urgency (1 byte), due instant
- *         (8 bytes, two's complement; 0: nothing due), case id
+ *         (8 bytes, two's complement; 0: nothing due), the case's route
+ *         (1 byte, RECORD_NONE if none), its flags (1 byte: awaiting
+ *         sign-off 1, returned 2), case id
  *   due:  case id -> its 8-byte tray key
  *
  * The tray key sorts as the tray reads: the due minute since 1970 in the
@@ -27,7 +29,7 @@
 #define TRAY_SEQ_BITS 37
 #define TRAY_SEQ_MAX ((UINT64_C(1) << TRAY_SEQ_BITS) - 1)
 #define TRAY_MINUTE_MAX ((UINT64_C(1) << (64 - TRAY_SEQ_BITS)) - 1)
-#define TRAY_VALUE_HEAD 10	/* bytes before the case id */
+#define TRAY_VALUE_HEAD 12	/* bytes before the case id */
 
 /* One open case's place in the tray. */
 struct tray_item {
@@ -35,6 +37,9 @@ struct tray_item {
 	int what;		/* what is due (core/due.h's enum due_what) */
 	int urgency;		/* its highest open urgency (enum urgency) */
 	uint64_t seq;		/* its latest record */
+	/* copies of its state, so that the tray's filters pass over other cases at once */
+	int route;		/* or RECORD_NONE */
+	int awaiting, returned;	/* awaiting sign-off; its latest change returned */
 };
 
 /* The tray key of an item; 0 if seq is 0 or beyond TRAY_SEQ_MAX (no key). */

@@ -101,6 +101,9 @@ place_case(struct store_txn *t, const char *id, size_t len, const struct calenda
 	it.what = (int)d.what;
 	it.urgency = d.urgency;
 	it.seq = cs.last_seq;
+	it.route = cs.route;
+	it.awaiting = cs.awaiting_signoff != 0;
+	it.returned = cs.returned;
 	return tray_set(t, id, len, &it);
 }
 
@@ -234,7 +237,25 @@ struct check_arg {
 	void *arg;
 };
 
-/* Each open case (a queue entry) has its place, at its latest record. */
+/* Whether the tray entry at a place copies the queue entry's state: 1 yes, 0 no, -1 error. */
+static int
+same_state(struct store_txn *t, const struct store_val *place, const struct queue_entry *e)
+{
+	struct store_val v;
+	struct tray_item it;
+	const char *id;
+	size_t len;
+	int rc = store_get(t, TABLE_TRAY, place->data, 8, &v);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (tray_entry(place, &v, &it, &id, &len) < 0)
+		return 0;
+	return it.route == e->route && it.awaiting == (e->awaiting != 0) &&
+	    it.returned == (e->returned != 0);
+}
+
+/* Each open case (a queue entry) has its place, at its latest record, with its state. */
 static int
 check_open(struct store_txn *t, struct check_arg *a, size_t *open)
 {
@@ -259,6 +280,12 @@ check_open(struct store_txn *t, struct check_arg *a, size_t *open)
 		if (got == 1 || place.len != 8 || tray_key_seq(store_get_u64(place.data)) != seq)
 			a->problem(a->arg, seq, "this record's case is open but its place in the "
 			    "tray is missing or not at its latest record (the tray's index is damaged)");
+		else if (e.has_state && (got = same_state(t, &place, &e)) <= 0) {
+			if (got < 0)
+				break;
+			a->problem(a->arg, seq, "the tray's copy of this record's case state differs "
+			    "from the queue's (the tray's index is damaged)");
+		}
 	}
 	store_cursor_close(c);
 	return rc < 0 ? -1 : 0;

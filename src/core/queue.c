@@ -387,6 +387,14 @@ queue_tray_take(struct store_txn *t, struct queue_page_arg *a, uint64_t tray,
 	return 0;
 }
 
+/* Whether a tray entry's copy of its case's state passes the route and sign-off filters. */
+static int
+queue_tray_passes(const struct queue_filter *f, const struct tray_item *it)
+{
+	return !((f->route >= 0 && it->route != f->route) ||
+	    (f->awaiting_signoff && !it->awaiting) || (f->returned_to != NULL && !it->returned));
+}
+
 /* The first tray place to read: down the tray from `before`, or with newer up it from `after`. */
 static int
 queue_tray_start(struct store_cursor *c, uint64_t key, int newer, struct store_val *k,
@@ -425,6 +433,11 @@ queue_tray_index_txn(struct store_txn *t, struct queue_page_arg *a)
 			rc = store_fail(t, "an entry of the tray's index is damaged (run frontdoor "
 			    "verify)");
 			break;
+		}
+		if (!queue_tray_passes(a->f, &it)) {
+			if (++a->scanned % QUEUE_RELEASE_EVERY == 0)
+				store_release_pages(t);
+			continue;
 		}
 		if ((rc = queue_tray_take(t, a, store_get_u64(k.data), &it, &past)) != 0)
 			break;
@@ -485,7 +498,8 @@ queue_tray_places(struct store_txn *t, struct queue_page_arg *a,
 			*out = xreallocarray(*out, cap, sizeof **out);
 		}
 		p = &(*out)[(*n)++];
-		p->it = (struct tray_item){ d.at, (int)d.what, d.urgency, store_get_u64(k.data) };
+		p->it = (struct tray_item){ d.at, (int)d.what, d.urgency, store_get_u64(k.data),
+		    cs.route, cs.awaiting_signoff != 0, cs.returned };
 		p->tray = tray_key(&p->it);
 	}
 	store_cursor_close(c);

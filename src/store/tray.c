@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/names.h"
+#include "store/record.h"
 
 static const char indexed_key[] = "tray-indexed-to";
 
@@ -68,6 +69,8 @@ tray_set(struct store_txn *t, const char *id, size_t len, const struct tray_item
 	val[0] = (unsigned char)it->what;
 	val[1] = (unsigned char)it->urgency;
 	store_put_u64(val + 2, (uint64_t)it->at);
+	val[10] = (unsigned char)it->route;
+	val[11] = (unsigned char)((it->awaiting ? 1 : 0) | (it->returned ? 2 : 0));
 	memcpy(val + TRAY_VALUE_HEAD, id, len);
 	if (store_put(t, TABLE_TRAY, key, 8, val, TRAY_VALUE_HEAD + len) < 0)
 		return -1;
@@ -87,10 +90,14 @@ tray_entry(const struct store_val *k, const struct store_val *v, struct tray_ite
 	it->what = p[0];
 	it->urgency = p[1];
 	it->at = (int64_t)store_get_u64(p + 2);
+	it->route = p[10];
+	it->awaiting = (p[11] & 1) != 0;
+	it->returned = (p[11] & 2) != 0;
 	it->seq = tray_key_seq(key);
 	*id = (const char *)p + TRAY_VALUE_HEAD;
 	*len = v->len - TRAY_VALUE_HEAD;
-	return it->seq != 0 && tray_key(it) == key ? 0 : -1;
+	return it->seq != 0 && tray_key(it) == key && (p[11] & ~3) == 0 &&
+	    (it->route < ROUTE_COUNT || it->route == RECORD_NONE) ? 0 : -1;
 }
 
 int

@@ -196,12 +196,12 @@ test_tray(struct store *s)
 static void
 test_tray_keys(void)
 {
-	struct tray_item a = { 600, DUE_MASH_DECISION, URGENCY_RED, 7 };
-	struct tray_item b = { 659, DUE_SIGN_OFF, URGENCY_NONE, 9 };
-	struct tray_item c = { 660, DUE_MASH_DECISION, URGENCY_NONE, 2 };
-	struct tray_item none = { 0, DUE_NOTHING, URGENCY_NONE, 1 };
-	struct tray_item late = { INT64_MAX, DUE_MASH_DECISION, URGENCY_NONE, 1 };
-	struct tray_item big = { 600, DUE_MASH_DECISION, URGENCY_NONE, TRAY_SEQ_MAX + 1 };
+	struct tray_item a = { 600, DUE_MASH_DECISION, URGENCY_RED, 7, ROUTE_MASH, 0, 0 };
+	struct tray_item b = { 659, DUE_SIGN_OFF, URGENCY_NONE, 9, ROUTE_MASH, 1, 0 };
+	struct tray_item c = { 660, DUE_MASH_DECISION, URGENCY_NONE, 2, ROUTE_MASH, 0, 0 };
+	struct tray_item none = { 0, DUE_NOTHING, URGENCY_NONE, 1, ROUTE_UNIVERSAL, 0, 0 };
+	struct tray_item late = { INT64_MAX, DUE_MASH_DECISION, URGENCY_NONE, 1, ROUTE_MASH, 0, 0 };
+	struct tray_item big = { 600, DUE_MASH_DECISION, URGENCY_NONE, TRAY_SEQ_MAX + 1, ROUTE_MASH, 0, 0 };
 
 	CHECK(tray_key(&b) < tray_key(&a));	/* the same minute: the newer first */
 	CHECK(tray_key(&a) < tray_key(&c));
