@@ -342,11 +342,13 @@ static void
 council_kind(struct loader *L, struct form_field *ff, const struct fact_def *f,
     const struct ynode *n)
 {
+	static const char *const kinds[] = { "date", "nhs_number" };
 	int nhs = strcmp(n->str, "nhs_number") == 0;
 
 	if (strcmp(n->str, "date") != 0 && !nhs) {
 		load_error(L, n, "E015", "kind '%s' is not known: the kinds are 'date' and "
 		    "'nhs_number'; other fields take their kind from the fact's type", n->str);
+		load_suggest(L, n->str, kinds, FD_ARRAY_LEN(kinds));
 		return;
 	}
 	if (f->type != FACT_STRING || f->values != NULL) {

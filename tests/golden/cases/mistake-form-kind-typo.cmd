@@ -1,0 +1,1 @@
+$FRONTDOOR rules check mistakes/form-kind-typo.yaml
