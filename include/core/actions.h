@@ -96,7 +96,8 @@ enum case_act { CASE_ACT_OUTCOME, CASE_ACT_STEP_UP, CASE_ACT_STEP_DOWN };
  * to a case in state cs, else -1 with the words to show. No outcome while a
  * change to the case awaits sign-off (a manager may, and the record says so);
  * early help does not close a case with the MASH; only a case with the MASH
- * steps down, and only one not with it steps up.
+ * steps down, and only one not with it steps up (a case moved off the MASH by
+ * a change not yet approved is still with it).
  */
 int action_case_rule(const struct case_state *cs, enum role role, enum case_act what,
     char **cause);

@@ -193,6 +193,10 @@ action_case_rule(const struct case_state *cs, enum role role, enum case_act what
 	case CASE_ACT_STEP_UP:
 		if (cs->route == ROUTE_MASH)
 			why = "the case is already with the MASH";
+		else if (case_with_mash(cs))
+			/* a step-up would leave the pending step-down to approve after it */
+			why = "the case is still with the MASH: the change moving it off has not "
+			    "been approved";
 		break;
 	case CASE_ACT_STEP_DOWN:
 		/* a returned step-down is made again: the case is still the MASH's */

@@ -890,6 +890,12 @@ test_corrections(struct store *s, const struct ruleset *rs)
 	CHECK(cause != NULL && strstr(cause, "no step-down until it is signed off") != NULL);
 	free(cause);
 	cause = NULL;
+	/* moved off the MASH by a change not yet approved, it is still the MASH's: no step-up */
+	CHECK_EQ(action_step(s, "eh", "K-1", 1, URGENCY_AMBER, why, NULL, &cause), -1);
+	CHECK_CONTAINS(cause, "still with the MASH");
+	free(cause);
+	cause = NULL;
+	CHECK_EQ(state_of(s, "K-1").awaiting_signoff, corr);
 	/* the manager's list leaves out the maker's own decision */
 	CHECK(queue_row_filtered(s, (struct queue_filter){ .route = -1, .awaiting_signoff = 1,
 	    .signable_by = "mgr" }, "K-1", &row));
