@@ -70,7 +70,7 @@ const struct tui_key tui_keys[] = {
 	  "the selected row in full (a value cut short ends in ...)" },
 	{ 'm', S(QUEUE), TKF_NAV, TA_SIGNOFF, "m", "manager sign-off screen" },
 	{ 'a', S(QUEUE), TKF_NAV, TA_AUDIT, "a", "audit screen" },
-	{ 'o', S(QUEUE) | S(CASE), TKF_NAV, TA_OUTCOME, "o", "record an outcome (close early help)" },
+	{ 'o', S(QUEUE) | S(CASE), TKF_NAV, TA_OUTCOME, "o", "record an outcome (progress or closure)" },
 	{ 'u', S(CASE), TKF_NAV, TA_STEP_UP, "u", "step up to the MASH" },
 	{ 'D', S(CASE), TKF_NAV, TA_STEP_DOWN, "D", "step down to targeted early help" },
 	{ 'a', S(SIGNOFF), TKF_NAV, TA_APPROVE, "a", "approve the selected decision" },
