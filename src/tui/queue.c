@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/width.h"
 #include "tui/ui.h"
 
 #define QUEUE_TOP 3		/* first row of the list */
@@ -205,6 +206,8 @@ queue_total(const struct tui_app *a, const struct tui_queue *q)
 	return (size_t)a->counts[q->route >= 0 ? q->route : ROUTE_COUNT];
 }
 
+#define POSITION_COLS 20	/* the row position at the right of the counts line */
+
 static void
 draw_counts(struct tui_app *a)
 {
@@ -215,14 +218,19 @@ draw_counts(struct tui_app *a)
 
 	tui_fill(a, y, 0, a->cols, tui_attr(a, C_DIM));
 	if (a->counts_stale && !a->counts_ok)
-		tui_text(a, y, 0, a->cols - 20, "counting...", tui_attr(a, C_DIM), 0);
+		tui_text(a, y, 0, a->cols - POSITION_COLS, "counting...", tui_attr(a, C_DIM), 0);
 	if (a->counts_ok) {
-		x += tui_textf(a, y, x, a->cols, tui_attr(a, C_HEADER), "Open %lu",
+		/* the counts stop before the row position; a count that does not fit whole is left out */
+		int lim = a->cols - POSITION_COLS - 1;
+
+		x += tui_textf(a, y, x, lim, tui_attr(a, C_HEADER), "Open %lu",
 		    a->counts[ROUTE_COUNT]);
 		for (int r = 0; r < ROUTE_COUNT; r++) {
-			x += tui_text(a, y, x, a->cols - x, "  ", 0, 0);
-			x += tui_textf(a, y, x, a->cols - x, tui_route_attr(a, r), "%s %lu",
-			    tui_route_short(a->rs, r), a->counts[r]);
+			char *item = xasprintf("  %s %lu", tui_route_short(a->rs, r), a->counts[r]);
+
+			if (x + (int)width_text(item, strlen(item)) <= lim)
+				x += tui_text(a, y, x, lim - x, item, tui_route_attr(a, r), 0);
+			free(item);
 		}
 	}
 	if (q->nrows > 0 && (row = tui_queue_row_number(q, queue_total(a, q))) > 0)
@@ -231,7 +239,7 @@ draw_counts(struct tui_app *a)
 		snprintf(pos, sizeof pos, "%zu from the end", q->below + q->nrows - q->cursor);
 	else
 		snprintf(pos, sizeof pos, "no rows");
-	tui_text(a, y, a->cols - 20, 20, pos, tui_attr(a, C_DIM), 0);
+	tui_text(a, y, a->cols - POSITION_COLS, POSITION_COLS, pos, tui_attr(a, C_DIM), 0);
 }
 
 void
